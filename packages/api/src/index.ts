@@ -1,0 +1,6 @@
+export * from './app.js';
+export * from './deps.js';
+export * from './tokens.js';
+export { createAssociation, registerOrganisation, decideVerification, addMember } from './services/organisations.js';
+export { createRequest, submitRequest, reviewRequest } from './services/requests.js';
+export { registerPartyResolver } from './services/audit.js';

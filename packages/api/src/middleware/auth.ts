@@ -1,0 +1,28 @@
+import type { MiddlewareHandler } from 'hono';
+import { UnauthenticatedError, type Principal } from '@sharedtech/core';
+import { getMembership, getOrganisation, type Db } from '@sharedtech/data';
+import type { TokenVerifier } from '../deps.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    principal: Principal;
+  }
+}
+
+/**
+ * Authenticates the bearer token, then loads who the caller is from the
+ * database: membership and organisation are never taken from token claims.
+ * The same shape serves the local HS256 verifier and Cognito's JWKS verifier.
+ */
+export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; db: Db }): MiddlewareHandler {
+  return async function authenticateBearer(c, next) {
+    const header = c.req.header('Authorization');
+    const match = header?.match(/^Bearer\s+(\S+)$/i);
+    if (!match?.[1]) throw new UnauthenticatedError();
+    const { sub } = await verifyToken(match[1]);
+    const membership = await getMembership(db, sub);
+    const org = membership ? await getOrganisation(db, membership.orgId, true) : undefined;
+    c.set('principal', { sub, membership, org });
+    await next();
+  };
+}

@@ -1,0 +1,91 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.js';
+import {
+  AddMemberSchema, MembershipSchema, OrgListQuerySchema, OrganisationSchema, PageQuerySchema, RegisterOrganisationSchema,
+  VerificationSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
+} from '../schemas.js';
+import {
+  addMember, decideVerification, getOrganisationOrThrow, listMembers, listOrganisations, publicOrganisation, registerOrganisation,
+} from '../services/organisations.js';
+import { bearer, createRouter } from './router.js';
+
+const tags = ['Organisations'];
+const OrgIdParam = idParam('org', 'orgId');
+
+export function organisationRoutes(deps: AppDeps) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'post', path: '/', tags, security: bearer, summary: 'Register an organisation (caller becomes OWNER)',
+        request: { body: jsonBody(RegisterOrganisationSchema) },
+        responses: { 201: jsonResponse(OrganisationSchema, 'Registered, PENDING verification'), ...errorResponses },
+      }),
+      async (c) => c.json(publicOrganisation(await registerOrganisation(deps, c.get('principal'), c.req.valid('json'))), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/', tags, security: bearer, summary: 'List organisations (verified directory; other states for associations)',
+        request: { query: OrgListQuerySchema },
+        responses: { 200: jsonResponse(pageOf(OrganisationSchema, 'OrganisationPage'), 'A page of organisations'), ...errorResponses },
+      }),
+      async (c) => {
+        const { status, type, cursor, limit } = c.req.valid('query');
+        const page = await listOrganisations(deps, c.get('principal'), { status, type }, { cursor, limit });
+        return c.json({ ...page, items: page.items.map(publicOrganisation) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{orgId}', tags, security: bearer, summary: 'Read an organisation’s profile',
+        request: { params: OrgIdParam },
+        responses: { 200: jsonResponse(OrganisationSchema, 'The organisation'), ...errorResponses },
+      }),
+      async (c) => c.json(publicOrganisation(await getOrganisationOrThrow(deps, c.req.valid('param').orgId)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{orgId}/verification', tags, security: bearer, summary: 'Association: verify, reject or suspend',
+        request: { params: OrgIdParam, body: jsonBody(VerificationSchema) },
+        responses: { 200: jsonResponse(OrganisationSchema, 'The organisation after the decision'), ...errorResponses },
+      }),
+      async (c) =>
+        c.json(publicOrganisation(await decideVerification(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('json'))), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{orgId}/members', tags, security: bearer, summary: 'Owner: add a user to the organisation',
+        request: { params: OrgIdParam, body: jsonBody(AddMemberSchema) },
+        responses: { 201: jsonResponse(MembershipSchema, 'The new membership'), ...errorResponses },
+      }),
+      async (c) => c.json(await addMember(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('json')), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{orgId}/members', tags, security: bearer, summary: 'Members of an organisation',
+        request: { params: OrgIdParam, query: PageQuerySchema },
+        responses: { 200: jsonResponse(pageOf(MembershipSchema, 'MembershipPage'), 'A page of members'), ...errorResponses },
+      }),
+      async (c) => c.json(await listMembers(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('query')), 200),
+    );
+}
+
+export const MeSchema = z
+  .object({
+    sub: z.string(),
+    membership: MembershipSchema.nullable(),
+    organisation: OrganisationSchema.nullable(),
+  })
+  .openapi('Me');
+
+export function meRoutes() {
+  return createRouter().openapi(
+    createRoute({
+      method: 'get', path: '/', tags: ['Identity'], security: bearer, summary: 'Who am I: identity, membership and organisation',
+      responses: { 200: jsonResponse(MeSchema, 'The caller'), ...errorResponses },
+    }),
+    (c) => {
+      const { sub, membership, org } = c.get('principal');
+      return c.json({ sub, membership: membership ?? null, organisation: org ? publicOrganisation(org) : null }, 200);
+    },
+  );
+}

@@ -1,0 +1,229 @@
+import { z } from '@hono/zod-openapi';
+import {
+  CURRENCIES, IP_PREFERENCES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES, REQUEST_STATUSES,
+  SELF_SERVICE_ORG_TYPES, VERIFICATION_DECISIONS, idPattern, type IdKind,
+} from '@sharedtech/core';
+import { MAX_PAGE_SIZE } from '@sharedtech/data';
+
+/** Largest amount accepted anywhere: ¥1,000,000,000.00 keeps every sum far inside safe integers. */
+export const MAX_AMOUNT = 100_000_000_000;
+
+export const MoneySchema = z
+  .object({
+    amount: z.number().int().min(0).max(MAX_AMOUNT).openapi({ example: 1_250_000, description: 'Integer minor units (fen).' }),
+    currency: z.enum(CURRENCIES).openapi({ example: 'CNY' }),
+  })
+  .strict()
+  .openapi('Money');
+
+export const PositiveMoneySchema = MoneySchema.refine((value) => value.amount > 0, {
+  message: 'The amount must be greater than zero.',
+  path: ['amount'],
+});
+
+export const idSchema = (kind: IdKind) => z.string().max(64).regex(idPattern(kind), `Not a valid ${kind} id.`);
+
+/** Path parameters `{ [name]: <id of kind> }`, rejecting malformed ids with 400 before any read. */
+export const idParam = <N extends string = 'id'>(kind: IdKind, name: N = 'id' as N) =>
+  z.object({ [name]: idSchema(kind).openapi({ param: { name, in: 'path' } }) } as Record<N, z.ZodString>);
+
+/** A slug for clusters: lower-case latin, digits and hyphens, so it is safe in keys and URLs. */
+export const ClusterSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'Use 2–40 lower-case letters, digits or hyphens.').openapi({ example: 'smart-manufacturing' });
+/** Tags may be Chinese or latin words; no separators that could reach a key. */
+export const TagSchema = z.string().min(1).max(32).regex(/^[\p{L}\p{N}][\p{L}\p{N}+.\- ]*$/u, 'Use letters, digits, spaces, "+", "." or "-".').openapi({ example: '机器视觉' });
+
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-31T18:00:00+08:00' });
+
+export const PageQuerySchema = z.object({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+/** The error responses every authenticated route can give. */
+export const errorResponses = {
+  400: errorResponse('Invalid input; `details.issues` lists field paths.'),
+  401: errorResponse('Missing or invalid bearer token.'),
+  403: errorResponse('Not allowed for this caller.'),
+  404: errorResponse('Not found.'),
+  409: errorResponse('Conflicts with the current state.'),
+  503: errorResponse('The database is busy; retry after `Retry-After` seconds.'),
+} as const;
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+// ── Organisations ──────────────────────────────────────────────────────────
+
+const CapabilitySchema = TagSchema;
+
+export const RegisterOrganisationSchema = z
+  .object({
+    type: z.enum(SELF_SERVICE_ORG_TYPES),
+    name: z.string().trim().min(2).max(100),
+    cluster: ClusterSchema.optional(),
+    collegeId: idSchema('org').optional(),
+    capabilities: z.array(CapabilitySchema).max(20).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.type === 'STUDIO' && !value.collegeId) {
+      ctx.addIssue({ code: 'custom', path: ['collegeId'], message: 'A studio must name the college it belongs to.' });
+    }
+    if (value.type !== 'STUDIO' && value.collegeId) {
+      ctx.addIssue({ code: 'custom', path: ['collegeId'], message: 'Only a studio belongs to a college.' });
+    }
+  })
+  .openapi('RegisterOrganisation');
+
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(ORG_TYPES),
+    name: z.string(),
+    status: z.enum(ORG_STATUSES),
+    cluster: z.string().optional(),
+    collegeId: z.string().optional(),
+    capabilities: z.array(z.string()),
+    statusReason: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Organisation');
+
+export const VerificationSchema = z
+  .object({ decision: z.enum(VERIFICATION_DECISIONS), reason: z.string().trim().min(1).max(500).optional() })
+  .strict()
+  .openapi('VerificationDecision');
+
+export const AddMemberSchema = z
+  .object({
+    sub: z.string().trim().min(1).max(128),
+    role: z.enum(MEMBER_ROLES).default('MEMBER'),
+    displayName: z.string().trim().min(1).max(60).optional(),
+  })
+  .strict()
+  .openapi('AddMember');
+
+export const MembershipSchema = z
+  .object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES), displayName: z.string().optional(), joinedAt: z.string() })
+  .openapi('Membership');
+
+export const OrgListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(ORG_STATUSES).optional(),
+  type: z.enum(ORG_TYPES).optional(),
+});
+
+// ── Technical requests ─────────────────────────────────────────────────────
+
+const requestContentShape = {
+  title: z.string().trim().min(4).max(120),
+  summary: z.string().trim().min(10).max(1000),
+  details: z.string().trim().min(10).max(10_000),
+  cluster: ClusterSchema,
+  tags: z.array(TagSchema).min(1).max(10),
+  budget: z.object({ min: MoneySchema, max: PositiveMoneySchema }).strict(),
+  biddingDeadline: IsoDateTimeSchema,
+  wantedBy: IsoDateTimeSchema.optional(),
+  ipPreference: z.enum(IP_PREFERENCES).optional(),
+};
+
+export const CreateRequestSchema = z.object(requestContentShape).strict().openapi('CreateRequest');
+export const UpdateRequestSchema = z
+  .object(requestContentShape)
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, { message: 'Change at least one field.' })
+  .openapi('UpdateRequest');
+
+export const RequestSchema = z
+  .object({
+    id: z.string(),
+    ownerOrgId: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    title: z.string(),
+    summary: z.string(),
+    details: z.string().optional().openapi({ description: 'Only for verified studios, the owner and associations.' }),
+    cluster: z.string(),
+    tags: z.array(z.string()),
+    budget: z.object({ min: MoneySchema, max: MoneySchema }),
+    biddingDeadline: z.string(),
+    wantedBy: z.string().optional(),
+    ipPreference: z.enum(IP_PREFERENCES).optional(),
+    reviewReason: z.string().optional(),
+    bidCount: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('TechnicalRequest');
+
+export const RequestListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(REQUEST_STATUSES).optional(),
+  cluster: ClusterSchema.optional(),
+  tag: TagSchema.optional(),
+  mine: z.enum(['true', 'false']).optional(),
+});
+
+export const ReviewSchema = z
+  .object({ decision: z.enum(['APPROVE', 'REJECT']), reason: z.string().trim().min(1).max(1000).optional() })
+  .strict()
+  .refine((value) => value.decision !== 'REJECT' || value.reason, { message: 'Say why the request is rejected.', path: ['reason'] })
+  .openapi('ReviewDecision');
+
+export const ReasonSchema = z.object({ reason: z.string().trim().min(1).max(1000).optional() }).strict().openapi('Reason');
+export const RequiredReasonSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).strict().openapi('RequiredReason');
+
+// ── Audit and notifications ────────────────────────────────────────────────
+
+export const EntityRefSchema = z.object({ type: z.string(), id: z.string() });
+
+export const AuditRecordSchema = z
+  .object({
+    id: z.string(),
+    entity: EntityRefSchema,
+    action: z.string(),
+    actor: z.object({ sub: z.string(), orgId: z.string().optional() }),
+    before: z.string().optional(),
+    after: z.string().optional(),
+    at: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('AuditRecord');
+
+export const NotificationSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    entity: EntityRefSchema,
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
+    at: z.string(),
+  })
+  .openapi('Notification');
+
+export const AuditQuerySchema = PageQuerySchema.extend({
+  entity: z
+    .string()
+    .max(80)
+    .regex(/^(organisation|request|bid|contract|dispute):[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/, 'Use <type>:<id>, e.g. request:req_01J….')
+    .openapi({ example: 'request:req_01JD0000000000000000000000' }),
+});

@@ -1,0 +1,47 @@
+import { ForbiddenError, NotFoundError, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
+import { getOrganisation, getRequest, listAuditTrail, listNotifications, type Db, type PageRequest } from '@sharedtech/data';
+import type { AppDeps } from '../deps.js';
+
+/** For each audited entity type: the organisations that are its parties (undefined if it does not exist). */
+export type PartyResolver = (db: Db, id: string) => Promise<string[] | undefined>;
+
+const partyResolvers: Partial<Record<EntityRef['type'], PartyResolver>> = {
+  organisation: async (db, id) => ((await getOrganisation(db, id)) ? [id] : undefined),
+  request: async (db, id) => {
+    const request = await getRequest(db, id);
+    return request ? [request.ownerOrgId] : undefined;
+  },
+};
+
+/** Lets later modules (bids, contracts, disputes) say who the parties of their entities are. */
+export function registerPartyResolver(type: EntityRef['type'], resolver: PartyResolver): void {
+  partyResolvers[type] = resolver;
+}
+
+export function parseEntityRef(value: string): EntityRef {
+  const [type, id] = value.split(':') as [EntityRef['type'], string];
+  return { type, id };
+}
+
+/** The audit trail of an entity, for associations and the entity's parties. */
+export async function readAuditTrail(deps: AppDeps, principal: Principal, entity: EntityRef, page: PageRequest) {
+  const resolve = partyResolvers[entity.type];
+  if (!resolve) throw new NotFoundError('Entity', `${entity.type}:${entity.id}`);
+  const parties = await resolve(deps.db, entity.id);
+  if (!parties) throw new NotFoundError(entity.type, entity.id);
+  if (!isAssociation(principal)) {
+    const acting = requireMember(principal);
+    if (!parties.includes(acting.org.id)) {
+      throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of this record and associations can read its audit trail.');
+    }
+  }
+  return listAuditTrail(deps.db, entity, page);
+}
+
+/** The caller's inbox: their organisation's, or the associations' shared one. */
+export async function readNotifications(deps: AppDeps, principal: Principal, page: PageRequest) {
+  const acting = requireMember(principal);
+  const recipient = isAssociation(principal) ? ({ associations: true } as const) : { orgId: acting.org.id };
+  const result = await listNotifications(deps.db, recipient, page);
+  return { ...result, items: result.items.map(({ recipient: _recipient, ...notification }) => notification) };
+}

@@ -1,0 +1,44 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createCursorCodec, type CursorCodec } from './cursor.js';
+
+/** Everything the data functions need: the client, the table and the cursor signer. */
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  cursors: CursorCodec;
+}
+
+export interface DbOptions {
+  tableName: string;
+  /** Signs pagination cursors so a client cannot forge a start key. */
+  cursorSecret: string;
+  endpoint?: string;
+  region?: string;
+  /** Total attempts including the first; the SDK backs off between them. */
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+  client?: DynamoDBClient;
+}
+
+/** Builds the document client once per process (module scope in Lambda). */
+export function createDb(options: DbOptions): Db {
+  const client =
+    options.client ??
+    new DynamoDBClient({
+      region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
+      endpoint: options.endpoint,
+      maxAttempts: options.maxAttempts ?? 4,
+      // DynamoDB Local accepts any credentials; a deployed function uses its role.
+      ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: 1_000,
+        requestTimeout: options.requestTimeoutMs ?? 3_000,
+      }),
+    });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+  return { doc, tableName: options.tableName, cursors: createCursorCodec(options.cursorSecret) };
+}

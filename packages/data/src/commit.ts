@@ -1,0 +1,98 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, DomainError, Notification } from '@sharedtech/core';
+import type { Db } from './client.js';
+import { toDomainError } from './errors.js';
+import { keys } from './keys.js';
+
+export type TxOp = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One item of a transaction and the error to report if its condition fails. */
+export interface Write {
+  op: TxOp;
+  onConflict?: (reasonCode: string) => DomainError;
+}
+
+/**
+ * A state change: the new state of the entities, plus the audit records and
+ * notifications it implies. `commitChange` writes all of it in one
+ * TransactWriteItems call, so an audit trail or inbox can never disagree with
+ * the state it describes.
+ */
+export interface Change {
+  writes: Write[];
+  audit: AuditRecord[];
+  notifications: Notification[];
+}
+
+/** DynamoDB's limit on items per transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+export async function commitChange(db: Db, change: Change): Promise<void> {
+  const writes: Write[] = [
+    ...change.writes,
+    ...change.audit.map((record) => putNew(db, { ...keys.audit(record.entity, record.id), ...record })),
+    ...change.notifications.map((notification) => ({
+      op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },
+    })),
+  ];
+  if (writes.length > MAX_TRANSACTION_ITEMS) {
+    throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${writes.length}`);
+  }
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.op) }));
+  } catch (error) {
+    throw toDomainError(error, (index, reason) => writes[index]?.onConflict?.(reason));
+  }
+}
+
+/** Put that fails if the item already exists. */
+export function putNew(db: Db, item: Record<string, unknown>, onConflict?: Write['onConflict']): Write {
+  return {
+    op: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    onConflict,
+  };
+}
+
+/**
+ * Replaces an item only if nobody changed it since it was read (optimistic
+ * locking on `version`). The caller passes the new item with version + 1.
+ */
+export function putIfVersion(db: Db, item: Record<string, unknown> & { version: number }, onConflict?: Write['onConflict']): Write {
+  return {
+    op: {
+      Put: {
+        TableName: db.tableName,
+        Item: item,
+        ConditionExpression: '#version = :expectedVersion',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expectedVersion': item.version - 1 },
+      },
+    },
+    onConflict,
+  };
+}
+
+export function deleteItem(db: Db, key: { pk: string; sk: string }): Write {
+  return { op: { Delete: { TableName: db.tableName, Key: key } } };
+}
+
+/** A read-only guard inside a transaction (e.g. "the college exists and is a COLLEGE"). */
+export function conditionCheck(
+  db: Db,
+  key: { pk: string; sk: string },
+  condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  onConflict?: Write['onConflict'],
+): Write {
+  return {
+    op: {
+      ConditionCheck: {
+        TableName: db.tableName,
+        Key: key,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: condition.names,
+        ExpressionAttributeValues: condition.values,
+      },
+    },
+    onConflict,
+  };
+}

@@ -1,0 +1,46 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ValidationError } from '@sharedtech/core';
+
+const payloadSchema = z.object({
+  q: z.string(),
+  k: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export interface CursorCodec {
+  /** Opaque cursor for a page's LastEvaluatedKey, bound to the query it came from. */
+  encode(query: string, lastKey: Record<string, unknown>): string;
+  /** The start key, or a 400 when the cursor was forged, altered or belongs to another query. */
+  decode(query: string, cursor: string): Record<string, unknown>;
+}
+
+/**
+ * Cursors are the DynamoDB start key plus an HMAC over it and the query's
+ * partition. Without the signature a client could hand us any start key —
+ * including one from a partition it may not read.
+ */
+export function createCursorCodec(secret: string): CursorCodec {
+  const sign = (body: string) => createHmac('sha256', secret).update(body).digest('base64url');
+  const invalid = () => ValidationError.field('cursor', 'The cursor is not valid for this list.', 'INVALID_CURSOR');
+  return {
+    encode(query, lastKey) {
+      const body = Buffer.from(JSON.stringify({ q: query, k: lastKey })).toString('base64url');
+      return `${body}.${sign(body)}`;
+    },
+    decode(query, cursor) {
+      const [body, signature, ...rest] = cursor.split('.');
+      if (!body || !signature || rest.length > 0) throw invalid();
+      const expected = Buffer.from(sign(body));
+      const given = Buffer.from(signature);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+      let parsed: z.infer<typeof payloadSchema>;
+      try {
+        parsed = payloadSchema.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      } catch {
+        throw invalid();
+      }
+      if (parsed.q !== query) throw invalid();
+      return parsed.k;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { EntityRef, Recipient } from '@sharedtech/core';
+
+/**
+ * Every key value in the table is built here and nowhere else. Prefixes name
+ * the entity so items of different kinds never collide in one partition, and
+ * sort keys are ULID-based ids, so "newest first" is a reverse Query.
+ */
+export const keys = {
+  org: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: '#ORG' }),
+  /** Verification queue and "organisations by status". */
+  orgByStatus: (status: string, orgId: string) => ({ gsi1pk: `ORGS#STATUS#${status}`, gsi1sk: orgId }),
+  /** Studios, colleges, governments… by type. */
+  orgByType: (type: string, orgId: string) => ({ gsi2pk: `ORGS#TYPE#${type}`, gsi2sk: orgId }),
+
+  /** One membership per user: the key itself makes "one organisation per user" a database guarantee. */
+  membership: (sub: string) => ({ pk: `USER#${sub}`, sk: '#MEMBERSHIP' }),
+  membersOfOrg: (orgId: string, sub: string) => ({ gsi1pk: `ORG#${orgId}#MEMBERS`, gsi1sk: sub }),
+
+  request: (requestId: string) => ({ pk: `REQ#${requestId}`, sk: '#REQ' }),
+  requestsByStatus: (status: string, requestId: string) => ({ gsi1pk: `REQS#STATUS#${status}`, gsi1sk: requestId }),
+  requestsByCluster: (cluster: string, status: string, requestId: string) => ({
+    gsi2pk: `REQS#CLUSTER#${cluster}#${status}`,
+    gsi2sk: requestId,
+  }),
+  requestsOfOrg: (orgId: string, requestId: string) => ({ gsi3pk: `ORG#${orgId}#REQS`, gsi3sk: requestId }),
+  /** A request has one tag item per tag (a copy of the request), indexed by tag and status. */
+  requestTag: (requestId: string, tag: string) => ({ pk: `REQ#${requestId}`, sk: `TAG#${tag}` }),
+  requestsByTag: (tag: string, status: string, requestId: string) => ({
+    gsi1pk: `REQS#TAG#${tag}#${status}`,
+    gsi1sk: requestId,
+  }),
+
+  audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entity.type}:${entity.id}`, sk: auditId }),
+  inbox: (recipient: Recipient, notificationId: string) => ({
+    pk: 'orgId' in recipient ? `INBOX#${recipient.orgId}` : 'INBOX#ASSOCIATIONS',
+    sk: notificationId,
+  }),
+} as const;
+
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'expiresAt'] as const;
+
+/** Drops the physical key attributes so only the entity's own fields remain. */
+export function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete rest[attribute];
+  return rest;
+}

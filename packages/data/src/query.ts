@@ -1,0 +1,98 @@
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import type { Db } from './client.js';
+import { toDomainError } from './errors.js';
+import { stripKeys } from './keys.js';
+import type { IndexName } from './table.js';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Reads one item by key and parses it; undefined if absent. */
+export async function getItem<S extends z.ZodType>(
+  db: Db,
+  key: { pk: string; sk: string },
+  schema: S,
+  consistent = false,
+): Promise<z.infer<S> | undefined> {
+  try {
+    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: consistent }));
+    return Item ? schema.parse(stripKeys(Item)) : undefined;
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}
+
+export interface PartitionQuery<S extends z.ZodType> {
+  index?: IndexName;
+  /** Name and value of the partition key of the table or index. */
+  partition: { name: string; value: string };
+  schema: S;
+  /** Newest first by default: sort keys are time-ordered ids. */
+  newestFirst?: boolean;
+  filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+  /** Extra sort-key condition, e.g. begins_with. */
+  sortKeyCondition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
+}
+
+/** One page of a partition, with a signed cursor for the next page. Never a Scan. */
+export async function queryPage<S extends z.ZodType>(
+  db: Db,
+  query: PartitionQuery<S>,
+  page: PageRequest = {},
+): Promise<Page<z.infer<S>>> {
+  const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const fingerprint = `${query.index ?? 'table'}|${query.partition.value}|${query.filter?.FilterExpression ?? ''}|${JSON.stringify(query.filter?.ExpressionAttributeValues ?? {})}`;
+  const startKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
+  const keyCondition = ['#pk = :pk', query.sortKeyCondition?.expression].filter(Boolean).join(' AND ');
+  const items: z.infer<S>[] = [];
+  let exclusiveStartKey = startKey;
+  try {
+    // With a filter a page can come back short; keep reading until it is full or the partition ends.
+    do {
+      const result = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          IndexName: query.index,
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: {
+            '#pk': query.partition.name,
+            ...query.sortKeyCondition?.names,
+            ...query.filter?.ExpressionAttributeNames,
+          },
+          ExpressionAttributeValues: {
+            ':pk': query.partition.value,
+            ...query.sortKeyCondition?.values,
+            ...query.filter?.ExpressionAttributeValues,
+          },
+          FilterExpression: query.filter?.FilterExpression,
+          ScanIndexForward: !(query.newestFirst ?? true),
+          Limit: limit - items.length,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
+      exclusiveStartKey = result.LastEvaluatedKey;
+    } while (exclusiveStartKey && items.length < limit);
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return {
+    items,
+    nextCursor: exclusiveStartKey ? db.cursors.encode(fingerprint, exclusiveStartKey) : null,
+  };
+}
+
+/** Partition-key helpers for the generic indexes. */
+export const onTable = (value: string) => ({ partition: { name: 'pk', value } });
+export const onIndex = (index: IndexName, value: string) => ({ index, partition: { name: `${index}pk`, value } });

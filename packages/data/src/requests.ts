@@ -1,0 +1,94 @@
+import { technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
+import type { Db } from './client.js';
+import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
+import { keys } from './keys.js';
+import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
+
+const requestItem = (request: TechnicalRequest) => ({
+  ...keys.request(request.id),
+  ...keys.requestsByStatus(request.status, request.id),
+  ...keys.requestsByCluster(request.cluster, request.status, request.id),
+  ...keys.requestsOfOrg(request.ownerOrgId, request.id),
+  ...request,
+});
+
+const tagItem = (request: TechnicalRequest, tag: string) => ({
+  ...keys.requestTag(request.id, tag),
+  ...keys.requestsByTag(tag, request.status, request.id),
+  ...request,
+});
+
+export const getRequest = (db: Db, requestId: string, consistent = false) =>
+  getItem(db, keys.request(requestId), technicalRequestSchema, consistent);
+
+/** The writes that store a new request and its tag index items. */
+export function writesForNewRequest(db: Db, request: TechnicalRequest): Write[] {
+  return [
+    putNew(db, requestItem(request)),
+    ...request.tags.map((tag) => ({ op: { Put: { TableName: db.tableName, Item: tagItem(request, tag) } } })),
+  ];
+}
+
+/**
+ * The writes that replace a request read at `previous.version`: the request
+ * itself (guarded by version) and its tag copies, dropping tags that were removed.
+ */
+export function writesForRequestChange(
+  db: Db,
+  previous: TechnicalRequest,
+  next: TechnicalRequest,
+  onConflict?: Write['onConflict'],
+): Write[] {
+  const removedTags = previous.tags.filter((tag) => !next.tags.includes(tag));
+  return [
+    putIfVersion(db, requestItem(next), onConflict),
+    ...next.tags.map((tag) => ({ op: { Put: { TableName: db.tableName, Item: tagItem(next, tag) } } })),
+    ...removedTags.map((tag) => deleteItem(db, keys.requestTag(previous.id, tag))),
+  ];
+}
+
+export interface RequestListFilter {
+  status: RequestStatus;
+  cluster?: string;
+  tag?: string;
+}
+
+/**
+ * Lists requests of one status, newest first, narrowed by cluster and/or tag.
+ * Tag wins the index choice (tag partitions are smaller); a cluster given as
+ * well becomes a filter on that partition.
+ */
+export function listRequests(db: Db, filter: RequestListFilter, page?: PageRequest) {
+  const schema = technicalRequestSchema;
+  if (filter.tag) {
+    return queryPage(
+      db,
+      {
+        ...onIndex('gsi1', keys.requestsByTag(filter.tag, filter.status, '').gsi1pk),
+        schema,
+        filter: filter.cluster
+          ? { FilterExpression: '#cluster = :cluster', ExpressionAttributeNames: { '#cluster': 'cluster' }, ExpressionAttributeValues: { ':cluster': filter.cluster } }
+          : undefined,
+      },
+      page,
+    );
+  }
+  if (filter.cluster) {
+    return queryPage(db, { ...onIndex('gsi2', keys.requestsByCluster(filter.cluster, filter.status, '').gsi2pk), schema }, page);
+  }
+  return queryPage(db, { ...onIndex('gsi1', keys.requestsByStatus(filter.status, '').gsi1pk), schema }, page);
+}
+
+/** An organisation's own requests in every state, newest first. */
+export const listRequestsOfOrganisation = (db: Db, orgId: string, page?: PageRequest, status?: RequestStatus) =>
+  queryPage(
+    db,
+    {
+      ...onIndex('gsi3', keys.requestsOfOrg(orgId, '').gsi3pk),
+      schema: technicalRequestSchema,
+      filter: status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': status } }
+        : undefined,
+    },
+    page,
+  );

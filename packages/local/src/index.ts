@@ -1,0 +1,3 @@
+export * from './dynamodb-local.js';
+export * from './runtime.js';
+export * from './seed.js';

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createIdGenerator, systemClock, type Clock } from '@sharedtech/core';
+import { createDb } from '@sharedtech/data';
+import { localTokens, type AppDeps } from '@sharedtech/api';
+
+export const LOCAL_TABLE_NAME = 'Marketplace';
+
+/**
+ * The local signing secret is generated on first start and kept in the data
+ * folder (never in the repository); in-memory runs get a fresh one each time.
+ */
+export function localSecret(dataDir?: string): string {
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'local-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The app's dependencies for local mode: DynamoDB Local, dev tokens, the system clock unless given one. */
+export function createLocalDeps(options: { endpoint: string; secret: string; tableName?: string; clock?: Clock }): AppDeps {
+  const clock = options.clock ?? systemClock;
+  const tokens = localTokens(options.secret, () => clock().getTime());
+  return {
+    db: createDb({ tableName: options.tableName ?? LOCAL_TABLE_NAME, endpoint: options.endpoint, cursorSecret: options.secret, region: 'local' }),
+    clock,
+    ids: createIdGenerator(() => clock().getTime()),
+    verifyToken: tokens.verifyToken,
+    issueDevToken: tokens.issueDevToken,
+  };
+}
