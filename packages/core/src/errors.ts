@@ -28,7 +28,7 @@ export class ValidationError extends DomainError {
     super(code, message, { issues });
   }
   static field(path: string, message: string, code?: string): ValidationError {
-    return new ValidationError(message, [{ path, message, code }]);
+    return new ValidationError(message, [{ path, message, code }], code);
   }
 }
 

@@ -7,3 +7,5 @@ export * from './organisation.js';
 export * from './request.js';
 export * from './principal.js';
 export * from './events.js';
+export * from './bid.js';
+export * from './contract.js';

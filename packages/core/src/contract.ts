@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { defineStateMachine } from './state-machine.js';
+import { ValidationError } from './errors.js';
+import { assertBpsTotal } from './money.js';
+import { shareAgreementSchema, type ShareAgreement } from './bid.js';
+
+export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+export type ContractAction = 'activate' | 'complete' | 'terminate';
+
+export const contractLifecycle = defineStateMachine<ContractStatus, ContractAction>('contract', {
+  activate: { from: ['PENDING_SIGNATURES'], to: 'ACTIVE' },
+  complete: { from: ['ACTIVE'], to: 'COMPLETED' },
+  terminate: { from: ['ACTIVE'], to: 'TERMINATED' },
+});
+
+export const MILESTONE_STATUSES = ['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT'] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+export type MilestoneAction = 'fund' | 'submit' | 'accept' | 'requestRevision' | 'dispute' | 'resolveRelease' | 'resolveRefund' | 'resolveSplit' | 'autoRelease';
+
+/** The milestone lifecycle of PRODUCT.md §2. */
+export const milestoneLifecycle = defineStateMachine<MilestoneStatus, MilestoneAction>('milestone', {
+  fund: { from: ['PENDING'], to: 'FUNDED' },
+  submit: { from: ['FUNDED'], to: 'SUBMITTED' },
+  accept: { from: ['SUBMITTED'], to: 'RELEASED' },
+  autoRelease: { from: ['SUBMITTED'], to: 'RELEASED' },
+  requestRevision: { from: ['SUBMITTED'], to: 'FUNDED' },
+  dispute: { from: ['FUNDED', 'SUBMITTED'], to: 'DISPUTED' },
+  resolveRelease: { from: ['DISPUTED'], to: 'RELEASED' },
+  resolveRefund: { from: ['DISPUTED'], to: 'REFUNDED' },
+  resolveSplit: { from: ['DISPUTED'], to: 'SPLIT' },
+});
+
+/** Milestone states in which nothing remains to be done. */
+export const SETTLED_MILESTONE_STATUSES: readonly MilestoneStatus[] = ['RELEASED', 'REFUNDED', 'SPLIT'];
+
+export const DEFAULT_REVIEW_WINDOW_DAYS = 14;
+
+const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
+
+export const signatureSchema = z.object({ orgId: z.string(), sub: z.string(), at: z.string() });
+
+export const contractSchema = z.object({
+  id: z.string(),
+  requestId: z.string(),
+  bidId: z.string(),
+  title: z.string(),
+  enterpriseOrgId: z.string(),
+  studioOrgId: z.string(),
+  collegeOrgId: z.string().optional(),
+  governmentOrgId: z.string().optional(),
+  status: z.enum(CONTRACT_STATUSES),
+  price: moneySchema,
+  milestoneCount: z.number().int(),
+  shares: shareAgreementSchema,
+  /** Organisations that must sign before the contract is ACTIVE and money may move. */
+  requiredSigners: z.array(z.string()),
+  signatures: z.array(signatureSchema),
+  reviewWindowDays: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  activatedAt: z.string().optional(),
+  version: z.number().int(),
+});
+export type Contract = z.infer<typeof contractSchema>;
+
+export const milestoneSchema = z.object({
+  contractId: z.string(),
+  n: z.number().int(),
+  title: z.string(),
+  amount: moneySchema,
+  dueInDays: z.number().int(),
+  status: z.enum(MILESTONE_STATUSES),
+  /** What each funder paid into escrow for this milestone (enterprise and, with a subsidy, government). */
+  funding: z.array(z.object({ orgId: z.string(), amount: z.number().int() })).optional(),
+  submission: z.object({ note: z.string(), link: z.string().optional(), at: z.string() }).optional(),
+  disputeId: z.string().optional(),
+  fundedAt: z.string().optional(),
+  submittedAt: z.string().optional(),
+  settledAt: z.string().optional(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type Milestone = z.infer<typeof milestoneSchema>;
+
+/** Organisations that are parties to the contract: they may read it and its ledger. */
+export const contractParties = (contract: Pick<Contract, 'enterpriseOrgId' | 'studioOrgId' | 'collegeOrgId' | 'governmentOrgId'>) =>
+  [contract.enterpriseOrgId, contract.studioOrgId, contract.collegeOrgId, contract.governmentOrgId].filter(
+    (orgId): orgId is string => Boolean(orgId),
+  );
+
+/**
+ * Validates a share agreement against the contract's parties: both share tables
+ * sum to exactly 10 000 bps, name only parties, and name each at most once; a
+ * subsidy is a government's share strictly between 0 and 100 %.
+ */
+export function assertShareAgreement(shares: ShareAgreement, parties: readonly string[], path = 'shares'): void {
+  for (const table of ['benefitShares', 'riskShares'] as const) {
+    assertBpsTotal(shares[table], `${path}.${table}`);
+    const seen = new Set<string>();
+    shares[table].forEach((share, index) => {
+      if (!parties.includes(share.orgId)) {
+        throw ValidationError.field(`${path}.${table}.${index}.orgId`, 'Shares can only go to parties of the contract.', 'NOT_A_PARTY');
+      }
+      if (seen.has(share.orgId)) {
+        throw ValidationError.field(`${path}.${table}.${index}.orgId`, 'Each party appears once per share table.', 'DUPLICATE_PARTY');
+      }
+      seen.add(share.orgId);
+    });
+  }
+  if (shares.subsidy && (shares.subsidy.bps <= 0 || shares.subsidy.bps >= 10_000 || !Number.isInteger(shares.subsidy.bps))) {
+    throw ValidationError.field(`${path}.subsidy.bps`, 'A subsidy co-funds between 1 and 9999 basis points of each milestone.', 'BPS_RANGE');
+  }
+}

@@ -1,0 +1,70 @@
+import { expect } from 'vitest';
+import type { Caller, TestApi } from './harness.js';
+
+let counter = 0;
+/** A fresh identity name per call, so tests never collide on memberships. */
+export const uniqueSub = (role: string) => `${role}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' as const });
+
+/** A valid request body whose deadline is `days` ahead of the app's clock. */
+export function requestBody(api: TestApi, overrides: Record<string, unknown> = {}) {
+  const now = api.clock().getTime();
+  return {
+    title: '焊缝缺陷视觉检测',
+    summary: '需要对焊缝的气孔与裂纹进行在线视觉检测，替代人工抽检。',
+    details: '节拍 3 秒/件；需提供光源、相机选型与检测算法，并现场调试。',
+    cluster: 'smart-manufacturing',
+    tags: ['机器视觉', '质量检测'],
+    budget: { min: cny(50_000), max: cny(100_000) },
+    biddingDeadline: new Date(now + 20 * 86_400_000).toISOString(),
+    wantedBy: new Date(now + 90 * 86_400_000).toISOString(),
+    ipPreference: 'JOINT',
+    ...overrides,
+  };
+}
+
+/** Creates the association (operator path) for this test file's table and returns its caller. */
+export async function association(api: TestApi): Promise<Caller> {
+  const { createAssociation } = await import('@sharedtech/api');
+  const sub = uniqueSub('association');
+  await createAssociation(api.deps, { name: '测试产业协会', ownerSub: sub });
+  return api.as(sub);
+}
+
+/** Registers an organisation as a new identity and, unless `verify` is false, has the association verify it. */
+export async function organisation(
+  api: TestApi,
+  moderator: Caller,
+  input: { type: 'ENTERPRISE' | 'STUDIO' | 'COLLEGE' | 'GOVERNMENT'; name?: string; collegeId?: string; cluster?: string; capabilities?: string[] },
+  verify = true,
+) {
+  const caller = await api.as(uniqueSub(input.type.toLowerCase()));
+  const created = await caller.post('/v1/orgs', { name: `${input.type} 测试单位`, ...input });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  if (verify) {
+    const verified = await moderator.post(`/v1/orgs/${created.body.id}/verification`, { decision: 'VERIFY' });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+  }
+  return { caller, orgId: created.body.id as string };
+}
+
+/** A verified enterprise, college and studio (of that college), plus the association. */
+export async function consortium(api: TestApi) {
+  const moderator = await association(api);
+  const enterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'smart-manufacturing' });
+  const college = await organisation(api, moderator, { type: 'COLLEGE' });
+  const studio = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId, capabilities: ['机器视觉'] });
+  return { moderator, enterprise, college, studio };
+}
+
+/** Posts a request as `enterprise`, submits it and has it approved: an OPEN request id. */
+export async function openRequest(api: TestApi, enterprise: Caller, moderator: Caller, overrides: Record<string, unknown> = {}) {
+  const created = await enterprise.post('/v1/requests', requestBody(api, overrides));
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id = created.body.id as string;
+  expect((await enterprise.post(`/v1/requests/${id}/submit`)).status).toBe(200);
+  const approved = await moderator.post(`/v1/requests/${id}/review`, { decision: 'APPROVE' });
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  return id;
+}
