@@ -51,6 +51,8 @@ export interface RequestListFilter {
   status: RequestStatus;
   cluster?: string;
   tag?: string;
+  /** Only requests whose bidding deadline is before this ISO instant (the closing job). */
+  deadlineBefore?: string;
 }
 
 /**
@@ -76,7 +78,14 @@ export function listRequests(db: Db, filter: RequestListFilter, page?: PageReque
   if (filter.cluster) {
     return queryPage(db, { ...onIndex('gsi2', keys.requestsByCluster(filter.cluster, filter.status, '').gsi2pk), schema }, page);
   }
-  return queryPage(db, { ...onIndex('gsi1', keys.requestsByStatus(filter.status, '').gsi1pk), schema }, page);
+  const deadlineFilter = filter.deadlineBefore
+    ? {
+        FilterExpression: '#deadline < :deadlineBefore',
+        ExpressionAttributeNames: { '#deadline': 'biddingDeadline' },
+        ExpressionAttributeValues: { ':deadlineBefore': filter.deadlineBefore },
+      }
+    : undefined;
+  return queryPage(db, { ...onIndex('gsi1', keys.requestsByStatus(filter.status, '').gsi1pk), schema, filter: deadlineFilter }, page);
 }
 
 /** An organisation's own requests in every state, newest first. */

@@ -20,9 +20,14 @@ export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; 
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw new UnauthenticatedError();
     const { sub } = await verifyToken(match[1]);
-    const membership = await getMembership(db, sub);
-    const org = membership ? await getOrganisation(db, membership.orgId, true) : undefined;
-    c.set('principal', { sub, membership, org });
+    c.set('principal', await loadPrincipal(db, sub));
     await next();
   };
+}
+
+/** The caller as stored: membership first, then its organisation (both strongly consistent). */
+export async function loadPrincipal(db: Db, sub: string): Promise<Principal> {
+  const membership = await getMembership(db, sub);
+  const org = membership ? await getOrganisation(db, membership.orgId, true) : undefined;
+  return { sub, membership, org };
 }

@@ -202,3 +202,17 @@ export async function listRequests(deps: AppDeps, principal: Principal, query: R
   const result = await queryRequests(deps.db, { status, cluster: query.cluster, tag: query.tag }, page);
   return { ...result, items: result.items.map((request) => viewOfRequest(principal, request)) };
 }
+
+/**
+ * Scheduled job: an OPEN request whose bidding deadline passed without an
+ * award is closed. The owner is told; live bids expire with it (see bids).
+ */
+export async function closeExpiredRequest(deps: AppDeps, request: TechnicalRequest) {
+  if (Date.parse(request.biddingDeadline) > deps.clock().getTime()) {
+    throw new ConflictError('DEADLINE_NOT_PASSED', 'The bidding deadline has not passed yet.');
+  }
+  return transitionRequest(deps, { sub: 'system:scheduler' }, request, 'close', {
+    reason: 'bidding deadline passed without an award',
+    notify: (next) => [{ to: toOrg(next.ownerOrgId), type: 'REQUEST_EXPIRED', params: requestParams(next) }],
+  });
+}

@@ -1,0 +1,38 @@
+import { requestLifecycle, type Principal } from '@sharedtech/core';
+import { listRequests } from '@sharedtech/data';
+import type { AppDeps } from './deps.js';
+import { closeExpiredRequest } from './services/requests.js';
+
+/** The identity scheduled jobs act as in audit records. */
+export const SCHEDULER: Principal = { sub: 'system:scheduler' };
+
+export interface JobReport {
+  closedRequests: number;
+  failures: { job: string; id: string; error: string }[];
+}
+
+/**
+ * One run of the periodic jobs: the EventBridge schedule invokes it when
+ * deployed, and `npm start` runs it every minute. Each item is its own
+ * conditional write, so overlapping runs or a crash half-way are harmless: a
+ * retried item simply fails its condition.
+ */
+export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
+  const report: JobReport = { closedRequests: 0, failures: [] };
+  const now = deps.clock();
+  let cursor: string | undefined;
+  do {
+    const page = await listRequests(deps.db, { status: 'OPEN', deadlineBefore: now.toISOString() }, { cursor, limit: 100 });
+    for (const request of page.items) {
+      if (!requestLifecycle.can(request.status, 'close')) continue;
+      try {
+        await closeExpiredRequest(deps, request);
+        report.closedRequests += 1;
+      } catch (error) {
+        report.failures.push({ job: 'close-expired-request', id: request.id, error: (error as Error).message });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return report;
+}
