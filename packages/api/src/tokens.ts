@@ -1,5 +1,6 @@
-import { sign, verify, verifyWithJwks } from 'hono/utils/jwt/jwt';
-import { UnauthenticatedError } from '@sharedtech/core';
+import { decodeHeader, sign, verify, verifyWithJwks } from 'hono/utils/jwt/jwt';
+import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
+import { ServiceUnavailableError, UnauthenticatedError } from '@sharedtech/core';
 import type { TokenVerifier } from './deps.js';
 
 const DEV_ISSUER = 'sharedtech-local';
@@ -27,19 +28,86 @@ export function localTokens(secret: string, now: () => number = Date.now) {
   return { verifyToken, issueDevToken };
 }
 
+/** Where a JWKS verifier gets its keys; swapped in tests, `fetch` otherwise. */
+export type JwksFetcher = (uri: string) => Promise<HonoJsonWebKey[]>;
+
+const fetchJwks: JwksFetcher = async (uri) => {
+  const response = await fetch(uri, { signal: AbortSignal.timeout(3_000) });
+  if (!response.ok) throw new Error(`JWKS request answered ${response.status}`);
+  const body = (await response.json()) as { keys?: unknown };
+  if (!Array.isArray(body.keys)) throw new Error('JWKS response has no "keys" array');
+  return body.keys as HonoJsonWebKey[];
+};
+
+export interface CognitoVerifierOptions {
+  /**
+   * The user pool's issuer URL (CDK: `userPool.userPoolProviderUrl`), e.g.
+   * `https://cognito-idp.cn-north-1.amazonaws.com.cn/<poolId>`; keys are read from
+   * `<issuer>/.well-known/jwks.json`. Given whole because the domain differs by partition.
+   */
+  issuer: string;
+  /** The app client id: ID tokens carry it as `aud`, access tokens as `client_id`. */
+  clientId: string;
+  fetchKeys?: JwksFetcher;
+  now?: () => number;
+  /** A token with an unknown `kid` refetches the key set at most this often (key rotation). */
+  minRefreshIntervalMs?: number;
+}
+
 /**
  * Deployed mode: Cognito user-pool tokens, checked against the pool's JWKS for
- * signature, issuer, expiry and client id (ID tokens carry `aud`, access tokens `client_id`).
+ * signature (RS256 only), issuer, expiry (required) and client id.
+ *
+ * The key set is fetched once per container and kept: a token signed with a
+ * `kid` we do not hold triggers one refetch (Cognito rotated its keys), but no
+ * more often than `minRefreshIntervalMs`, so forged kids cannot make us hammer
+ * the JWKS endpoint. A JWKS outage is a 503, not a 401: the token may be fine.
  */
-export function cognitoVerifier({ region, userPoolId, clientId }: { region: string; userPoolId: string; clientId: string }): TokenVerifier {
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+export function cognitoVerifier(options: CognitoVerifierOptions | { region: string; userPoolId: string; clientId: string }): TokenVerifier {
+  const issuer = 'issuer' in options ? options.issuer.replace(/\/$/, '') : `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
+  const { clientId } = options;
+  const settings = 'issuer' in options ? options : ({} as Partial<CognitoVerifierOptions>);
+  const fetchKeys = settings.fetchKeys ?? fetchJwks;
+  const now = settings.now ?? Date.now;
+  const minRefreshIntervalMs = settings.minRefreshIntervalMs ?? 60_000;
+  const jwksUri = `${issuer}/.well-known/jwks.json`;
+
+  let keys: HonoJsonWebKey[] | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<HonoJsonWebKey[]> | undefined;
+  const refresh = () => {
+    inFlight ??= fetchKeys(jwksUri)
+      .then((fresh) => {
+        keys = fresh;
+        fetchedAt = now();
+        return fresh;
+      })
+      .catch((error: unknown) => {
+        throw new ServiceUnavailableError(`The identity provider's keys could not be read (${(error as Error).message}).`, 5, 'IDENTITY_PROVIDER_UNAVAILABLE');
+      })
+      .finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+  const invalid = () => new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');
+
   return async (token) => {
+    let kid: unknown;
+    try {
+      kid = decodeHeader(token).kid;
+    } catch {
+      throw invalid();
+    }
+    let current = keys ?? (await refresh());
+    if (!current.some((key) => key.kid === kid) && now() - fetchedAt >= minRefreshIntervalMs) current = await refresh();
     let payload: Record<string, unknown>;
     try {
-      payload = await verifyWithJwks(token, { jwks_uri: `${issuer}/.well-known/jwks.json`, verification: { iss: issuer }, allowedAlgorithms: ['RS256'] });
+      payload = await verifyWithJwks(token, { keys: current, verification: { iss: issuer }, allowedAlgorithms: ['RS256'] });
     } catch {
-      throw new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');
+      throw invalid();
     }
+    // hono checks `exp` only when present; a Cognito token always has one, so a missing one is a forgery.
+    if (typeof payload.exp !== 'number') throw invalid();
+    if (payload.token_use !== undefined && payload.token_use !== 'id' && payload.token_use !== 'access') throw invalid();
     if (payload.aud !== clientId && payload.client_id !== clientId) {
       throw new UnauthenticatedError('The token was issued for another client.', 'INVALID_TOKEN');
     }
