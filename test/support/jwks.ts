@@ -5,7 +5,7 @@ import { sign } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 
 /** An RSA signing key like one of a Cognito user pool's: the private JWK signs, the public one goes into the JWKS. */
-export function rsaSigningKey(kid = randomUUID()) {
+export function rsaSigningKey(kid: string = randomUUID()) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateJwk = { ...privateKey.export({ format: 'jwk' }), alg: 'RS256', kid } as HonoJsonWebKey;
   const publicJwk = { ...publicKey.export({ format: 'jwk' }), alg: 'RS256', kid, use: 'sig' } as HonoJsonWebKey;
