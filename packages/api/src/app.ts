@@ -10,6 +10,8 @@ import { devRoutes } from './routes/dev.js';
 import { auditRoutes, notificationRoutes } from './routes/inbox.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { requestRoutes } from './routes/requests.js';
+import { bidRoutes, requestBidRoutes } from './routes/bids.js';
+import { awardRoutes, contractRoutes } from './routes/contracts.js';
 import { createRouter } from './routes/router.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -39,6 +41,10 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/me', meRoutes());
   app.route('/v1/orgs', organisationRoutes(deps));
   app.route('/v1/requests', requestRoutes(deps));
+  app.route('/v1/requests', requestBidRoutes(deps));
+  app.route('/v1/requests', awardRoutes(deps));
+  app.route('/v1/bids', bidRoutes(deps));
+  app.route('/v1/contracts', contractRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
   app.route('/v1/notifications', notificationRoutes(deps));
 

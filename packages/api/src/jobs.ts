@@ -1,13 +1,13 @@
-import { requestLifecycle, type Principal } from '@sharedtech/core';
+import { requestLifecycle } from '@sharedtech/core';
 import { listRequests } from '@sharedtech/data';
 import type { AppDeps } from './deps.js';
+import { runPendingBidTasks } from './services/bid-lifecycle.js';
 import { closeExpiredRequest } from './services/requests.js';
-
-/** The identity scheduled jobs act as in audit records. */
-export const SCHEDULER: Principal = { sub: 'system:scheduler' };
 
 export interface JobReport {
   closedRequests: number;
+  /** Bids rejected or expired by follow-ups a crash had left behind. */
+  settledBids: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -18,7 +18,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, failures: [] };
   const now = deps.clock();
   let cursor: string | undefined;
   do {
@@ -34,5 +34,10 @@ export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
+  try {
+    report.settledBids = await runPendingBidTasks(deps);
+  } catch (error) {
+    report.failures.push({ job: 'settle-live-bids', id: '*', error: (error as Error).message });
+  }
   return report;
 }

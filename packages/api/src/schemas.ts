@@ -171,7 +171,7 @@ export const RequestSchema = z
     wantedBy: z.string().optional(),
     ipPreference: z.enum(IP_PREFERENCES).optional(),
     reviewReason: z.string().optional(),
-    bidCount: z.number().int(),
+    bidCount: z.number().int().optional().openapi({ description: 'Bids received (not withdrawn); on single reads.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -227,3 +227,127 @@ export const AuditQuerySchema = PageQuerySchema.extend({
     .regex(/^(organisation|request|bid|contract|dispute):[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/, 'Use <type>:<id>, e.g. request:req_01J….')
     .openapi({ example: 'request:req_01JD0000000000000000000000' }),
 });
+
+// ── Bids ───────────────────────────────────────────────────────────────────
+
+const PersonNameSchema = z.string().trim().min(1).max(60);
+export const TeamSchema = z
+  .object({
+    teachers: z.array(PersonNameSchema).max(20).default([]),
+    students: z.array(PersonNameSchema).max(50).default([]),
+    mentors: z.array(PersonNameSchema).max(20).default([]),
+  })
+  .strict()
+  .openapi('Team');
+
+export const PlannedMilestoneSchema = z
+  .object({
+    title: z.string().trim().min(2).max(120),
+    amount: PositiveMoneySchema,
+    dueInDays: z.number().int().min(1).max(1000),
+  })
+  .strict()
+  .openapi('PlannedMilestone');
+
+export const OrgShareSchema = z.object({ orgId: idSchema('org'), bps: z.number().int().min(0).max(10_000) }).strict().openapi('OrgShare');
+
+export const ShareAgreementSchema = z
+  .object({
+    benefitShares: z.array(OrgShareSchema).min(1).max(4),
+    riskShares: z.array(OrgShareSchema).min(1).max(4),
+    ipOwnership: z.enum(['ENTERPRISE', 'COLLEGE', 'JOINT']),
+    subsidy: z.object({ orgId: idSchema('org'), bps: z.number().int().min(1).max(9_999) }).strict().optional(),
+  })
+  .strict()
+  .openapi('ShareAgreement');
+
+const bidContentShape = {
+  price: PositiveMoneySchema,
+  durationDays: z.number().int().min(1).max(1000),
+  approach: z.string().trim().min(10).max(5000),
+  milestones: z.array(PlannedMilestoneSchema).min(1).max(20),
+  team: TeamSchema.optional(),
+  proposedShares: ShareAgreementSchema.partial().optional(),
+};
+
+export const CreateBidSchema = z.object(bidContentShape).strict().openapi('CreateBid');
+export const UpdateBidSchema = z
+  .object(bidContentShape)
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, { message: 'Change at least one field.' })
+  .openapi('UpdateBid');
+
+export const BidSchema = z
+  .object({
+    id: z.string(),
+    requestId: z.string(),
+    requestOwnerOrgId: z.string(),
+    studioOrgId: z.string(),
+    status: z.enum(['SUBMITTED', 'WITHDRAWN', 'ACCEPTED', 'REJECTED', 'EXPIRED']),
+    price: MoneySchema,
+    durationDays: z.number().int(),
+    approach: z.string(),
+    milestones: z.array(PlannedMilestoneSchema),
+    team: z.object({ teachers: z.array(z.string()), students: z.array(z.string()), mentors: z.array(z.string()) }),
+    proposedShares: z.unknown().optional(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Bid');
+
+export const SealedBidPageSchema = z
+  .object({
+    items: z.array(BidSchema),
+    nextCursor: z.string().nullable(),
+    count: z.number().int().openapi({ description: 'Bids received (not withdrawn); visible to everyone.' }),
+    sealed: z.boolean().openapi({ description: 'True when the caller sees only its own bids (or none).' }),
+  })
+  .openapi('SealedBidPage');
+
+// ── Award and contracts ────────────────────────────────────────────────────
+
+export const AwardSchema = z
+  .object({
+    bidId: idSchema('bid'),
+    shares: ShareAgreementSchema,
+    reviewWindowDays: z.number().int().min(1).max(90).optional().openapi({ description: 'Days the enterprise has to accept or dispute a submitted milestone (default 14).' }),
+  })
+  .strict()
+  .openapi('Award');
+
+export const ContractMilestoneSchema = z
+  .object({
+    n: z.number().int(),
+    title: z.string(),
+    amount: MoneySchema,
+    dueInDays: z.number().int(),
+    status: z.enum(['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT']),
+  })
+  .passthrough()
+  .openapi('ContractMilestone');
+
+const contractShape = {
+  id: z.string(),
+  requestId: z.string(),
+  bidId: z.string(),
+  title: z.string(),
+  enterpriseOrgId: z.string(),
+  studioOrgId: z.string(),
+  collegeOrgId: z.string().optional(),
+  governmentOrgId: z.string().optional(),
+  status: z.enum(['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED']),
+  price: MoneySchema,
+  milestoneCount: z.number().int(),
+  shares: ShareAgreementSchema,
+  requiredSigners: z.array(z.string()),
+  signatures: z.array(z.object({ orgId: z.string(), sub: z.string(), at: z.string() })),
+  reviewWindowDays: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  activatedAt: z.string().optional(),
+};
+
+export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
+export const ContractSchema = z.object({ ...contractShape, milestones: z.array(ContractMilestoneSchema) }).openapi('Contract');

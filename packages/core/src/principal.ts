@@ -50,3 +50,6 @@ export function requireOwnerOf(principal: Principal, orgId: string): ActingPrinc
   }
   return acting;
 }
+
+/** The identity that scheduled jobs and follow-ups act as in audit records. */
+export const SCHEDULER: Principal = { sub: 'system:scheduler' };

@@ -44,7 +44,6 @@ export const technicalRequestSchema = z.object({
   wantedBy: z.string().optional(),
   ipPreference: z.enum(IP_PREFERENCES).optional(),
   reviewReason: z.string().optional(),
-  bidCount: z.number().int(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -8,3 +8,6 @@ export * from './commit.js';
 export * from './organisations.js';
 export * from './requests.js';
 export * from './inbox.js';
+export * from './tasks.js';
+export * from './bids.js';
+export * from './contracts.js';

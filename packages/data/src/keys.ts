@@ -30,6 +30,25 @@ export const keys = {
     gsi1sk: requestId,
   }),
 
+  bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),
+  bidsOfRequest: (requestId: string, bidId: string) => ({ gsi1pk: `REQ#${requestId}#BIDS`, gsi1sk: bidId }),
+  bidsOfStudio: (studioOrgId: string, bidId: string) => ({ gsi2pk: `ORG#${studioOrgId}#BIDS`, gsi2sk: bidId }),
+  /**
+   * "One live bid per studio per request" as a key: creating a bid puts this
+   * item conditionally, so two concurrent bids of one studio cannot both land.
+   */
+  liveBidLock: (requestId: string, studioOrgId: string) => ({ pk: `REQ#${requestId}`, sk: `LIVEBID#${studioOrgId}` }),
+
+  contract: (contractId: string) => ({ pk: `CTR#${contractId}`, sk: '#CTR' }),
+  /** Milestones live in their contract's partition, numbered so they sort in plan order. */
+  milestone: (contractId: string, n: number) => ({ pk: `CTR#${contractId}`, sk: `MS#${String(n).padStart(4, '0')}` }),
+  /** One pointer per party so "my organisation's contracts" is a Query. */
+  contractParty: (contractId: string, orgId: string) => ({ pk: `CTR#${contractId}`, sk: `PARTY#${orgId}` }),
+  contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
+
+  /** Follow-up work committed with the change that needs it (an outbox), picked up by the scheduled job. */
+  task: (kind: string, subjectId: string) => ({ pk: `TASK#${kind}`, sk: subjectId }),
+
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entity.type}:${entity.id}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({
     pk: 'orgId' in recipient ? `INBOX#${recipient.orgId}` : 'INBOX#ASSOCIATIONS',

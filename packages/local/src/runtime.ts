@@ -24,7 +24,8 @@ export function localSecret(dataDir?: string): string {
 /** The app's dependencies for local mode: DynamoDB Local, dev tokens, the system clock unless given one. */
 export function createLocalDeps(options: { endpoint: string; secret: string; tableName?: string; clock?: Clock }): AppDeps {
   const clock = options.clock ?? systemClock;
-  const tokens = localTokens(options.secret, () => clock().getTime());
+  // Tokens follow real time even when tests move the domain clock: JWT expiry is about the caller, not the market.
+  const tokens = localTokens(options.secret);
   return {
     db: createDb({ tableName: options.tableName ?? LOCAL_TABLE_NAME, endpoint: options.endpoint, cursorSecret: options.secret, region: 'local' }),
     clock,

@@ -1,9 +1,11 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
-import { createApp } from '@sharedtech/api';
+import { createApp, runScheduledJobs } from '@sharedtech/api';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';
+
+const JOB_INTERVAL_MS = 60_000;
 
 /** `npm start`: DynamoDB Local + tables + demo seed + the app, and nothing left behind on exit. */
 async function main() {
@@ -33,6 +35,11 @@ async function main() {
     const seed = await seedDemoConsortium(deps);
     const app = createApp(deps);
     server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    // Locally the scheduled jobs (deadline closing, follow-ups, auto-release) run every minute.
+    const jobs = setInterval(() => {
+      runScheduledJobs(deps).catch((error) => console.error('Scheduled jobs failed:', error));
+    }, JOB_INTERVAL_MS);
+    jobs.unref();
     const url = `http://localhost:${port}`;
     console.log(
       [

@@ -5,9 +5,10 @@ import {
   UpdateRequestSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
 } from '../schemas.js';
 import {
-  cancelRequest, closeRequest, createRequest, getVisibleRequest, listRequests, reviewRequest, submitRequest, suspendRequest,
+  cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest,
   updateRequest, viewOfRequest,
 } from '../services/requests.js';
+import { readRequest } from '../services/bids.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Technical requests'];
@@ -46,8 +47,7 @@ export function requestRoutes(deps: AppDeps) {
         responses: { 200: jsonResponse(RequestSchema, 'The request'), ...errorResponses },
       }),
       async (c) => {
-        const principal = c.get('principal');
-        return c.json(viewOfRequest(principal, await getVisibleRequest(deps, principal, c.req.valid('param').id)), 200);
+        return c.json(await readRequest(deps, c.get('principal'), c.req.valid('param').id), 200);
       },
     )
     .openapi(

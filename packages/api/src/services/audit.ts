@@ -1,5 +1,5 @@
-import { ForbiddenError, NotFoundError, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
-import { getOrganisation, getRequest, listAuditTrail, listNotifications, type Db, type PageRequest } from '@sharedtech/data';
+import { ForbiddenError, NotFoundError, contractParties, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
+import { getBid, getContract, getOrganisation, getRequest, listAuditTrail, listNotifications, type Db, type PageRequest } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 
 /** For each audited entity type: the organisations that are its parties (undefined if it does not exist). */
@@ -10,6 +10,14 @@ const partyResolvers: Partial<Record<EntityRef['type'], PartyResolver>> = {
   request: async (db, id) => {
     const request = await getRequest(db, id);
     return request ? [request.ownerOrgId] : undefined;
+  },
+  bid: async (db, id) => {
+    const bid = await getBid(db, id);
+    return bid ? [bid.studioOrgId, bid.requestOwnerOrgId] : undefined;
+  },
+  contract: async (db, id) => {
+    const contract = await getContract(db, id);
+    return contract ? contractParties(contract) : undefined;
   },
 };
 

@@ -1,13 +1,14 @@
 import {
-  ConflictError, EDITABLE_REQUEST_STATUSES, ForbiddenError, NotFoundError, PUBLIC_REQUEST_STATUSES, ValidationError,
+  ConflictError, EDITABLE_REQUEST_STATUSES, SCHEDULER, ForbiddenError, NotFoundError, PUBLIC_REQUEST_STATUSES, ValidationError,
   assertRequestContentValid, isAssociation, requestLifecycle, requireAssociation, requireMember, requireVerified,
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
-  getRequest as readRequest, listRequests as queryRequests, listRequestsOfOrganisation, writesForNewRequest,
+  getRequest as readRequest, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
   writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
+import { settleLiveBids } from './bid-lifecycle.js';
 import { applyChange, toAssociations, toOrg, type NotificationSpec } from './change.js';
 
 const changedMeanwhile = () =>
@@ -22,9 +23,10 @@ const maySeeDetails = (principal: Principal, request: TechnicalRequest) =>
   (principal.org?.type === 'STUDIO' && principal.org.status === 'VERIFIED');
 
 /** What the caller may see of a request: drops details and internal fields as needed. */
-export function viewOfRequest(principal: Principal, request: TechnicalRequest) {
+export function viewOfRequest(principal: Principal, request: TechnicalRequest, bidCount?: number) {
   const { version: _version, createdBy: _createdBy, details, ...rest } = request;
-  return maySeeDetails(principal, request) ? { ...rest, details } : rest;
+  const view = bidCount === undefined ? rest : { ...rest, bidCount };
+  return maySeeDetails(principal, request) ? { ...view, details } : view;
 }
 
 /**
@@ -59,7 +61,6 @@ export async function createRequest(deps: AppDeps, principal: Principal, content
     ownerOrgId: acting.org.id,
     status: 'DRAFT',
     ...content,
-    bidCount: 0,
     createdBy: principal.sub,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -112,11 +113,18 @@ async function transitionRequest(
     updatedAt: deps.clock().toISOString(),
     version: request.version + 1,
   };
+  // Leaving bidding without an award: live bids must expire. Queued in the same
+  // transaction so it cannot be lost, then done straight away.
+  const expiresBids = request.status === 'OPEN' && status !== 'AWARDED';
   await applyChange(deps, principal, {
-    writes: writesForRequestChange(deps.db, request, next, changedMeanwhile),
+    writes: [
+      ...writesForRequestChange(deps.db, request, next, changedMeanwhile),
+      ...(expiresBids ? [putTask(deps.db, 'expire-live-bids', request.id, next.updatedAt)] : []),
+    ],
     transitions: [{ entity: { type: 'request', id: request.id }, action, before: request.status, after: status, details: options.reason ? { reason: options.reason } : undefined }],
     notify: options.notify(next),
   });
+  if (expiresBids) await settleLiveBids(deps, 'expire-live-bids', request.id);
   return next;
 }
 
@@ -211,7 +219,7 @@ export async function closeExpiredRequest(deps: AppDeps, request: TechnicalReque
   if (Date.parse(request.biddingDeadline) > deps.clock().getTime()) {
     throw new ConflictError('DEADLINE_NOT_PASSED', 'The bidding deadline has not passed yet.');
   }
-  return transitionRequest(deps, { sub: 'system:scheduler' }, request, 'close', {
+  return transitionRequest(deps, SCHEDULER, request, 'close', {
     reason: 'bidding deadline passed without an award',
     notify: (next) => [{ to: toOrg(next.ownerOrgId), type: 'REQUEST_EXPIRED', params: requestParams(next) }],
   });

@@ -1,0 +1,89 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { bidSchema, type Bid } from '@sharedtech/core';
+import type { Db } from './client.js';
+import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
+import { toDomainError } from './errors.js';
+import { keys } from './keys.js';
+import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
+
+const bidItem = (bid: Bid) => ({
+  ...keys.bid(bid.id),
+  ...keys.bidsOfRequest(bid.requestId, bid.id),
+  ...keys.bidsOfStudio(bid.studioOrgId, bid.id),
+  ...bid,
+});
+
+export const getBid = (db: Db, bidId: string, consistent = false) => getItem(db, keys.bid(bidId), bidSchema, consistent);
+
+/** A new bid and the lock that makes it the studio's only live bid on the request. */
+export function writesForNewBid(db: Db, bid: Bid, onDuplicate: Write['onConflict']): Write[] {
+  return [
+    putNew(db, bidItem(bid)),
+    putNew(db, { ...keys.liveBidLock(bid.requestId, bid.studioOrgId), bidId: bid.id }, onDuplicate),
+  ];
+}
+
+/** Replaces a bid read at `next.version - 1`; when it stops being live, its lock goes too. */
+export function writesForBidChange(db: Db, next: Bid, onConflict?: Write['onConflict']): Write[] {
+  const writes = [putIfVersion(db, bidItem(next), onConflict)];
+  if (next.status !== 'SUBMITTED' && next.status !== 'ACCEPTED') writes.push(deleteItem(db, keys.liveBidLock(next.requestId, next.studioOrgId)));
+  return writes;
+}
+
+/** Every bid of a request, oldest first (the order they came in). */
+export const listBidsOfRequest = (db: Db, requestId: string, page?: PageRequest, onlyLive = false) =>
+  queryPage(
+    db,
+    {
+      ...onIndex('gsi1', keys.bidsOfRequest(requestId, '').gsi1pk),
+      schema: bidSchema,
+      newestFirst: false,
+      filter: onlyLive
+        ? { FilterExpression: '#status = :live', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':live': 'SUBMITTED' } }
+        : undefined,
+    },
+    page,
+  );
+
+/** A studio's bids on one request, newest first (at most a handful: one live plus withdrawn ones). */
+export const listBidsOfStudioOnRequest = (db: Db, studioOrgId: string, requestId: string, page?: PageRequest) =>
+  queryPage(
+    db,
+    {
+      ...onIndex('gsi2', keys.bidsOfStudio(studioOrgId, '').gsi2pk),
+      schema: bidSchema,
+      filter: { FilterExpression: '#requestId = :requestId', ExpressionAttributeNames: { '#requestId': 'requestId' }, ExpressionAttributeValues: { ':requestId': requestId } },
+    },
+    page,
+  );
+
+/** A studio's bids across requests, newest first. */
+export const listBidsOfStudio = (db: Db, studioOrgId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi2', keys.bidsOfStudio(studioOrgId, '').gsi2pk), schema: bidSchema }, page);
+
+/** Bids of a request that were not withdrawn: the number everyone may see. Counted by the index, not by reading bids. */
+export async function countBidsOfRequest(db: Db, requestId: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const result = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          FilterExpression: '#status <> :withdrawn',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': keys.bidsOfRequest(requestId, '').gsi1pk, ':withdrawn': 'WITHDRAWN' },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += result.Count ?? 0;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return count;
+}

@@ -1,0 +1,89 @@
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { contractParties, contractSchema, milestoneSchema, type Contract, type Milestone } from '@sharedtech/core';
+import { z } from 'zod';
+import type { Db } from './client.js';
+import { putIfVersion, putNew, type Write } from './commit.js';
+import { toDomainError } from './errors.js';
+import { keys, stripKeys } from './keys.js';
+import { getItem, onIndex, queryPage, type Page, type PageRequest } from './query.js';
+
+const contractItem = (contract: Contract) => ({ ...keys.contract(contract.id), ...contract });
+const milestoneItem = (milestone: Milestone) => ({ ...keys.milestone(milestone.contractId, milestone.n), ...milestone });
+
+export const getContract = (db: Db, contractId: string, consistent = false) =>
+  getItem(db, keys.contract(contractId), contractSchema, consistent);
+
+export const getMilestone = (db: Db, contractId: string, n: number, consistent = false) =>
+  getItem(db, keys.milestone(contractId, n), milestoneSchema, consistent);
+
+/** All milestones of a contract in plan order (one Query on the contract's partition). */
+export async function listMilestones(db: Db, contractId: string, consistent = false): Promise<Milestone[]> {
+  const milestones: Milestone[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const result = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ms)',
+          ExpressionAttributeValues: { ':pk': keys.contract(contractId).pk, ':ms': 'MS#' },
+          ConsistentRead: consistent,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) milestones.push(milestoneSchema.parse(stripKeys(item)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return milestones;
+}
+
+/** A new contract, its milestones and one pointer per party for "my contracts". */
+export function writesForNewContract(db: Db, contract: Contract, milestones: Milestone[]): Write[] {
+  return [
+    putNew(db, contractItem(contract)),
+    ...milestones.map((milestone) => putNew(db, milestoneItem(milestone))),
+    ...contractParties(contract).map((orgId) =>
+      putNew(db, { ...keys.contractParty(contract.id, orgId), ...keys.contractsOfOrg(orgId, contract.id), contractId: contract.id, orgId }),
+    ),
+  ];
+}
+
+export const putContractVersion = (db: Db, contract: Contract, onConflict?: Write['onConflict']) =>
+  putIfVersion(db, contractItem(contract), onConflict);
+
+export const putMilestoneVersion = (db: Db, milestone: Milestone, onConflict?: Write['onConflict']) =>
+  putIfVersion(db, milestoneItem(milestone), onConflict);
+
+const partyPointerSchema = z.object({ contractId: z.string(), orgId: z.string() });
+
+/** An organisation's contracts, newest first: a page of pointers, then one BatchGet of the contracts. */
+export async function listContractsOfOrganisation(db: Db, orgId: string, page?: PageRequest): Promise<Page<Contract>> {
+  const pointers = await queryPage(db, { ...onIndex('gsi1', keys.contractsOfOrg(orgId, '').gsi1pk), schema: partyPointerSchema }, page);
+  if (pointers.items.length === 0) return { items: [], nextCursor: pointers.nextCursor };
+  const byId = new Map<string, Contract>();
+  try {
+    let requestItems: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [db.tableName]: { Keys: pointers.items.map((pointer) => keys.contract(pointer.contractId)) },
+    };
+    // BatchGet may return some keys as unprocessed under load; ask again for those.
+    while (requestItems && Object.keys(requestItems).length > 0) {
+      const result: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
+        await db.doc.send(new BatchGetCommand({ RequestItems: requestItems }));
+      for (const item of result.Responses?.[db.tableName] ?? []) {
+        const contract = contractSchema.parse(stripKeys(item));
+        byId.set(contract.id, contract);
+      }
+      const unprocessed = result.UnprocessedKeys?.[db.tableName]?.Keys;
+      requestItems = unprocessed && unprocessed.length > 0 ? { [db.tableName]: { Keys: unprocessed } } : undefined;
+    }
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return {
+    items: pointers.items.map((pointer) => byId.get(pointer.contractId)).filter((contract): contract is Contract => Boolean(contract)),
+    nextCursor: pointers.nextCursor,
+  };
+}
