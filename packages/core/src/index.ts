@@ -9,3 +9,8 @@ export * from './principal.js';
 export * from './events.js';
 export * from './bid.js';
 export * from './contract.js';
+export * from './allocation.js';
+export * from './ledger.js';
+export * from './dispute.js';
+export * from './milestone-money.js';
+export * from './share-statement.js';
