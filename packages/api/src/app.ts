@@ -12,6 +12,7 @@ import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { requestRoutes } from './routes/requests.js';
 import { bidRoutes, requestBidRoutes } from './routes/bids.js';
 import { awardRoutes, contractRoutes } from './routes/contracts.js';
+import { matchRoutes, statsRoutes } from './routes/insight.js';
 import { createRouter } from './routes/router.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -45,6 +46,8 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/requests', awardRoutes(deps));
   app.route('/v1/bids', bidRoutes(deps));
   app.route('/v1/contracts', contractRoutes(deps));
+  app.route('/v1/stats', statsRoutes(deps));
+  app.route('/v1/matches', matchRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
   app.route('/v1/notifications', notificationRoutes(deps));
 

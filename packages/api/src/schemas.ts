@@ -351,3 +351,48 @@ const contractShape = {
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
 export const ContractSchema = z.object({ ...contractShape, milestones: z.array(ContractMilestoneSchema) }).openapi('Contract');
+
+// ── Insight: statistics and matching ───────────────────────────────────────
+
+export const StatsQuerySchema = z.object({ cluster: ClusterSchema });
+
+const CnyMoney = MoneySchema;
+export const ClusterStatsSchema = z
+  .object({
+    cluster: z.string(),
+    requests: z.object({ byStatus: z.record(z.string(), z.number().int()), total: z.number().int() }),
+    bids: z.object({ total: z.number().int(), perRequest: z.number() }),
+    award: z.object({
+      awarded: z.number().int(),
+      closedWithoutAward: z.number().int(),
+      rateBps: z.number().int().openapi({ description: 'Awarded ÷ (awarded + closed without award), in basis points.' }),
+      medianDaysToAward: z.number().nullable(),
+    }),
+    contracts: z.object({
+      total: z.number().int(),
+      byStatus: z.record(z.string(), z.number().int()),
+      value: CnyMoney,
+      escrowHeld: CnyMoney,
+      released: CnyMoney,
+    }),
+    education: z.object({ teachers: z.number().int(), students: z.number().int(), mentors: z.number().int() }),
+  })
+  .openapi('ClusterStatistics');
+
+export const MatchQuerySchema = z.object({
+  requestId: idSchema('request').optional().openapi({ description: 'Rank studios for this request (owner, associations). Without it: open requests for my studio.' }),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+});
+
+export const MatchesSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        score: z.number().int(),
+        sharedTags: z.array(z.string()),
+        studio: z.object({ id: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) }).optional(),
+        request: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .openapi('Matches');

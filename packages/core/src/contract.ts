@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
 import { assertBpsTotal } from './money.js';
-import { shareAgreementSchema, type ShareAgreement } from './bid.js';
+import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -45,6 +45,10 @@ export const contractSchema = z.object({
   requestId: z.string(),
   bidId: z.string(),
   title: z.string(),
+  /** The request's industry cluster, kept for consortium statistics. */
+  cluster: z.string().optional(),
+  /** The winning bid's team: the education outcome (协同育人) of the project. */
+  team: teamSchema.optional(),
   enterpriseOrgId: z.string(),
   studioOrgId: z.string(),
   collegeOrgId: z.string().optional(),

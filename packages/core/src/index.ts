@@ -14,3 +14,4 @@ export * from './ledger.js';
 export * from './dispute.js';
 export * from './milestone-money.js';
 export * from './share-statement.js';
+export * from './stats.js';

@@ -44,6 +44,9 @@ export const technicalRequestSchema = z.object({
   wantedBy: z.string().optional(),
   ipPreference: z.enum(IP_PREFERENCES).optional(),
   reviewReason: z.string().optional(),
+  /** When bidding opened (approval) and when it was awarded: days-to-award statistics. */
+  openedAt: z.string().optional(),
+  awardedAt: z.string().optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -7,7 +7,11 @@ import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, queryPage, type Page, type PageRequest } from './query.js';
 
-const contractItem = (contract: Contract) => ({ ...keys.contract(contract.id), ...contract });
+const contractItem = (contract: Contract) => ({
+  ...keys.contract(contract.id),
+  ...(contract.cluster ? keys.contractsOfCluster(contract.cluster, contract.id) : {}),
+  ...contract,
+});
 const milestoneItem = (milestone: Milestone) => ({ ...keys.milestone(milestone.contractId, milestone.n), ...milestone });
 
 export const getContract = (db: Db, contractId: string, consistent = false) =>
@@ -87,3 +91,7 @@ export async function listContractsOfOrganisation(db: Db, orgId: string, page?: 
     nextCursor: pointers.nextCursor,
   };
 }
+
+/** Contracts of an industry cluster, newest first (consortium statistics). */
+export const listContractsOfCluster = (db: Db, cluster: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi2', keys.contractsOfCluster(cluster, '').gsi2pk), schema: contractSchema }, page);

@@ -11,3 +11,4 @@ export * from './inbox.js';
 export * from './tasks.js';
 export * from './bids.js';
 export * from './contracts.js';
+export * from './read-all.js';

@@ -45,6 +45,7 @@ export const keys = {
   /** One pointer per party so "my organisation's contracts" is a Query. */
   contractParty: (contractId: string, orgId: string) => ({ pk: `CTR#${contractId}`, sk: `PARTY#${orgId}` }),
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
+  contractsOfCluster: (cluster: string, contractId: string) => ({ gsi2pk: `CONTRACTS#CLUSTER#${cluster}`, gsi2sk: contractId }),
 
   /** Follow-up work committed with the change that needs it (an outbox), picked up by the scheduled job. */
   task: (kind: string, subjectId: string) => ({ pk: `TASK#${kind}`, sk: subjectId }),

@@ -62,6 +62,8 @@ export async function awardRequest(deps: AppDeps, principal: Principal, requestI
     requestId: request.id,
     bidId: bid.id,
     title: request.title,
+    cluster: request.cluster,
+    team: bid.team,
     ...parties,
     status: 'PENDING_SIGNATURES',
     price: bid.price,
@@ -84,7 +86,7 @@ export async function awardRequest(deps: AppDeps, principal: Principal, requestI
     updatedAt: now,
     version: 1,
   }));
-  const awardedRequest = { ...request, status: requestStatus, updatedAt: now, version: request.version + 1 };
+  const awardedRequest = { ...request, status: requestStatus, awardedAt: now, updatedAt: now, version: request.version + 1 };
   const acceptedBid = { ...bid, status: bidStatus, updatedAt: now, version: bid.version + 1 };
   const signatureNeeded: NotificationSpec[] = contract.requiredSigners.map((orgId) => ({
     to: toOrg(orgId),

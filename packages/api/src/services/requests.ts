@@ -110,6 +110,7 @@ async function transitionRequest(
     ...request,
     status,
     ...(action === 'approve' || action === 'reject' || action === 'suspend' ? { reviewReason: options.reason } : {}),
+    ...(action === 'approve' ? { openedAt: deps.clock().toISOString() } : {}),
     updatedAt: deps.clock().toISOString(),
     version: request.version + 1,
   };

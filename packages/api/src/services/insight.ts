@@ -1,0 +1,114 @@
+import {
+  REQUEST_STATUSES, ForbiddenError, daysBetween, isAssociation, matchScore, median, ratioBps, requireAssociation,
+  requireVerified, type Contract, type Milestone, type Principal, type RequestStatus,
+} from '@sharedtech/core';
+import {
+  countBidsOfRequest, countRequestsOfCluster, listContractsOfCluster, listContractsOfOrganisation, listMilestones,
+  listOrganisationsByType, listRequests, readAll,
+} from '@sharedtech/data';
+import type { AppDeps } from '../deps.js';
+import { getVisibleRequest } from './requests.js';
+
+const ESCROWED: readonly Milestone['status'][] = ['FUNDED', 'SUBMITTED', 'DISPUTED'];
+/** Requests that reached bidding: the denominator for bids per request. */
+const BIDDING_REACHED: readonly RequestStatus[] = ['OPEN', 'AWARDED', 'CLOSED', 'SUSPENDED'];
+
+/**
+ * Consortium statistics for one industry cluster (associations only). Counts
+ * come from index Queries with Select COUNT; money and people from the
+ * cluster's contracts and their milestones. Everything is a Query on a
+ * partition of this cluster, so the cost grows with the cluster, not the table.
+ */
+export async function clusterStatistics(deps: AppDeps, principal: Principal, cluster: string) {
+  requireAssociation(principal);
+  const counts = await Promise.all(REQUEST_STATUSES.map((status) => countRequestsOfCluster(deps.db, cluster, status)));
+  const byStatus = Object.fromEntries(REQUEST_STATUSES.map((status, index) => [status, counts[index]!])) as Record<RequestStatus, number>;
+
+  const biddingRequests = (
+    await Promise.all(BIDDING_REACHED.map((status) => readAll((page) => listRequests(deps.db, { status, cluster }, page))))
+  ).flat();
+  const bidCounts = await Promise.all(biddingRequests.map((request) => countBidsOfRequest(deps.db, request.id)));
+  const totalBids = bidCounts.reduce((sum, count) => sum + count, 0);
+
+  const awarded = biddingRequests.filter((request) => request.status === 'AWARDED');
+  const daysToAward = awarded
+    .filter((request) => request.awardedAt && (request.openedAt ?? request.createdAt))
+    .map((request) => daysBetween(request.openedAt ?? request.createdAt, request.awardedAt!));
+
+  const contracts = await readAll((page) => listContractsOfCluster(deps.db, cluster, page));
+  const milestones = (await Promise.all(contracts.map((contract) => listMilestones(deps.db, contract.id)))).flat();
+  const sumOf = (items: { amount: { amount: number } }[]) => items.reduce((sum, item) => sum + item.amount.amount, 0);
+  const people = (role: 'teachers' | 'students' | 'mentors') =>
+    new Set(contracts.flatMap((contract) => (contract.team?.[role] ?? []).map((name) => `${contract.studioOrgId}/${name}`))).size;
+
+  return {
+    cluster,
+    requests: { byStatus, total: counts.reduce((sum, count) => sum + count, 0) },
+    bids: { total: totalBids, perRequest: biddingRequests.length ? Math.round((totalBids / biddingRequests.length) * 100) / 100 : 0 },
+    award: {
+      awarded: byStatus.AWARDED,
+      closedWithoutAward: byStatus.CLOSED,
+      rateBps: ratioBps(byStatus.AWARDED, byStatus.AWARDED + byStatus.CLOSED),
+      medianDaysToAward: median(daysToAward),
+    },
+    contracts: {
+      total: contracts.length,
+      byStatus: countBy(contracts, (contract) => contract.status),
+      value: { amount: contracts.reduce((sum, contract) => sum + contract.price.amount, 0), currency: 'CNY' as const },
+      escrowHeld: { amount: sumOf(milestones.filter((m) => ESCROWED.includes(m.status))), currency: 'CNY' as const },
+      released: { amount: sumOf(milestones.filter((m) => m.status === 'RELEASED')), currency: 'CNY' as const },
+    },
+    education: { teachers: people('teachers'), students: people('students'), mentors: people('mentors') },
+  };
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+/** Studios ranked for a request (its owner and associations): capability overlap, cluster, past contracts. */
+export async function matchStudiosForRequest(deps: AppDeps, principal: Principal, requestId: string, limit = 10) {
+  const request = await getVisibleRequest(deps, principal, requestId);
+  if (principal.membership?.orgId !== request.ownerOrgId && !isAssociation(principal)) {
+    throw new ForbiddenError('NOT_REQUEST_OWNER', 'Only the request owner and associations see matching studios.');
+  }
+  const studios = await readAll((page) => listOrganisationsByType(deps.db, 'STUDIO', 'VERIFIED', page));
+  const ranked = await Promise.all(
+    studios.map(async (studio) => {
+      const past = await listContractsOfOrganisation(deps.db, studio.id, { limit: 10 });
+      const { score, sharedTags } = matchScore({
+        requestTags: request.tags,
+        capabilities: studio.capabilities,
+        sameCluster: studio.cluster === request.cluster,
+        pastContracts: countCompleted(past.items),
+      });
+      return { studio: { id: studio.id, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags };
+    }),
+  );
+  return { items: rank(ranked, (item) => item.studio.name).slice(0, limit) };
+}
+
+const countCompleted = (contracts: Contract[]) => contracts.filter((contract) => contract.status === 'COMPLETED' || contract.status === 'ACTIVE').length;
+
+/** Orders by score, then by name so equal scores list the same way every time. */
+function rank<T extends { score: number }>(items: T[], name: (item: T) => string): T[] {
+  return items.filter((item) => item.score > 0).sort((a, b) => b.score - a.score || name(a).localeCompare(name(b)));
+}
+
+/** OPEN requests that fit the calling studio: one Query per capability tag and one for its cluster, merged and ranked. */
+export async function matchRequestsForStudio(deps: AppDeps, principal: Principal, limit = 20) {
+  const studio = requireVerified(principal, ['STUDIO']).org;
+  const pages = await Promise.all([
+    ...studio.capabilities.map((tag) => listRequests(deps.db, { status: 'OPEN', tag }, { limit: 50 })),
+    ...(studio.cluster ? [listRequests(deps.db, { status: 'OPEN', cluster: studio.cluster }, { limit: 50 })] : []),
+  ]);
+  const byId = new Map(pages.flatMap((page) => page.items).map((request) => [request.id, request]));
+  const ranked = [...byId.values()].map((request) => {
+    const { score, sharedTags } = matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts: 0 });
+    const { details: _details, version: _version, createdBy: _createdBy, ...summary } = request;
+    return { request: summary, score, sharedTags };
+  });
+  return { items: rank(ranked, (item) => item.request.id).slice(0, limit) };
+}
