@@ -7,6 +7,9 @@ import { localTokens, type AppDeps } from '@sharedtech/api';
 
 export const LOCAL_TABLE_NAME = 'Marketplace';
 
+// Local runs may be on Node 20 (the Lambda runtime is Node 22); the SDK's notice about that is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * The local signing secret is generated on first start and kept in the data
  * folder (never in the repository); in-memory runs get a fresh one each time.
