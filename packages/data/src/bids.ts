@@ -1,10 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { bidSchema, type Bid } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
-import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
-import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
 
 const bidItem = (bid: Bid) => ({
   ...keys.bid(bid.id),
@@ -62,28 +60,8 @@ export const listBidsOfStudio = (db: Db, studioOrgId: string, page?: PageRequest
   queryPage(db, { ...onIndex('gsi2', keys.bidsOfStudio(studioOrgId, '').gsi2pk), schema: bidSchema }, page);
 
 /** Bids of a request that were not withdrawn: the number everyone may see. Counted by the index, not by reading bids. */
-export async function countBidsOfRequest(db: Db, requestId: string): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const result = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          FilterExpression: '#status <> :withdrawn',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.bidsOfRequest(requestId, '').gsi1pk, ':withdrawn': 'WITHDRAWN' },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toDomainError(error);
-  }
-  return count;
-}
+export const countBidsOfRequest = (db: Db, requestId: string) =>
+  countItems(db, {
+    ...onIndex('gsi1', keys.bidsOfRequest(requestId, '').gsi1pk),
+    filter: { FilterExpression: '#status <> :withdrawn', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':withdrawn': 'WITHDRAWN' } },
+  });

@@ -1,11 +1,11 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { contractParties, contractSchema, milestoneSchema, type Contract, type Milestone } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putIfVersion, putNew, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { getItem, onIndex, queryPage, type Page, type PageRequest } from './query.js';
+import { getItem, onIndex, onTable, queryAll, queryPage, type Page, type PageRequest } from './query.js';
 
 const contractItem = (contract: Contract) => ({
   ...keys.contract(contract.id),
@@ -21,28 +21,17 @@ export const getMilestone = (db: Db, contractId: string, n: number, consistent =
   getItem(db, keys.milestone(contractId, n), milestoneSchema, consistent);
 
 /** All milestones of a contract in plan order (one Query on the contract's partition). */
-export async function listMilestones(db: Db, contractId: string, consistent = false): Promise<Milestone[]> {
-  const milestones: Milestone[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const result = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ms)',
-          ExpressionAttributeValues: { ':pk': keys.contract(contractId).pk, ':ms': 'MS#' },
-          ConsistentRead: consistent,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) milestones.push(milestoneSchema.parse(stripKeys(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toDomainError(error);
-  }
-  return milestones;
-}
+export const listMilestones = (db: Db, contractId: string, consistent = false) =>
+  queryAll(
+    db,
+    {
+      ...onTable(keys.contract(contractId).pk),
+      schema: milestoneSchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: 'begins_with(sk, :milestones)', values: { ':milestones': 'MS#' } },
+    },
+    consistent,
+  );
 
 /** A new contract, its milestones and one pointer per party for "my contracts". */
 export function writesForNewContract(db: Db, contract: Contract, milestones: Milestone[]): Write[] {

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { stripKeys } from './keys.js';
@@ -45,6 +45,19 @@ export interface PartitionQuery<S extends z.ZodType> {
   sortKeyCondition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
 }
 
+/** The QueryCommand input shared by page, count and read-all queries of one partition. */
+function queryInput<S extends z.ZodType>(db: Db, query: PartitionQuery<S>): QueryCommandInput {
+  return {
+    TableName: db.tableName,
+    IndexName: query.index,
+    KeyConditionExpression: ['#pk = :pk', query.sortKeyCondition?.expression].filter(Boolean).join(' AND '),
+    ExpressionAttributeNames: { '#pk': query.partition.name, ...query.sortKeyCondition?.names, ...query.filter?.ExpressionAttributeNames },
+    ExpressionAttributeValues: { ':pk': query.partition.value, ...query.sortKeyCondition?.values, ...query.filter?.ExpressionAttributeValues },
+    FilterExpression: query.filter?.FilterExpression,
+    ScanIndexForward: !(query.newestFirst ?? true),
+  };
+}
+
 /** One page of a partition, with a signed cursor for the next page. Never a Scan. */
 export async function queryPage<S extends z.ZodType>(
   db: Db,
@@ -53,34 +66,13 @@ export async function queryPage<S extends z.ZodType>(
 ): Promise<Page<z.infer<S>>> {
   const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const fingerprint = `${query.index ?? 'table'}|${query.partition.value}|${query.filter?.FilterExpression ?? ''}|${JSON.stringify(query.filter?.ExpressionAttributeValues ?? {})}`;
-  const startKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
-  const keyCondition = ['#pk = :pk', query.sortKeyCondition?.expression].filter(Boolean).join(' AND ');
+  const input = queryInput(db, query);
   const items: z.infer<S>[] = [];
-  let exclusiveStartKey = startKey;
+  let exclusiveStartKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
   try {
     // With a filter a page can come back short; keep reading until it is full or the partition ends.
     do {
-      const result = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: query.index,
-          KeyConditionExpression: keyCondition,
-          ExpressionAttributeNames: {
-            '#pk': query.partition.name,
-            ...query.sortKeyCondition?.names,
-            ...query.filter?.ExpressionAttributeNames,
-          },
-          ExpressionAttributeValues: {
-            ':pk': query.partition.value,
-            ...query.sortKeyCondition?.values,
-            ...query.filter?.ExpressionAttributeValues,
-          },
-          FilterExpression: query.filter?.FilterExpression,
-          ScanIndexForward: !(query.newestFirst ?? true),
-          Limit: limit - items.length,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
+      const result = await db.doc.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusiveStartKey }));
       for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
       exclusiveStartKey = result.LastEvaluatedKey;
     } while (exclusiveStartKey && items.length < limit);
@@ -91,6 +83,40 @@ export async function queryPage<S extends z.ZodType>(
     items,
     nextCursor: exclusiveStartKey ? db.cursors.encode(fingerprint, exclusiveStartKey) : null,
   };
+}
+
+/** Every item of a small partition (a contract's milestones), following DynamoDB's own pages. */
+export async function queryAll<S extends z.ZodType>(db: Db, query: PartitionQuery<S>, consistent = false): Promise<z.infer<S>[]> {
+  const input = queryInput(db, query);
+  const items: z.infer<S>[] = [];
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const result = await db.doc.send(new QueryCommand({ ...input, ConsistentRead: consistent, ExclusiveStartKey: exclusiveStartKey }));
+      for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
+      exclusiveStartKey = result.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return items;
+}
+
+/** How many items of a partition match (Select COUNT: DynamoDB counts, nothing is returned or parsed). */
+export async function countItems(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema'>): Promise<number> {
+  const input = queryInput(db, { ...query, schema: z.unknown() });
+  let count = 0;
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const result = await db.doc.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: exclusiveStartKey }));
+      count += result.Count ?? 0;
+      exclusiveStartKey = result.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return count;
 }
 
 /** Partition-key helpers for the generic indexes. */

@@ -1,10 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
-import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
-import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
 
 const requestItem = (request: TechnicalRequest) => ({
   ...keys.request(request.id),
@@ -105,26 +103,5 @@ export const listRequestsOfOrganisation = (db: Db, orgId: string, page?: PageReq
   );
 
 /** How many requests of a cluster are in `status` (an index Query with Select COUNT, reading no items). */
-export async function countRequestsOfCluster(db: Db, cluster: string, status: RequestStatus): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const result = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.requestsByCluster(cluster, status, '').gsi2pk },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toDomainError(error);
-  }
-  return count;
-}
+export const countRequestsOfCluster = (db: Db, cluster: string, status: RequestStatus) =>
+  countItems(db, onIndex('gsi2', keys.requestsByCluster(cluster, status, '').gsi2pk));

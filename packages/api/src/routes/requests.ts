@@ -25,7 +25,8 @@ export function requestRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const principal = c.get('principal');
-        return c.json(viewOfRequest(principal, await createRequest(deps, principal, c.req.valid('json'))), 201);
+        // A new request has no bids yet.
+        return c.json(viewOfRequest(principal, await createRequest(deps, principal, c.req.valid('json')), 0), 201);
       },
     )
     .openapi(
