@@ -1,0 +1,35 @@
+import type { LambdaContext } from 'hono/aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { runScheduledJobs, type JobReport } from '@sharedtech/api';
+import { readJobsConfig } from '#commons/config';
+import { createDeployedDeps } from '#commons/deps';
+import { logger, metrics } from '#commons/powertools';
+
+const config = readJobsConfig();
+const deps = await createDeployedDeps(config);
+
+/**
+ * The EventBridge schedule's target: one run of every periodic job (deadline
+ * closing, automatic release, …). Item failures do not fail the invocation —
+ * every item is its own conditional write and the next run retries it — but
+ * each is logged and counted as `JobItemFailures`, which has an alarm.
+ */
+export const handler = async (_event: unknown, context: LambdaContext): Promise<JobReport> => {
+  logger.addContext(context as never);
+  logger.appendKeys({ stage: config.STAGE });
+  metrics.captureColdStartMetric();
+  try {
+    const report = await runScheduledJobs(deps);
+    // Every counter in the report becomes a metric, so jobs added later are measured too.
+    for (const [name, value] of Object.entries(report)) {
+      if (typeof value === 'number') metrics.addMetric(name, MetricUnit.Count, value);
+    }
+    metrics.addMetric('JobItemFailures', MetricUnit.Count, report.failures.length);
+    for (const failure of report.failures) logger.error('Scheduled job item failed', { ...failure });
+    logger.info('Scheduled jobs finished', { report });
+    return report;
+  } finally {
+    metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+};
