@@ -65,6 +65,8 @@ export class MarketplaceFunction extends NodejsFunction {
       depsLockFilePath: DEPS_LOCK_FILE,
       bundling: BUNDLING,
       environment: {
+        // Stack traces point into the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
         STAGE: stage,
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
