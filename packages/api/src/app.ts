@@ -13,6 +13,9 @@ import { requestRoutes } from './routes/requests.js';
 import { bidRoutes, requestBidRoutes } from './routes/bids.js';
 import { awardRoutes, contractRoutes } from './routes/contracts.js';
 import { matchRoutes, statsRoutes } from './routes/insight.js';
+import { milestoneRoutes } from './routes/milestones.js';
+import { disputeRoutes } from './routes/disputes.js';
+import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
 import { createRouter } from './routes/router.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -46,6 +49,10 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/requests', awardRoutes(deps));
   app.route('/v1/bids', bidRoutes(deps));
   app.route('/v1/contracts', contractRoutes(deps));
+  app.route('/v1/contracts', milestoneRoutes(deps));
+  app.route('/v1/contracts', contractLedgerRoutes(deps));
+  app.route('/v1/disputes', disputeRoutes(deps));
+  app.route('/v1/accounts', accountRoutes(deps));
   app.route('/v1/stats', statsRoutes(deps));
   app.route('/v1/matches', matchRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));

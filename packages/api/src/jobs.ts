@@ -2,12 +2,15 @@ import { requestLifecycle } from '@sharedtech/core';
 import { listRequests } from '@sharedtech/data';
 import type { AppDeps } from './deps.js';
 import { runPendingBidTasks } from './services/bid-lifecycle.js';
+import { releaseOverdueMilestones } from './services/milestones.js';
 import { closeExpiredRequest } from './services/requests.js';
 
 export interface JobReport {
   closedRequests: number;
   /** Bids rejected or expired by follow-ups a crash had left behind. */
   settledBids: number;
+  /** SUBMITTED milestones released because their review window passed. */
+  releasedMilestones: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -18,7 +21,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, failures: [] };
   const now = deps.clock();
   let cursor: string | undefined;
   do {
@@ -38,6 +41,13 @@ export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
     report.settledBids = await runPendingBidTasks(deps);
   } catch (error) {
     report.failures.push({ job: 'settle-live-bids', id: '*', error: (error as Error).message });
+  }
+  try {
+    const release = await releaseOverdueMilestones(deps);
+    report.releasedMilestones = release.released;
+    report.failures.push(...release.failures.map((failure) => ({ job: 'auto-release-milestone', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'auto-release-milestone', id: '*', error: (error as Error).message });
   }
   return report;
 }

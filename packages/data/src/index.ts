@@ -12,3 +12,8 @@ export * from './tasks.js';
 export * from './bids.js';
 export * from './contracts.js';
 export * from './read-all.js';
+export * from './ledger.js';
+export * from './idempotency.js';
+export * from './disputes.js';
+export * from './share-statements.js';
+export * from './release-timers.js';

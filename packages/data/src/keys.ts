@@ -50,6 +50,38 @@ export const keys = {
   /** Follow-up work committed with the change that needs it (an outbox), picked up by the scheduled job. */
   task: (kind: string, subjectId: string) => ({ pk: `TASK#${kind}`, sk: subjectId }),
 
+  // ── Money (ledger, disputes, statements, release timers, idempotency) ──
+  /** Journal entries live in their contract's partition, so the ledger view is one Query, oldest first (ULID ids). */
+  journalEntry: (contractId: string, entryId: string) => ({ pk: `CTR#${contractId}`, sk: `JNL#${entryId}` }),
+  /**
+   * One balance item per (contract, account). Organisation-wide balances are
+   * not a single item: an enterprise funding many contracts at once would make
+   * that item a hot key that every money transaction conflicts on. Instead
+   * each per-contract item of an organisation's account is indexed under the
+   * organisation, and its balances across contracts are summed from one Query.
+   */
+  contractBalance: (contractId: string, account: string) => ({ pk: `CTR#${contractId}`, sk: `BAL#${account}` }),
+  balancesOfOrg: (orgId: string, accountKind: string, contractId: string) => ({
+    gsi2pk: `ORG#${orgId}#BALANCES`,
+    gsi2sk: `${accountKind}#${contractId}`,
+  }),
+  dispute: (disputeId: string) => ({ pk: `DSP#${disputeId}`, sk: '#DSP' }),
+  disputesByStatus: (status: string, disputeId: string) => ({ gsi1pk: `DSPS#STATUS#${status}`, gsi1sk: disputeId }),
+  /** Benefit and risk statements, in their contract's partition, by kind and time. */
+  shareStatement: (contractId: string, kind: string, statementId: string) => ({ pk: `CTR#${contractId}`, sk: `STM#${kind}#${statementId}` }),
+  /**
+   * A SUBMITTED milestone has one release timer item; its sparse index entry is
+   * keyed by the instant the review window ends, so the auto-release job reads
+   * exactly the overdue ones with one range Query (never a Scan).
+   */
+  releaseTimer: (contractId: string, n: number) => ({ pk: `CTR#${contractId}`, sk: `TIMER#RELEASE#${String(n).padStart(4, '0')}` }),
+  releaseTimersDue: (dueAt: string, contractId: string, n: number) => ({
+    gsi3pk: 'TIMERS#RELEASE',
+    gsi3sk: `${dueAt}#${contractId}#${String(n).padStart(4, '0')}`,
+  }),
+  /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
+
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entity.type}:${entity.id}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({
     pk: 'orgId' in recipient ? `INBOX#${recipient.orgId}` : 'INBOX#ASSOCIATIONS',

@@ -1,0 +1,122 @@
+import { ConflictError, journalEntrySchema, mayGoNegative, parseAccount, type Currency, type JournalEntry } from '@sharedtech/core';
+import { z } from 'zod';
+import type { Db } from './client.js';
+import { putNew, type Write } from './commit.js';
+import { keys } from './keys.js';
+import { onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
+
+/**
+ * The ledger in the table. Entries are immutable items written with `putNew`
+ * (a correction is a new entry, never an edit). Each entry updates the balance
+ * items of its accounts in the same transaction, so balances can never
+ * disagree with the entries.
+ */
+
+export const balanceSchema = z.object({
+  account: z.string(),
+  contractId: z.string(),
+  /** The organisation owning an external or earnings account; absent for escrow. */
+  orgId: z.string().optional(),
+  currency: z.enum(['CNY']),
+  amount: z.number().int(),
+  updatedAt: z.string(),
+});
+export type Balance = z.infer<typeof balanceSchema>;
+
+const entryItem = (entry: JournalEntry) => ({ ...keys.journalEntry(entry.contractId, entry.id), ...entry });
+
+/**
+ * One ADD per posting on the (contract, account) balance item. For escrow and
+ * earnings a debit carries the condition `amount >= debit`, so even a buggy
+ * caller or a lost race cannot take them below zero: the whole transaction,
+ * entry included, is cancelled instead. ADD is commutative, so concurrent
+ * entries on one account never overwrite each other.
+ */
+function balanceUpdate(db: Db, entry: JournalEntry, posting: { account: string; amount: number }): Write {
+  const { kind, owner } = parseAccount(posting.account);
+  const orgId = kind === 'escrow' ? undefined : owner;
+  const guarded = posting.amount < 0 && !mayGoNegative(posting.account);
+  const orgIndex = orgId ? keys.balancesOfOrg(orgId, kind, entry.contractId) : undefined;
+  const set = ['#account = :account', '#contractId = :contractId', '#currency = :currency', '#updatedAt = :at'];
+  const names: Record<string, string> = {
+    '#account': 'account', '#contractId': 'contractId', '#currency': 'currency', '#updatedAt': 'updatedAt', '#amount': 'amount',
+  };
+  const values: Record<string, unknown> = {
+    ':account': posting.account, ':contractId': entry.contractId, ':currency': entry.currency, ':at': entry.at, ':delta': posting.amount,
+  };
+  if (orgId && orgIndex) {
+    set.push('#orgId = :orgId', '#gsi2pk = :gsi2pk', '#gsi2sk = :gsi2sk');
+    Object.assign(names, { '#orgId': 'orgId', '#gsi2pk': 'gsi2pk', '#gsi2sk': 'gsi2sk' });
+    Object.assign(values, { ':orgId': orgId, ':gsi2pk': orgIndex.gsi2pk, ':gsi2sk': orgIndex.gsi2sk });
+  }
+  if (guarded) values[':debit'] = -posting.amount;
+  return {
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.contractBalance(entry.contractId, posting.account),
+        UpdateExpression: `SET ${set.join(', ')} ADD #amount :delta`,
+        // A missing item fails the comparison too: nothing can be taken from an account never credited.
+        ConditionExpression: guarded ? '#amount >= :debit' : undefined,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConflict: guarded
+      ? () => new ConflictError('INSUFFICIENT_BALANCE', `Account ${posting.account} holds less than ${-posting.amount}; nothing was moved.`, { account: posting.account })
+      : undefined,
+  };
+}
+
+/** The writes that post an entry: the immutable entry item and one balance update per posting. */
+export function writesForEntry(db: Db, entry: JournalEntry): Write[] {
+  return [
+    putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`)),
+    ...entry.postings.map((posting) => balanceUpdate(db, entry, posting)),
+  ];
+}
+
+/** A contract's journal, oldest first. */
+export const listJournalEntries = (db: Db, contractId: string, page?: PageRequest) =>
+  queryPage(
+    db,
+    {
+      ...onTable(keys.contract(contractId).pk),
+      schema: journalEntrySchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: 'begins_with(#sk, :prefix)', names: { '#sk': 'sk' }, values: { ':prefix': 'JNL#' } },
+    },
+    page,
+  );
+
+/** Every account balance of one contract (a handful of items in the contract's partition). */
+export const listContractBalances = (db: Db, contractId: string, consistent = false) =>
+  queryAll(
+    db,
+    {
+      ...onTable(keys.contract(contractId).pk),
+      schema: balanceSchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: 'begins_with(sk, :balances)', values: { ':balances': 'BAL#' } },
+    },
+    consistent,
+  );
+
+/**
+ * An organisation's per-contract balances of its external and earnings
+ * accounts, read from the index (eventually consistent, like every GSI read).
+ */
+export const listBalancesOfOrganisation = (db: Db, orgId: string) =>
+  queryAll(db, { ...onIndex('gsi2', keys.balancesOfOrg(orgId, '', '').gsi2pk), schema: balanceSchema, newestFirst: false });
+
+/** Sums balances by account (an organisation's totals across contracts), in one currency. */
+export function totalByAccount(balances: readonly Balance[]): { account: string; currency: Currency; amount: number }[] {
+  const totals = new Map<string, { account: string; currency: Currency; amount: number }>();
+  for (const balance of balances) {
+    const key = `${balance.currency}|${balance.account}`;
+    const total = totals.get(key) ?? { account: balance.account, currency: balance.currency, amount: 0 };
+    total.amount += balance.amount;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => a.account.localeCompare(b.account));
+}
