@@ -17,6 +17,7 @@ import { milestoneRoutes } from './routes/milestones.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
 import { createRouter } from './routes/router.js';
+import { webRoutes } from './web/index.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export const API_VERSION = '1.0.0';
@@ -68,6 +69,8 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'SharedTech Marketplace API' }));
+
+  app.route('/', webRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError((error, c) => handleError(error, c));

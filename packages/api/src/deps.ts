@@ -19,6 +19,13 @@ export interface AppDeps {
   verifyToken: TokenVerifier;
   /** Present only in local mode: mints tokens for `POST /dev/token`. */
   issueDevToken?: (sub: string) => Promise<string>;
+  /** Local mode: identities the web sign-in page offers in its picker (the demo seed's). */
+  demoIdentities?: readonly string[];
+  /**
+   * Deployed mode: the Cognito hosted sign-in URL (implicit grant, `response_type=token`,
+   * `redirect_uri` = `<site>/auth/callback`); the web sign-in page links to it.
+   */
+  signInUrl?: string;
   publisher?: EventPublisher;
   /** Largest accepted request body in bytes. */
   maxBodyBytes?: number;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createIdGenerator, systemClock, type Clock } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
 import { localTokens, type AppDeps } from '@sharedtech/api';
+import { DEMO_IDENTITIES } from './seed.js';
 
 export const LOCAL_TABLE_NAME = 'Marketplace';
 
@@ -35,5 +36,6 @@ export function createLocalDeps(options: { endpoint: string; secret: string; tab
     ids: createIdGenerator(() => clock().getTime()),
     verifyToken: tokens.verifyToken,
     issueDevToken: tokens.issueDevToken,
+    demoIdentities: Object.values(DEMO_IDENTITIES),
   };
 }

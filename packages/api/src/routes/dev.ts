@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { jsonBody, jsonResponse, errorResponses } from '../schemas.js';
 import { createRouter } from './router.js';
 
-const DevTokenRequestSchema = z
+export const DevTokenRequestSchema = z
   .object({ sub: z.string().trim().min(1).max(128).regex(/^[\w.@:-]+$/, 'Use letters, digits and . _ @ : -').openapi({ example: 'demo-enterprise' }) })
   .strict()
   .openapi('DevTokenRequest');

@@ -1,0 +1,177 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { decode } from 'hono/jwt';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { NotFoundError, UnauthenticatedError, type Money, type Principal } from '@sharedtech/core';
+import type { AppDeps } from '../deps.js';
+import { loadPrincipal } from '../middleware/auth.js';
+import { formatAmount, formatDate, formatDateTime } from './format.js';
+import { DEFAULT_LOCALE, isLocale, isMessageKey, translator, type Locale, type MessageKey, type Translate } from './i18n/index.js';
+
+export const SESSION_COOKIE = 'st_session';
+export const LANG_COOKIE = 'st_lang';
+const FLASH_COOKIE = 'st_flash';
+const YEAR_SECONDS = 365 * 86_400;
+
+/** Everything a page needs to render for this request: language, formatters, who is signed in. */
+export interface Ui {
+  locale: Locale;
+  t: Translate;
+  principal?: Principal;
+  /** The URL of this request (for the language switch and the way back after sign-in). */
+  url: URL;
+  /** A one-time confirmation from the previous form post, already translated. */
+  flash?: string;
+  money: (value: Money) => string;
+  dateTime: (iso: string) => string;
+  date: (iso: string) => string;
+}
+
+export interface SignedInUi extends Ui {
+  principal: Principal;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    webUi: Ui;
+  }
+}
+
+export const isHttps = (c: Context) =>
+  new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+
+const cookieOptions = (c: Context) => ({ path: '/', httpOnly: true, secure: isHttps(c), sameSite: 'Lax' as const });
+
+/** `?lang=` switches (and remembers) the language; otherwise the cookie; otherwise Chinese. */
+function negotiateLocale(c: Context): Locale {
+  const asked = c.req.query('lang');
+  if (isLocale(asked)) {
+    setCookie(c, LANG_COOKIE, asked, { ...cookieOptions(c), maxAge: YEAR_SECONDS });
+    return asked;
+  }
+  const remembered = getCookie(c, LANG_COOKIE);
+  return isLocale(remembered) ? remembered : DEFAULT_LOCALE;
+}
+
+/** Starts a session: the JWT itself, in an HTTP-only cookie that lives as long as the token. */
+export function startSession(c: Context, token: string, now: Date) {
+  const exp = (decode(token).payload as { exp?: unknown }).exp;
+  const maxAge = typeof exp === 'number' ? Math.max(0, exp - Math.floor(now.getTime() / 1000)) : undefined;
+  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(c), ...(maxAge !== undefined ? { maxAge } : {}) });
+}
+
+export const endSession = (c: Context) => deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+
+/** Remembers a confirmation (a `flash.*` message key) for the page the browser is sent to next. */
+export const flash = (c: Context, key: MessageKey & `flash.${string}`) => setCookie(c, FLASH_COOKIE, key, { ...cookieOptions(c), maxAge: 60 });
+
+async function resolveUi(c: Context, deps: AppDeps): Promise<Ui> {
+  const locale = negotiateLocale(c);
+  const t = translator(locale);
+  let principal: Principal | undefined;
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) {
+    try {
+      const { sub } = await deps.verifyToken(token);
+      principal = await loadPrincipal(deps.db, sub);
+    } catch (error) {
+      if (!(error instanceof UnauthenticatedError)) throw error;
+      endSession(c); // expired or forged: the visitor is simply signed out
+    }
+  }
+  const flashKey = getCookie(c, FLASH_COOKIE);
+  if (flashKey) deleteCookie(c, FLASH_COOKIE, cookieOptions(c));
+  const ui: Ui = {
+    locale,
+    t,
+    principal,
+    url: new URL(c.req.url),
+    flash: flashKey && flashKey.startsWith('flash.') && isMessageKey(flashKey) ? t(flashKey) : undefined,
+    money: formatAmount,
+    dateTime: (iso) => formatDateTime(iso, locale),
+    date: (iso) => formatDate(iso, locale),
+  };
+  c.set('webUi', ui);
+  return ui;
+}
+
+/** The language alone, for error pages rendered before (or without) a full `Ui`. */
+export function fallbackUi(c: Context): Ui {
+  const existing = c.get('webUi');
+  if (existing) return existing;
+  const remembered = getCookie(c, LANG_COOKIE);
+  const asked = c.req.query('lang');
+  const locale = isLocale(asked) ? asked : isLocale(remembered) ? remembered : DEFAULT_LOCALE;
+  return {
+    locale,
+    t: translator(locale),
+    url: new URL(c.req.url),
+    money: formatAmount,
+    dateTime: (iso) => formatDateTime(iso, locale),
+    date: (iso) => formatDate(iso, locale),
+  };
+}
+
+/** Renders a page as a complete HTML document; pages carry personal data, so nothing is cached. */
+export async function render(c: Context, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(`<!DOCTYPE html>${await node.toString()}`, status);
+}
+
+/** Only a local path may be a return address after sign-in (no `//host` or `https:` redirects). */
+export const safeNext = (value: string | undefined) =>
+  value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+
+const signInRedirect = (c: Context) => {
+  const url = new URL(c.req.url);
+  return c.redirect(`/signin?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+};
+
+export type PageHandler<U extends Ui = SignedInUi> = (c: Context, ui: U) => Promise<Response> | Response;
+
+/**
+ * Wrappers that give each page handler its `Ui`. Pages need a signed-in
+ * visitor (or go to sign-in); actions are form posts and pass the CSRF
+ * origin check first (same origin, by `Origin` or `Sec-Fetch-Site`).
+ */
+export function pageKit(deps: AppDeps) {
+  const sameOrigin = csrf();
+  return {
+    /** A page anyone may open. */
+    open: (handler: PageHandler<Ui>) => async (c: Context) => handler(c, await resolveUi(c, deps)),
+    /** A page for signed-in visitors. */
+    page: (handler: PageHandler) => async (c: Context) => {
+      const ui = await resolveUi(c, deps);
+      if (!ui.principal) return signInRedirect(c);
+      return handler(c, ui as SignedInUi);
+    },
+    /** A form post from our own pages; anonymous posts go to sign-in. */
+    action: (handler: PageHandler, options: { anonymous?: boolean } = {}) => async (c: Context) => {
+      await sameOrigin(c, async () => {});
+      const ui = await resolveUi(c, deps);
+      if (!ui.principal && !options.anonymous) return signInRedirect(c);
+      return handler(c, ui as SignedInUi);
+    },
+  };
+}
+
+/** The form fields of a posted `application/x-www-form-urlencoded` or multipart body, as strings. */
+export async function formOf(c: Context): Promise<FormValues> {
+  const body = await c.req.parseBody({ all: true });
+  const values: FormValues = {};
+  for (const [name, value] of Object.entries(body)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    values[name] = typeof first === 'string' ? first : '';
+  }
+  return values;
+}
+
+export type FormValues = Record<string, string>;
+
+/** A path parameter of the page's route (always present when the route matched). */
+export function pathParam(c: Context, name = 'id'): string {
+  const value = c.req.param(name);
+  if (!value) throw new NotFoundError('Page', c.req.path);
+  return value;
+}

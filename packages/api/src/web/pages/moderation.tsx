@@ -1,0 +1,170 @@
+import type { Hono } from 'hono';
+import { ORG_STATUSES, organisationLifecycle, requireAssociation, type Organisation, type OrgStatus } from '@sharedtech/core';
+import type { AppDeps } from '../../deps.js';
+import { VerificationSchema } from '../../schemas.js';
+import { decideVerification, getOrganisationOrThrow, listOrganisations } from '../../services/organisations.js';
+import { listRequests } from '../../services/requests.js';
+import { ActionButton, ErrorSummary, Select, TextArea } from '../components/form.js';
+import { Layout } from '../components/layout.js';
+import { Badge, Empty, Facts, PageHeader, Pager, Tags, Time } from '../components/ui.js';
+import { flash, formOf, pageKit, render, type Ui, pathParam } from '../context.js';
+import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { clusterLabel, orgStatusLabel, orgTypeLabel } from '../labels.js';
+import { OrganisationFacts } from './organisations.js';
+import { RequestCard, ReviewForm } from './requests.js';
+
+/** Verify with one click; reject or suspend only with a reason the organisation will read. */
+export function VerificationForms({ ui, org, form, back = 'profile' }: { ui: Ui; org: Organisation; form: FormState; back?: 'queue' | 'profile' }) {
+  const t = ui.t;
+  const can = (decision: 'VERIFY' | 'REJECT' | 'SUSPEND') => organisationLifecycle.can(org.status, decision);
+  return (
+    <div class="stack verification" data-org-id={org.id}>
+      <ErrorSummary ui={ui} form={form} scope={org.id} />
+      {can('VERIFY') ? (
+        <ActionButton action={`/moderation/orgs/${org.id}`} label={t('moderation.orgs.verify')} variant="primary" hidden={{ decision: 'VERIFY', back }} />
+      ) : null}
+      {can('REJECT') || can('SUSPEND') ? (
+        <form method="post" action={`/moderation/orgs/${org.id}`} class="stack" novalidate>
+          <input type="hidden" name="back" value={back} />
+          <TextArea ui={ui} form={form} scope={org.id} name="reason" rows={2} label={t('moderation.orgs.reason')} hint={t('moderation.orgs.reasonHint')} maxlength={500} />
+          <div class="form-actions">
+            {can('REJECT') ? (
+              <button type="submit" class="button danger" name="decision" value="REJECT">
+                {t('moderation.orgs.reject')}
+              </button>
+            ) : null}
+            {can('SUSPEND') ? (
+              <button type="submit" class="button danger" name="decision" value="SUSPEND">
+                {t('moderation.orgs.suspend')}
+              </button>
+            ) : null}
+          </div>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+const orgStatusOf = (value: string | undefined): OrgStatus => (ORG_STATUSES.includes(value as OrgStatus) ? (value as OrgStatus) : 'PENDING');
+
+export function moderationPages(web: Hono, deps: AppDeps) {
+  const { page, action } = pageKit(deps);
+
+  web.get(
+    '/moderation/orgs',
+    page(async (c, ui) => {
+      const t = ui.t;
+      const status = orgStatusOf(c.req.query('status'));
+      const queue = await listOrganisations(deps, ui.principal, { status }, { cursor: c.req.query('cursor') });
+      return render(
+        c,
+        <Layout ui={ui} title={t('moderation.orgs.title')}>
+          <PageHeader title={t('moderation.orgs.title')} lead={t('moderation.orgs.lead')} />
+          <form method="get" action="/moderation/orgs" class="filters card">
+            <Select
+              ui={ui}
+              form={emptyForm({ status })}
+              name="status"
+              label={t('common.status')}
+              options={ORG_STATUSES.map((value) => ({ value, label: orgStatusLabel(ui, value) }))}
+            />
+            <div />
+            <button type="submit" class="button secondary">
+              {t('common.filter')}
+            </button>
+          </form>
+          {queue.items.length > 0 ? (
+            <ul class="list">
+              {queue.items.map((org) => (
+                <li class="item" data-org-id={org.id}>
+                  <div class="card-title">
+                    <h2>
+                      <a href={`/orgs/${org.id}`}>{org.name}</a>
+                    </h2>
+                    <Badge status={org.status} label={orgStatusLabel(ui, org.status)} />
+                  </div>
+                  <p class="item-meta">
+                    <span>{orgTypeLabel(ui, org.type)}</span>
+                    <span>{clusterLabel(ui, org.cluster)}</span>
+                    <span>
+                      {t('common.createdAt')}: <Time ui={ui} iso={org.createdAt} />
+                    </span>
+                  </p>
+                  {org.capabilities.length > 0 ? <Tags tags={org.capabilities} /> : null}
+                  {org.type !== 'ASSOCIATION' ? <VerificationForms ui={ui} org={org} form={emptyForm()} back="queue" /> : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty>{t('moderation.orgs.empty')}</Empty>
+          )}
+          <Pager ui={ui} nextCursor={queue.nextCursor} />
+        </Layout>,
+      );
+    }),
+  );
+
+  web.post(
+    '/moderation/orgs/:id',
+    action(async (c, ui) => {
+      const id = pathParam(c);
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const input = parseInput(VerificationSchema, { decision: values.decision, reason: values.reason?.trim() || undefined });
+          await decideVerification(deps, ui.principal, id, input);
+          flash(c, `flash.org${input.decision}` as const);
+          return c.redirect(values.back === 'queue' ? '/moderation/orgs' : `/orgs/${id}`, 303);
+        },
+        async (issues) => {
+          requireAssociation(ui.principal);
+          const org = await getOrganisationOrThrow(deps, id);
+          const form = formState(ui, values, issues, ['reason', 'decision']);
+          const t = ui.t;
+          return render(
+            c,
+            <Layout ui={ui} title={org.name}>
+              <PageHeader title={org.name} back={{ href: '/moderation/orgs', label: t('nav.verification') }} />
+              <section class="card">
+                <OrganisationFacts ui={ui} org={org} />
+                <VerificationForms ui={ui} org={org} form={form} />
+              </section>
+            </Layout>,
+            400,
+          );
+        },
+      );
+    }),
+  );
+
+  web.get(
+    '/moderation/requests',
+    page(async (c, ui) => {
+      const t = ui.t;
+      const queue = await listRequests(deps, ui.principal, { status: 'SUBMITTED' }, { cursor: c.req.query('cursor') });
+      return render(
+        c,
+        <Layout ui={ui} title={t('moderation.requests.title')}>
+          <PageHeader title={t('moderation.requests.title')} lead={t('moderation.requests.lead')} />
+          {queue.items.length > 0 ? (
+            <ul class="list">
+              {queue.items.map((request) => (
+                <RequestCard ui={ui} request={request}>
+                  <details>
+                    <summary>{t('request.field.details')}</summary>
+                    <p class="prose">{'details' in request ? request.details : ''}</p>
+                    <Facts items={[[t('common.updatedAt'), <Time ui={ui} iso={request.updatedAt} />]]} />
+                  </details>
+                  <ReviewForm ui={ui} request={request} form={emptyForm()} />
+                </RequestCard>
+              ))}
+            </ul>
+          ) : (
+            <Empty>{t('moderation.requests.empty')}</Empty>
+          )}
+          <Pager ui={ui} nextCursor={queue.nextCursor} />
+        </Layout>,
+      );
+    }),
+  );
+}

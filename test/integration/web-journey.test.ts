@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '@sharedtech/core';
+import { seedDemoConsortium } from '@sharedtech/local';
+import { isoToLocalInput } from '../../packages/api/src/web/format.js';
+import { openBrowser, type Browser } from '../support/browser.js';
+import { startTestApi } from '../support/harness.js';
+
+const api = await startTestApi();
+await seedDemoConsortium(api.deps);
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await openBrowser(api.baseUrl, 'journey');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const TITLE = '焊缝气孔在线视觉检测';
+const inDays = (days: number) => isoToLocalInput(addDays(api.clock(), days).toISOString());
+
+const text = (selector: string) => browser.page.locator(selector).first().innerText();
+const statusOf = () => browser.page.locator('.page-header .badge').first().getAttribute('data-status');
+
+describe('the marketplace journey through the pages only', () => {
+  let requestUrl = '';
+
+  it('an enterprise signs in with the picker and posts a request, corrected by the messages beside the fields', async () => {
+    const { page } = browser;
+    await browser.go('/');
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await browser.shot('signin');
+
+    await browser.signInAs('demo-enterprise');
+    expect(await text('h1')).toBe('精工零部件制造有限公司');
+    await browser.shot('enterprise-home');
+
+    await browser.go('/requests/new');
+    await browser.submit(page.locator('button[value="submit"]'));
+    expect(await page.locator('.error-summary').count()).toBe(1);
+    expect(await text('#f-title-error')).toContain('至少需要 4 个字');
+    expect(await page.locator('#f-title').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#f-title').getAttribute('aria-describedby')).toContain('f-title-error');
+    expect(await text('#f-budget-min-error')).toContain('请填写此项');
+    await browser.shot('request-form-errors');
+
+    await page.fill('#f-title', TITLE);
+    await page.fill('#f-summary', '需要对焊缝的气孔与裂纹进行在线视觉检测，替代人工抽检。');
+    await page.fill('#f-details', '节拍 3 秒/件；需提供光源、相机选型与检测算法，并现场调试。');
+    await page.selectOption('#f-cluster', 'smart-manufacturing');
+    await page.fill('#f-tags', '机器视觉, 焊接质量');
+    // The service's own rule (minimum above maximum) comes back beside the field too.
+    await page.fill('#f-budget-min', '120,000');
+    await page.fill('#f-budget-max', '80000.50');
+    await page.fill('#f-biddingDeadline', inDays(20));
+    await page.fill('#f-wantedBy', inDays(90));
+    await page.selectOption('#f-ipPreference', 'JOINT');
+    await browser.submit(page.locator('button[value="submit"]'));
+    expect(await text('#f-budget-min-error')).toContain('预算下限不能高于上限');
+    expect(await page.inputValue('#f-title')).toBe(TITLE);
+
+    await page.fill('#f-budget-min', '50000');
+    await browser.submit(page.locator('button[value="submit"]'));
+    requestUrl = new URL(page.url()).pathname;
+    expect(requestUrl).toMatch(/^\/requests\/req_[0-9A-Z]{26}$/);
+    expect(await text('.flash')).toBe('需求已提交审核。');
+    expect(await statusOf()).toBe('SUBMITTED');
+    expect(await text('.facts')).toContain('¥50,000.00 – ¥80,000.50');
+    await browser.shot('request-submitted');
+  });
+
+  it('the association sends it back with a reason; the enterprise reads the feedback, edits and resubmits; the association approves', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-association');
+    await browser.go('/moderation/requests');
+    const card = page.locator('.request-card', { hasText: TITLE });
+    expect(await card.count()).toBe(1);
+    await browser.shot('review-queue');
+
+    // Sending back needs a reason: the message appears beside it.
+    await browser.submit(card.locator('button[value="REJECT"]'));
+    expect(await page.locator('.field.has-error .error').first().innerText()).toContain('请说明原因');
+    await browser.shot('review-reason-required');
+    await page.locator('textarea[name="reason"]').fill('请补充检测节拍和缺陷最小尺寸。');
+    await browser.submit(page.locator('button[value="REJECT"]'));
+    expect(await text('.flash')).toBe('需求已退回企业。');
+
+    await browser.signInAs('demo-enterprise');
+    await browser.go(requestUrl);
+    expect(await statusOf()).toBe('REJECTED');
+    expect(await text('[data-feedback]')).toContain('请补充检测节拍和缺陷最小尺寸。');
+    await browser.shot('request-feedback');
+    await browser.submit(page.locator('a[href$="/edit"]'));
+    await page.fill('#f-details', '节拍 3 秒/件，缺陷最小 0.3 mm；需提供光源、相机选型与检测算法，并现场调试。');
+    await browser.submit(page.locator('button[value="submit"]'));
+    expect(await statusOf()).toBe('SUBMITTED');
+
+    await browser.signInAs('demo-association');
+    await browser.go('/moderation/requests');
+    await browser.submit(page.locator('.request-card', { hasText: TITLE }).locator('button[value="APPROVE"]'));
+    expect(await text('.flash')).toBe('需求已通过，开放投标。');
+    await browser.go(requestUrl);
+    expect(await statusOf()).toBe('OPEN');
+  });
+
+  it('a studio finds it in the feed by tag and bids; the milestone plan must add up to the price', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-studio');
+    await browser.go('/feed');
+    await page.fill('#f-tag', '焊接质量');
+    await browser.submit(page.locator('form[role="search"] button[type="submit"]'));
+    expect(await page.locator('.request-card').count()).toBe(1);
+    await browser.shot('feed-filtered');
+    await browser.shot('feed-filtered-phone', { width: 390 });
+    await browser.submit(page.locator('.request-card h2 a'));
+    expect(await text('.prose >> nth=1')).toContain('缺陷最小 0.3 mm');
+
+    await browser.submit(page.locator('a', { hasText: '提交方案' }));
+    await page.fill('#f-price', '60000');
+    await page.fill('#f-durationDays', '60');
+    await page.fill('#f-approach', '采用环形光源与 500 万像素相机，基于深度学习的缺陷分割，现场标定与验收。');
+    await page.fill('#f-milestones-0-title', '方案设计与样机');
+    await page.fill('#f-milestones-0-amount', '20000');
+    await page.fill('#f-milestones-0-dueInDays', '20');
+    await page.fill('#f-milestones-1-title', '现场调试与验收');
+    await page.fill('#f-milestones-1-amount', '30000');
+    await page.fill('#f-milestones-1-dueInDays', '60');
+    // The live total (progressive enhancement) says what the server will say.
+    expect(await page.locator('[data-total-output]').getAttribute('data-state')).toBe('bad');
+    expect(await text('[data-total-output]')).toContain('相差 ¥10,000.00');
+    await page.fill('#f-team-teachers', '王老师');
+    await page.fill('#f-team-students', '李同学, 张同学');
+    await page.fill('#f-team-mentors', '赵工');
+    await browser.shot('bid-form-live-total');
+    await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
+    expect(await text('#f-milestones-error')).toContain('各里程碑金额之和必须等于报价');
+    await browser.shot('bid-form-sum-error');
+
+    await page.fill('#f-milestones-1-amount', '40000');
+    expect(await page.locator('[data-total-output]').getAttribute('data-state')).toBe('ok');
+    await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
+    expect(new URL(page.url()).pathname).toMatch(/^\/bids\/bid_/);
+    expect(await text('.flash')).toBe('方案已提交。');
+    expect(await text('.plan')).toContain('¥40,000.00');
+    await browser.shot('bid-submitted');
+  });
+
+  it('the enterprise compares the bids side by side', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-enterprise');
+    await browser.go(requestUrl);
+    await browser.submit(page.locator('a', { hasText: '比较方案' }));
+    const table = page.locator('table.compare');
+    expect(await table.innerText()).toContain('¥60,000.00');
+    expect(await table.innerText()).toContain('教师 1 人 · 学生 2 人 · 企业导师 1 人');
+    await browser.shot('compare-bids');
+  });
+});

@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** Debian's Chromium, installed by `.ci/run` when missing. */
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+export const SCREENSHOTS = resolve('test-results/screenshots');
+
+export interface Browser {
+  page: Page;
+  context: BrowserContext;
+  /** Opens a path of the app and waits for the page to load. */
+  go(path: string): Promise<Page>;
+  /** Clicks something that submits a form or follows a link, and waits for the next page. */
+  submit(target: Locator): Promise<void>;
+  /** Signs out if needed, then signs in on the sign-in page as `sub` (picker if listed, else the free field). */
+  signInAs(sub: string): Promise<void>;
+  /** A full-page PNG in test-results/screenshots, numbered in the order taken. */
+  shot(name: string, options?: { width?: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Chromium with a fresh profile, pointed at a server on loopback. The
+ * caller closes it in `afterAll`; the profile folder goes with it.
+ */
+export async function openBrowser(baseUrl: string, prefix: string): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sharedtech-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  let counter = 0;
+
+  const browser: Browser = {
+    page,
+    context,
+    async go(path) {
+      await page.goto(new URL(path, baseUrl).toString(), { waitUntil: 'load' });
+      return page;
+    },
+    async submit(target) {
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
+    },
+    async signInAs(sub) {
+      await browser.go('/signin');
+      const signOut = page.locator('form[action="/signout"] button');
+      if (await signOut.count()) {
+        await browser.submit(signOut);
+      }
+      const choice = page.locator(`input[name="identity"][value="${sub}"]`);
+      if (await choice.count()) await choice.check();
+      else await page.fill('#f-other', sub);
+      await browser.submit(page.locator('form[action="/signin"] button[type="submit"]'));
+    },
+    async shot(name, options = {}) {
+      counter += 1;
+      const path = join(SCREENSHOTS, `${prefix}-${String(counter).padStart(2, '0')}-${name}.png`);
+      if (options.width) await page.setViewportSize({ width: options.width, height: 900 });
+      await page.screenshot({ path, fullPage: true });
+      if (options.width) await page.setViewportSize({ width: 1280, height: 900 });
+      return path;
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  return browser;
+}
