@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScheduledJobs } from '@sharedtech/api';
+import { commitChange, getContract, listDueReleaseTimers, putContractVersion } from '@sharedtech/data';
 import { startTestApi, testClock } from '../support/harness.js';
 import { activeContract, key, ledgerOf, milestonePath, moneyConsortium } from '../support/money.js';
 
@@ -10,8 +11,9 @@ const { enterprise, studio } = parties;
 
 // Every contract is set up before the clock moves (requests need a future bidding deadline).
 const defaultWindow = await activeContract(api, parties, { milestones: [20_001, 20_002] });
-const sevenDays = await activeContract(api, parties, { milestones: [30_003] , reviewWindowDays: 7, subsidyBps: 1_000 });
+const sevenDays = await activeContract(api, parties, { milestones: [30_003], reviewWindowDays: 7, subsidyBps: 1_000 });
 const disputed = await activeContract(api, parties, { milestones: [40_004] });
+const terminated = await activeContract(api, parties, { milestones: [50_005] });
 
 const status = async (contractId: string, n: number) =>
   (await enterprise.caller.get(`/v1/contracts/${contractId}`)).body.milestones.find((m: { n: number }) => m.n === n).status;
@@ -87,5 +89,21 @@ describe('auto-release of submitted milestones', () => {
     const ledger = await ledgerOf(enterprise.caller, defaultWindow);
     expect(ledger.items.filter((entry) => entry.kind === 'RELEASE')).toHaveLength(2);
     expect(ledger.balance(`escrow:${defaultWindow}`)).toBe(0);
+  });
+
+  it('drops the timer of a contract that stopped being ACTIVE, without moving money or reporting a failure', async () => {
+    expect((await enterprise.caller.post(milestonePath(terminated, 1, 'fund'), {}, key())).status).toBe(200);
+    expect((await studio.caller.post(milestonePath(terminated, 1, 'submit'), { note: '交付' })).status).toBe(200);
+    // No route terminates a contract yet; do it in the table, as an operator would.
+    const contract = (await getContract(api.deps.db, terminated, true))!;
+    await commitChange(api.deps.db, { writes: [putContractVersion(api.deps.db, { ...contract, status: 'TERMINATED', version: contract.version + 1 })], audit: [], notifications: [] });
+    clock.advanceDays(15);
+    const report = await runScheduledJobs(api.deps);
+    expect(report.releasedMilestones).toBe(0);
+    expect(report.failures).toEqual([]);
+    const due = await listDueReleaseTimers(api.deps.db, clock(), { limit: 100 });
+    expect(due.items.filter((timer) => timer.contractId === terminated)).toEqual([]);
+    expect(await status(terminated, 1)).toBe('SUBMITTED');
+    expect((await ledgerOf(enterprise.caller, terminated)).balance(`escrow:${terminated}`)).toBe(50_005);
   });
 });

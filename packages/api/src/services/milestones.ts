@@ -5,7 +5,7 @@ import {
   type Principal,
 } from '@sharedtech/core';
 import {
-  conditionCheck, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
+  commitChange, conditionCheck, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
   putContractVersion, putMilestoneVersion, putNewDispute, putReleaseTimer, writesForEntry, type Write,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
@@ -290,7 +290,8 @@ export async function autoReleaseMilestone(deps: AppDeps, contractId: string, n:
 /**
  * The auto-release job: every timer due by now, earliest first. A timer whose
  * milestone has meanwhile left SUBMITTED (its deletion not yet visible in the
- * index) is skipped by the lifecycle's 409; real failures are reported.
+ * index) is skipped by the lifecycle's 409; one on a contract that is no longer
+ * ACTIVE is removed; real failures are reported and retried on the next run.
  */
 export async function releaseOverdueMilestones(deps: AppDeps) {
   let released = 0;
@@ -303,8 +304,13 @@ export async function releaseOverdueMilestones(deps: AppDeps) {
         await autoReleaseMilestone(deps, timer.contractId, timer.n);
         released += 1;
       } catch (error) {
-        const stale = error instanceof ConflictError && error.code === 'INVALID_TRANSITION';
-        if (!stale) failures.push({ id: `${timer.contractId}/${timer.n}`, error: (error as Error).message });
+        const code = error instanceof ConflictError ? error.code : undefined;
+        if (code === 'CONTRACT_NOT_ACTIVE') {
+          // Money no longer moves on this contract (e.g. terminated): the timer can never fire, so drop it.
+          await commitChange(deps.db, { writes: [deleteReleaseTimer(deps.db, timer.contractId, timer.n)], audit: [], notifications: [] });
+        } else if (code !== 'INVALID_TRANSITION') {
+          failures.push({ id: `${timer.contractId}/${timer.n}`, error: (error as Error).message });
+        }
       }
     }
     cursor = page.nextCursor ?? undefined;
