@@ -24,7 +24,8 @@ export const handler = async (event: HttpApiEvent, context: LambdaContext) => {
     logger.info('Request handled', { method: event.requestContext.http.method, path: event.rawPath, status: response.statusCode, durationMs: Date.now() - started });
     return response;
   } finally {
-    metrics.publishStoredMetrics();
+    // Most requests record no metric (publishing is per event); an empty flush would only log a warning.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     logger.resetKeys();
   }
 };

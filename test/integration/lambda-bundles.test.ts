@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createAssociation, type JobReport } from '@sharedtech/api';
+import { startTestApi, testClock } from '../support/harness.js';
+import { consortium, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
+import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
+import { deployedEnvironment, httpApiEvent, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
+
+// The deployed artefacts, built once for this file: CDK synthesises the real app
+// and bundles both functions with the local esbuild, exactly as `cdk deploy` would.
+const bundles = synthesiseFunctionBundles();
+afterAll(() => bundles.cleanup());
+
+// A table in the shared DynamoDB Local. The harness seeds it through the local
+// app with a clock 30 days back, which gives the jobs function a request whose
+// bidding deadline has passed; everything else goes through the Lambda bundles.
+const seeder = await startTestApi({ clock: testClock(Date.now() - 30 * 86_400_000) });
+const seeded = await consortium(seeder);
+const expiredRequestId = await openRequest(seeder, seeded.enterprise.caller, seeded.moderator);
+
+// The user pool stand-in: a signing key whose JWKS a loopback server publishes under the issuer URL.
+const poolKey = rsaSigningKey();
+const jwks = await startJwksServer([poolKey.publicJwk]);
+const clientId = 'web-client-id-1234';
+afterAll(() => jwks.close());
+
+const cursorSecretArn = 'arn:aws:secretsmanager:cn-north-1:123456789012:secret:CursorSigningKey-AbCdEf';
+const aws = await startAwsStubs({ [cursorSecretArn]: randomBytes(32).toString('base64url') });
+afterAll(() => aws.close());
+
+/**
+ * A function's environment: the variables its template sets (CloudFormation
+ * references resolved to this test's resources), what the Lambda runtime adds,
+ * and the SDK's standard endpoint overrides pointing at loopback.
+ */
+const environmentOf = (template: Record<string, unknown>) => ({
+  ...deployedEnvironment(template, {
+    TABLE_NAME: seeder.tableName,
+    CURSOR_SECRET_ARN: cursorSecretArn,
+    EVENT_BUS_NAME: 'marketplace-test-bus',
+    JWT_ISSUER: jwks.issuer,
+    JWT_AUDIENCE: clientId,
+  }),
+  AWS_REGION: 'cn-north-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+  // Node 20 runs the bundle here, Node 22 on Lambda: the SDK's upgrade notice is not the function's output.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
+
+const apiFunction = await startExecutionEnvironment(bundles.api.entry, environmentOf(bundles.api.environment), 'ApiFunction');
+afterAll(() => apiFunction.stop());
+
+/** Every invocation of the API function, for the logging tests. */
+const apiInvocations: Invocation[] = [];
+async function invokeApi(event: ReturnType<typeof httpApiEvent>) {
+  const invocation = await apiFunction.invoke(event);
+  apiInvocations.push(invocation);
+  return invocation as Invocation & { context: { awsRequestId: string } };
+}
+
+/** A Cognito user: an access token signed by the pool key, and calls through the API bundle as API Gateway makes them. */
+async function cognitoUser(sub = uniqueSub('cognito')) {
+  const claims = { sub, iss: jwks.issuer, client_id: clientId, token_use: 'access' };
+  const token = await cognitoAccessToken(poolKey, { sub, issuer: jwks.issuer, clientId });
+  const call = async (method: string, path: string, body?: unknown, query?: string) => {
+    const { result } = await invokeApi(httpApiEvent(method, path, { token, claims, body, query }));
+    return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+  };
+  return { sub, token, call };
+}
+
+const detailOf = (entry: { Detail: string }) => JSON.parse(entry.Detail) as { type: string; entity: { type: string; id: string }; data: Record<string, unknown> };
+
+describe('the API bundle behind API Gateway', () => {
+  it('initialised once: configuration, the cursor key from Secrets Manager, and no output but JSON', () => {
+    expect(aws.secretReads).toEqual([cursorSecretArn]);
+    expect(apiFunction.initOutput.text).toEqual([]);
+  });
+
+  it('creates an organisation, has it verified, posts a request — all through the Lambda entry point', async () => {
+    // Prepare: an association made by the operator command, and an enterprise user.
+    const moderator = await cognitoUser();
+    await createAssociation(seeder.deps, { name: '部署测试协会', ownerSub: moderator.sub });
+    const owner = await cognitoUser();
+
+    // Act
+    const created = await owner.call('POST', '/v1/orgs', { type: 'ENTERPRISE', name: '云端精密制造有限公司', cluster: 'smart-manufacturing' });
+    const verified = await moderator.call('POST', `/v1/orgs/${created.json.id}/verification`, { decision: 'VERIFY' });
+    const posted = await owner.call('POST', '/v1/requests', requestBody({ clock: () => new Date() } as never, { title: '部署环境中的需求' }));
+    const submitted = await owner.call('POST', `/v1/requests/${posted.json.id}/submit`, {});
+    const me = await owner.call('GET', '/v1/me');
+
+    // Assess
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json).toMatchObject({ type: 'ENTERPRISE', status: 'PENDING' });
+    expect(created.headers['content-type']).toMatch(/^application\/json/);
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json.status).toBe('VERIFIED');
+    expect(posted.statusCode, posted.body).toBe(201);
+    expect(posted.json).toMatchObject({ status: 'DRAFT', ownerOrgId: created.json.id, title: '部署环境中的需求' });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    expect(submitted.json.status).toBe('SUBMITTED');
+    expect(me.json).toMatchObject({ sub: owner.sub });
+
+    // Each committed change went to the bus the stack names, as a marketplace event.
+    const mine = new Set([created.json.id, posted.json.id]);
+    const published = aws.putEvents.filter((entry) => mine.has(detailOf(entry).entity.id));
+    expect(published.map((entry) => entry.DetailType)).toEqual(['organisation.register', 'organisation.verify', 'request.create', 'request.submit']);
+    for (const entry of published) expect(entry).toMatchObject({ EventBusName: 'marketplace-test-bus', Source: 'sharedtech.marketplace' });
+    expect(detailOf(published[1]!)).toMatchObject({ type: 'organisation.verify', data: { before: 'PENDING', after: 'VERIFIED', actor: { sub: moderator.sub } } });
+  });
+
+  it('pages with cursors signed by the key from Secrets Manager, and refuses a forged one', async () => {
+    const reader = await cognitoUser();
+    const first = await reader.call('GET', '/v1/requests', undefined, 'status=OPEN&limit=1');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json.items).toHaveLength(1);
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    const second = await reader.call('GET', '/v1/requests', undefined, `status=OPEN&limit=1&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json.items.map((request: { id: string }) => request.id)).not.toContain(first.json.items[0].id);
+    const forged = await reader.call('GET', '/v1/requests', undefined, `status=OPEN&cursor=${encodeURIComponent(`${first.json.nextCursor.slice(0, -1)}x`)}`);
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json.error.code).toBe('INVALID_CURSOR');
+  });
+
+  it('refuses tokens that are missing, signed by another key, for another client, expired or from another pool', async () => {
+    // Prepare
+    const sub = uniqueSub('intruder');
+    const impostorKey = rsaSigningKey(poolKey.kid); // same kid, different key
+    const tokens = [
+      undefined,
+      await cognitoAccessToken(impostorKey, { sub, issuer: jwks.issuer, clientId }),
+      await cognitoAccessToken(poolKey, { sub, issuer: jwks.issuer, clientId: 'another-client' }),
+      await cognitoAccessToken(poolKey, { sub, issuer: jwks.issuer, clientId, exp: Math.floor(Date.now() / 1000) - 1 }),
+      await cognitoAccessToken(poolKey, { sub, issuer: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_other', clientId }),
+    ];
+
+    // Act
+    const responses = await Promise.all(tokens.map(async (token) => (await invokeApi(httpApiEvent('GET', '/v1/me', { token }))).result));
+
+    // Assess
+    expect(responses.map((response) => response.statusCode)).toEqual([401, 401, 401, 401, 401]);
+    expect(responses.slice(1).map((response) => JSON.parse(response.body).error.code)).toEqual(['INVALID_TOKEN', 'INVALID_TOKEN', 'INVALID_TOKEN', 'INVALID_TOKEN']);
+  });
+
+  it('read the pool keys once for all the calls above (cached per container)', () => {
+    expect(jwks.requests).toBe(1);
+  });
+
+  it('serves the public routes and has no /dev/token in the deployed stage', async () => {
+    const health = (await invokeApi(httpApiEvent('GET', '/health'))).result;
+    const devToken = (await invokeApi(httpApiEvent('POST', '/dev/token', { body: { sub: 'anyone' } }))).result;
+    const openapi = (await invokeApi(httpApiEvent('GET', '/openapi.json'))).result;
+
+    expect(health.statusCode).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
+    expect(devToken.statusCode).toBe(404);
+    expect(openapi.statusCode).toBe(200);
+    expect(Object.keys(JSON.parse(openapi.body).paths)).not.toContain('/dev/token');
+  });
+
+  it('logs structured JSON with the Lambda and API Gateway request ids, and emits EMF metrics', async () => {
+    // Prepare
+    const user = await cognitoUser();
+    const event = httpApiEvent('POST', '/v1/orgs', { token: user.token, claims: { sub: user.sub }, body: { type: 'COLLEGE', name: '日志测试职业技术学院' } });
+
+    // Act
+    const { result, json, context } = await invokeApi(event);
+
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(json.find((line) => line.message === 'Request handled')).toMatchObject({
+      level: 'INFO',
+      service: 'marketplace-api',
+      function_name: 'ApiFunction',
+      function_request_id: context.awsRequestId,
+      apiRequestId: event.requestContext.requestId,
+      routeKey: 'POST /v1/{proxy+}',
+      method: 'POST',
+      path: '/v1/orgs',
+      status: 201,
+      stage: 'dev',
+    });
+    const emf = json.find((line) => line._aws && 'DomainEventsPublished' in line);
+    expect(emf?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'SharedTechMarketplace', Dimensions: [['service']] });
+    expect(emf).toMatchObject({ service: 'marketplace-api', DomainEventsPublished: 1 });
+  });
+
+  it('marked only the first invocation as a cold start, and wrote nothing but JSON', () => {
+    const handled = apiInvocations.flatMap((invocation) => invocation.json.filter((line) => line.message === 'Request handled'));
+    expect(handled).toHaveLength(apiInvocations.length);
+    expect(handled.map((line) => line.cold_start)).toEqual(handled.map((_line, index) => index === 0));
+    const coldStartMetrics = apiInvocations.flatMap((invocation) => invocation.json.filter((line) => line._aws && 'ColdStart' in line));
+    expect(coldStartMetrics).toHaveLength(1);
+    expect(apiInvocations.flatMap((invocation) => invocation.text)).toEqual([]);
+  });
+});
+
+describe('the jobs bundle on its schedule', () => {
+  it('closes requests whose bidding deadline passed, publishes the change and reports it', async () => {
+    // Prepare
+    const jobsFunction = await startExecutionEnvironment(bundles.jobs.entry, environmentOf(bundles.jobs.environment), 'JobsFunction');
+    expect((await seeder.call<{ status: string }>('GET', `/v1/requests/${expiredRequestId}`, seeded.enterprise.caller.token)).body.status).toBe('OPEN');
+
+    try {
+      // Act: the payload EventBridge Scheduler sends.
+      const { result: report, json, text } = await jobsFunction.invoke<JobReport>({ source: 'sharedtech.scheduler', job: 'all' });
+
+      // Assess
+      expect(report.closedRequests).toBeGreaterThanOrEqual(1);
+      expect(report.failures).toEqual([]);
+      expect((await seeder.call<{ status: string }>('GET', `/v1/requests/${expiredRequestId}`, seeded.enterprise.caller.token)).body.status).toBe('CLOSED');
+      expect(aws.putEvents.some((entry) => entry.DetailType === 'request.close' && detailOf(entry).entity.id === expiredRequestId)).toBe(true);
+      expect(json.find((line) => line.message === 'Scheduled jobs finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO', cold_start: true });
+      const emf = json.find((line) => line._aws && 'JobItemFailures' in line);
+      expect(emf).toMatchObject({ service: 'marketplace-jobs', JobItemFailures: 0, closedRequests: report.closedRequests });
+      expect(text).toEqual([]);
+    } finally {
+      await jobsFunction.stop();
+    }
+  });
+});
