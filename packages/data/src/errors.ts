@@ -48,14 +48,16 @@ export function toDomainError(error: unknown, conflictFor?: ConflictFor): Error 
   }
   if (name === 'TransactionCanceledException') {
     const reasons = aws.CancellationReasons ?? [];
-    if (reasons.some((reason) => THROTTLING.has(reason.Code ?? ''))) {
+    // Cancellation reason codes drop the "Exception" suffix (ProvisionedThroughputExceeded, ThrottlingError).
+    if (reasons.some((reason) => THROTTLING.has(reason.Code ?? '') || THROTTLING.has(`${reason.Code}Exception`))) {
       return new ServiceUnavailableError('The database is throttling requests; retry shortly.', 1, 'THROTTLED');
     }
     if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
       return new ConflictError('CONCURRENT_UPDATE', 'Another change to the same records was in progress; reload and try again.');
     }
+    // Only a failed condition is the item's own conflict; any other reason is reported as it is.
     for (const [index, reason] of reasons.entries()) {
-      if (reason.Code && reason.Code !== 'None') {
+      if (reason.Code === 'ConditionalCheckFailed') {
         const specific = conflictFor?.(index, reason.Code);
         if (specific) return specific;
       }
