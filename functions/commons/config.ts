@@ -15,7 +15,8 @@ export class ConfigError extends Error {
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Issuers must be https; plain http only on loopback (the offline test of the bundle). */
-const issuerUrl = z.url().refine((value) => {
+const issuerUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
   const url = new URL(value);
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
 }, 'must be an https URL');
