@@ -47,7 +47,7 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.unknown().openapi({ description: 'More about the error (for 400: `issues`, each with a field `path`); null when none.' }),
     }),
   })
   .openapi('Error');

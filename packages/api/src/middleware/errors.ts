@@ -4,11 +4,12 @@ import { DomainError, ServiceUnavailableError, type FieldIssue } from '@sharedte
 import type { ZodError } from 'zod';
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details: unknown };
 }
 
+/** The one error shape of PRODUCT.md §5: `details` is always there, null when there is nothing more to say. */
 export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({
-  error: details === undefined ? { code, message } : { code, message, details },
+  error: { code, message, details: details ?? null },
 });
 
 /** Zod issues as field paths a client can put next to its form fields. */
