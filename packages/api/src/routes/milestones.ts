@@ -12,7 +12,6 @@ import { bearer, createRouter } from './router.js';
 const tags = ['Milestones'];
 const optionalBody = <T extends Parameters<typeof jsonBody>[0]>(schema: T) => ({ ...jsonBody(schema), required: false });
 const ok = (description: string) => ({ 200: jsonResponse(MilestoneResultSchema, description), ...moneyErrorResponses });
-const DisputedResultSchema = MilestoneResultSchema.extend({}).openapi('DisputedMilestone');
 
 /** `/v1/contracts/{id}/milestones/{n}/…`: the milestone steps of the contract parties. */
 export function milestoneRoutes(deps: AppDeps) {
@@ -79,7 +78,7 @@ export function milestoneRoutes(deps: AppDeps) {
       createRoute({
         method: 'post', path: '/{id}/milestones/{n}/dispute', tags, security: bearer, summary: 'Enterprise or studio: dispute a FUNDED or SUBMITTED milestone; an association decides',
         request: { params: MilestoneParams, headers: OptionalIdempotencyHeaders, body: jsonBody(DisputeMilestoneSchema) },
-        responses: { 200: jsonResponse(DisputedResultSchema, 'The milestone, DISPUTED, with the new disputeId'), ...moneyErrorResponses },
+        responses: ok('The milestone, DISPUTED, with the new disputeId'),
       }),
       async (c) => {
         const { id, n } = c.req.valid('param');
