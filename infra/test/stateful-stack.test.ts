@@ -72,6 +72,11 @@ describe('stateful stack', () => {
     expect(secret.Properties.SecretString).toBeUndefined();
   });
 
+  it('outputs the table name for operator commands', () => {
+    const table = onlyResource(dev.stateful, 'AWS::DynamoDB::Table');
+    dev.stateful.hasOutput('TableName', { Value: { Ref: table.logicalId } });
+  });
+
   it('names no physical resource (CloudFormation or CDK generates every name)', () => {
     const namingKeys = ['TableName', 'UserPoolName', 'FunctionName', 'RoleName', 'TopicName', 'LogGroupName', 'AlarmName', 'Name'];
     const named = [dev.stateful, dev.api].flatMap((template) =>

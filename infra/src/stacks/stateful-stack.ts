@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -108,5 +108,8 @@ export class StatefulStack extends Stack {
       reason:
         'The key protects only the integrity of pagination cursors: no credential, no data. Scheduled rotation would need a custom rotation Lambda and would merely invalidate open cursors; if the key is ever exposed, put a new value (`aws secretsmanager put-secret-value`) and redeploy the functions.',
     });
+
+    // For operator commands against this stage (infra/bin/create-association.ts).
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Physical name of the marketplace table' });
   }
 }
