@@ -14,9 +14,9 @@ const moderator = await association(api);
 
 const tokens: Record<string, string> = {};
 const as = (who: string) => ({
-  get: (path: string) => api.call('GET', path, tokens[who]),
-  post: (path: string, body: unknown = {}) => api.call('POST', path, tokens[who], body),
-  patch: (path: string, body: unknown) => api.call('PATCH', path, tokens[who], body),
+  get: (path: string) => api.call<any>('GET', path, tokens[who]),
+  post: (path: string, body: unknown = {}) => api.call<any>('POST', path, tokens[who], body),
+  patch: (path: string, body: unknown) => api.call<any>('PATCH', path, tokens[who], body),
 });
 const ids: Record<string, string> = {};
 const CLUSTER = 'precision-parts';
@@ -33,14 +33,14 @@ const itemIds = (response: ApiResponse) => (response.body.items as { id: string 
 describe('a new user following PRODUCT.md over plain HTTP', () => {
   it('gets tokens for several identities, each of them nobody yet', async () => {
     for (const who of ['acme', 'rival', 'college', 'studio', 'newStudio']) {
-      const minted = await api.call('POST', '/dev/token', undefined, { sub: `journey-${who}` });
+      const minted = await api.call<any>('POST', '/dev/token', undefined, { sub: `journey-${who}` });
       expect(minted.status).toBe(200);
       tokens[who] = minted.body.token;
       const me = await as(who).get('/v1/me');
       expect(me.body).toEqual({ sub: `journey-${who}`, membership: null, organisation: null });
     }
     tokens.moderator = moderator.token;
-    expectError(await api.call('GET', '/v1/me'), 401, 'UNAUTHENTICATED');
+    expectError(await api.call<any>('GET', '/v1/me'), 401, 'UNAUTHENTICATED');
   });
 
   it('registers organisations and becomes their OWNER, PENDING verification', async () => {
@@ -64,7 +64,7 @@ describe('a new user following PRODUCT.md over plain HTTP', () => {
     expectError(await as('acme').post('/v1/requests', requestBody(api, { cluster: CLUSTER })), 403, 'ORG_NOT_VERIFIED');
     expectError(await as('acme').post(`/v1/orgs/${ids.acme}/verification`, { decision: 'VERIFY' }), 403, 'WRONG_ORG_TYPE');
     expectError(await as('college').post(`/v1/orgs/${ids.studio}/verification`, { decision: 'VERIFY' }), 403, 'WRONG_ORG_TYPE');
-    expectError(await api.call('POST', `/v1/orgs/${ids.acme}/verification`, undefined, { decision: 'VERIFY' }), 401, 'UNAUTHENTICATED');
+    expectError(await api.call<any>('POST', `/v1/orgs/${ids.acme}/verification`, undefined, { decision: 'VERIFY' }), 401, 'UNAUTHENTICATED');
   });
 
   it('has the association verify them from its queue', async () => {
@@ -189,7 +189,7 @@ describe('a new user following PRODUCT.md over plain HTTP', () => {
 
     expectError(await as('studio').get(path), 403, 'NOT_A_PARTY');
     expectError(await as('rival').get(path), 403, 'NOT_A_PARTY');
-    expectError(await api.call('GET', path), 401, 'UNAUTHENTICATED');
+    expectError(await api.call<any>('GET', path), 401, 'UNAUTHENTICATED');
 
     const orgTrail = await as('acme').get(`/v1/audit?entity=organisation:${ids.acme}`);
     expect(orgTrail.body.items.map((record: { action: string }) => record.action)).toEqual(['register', 'verify']);
@@ -212,7 +212,7 @@ describe('a new user following PRODUCT.md over plain HTTP', () => {
     expect(moderatorInbox.filter((type: string) => type === 'ORG_REGISTERED')).toHaveLength(5);
     expect(moderatorInbox.filter((type: string) => type === 'REQUEST_SUBMITTED')).toHaveLength(3);
     // A user without an organisation has no inbox.
-    const stranger = await api.call('POST', '/dev/token', undefined, { sub: 'journey-stranger' });
-    expectError(await api.call('GET', '/v1/notifications', stranger.body.token), 403, 'NO_ORGANISATION');
+    const stranger = await api.call<any>('POST', '/dev/token', undefined, { sub: 'journey-stranger' });
+    expectError(await api.call<any>('GET', '/v1/notifications', stranger.body.token), 403, 'NO_ORGANISATION');
   });
 });

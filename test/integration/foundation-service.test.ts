@@ -45,7 +45,7 @@ function refsIn(value: unknown, found: string[] = []): string[] {
 
 describe('GET /health', () => {
   it('answers without a token', async () => {
-    const response = await api.call('GET', '/health');
+    const response = await api.call<any>('GET', '/health');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok', version: expect.any(String), time: api.clock().toISOString() });
   });
@@ -134,12 +134,12 @@ describe('GET /docs', () => {
 describe('POST /dev/token (local mode)', () => {
   it('mints a bearer token that authenticates as the given identity', async () => {
     // Act
-    const minted = await api.call('POST', '/dev/token', undefined, { sub: 'demo-enterprise' });
+    const minted = await api.call<any>('POST', '/dev/token', undefined, { sub: 'demo-enterprise' });
 
     // Assess
     expect(minted.status).toBe(200);
     expect(minted.body).toEqual({ token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), sub: 'demo-enterprise', tokenType: 'Bearer' });
-    const me = await api.call('GET', '/v1/me', minted.body.token);
+    const me = await api.call<any>('GET', '/v1/me', minted.body.token);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ sub: 'demo-enterprise', membership: null, organisation: null });
   });
@@ -152,13 +152,13 @@ describe('POST /dev/token (local mode)', () => {
     ['a subject that is not a string', { sub: 42 }, 'sub'],
     ['an unknown field', { sub: 'ok', role: 'ASSOCIATION' }, '(root)'],
   ])('refuses %s with 400 and the field path', async (_label, body, path) => {
-    const response = await api.call('POST', '/dev/token', undefined, body);
+    const response = await api.call<any>('POST', '/dev/token', undefined, body);
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { issues: expect.arrayContaining([expect.objectContaining({ path })]) } });
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const response = await api.call('POST', '/dev/token', undefined, '{"sub":', { 'content-type': 'application/json' });
+    const response = await api.call<any>('POST', '/dev/token', undefined, '{"sub":', { 'content-type': 'application/json' });
     expect(response.status).toBe(400);
     expect(response.body.error).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String), details: null });
   });
