@@ -33,6 +33,20 @@ describe('consortium statistics', () => {
     expect(stats.body.contracts.escrowHeld.amount).toBe(0);
     expect(stats.body.education).toEqual({ teachers: 1, students: 2, mentors: 1 });
 
+    // Money figures follow the ledger: funded milestone 1 sits in escrow, then moves to the studio.
+    const contract = awarded.body;
+    await enterprise.caller.post(`/v1/contracts/${contract.id}/sign`);
+    await studio.caller.post(`/v1/contracts/${contract.id}/sign`);
+    const milestone = `/v1/contracts/${contract.id}/milestones/1`;
+    const first = contract.milestones[0].amount.amount;
+    expect((await enterprise.caller.post(`${milestone}/fund`, {}, { 'Idempotency-Key': `fund-${contract.id}` })).status).toBe(200);
+    const funded = await moderator.get(`/v1/stats?cluster=${cluster}`);
+    expect(funded.body.contracts).toMatchObject({ byStatus: { ACTIVE: 1 }, escrowHeld: { amount: first }, released: { amount: 0 } });
+    expect((await studio.caller.post(`${milestone}/submit`, { note: '样机交付' })).status).toBe(200);
+    expect((await enterprise.caller.post(`${milestone}/accept`, {}, { 'Idempotency-Key': `accept-${contract.id}` })).status).toBe(200);
+    const released = await moderator.get(`/v1/stats?cluster=${cluster}`);
+    expect(released.body.contracts).toMatchObject({ escrowHeld: { amount: 0 }, released: { amount: first } });
+
     expect((await enterprise.caller.get(`/v1/stats?cluster=${cluster}`)).status).toBe(403);
     expect((await moderator.get('/v1/stats?cluster=Not A Slug')).status).toBe(400);
   });

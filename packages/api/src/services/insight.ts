@@ -1,22 +1,21 @@
 import {
   REQUEST_STATUSES, ForbiddenError, daysBetween, isAssociation, matchScore, median, ratioBps, requireAssociation,
-  requireVerified, type Contract, type Milestone, type Principal, type RequestStatus,
+  parseAccount, requireVerified, type Contract, type Principal, type RequestStatus,
 } from '@sharedtech/core';
 import {
-  countBidsOfRequest, countRequestsOfCluster, listContractsOfCluster, listContractsOfOrganisation, listMilestones,
+  countBidsOfRequest, countRequestsOfCluster, listContractBalances, listContractsOfCluster, listContractsOfOrganisation,
   listOrganisationsByType, listRequests, readAll,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { getVisibleRequest } from './requests.js';
 
-const ESCROWED: readonly Milestone['status'][] = ['FUNDED', 'SUBMITTED', 'DISPUTED'];
 /** Requests that reached bidding: the denominator for bids per request. */
 const BIDDING_REACHED: readonly RequestStatus[] = ['OPEN', 'AWARDED', 'CLOSED', 'SUSPENDED'];
 
 /**
  * Consortium statistics for one industry cluster (associations only). Counts
- * come from index Queries with Select COUNT; money and people from the
- * cluster's contracts and their milestones. Everything is a Query on a
+ * come from index Queries with Select COUNT; money from the balance items of
+ * the cluster's contracts; people from the winning bids' teams. Everything is a Query on a
  * partition of this cluster, so the cost grows with the cluster, not the table.
  */
 export async function clusterStatistics(deps: AppDeps, principal: Principal, cluster: string) {
@@ -36,8 +35,10 @@ export async function clusterStatistics(deps: AppDeps, principal: Principal, clu
     .map((request) => daysBetween(request.openedAt ?? request.createdAt, request.awardedAt!));
 
   const contracts = await readAll((page) => listContractsOfCluster(deps.db, cluster, page));
-  const milestones = (await Promise.all(contracts.map((contract) => listMilestones(deps.db, contract.id)))).flat();
-  const sumOf = (items: { amount: { amount: number } }[]) => items.reduce((sum, item) => sum + item.amount.amount, 0);
+  // Money figures come from the ledger's balance items, so a SPLIT counts exactly what the studio received.
+  const balances = (await Promise.all(contracts.map((contract) => listContractBalances(deps.db, contract.id)))).flat();
+  const sumOfKind = (kind: 'escrow' | 'earnings') =>
+    balances.filter((balance) => parseAccount(balance.account).kind === kind).reduce((sum, balance) => sum + balance.amount, 0);
   const people = (role: 'teachers' | 'students' | 'mentors') =>
     new Set(contracts.flatMap((contract) => (contract.team?.[role] ?? []).map((name) => `${contract.studioOrgId}/${name}`))).size;
 
@@ -55,8 +56,8 @@ export async function clusterStatistics(deps: AppDeps, principal: Principal, clu
       total: contracts.length,
       byStatus: countBy(contracts, (contract) => contract.status),
       value: { amount: contracts.reduce((sum, contract) => sum + contract.price.amount, 0), currency: 'CNY' as const },
-      escrowHeld: { amount: sumOf(milestones.filter((m) => ESCROWED.includes(m.status))), currency: 'CNY' as const },
-      released: { amount: sumOf(milestones.filter((m) => m.status === 'RELEASED')), currency: 'CNY' as const },
+      escrowHeld: { amount: sumOfKind('escrow'), currency: 'CNY' as const },
+      released: { amount: sumOfKind('earnings'), currency: 'CNY' as const },
     },
     education: { teachers: people('teachers'), students: people('students'), mentors: people('mentors') },
   };
