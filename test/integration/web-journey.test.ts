@@ -146,7 +146,9 @@ describe('the marketplace journey through the pages only', () => {
     await browser.shot('bid-submitted');
   });
 
-  it('the enterprise compares the bids side by side', async () => {
+  let contractUrl = '';
+
+  it('the enterprise compares the bids side by side and awards with a share agreement that must total 100%', async () => {
     const { page } = browser;
     await browser.signInAs('demo-enterprise');
     await browser.go(requestUrl);
@@ -155,5 +157,108 @@ describe('the marketplace journey through the pages only', () => {
     expect(await table.innerText()).toContain('¥60,000.00');
     expect(await table.innerText()).toContain('教师 1 人 · 学生 2 人 · 企业导师 1 人');
     await browser.shot('compare-bids');
+
+    await browser.submit(page.locator('a', { hasText: '选定并授标' }));
+    const benefit = page.locator('fieldset#f-shares-benefitShares input');
+    const risk = page.locator('fieldset#f-shares-riskShares input');
+    expect(await benefit.count()).toBe(3); // enterprise, studio, and the studio's college
+    await benefit.nth(0).fill('50');
+    await benefit.nth(1).fill('30');
+    await benefit.nth(2).fill('10');
+    await risk.nth(0).fill('60');
+    await risk.nth(1).fill('40');
+    await page.selectOption('#f-shares-ipOwnership', 'JOINT');
+    await page.selectOption('#f-shares-subsidy-orgId', { label: '市科学技术局' });
+    await page.fill('#f-shares-subsidy-bps', '30');
+    const benefitTotal = page.locator('fieldset#f-shares-benefitShares [data-total-output]');
+    expect(await benefitTotal.getAttribute('data-state')).toBe('bad');
+    expect(await benefitTotal.innerText()).toContain('合计 90.00%');
+    await browser.shot('award-form-live-total');
+    await browser.submit(page.locator('button', { hasText: '确认授标' }));
+    expect(await text('#f-shares-benefitShares-error')).toContain('各方比例合计必须正好是 100%');
+    expect(await page.locator('#f-shares-riskShares-error').count()).toBe(0);
+    await browser.shot('award-form-not-100');
+
+    await benefit.nth(2).fill('20');
+    expect(await benefitTotal.getAttribute('data-state')).toBe('ok');
+    await browser.submit(page.locator('button', { hasText: '确认授标' }));
+    contractUrl = new URL(page.url()).pathname;
+    expect(contractUrl).toMatch(/^\/contracts\/ctr_[0-9A-Z]{26}$/);
+    expect(await text('.flash')).toBe('已授标，合同已生成，请各方签署。');
+    expect(await statusOf()).toBe('PENDING_SIGNATURES');
+    expect(await page.locator('.signatures [data-signed]').count()).toBe(3); // enterprise, studio, government
+    expect(await page.locator('.milestone').count()).toBe(2);
+    await browser.shot('contract-awarded');
+  });
+
+  it('every party signs; the contract takes effect only with the last signature', async () => {
+    const { page } = browser;
+    await browser.go(contractUrl);
+    await browser.submit(page.locator('button', { hasText: '签署合同' }));
+    expect(await text('.flash')).toBe('已签署，等待其他当事方签署。');
+    expect(await page.locator('button', { hasText: '签署合同' }).count()).toBe(0);
+
+    await browser.signInAs('demo-studio');
+    await browser.go('/notifications');
+    expect(await page.locator('.notifications', { hasText: `合同「${TITLE}」等待本机构签署` }).count()).toBe(1);
+    await browser.go(contractUrl);
+    await browser.submit(page.locator('button', { hasText: '签署合同' }));
+    expect(await statusOf()).toBe('PENDING_SIGNATURES');
+
+    await browser.signInAs('demo-government');
+    await browser.go(contractUrl);
+    expect(await text('main')).toContain('¥60,000.00');
+    await browser.submit(page.locator('button', { hasText: '签署合同' }));
+    expect(await text('.flash')).toBe('各方均已签署，合同生效。');
+    expect(await statusOf()).toBe('ACTIVE');
+    expect(await page.locator('.signatures [data-signed="true"]').count()).toBe(3);
+    await browser.shot('contract-active');
+  });
+
+  it('the enterprise funds milestone 1, the studio submits, the enterprise accepts, and the ledger balances', async () => {
+    const { page } = browser;
+    const milestone = () => page.locator('.milestone[data-n="1"]');
+    await browser.signInAs('demo-enterprise');
+    await browser.go(contractUrl);
+    await browser.submit(milestone().locator('button', { hasText: '托管 ¥20,000.00' }));
+    expect(await text('.flash')).toBe('里程碑资金已托管。');
+    expect(await milestone().getAttribute('data-status')).toBe('FUNDED');
+    // The government's 30% subsidy is posted in the same funding entry.
+    expect(await milestone().innerText()).toContain('市科学技术局 ¥6,000.00');
+    expect(await milestone().innerText()).toContain('精工零部件制造有限公司 ¥14,000.00');
+    await browser.shot('milestone-funded');
+
+    await browser.signInAs('demo-studio');
+    await browser.go(contractUrl);
+    await browser.submit(milestone().locator('button', { hasText: '提交交付' }));
+    expect(await milestone().locator('.field.has-error').count()).toBe(1); // the note is required
+    await browser.shot('milestone-submit-note-required');
+    await milestone().locator('textarea[name="note"]').fill('完成光源与相机选型，样机检测准确率 99.2%。');
+    await milestone().locator('input[name="link"]').fill('https://example.org/deliverables/1');
+    await browser.submit(milestone().locator('button', { hasText: '提交交付' }));
+    expect(await text('.flash')).toBe('交付已提交，等待企业验收。');
+    expect(await milestone().getAttribute('data-status')).toBe('SUBMITTED');
+
+    await browser.signInAs('demo-enterprise');
+    await browser.go(contractUrl);
+    expect(await milestone().innerText()).toContain('样机检测准确率 99.2%');
+    await browser.submit(milestone().locator('button', { hasText: '验收通过并放款 ¥20,000.00' }));
+    expect(await text('.flash')).toBe('已验收，款项已放给工作室。');
+    expect(await milestone().getAttribute('data-status')).toBe('RELEASED');
+    await browser.shot('milestone-released');
+
+    await browser.submit(page.locator('a', { hasText: '账目' }).first());
+    const balances = page.locator('.balances').first();
+    expect(await balances.locator('[data-account^="escrow:"] dd').innerText()).toBe('¥0.00');
+    expect(await balances.locator('[data-account^="earnings:"] dd').innerText()).toBe('¥20,000.00');
+    expect(await page.locator('table.ledger tr[data-kind="FUND"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('table.ledger tr[data-kind="RELEASE"]').count()).toBeGreaterThan(0);
+    await browser.shot('ledger');
+    await browser.shot('ledger-phone', { width: 390 });
+
+    await browser.signInAs('demo-studio');
+    await browser.go('/accounts');
+    expect(await page.locator('[data-account^="earnings:"] dd').first().innerText()).toBe('¥20,000.00');
+    await browser.shot('studio-accounts');
   });
 });

@@ -39,6 +39,8 @@ export async function openBrowser(baseUrl: string, prefix: string): Promise<Brow
     viewport: { width: 1280, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // A missing element fails the step well inside the test's own timeout, with Playwright's message.
+  page.setDefaultTimeout(10_000);
   let counter = 0;
 
   const browser: Browser = {

@@ -83,7 +83,7 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .tags li { font-size: .8rem; background: var(--brand-soft); color: var(--brand-dark); padding: .05rem .5rem; border-radius: 4px; }
 .amount { font-variant-numeric: tabular-nums; white-space: nowrap; }
 
-.facts { display: grid; gap: .5rem 1.5rem; margin: 0; }
+.facts { display: grid; gap: .5rem 1.5rem; margin: 0; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); }
 .facts div { display: grid; gap: .1rem; }
 .facts dt { color: var(--muted); font-size: .85rem; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -91,6 +91,8 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 
 .table-scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: var(--radius); background: var(--card); margin-bottom: 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+.table-scroll table { min-width: 34rem; }
+table.compare th[scope="col"] { min-width: 14rem; }
 th, td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f0f3f7; font-weight: 600; white-space: nowrap; }
 tbody tr:last-child td { border-bottom: 0; }
@@ -113,9 +115,12 @@ summary { cursor: pointer; }
 input, textarea, select { font: inherit; color: var(--ink); background: #fff; border: 1px solid #8a94a3; border-radius: 6px; padding: .5rem .6rem; width: 100%; min-height: 2.75rem; }
 textarea { resize: vertical; }
 input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min-height: 0; accent-color: var(--brand); }
-.money-input { display: flex; align-items: stretch; }
-.money-input .prefix { display: grid; place-items: center; padding: 0 .6rem; border: 1px solid #8a94a3; border-right: 0; border-radius: 6px 0 0 6px; background: #f0f3f7; }
-.money-input input { border-radius: 0 6px 6px 0; }
+.affix-input { display: flex; align-items: stretch; }
+.affix { display: grid; place-items: center; padding: 0 .6rem; border: 1px solid #8a94a3; background: #f0f3f7; }
+.affix:first-child { border-right: 0; border-radius: 6px 0 0 6px; }
+.affix:last-child { border-left: 0; border-radius: 0 6px 6px 0; }
+.affix-input input:not(:first-child) { border-top-left-radius: 0; border-bottom-left-radius: 0; }
+.affix-input input:not(:last-child) { border-top-right-radius: 0; border-bottom-right-radius: 0; }
 .row { display: grid; gap: 1rem; }
 .choices { display: grid; gap: .5rem; }
 .choice { display: flex; gap: .6rem; align-items: flex-start; padding: .6rem .75rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
@@ -152,7 +157,6 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 @media (min-width: 40rem) {
   .row.two { grid-template-columns: 1fr 1fr; }
   .row.three { grid-template-columns: repeat(3, 1fr); }
-  .facts { grid-template-columns: repeat(2, 1fr); }
   .filters { grid-template-columns: 1fr 1fr auto; }
   .milestone-row { grid-template-columns: 2fr 1fr 1fr; align-items: start; }
   .share-row { grid-template-columns: 2fr 1fr 1fr; align-items: start; }
@@ -160,7 +164,6 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 }
 @media (min-width: 64rem) {
   main { padding: 1.5rem; }
-  .facts { grid-template-columns: repeat(3, 1fr); }
   .grid.two { grid-template-columns: 2fr 1fr; }
 }
 @media print { .site-header, .site-footer, .actions, form { display: none; } }

@@ -1,4 +1,7 @@
+import type { Context } from 'hono';
 import { ValidationError, type FieldIssue } from '@sharedtech/core';
+import { IdempotencyKeySchema } from '../money-schemas.js';
+import type { IdempotencyInput } from '../services/idempotency.js';
 import type { ZodError, ZodType, output } from 'zod';
 import type { FormValues, Ui } from './context.js';
 import { localInputToIso, parsePercent, parseYuan, splitList } from './format.js';
@@ -127,8 +130,17 @@ export function formReader(values: FormValues) {
         const amount = parseYuan(text);
         return amount === undefined ? undefined : { amount, currency: 'CNY' as const };
       }),
-    int: (field: string, required = true) => convert(field, required, 'INTEGER_FORMAT', (text) => (/^\d{1,9}$/.test(text) ? Number(text) : undefined)),
+    int: (field: string, required = true) => convert(field, required, 'INTEGER_FORMAT', (text) => (/^\d{1,12}$/.test(text) ? Number(text) : undefined)),
     time: (field: string, required = true) => convert(field, required, 'DATETIME_FORMAT', localInputToIso),
     bps: (field: string, required = true) => convert(field, required, 'PERCENT_FORMAT', parsePercent),
   };
+}
+
+/**
+ * Money-moving forms carry a key rendered with the page, so a double click or
+ * a resubmitted page replays the first result instead of moving money again.
+ */
+export function formIdempotency(c: Context, values: FormValues, body: unknown): IdempotencyInput | undefined {
+  const key = IdempotencyKeySchema.safeParse(values.idempotencyKey);
+  return key.success ? { key: key.data, method: 'POST', path: c.req.path, body } : undefined;
 }

@@ -4,6 +4,8 @@ import { APP_CSS, APP_JS, ASSET_VERSION } from './assets.js';
 import { handleWebError, renderErrorPage } from './errors.js';
 import { auditPages } from './pages/audit.js';
 import { bidPages } from './pages/bids.js';
+import { contractPages } from './pages/contracts.js';
+import { disputePages } from './pages/disputes.js';
 import { feedPages } from './pages/feed.js';
 import { homePages } from './pages/home.js';
 import { moderationPages } from './pages/moderation.js';
@@ -11,6 +13,7 @@ import { notificationPages } from './pages/notifications.js';
 import { organisationPages } from './pages/organisations.js';
 import { requestPages } from './pages/requests.js';
 import { sessionPages } from './pages/session.js';
+import { statsPages } from './pages/stats.js';
 
 /** Paths that belong to the JSON API and tooling; their 404s stay JSON. */
 const API_PATH = /^\/(v1|dev|openapi\.json|docs|health)(\/|$)/;
@@ -48,6 +51,9 @@ export function webRoutes(deps: AppDeps) {
   requestPages(web, deps);
   feedPages(web, deps);
   bidPages(web, deps);
+  contractPages(web, deps);
+  disputePages(web, deps);
+  statsPages(web, deps);
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);

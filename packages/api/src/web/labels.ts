@@ -34,8 +34,17 @@ export function statusTone(status: string): 'ok' | 'wait' | 'bad' | 'done' {
 /** A notification as a sentence; a type this version does not know still reads as a sentence. */
 export function notificationText(ui: Ui, notification: Pick<Notification, 'type' | 'params'>): string {
   const key = `notification.${notification.type}`;
-  return isMessageKey(key) ? ui.t(key, notification.params) : ui.t('notification.other', { type: notification.type });
+  if (!isMessageKey(key)) return ui.t('notification.other', { type: notification.type });
+  // Money travels in notifications as integer fen; people read it as yuan.
+  const params = Object.fromEntries(
+    Object.entries(notification.params).map(([name, value]) =>
+      MONEY_PARAMS.includes(name) && typeof value === 'number' ? [name, ui.money({ amount: value, currency: 'CNY' })] : [name, value],
+    ),
+  );
+  return ui.t(key, params);
 }
+
+const MONEY_PARAMS = ['amount', 'share'];
 
 /** Audit actions ("approve", "fund") by name; unknown ones are shown as their code. */
 export function auditActionLabel(ui: Ui, action: string): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Child, FC } from 'hono/jsx';
 import type { Ui } from '../context.js';
 import { fieldId, type FormState } from '../forms.js';
@@ -71,11 +72,15 @@ export const TextInput: FC<
   </FieldShell>
 );
 
-/** A yuan amount: typed as "12500.50", sent as text and converted to integer fen on the server. */
-export const MoneyInput: FC<FieldProps & { value?: string; data?: Record<string, string> }> = (props) => (
+/** A text input with a unit before or after it ("¥", "%"); values are converted on the server. */
+const AffixInput: FC<FieldProps & { value?: string; data?: Record<string, string>; prefix?: string; suffix?: string }> = (props) => (
   <FieldShell {...props}>
-    <span class="money-input">
-      <span class="prefix" aria-hidden="true">¥</span>
+    <span class="affix-input">
+      {props.prefix ? (
+        <span class="affix" aria-hidden="true">
+          {props.prefix}
+        </span>
+      ) : null}
       <input
         {...controlAttrs(props)}
         {...Object.fromEntries(Object.entries(props.data ?? {}).map(([key, value]) => [`data-${key}`, value]))}
@@ -84,9 +89,20 @@ export const MoneyInput: FC<FieldProps & { value?: string; data?: Record<string,
         autocomplete="off"
         value={props.value ?? props.form.values[props.name] ?? ''}
       />
+      {props.suffix ? (
+        <span class="affix" aria-hidden="true">
+          {props.suffix}
+        </span>
+      ) : null}
     </span>
   </FieldShell>
 );
+
+/** A yuan amount: typed as "12500.50", sent as text and converted to integer fen on the server. */
+export const MoneyInput: FC<FieldProps & { value?: string; data?: Record<string, string> }> = (props) => <AffixInput {...props} prefix="¥" />;
+
+/** A percentage with up to two decimals, converted to basis points on the server. */
+export const PercentInput: FC<FieldProps & { value?: string; data?: Record<string, string> }> = (props) => <AffixInput {...props} suffix="%" />;
 
 export const TextArea: FC<FieldProps & { rows?: number; maxlength?: number }> = (props) => (
   <FieldShell {...props}>
@@ -184,3 +200,7 @@ export const Fieldset: FC<{ ui: Ui; form: FormState; name: string; legend: strin
 export const LiveTotal: FC<{ messages: { ok: string; off: string; invalid: string } }> = ({ messages }) => (
   <p class="live-total" data-total-output aria-live="polite" data-msg-ok={messages.ok} data-msg-off={messages.off} data-msg-invalid={messages.invalid} />
 );
+
+/** A fresh idempotency key for one rendering of a money-moving form (see formIdempotency). */
+export const newIdempotencyKey = () => randomUUID();
+export const IdempotencyField: FC = () => <input type="hidden" name="idempotencyKey" value={newIdempotencyKey()} />;

@@ -13,6 +13,7 @@ interface NavItem {
 const notifications: NavItem = { href: '/notifications', key: 'nav.notifications' };
 const contracts: NavItem = { href: '/contracts', key: 'nav.contracts' };
 const feed: NavItem = { href: '/feed', key: 'nav.feed' };
+const accounts: NavItem = { href: '/accounts', key: 'nav.accounts' };
 
 /** What each kind of organisation does here decides its menu (PRODUCT.md §1). */
 const NAV: Record<OrgType, NavItem[]> = {
@@ -20,11 +21,12 @@ const NAV: Record<OrgType, NavItem[]> = {
     { href: '/requests', key: 'nav.myRequests' },
     { href: '/requests/new', key: 'nav.postRequest' },
     contracts,
+    accounts,
     notifications,
   ],
-  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, contracts, notifications],
+  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, contracts, accounts, notifications],
   COLLEGE: [feed, contracts, notifications],
-  GOVERNMENT: [feed, contracts, notifications],
+  GOVERNMENT: [feed, contracts, accounts, notifications],
   ASSOCIATION: [
     { href: '/moderation/orgs', key: 'nav.verification' },
     { href: '/moderation/requests', key: 'nav.review' },
