@@ -16,7 +16,7 @@ export type HttpApiEvent = Extract<LambdaEvent, { requestContext: ApiGatewayRequ
 /** API Gateway HTTP API (payload v2) → the same Hono app `npm start` serves locally. */
 export const handler = async (event: HttpApiEvent, context: LambdaContext) => {
   const started = Date.now();
-  logger.addContext(context as never);
+  logger.addContext(context);
   logger.appendKeys({ apiRequestId: event.requestContext.requestId, routeKey: event.routeKey, stage: config.STAGE });
   metrics.captureColdStartMetric();
   try {

@@ -15,7 +15,7 @@ const deps = await createDeployedDeps(config);
  * each is logged and counted as `JobItemFailures`, which has an alarm.
  */
 export const handler = async (_event: unknown, context: LambdaContext): Promise<JobReport> => {
-  logger.addContext(context as never);
+  logger.addContext(context);
   logger.appendKeys({ stage: config.STAGE });
   metrics.captureColdStartMetric();
   try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAssociation, type JobReport } from '@sharedtech/api';
 import { startTestApi, testClock } from '../support/harness.js';
@@ -75,6 +76,23 @@ async function cognitoUser(sub = uniqueSub('cognito')) {
 }
 
 const detailOf = (entry: { Detail: string }) => JSON.parse(entry.Detail) as { type: string; entity: { type: string; id: string }; data: Record<string, unknown> };
+
+describe('the bundles CDK staged', () => {
+  it.each([
+    ['api', bundles.api.entry],
+    ['jobs', bundles.jobs.entry],
+  ])('%s: one minified ES module with the CommonJS shim and a source map into the TypeScript sources', (name, entry) => {
+    const code = readFileSync(entry, 'utf8');
+    const map = JSON.parse(readFileSync(`${entry}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(code.length / code.split('\n').length).toBeGreaterThan(500); // minified: long lines (only template literals keep newlines)
+    expect(code.startsWith("import { createRequire as __sharedtechCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    expect(map.sources.some((source) => source.endsWith(`functions/${name}.ts`))).toBe(true);
+    expect(map.sources.some((source) => source.includes('packages/core/src/'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+    expect(existsSync(entry.replace(/index\.mjs$/, 'package.json'))).toBe(false);
+  });
+});
 
 describe('the API bundle behind API Gateway', () => {
   it('initialised once: configuration, the cursor key from Secrets Manager, and no output but JSON', () => {
