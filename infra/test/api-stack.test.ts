@@ -27,7 +27,7 @@ describe('API stack: functions', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG', SystemLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } },
     });
     expect(fn(id).Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     const logGroup = resources[fn(id).LoggingConfig.LogGroup.Ref]!;

@@ -34,8 +34,9 @@ afterAll(() => aws.close());
  * references resolved to this test's resources), what the Lambda runtime adds,
  * and the SDK's standard endpoint overrides pointing at loopback.
  */
-const environmentOf = (template: Record<string, unknown>) => ({
-  ...deployedEnvironment(template, {
+const environmentOf = ({ environment, runtimeEnvironment }: { environment: Record<string, unknown>; runtimeEnvironment: Record<string, string> }) => ({
+  ...runtimeEnvironment,
+  ...deployedEnvironment(environment, {
     TABLE_NAME: seeder.tableName,
     CURSOR_SECRET_ARN: cursorSecretArn,
     EVENT_BUS_NAME: 'marketplace-test-bus',
@@ -53,7 +54,7 @@ const environmentOf = (template: Record<string, unknown>) => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
-const apiFunction = await startExecutionEnvironment(bundles.api.entry, environmentOf(bundles.api.environment), 'ApiFunction');
+const apiFunction = await startExecutionEnvironment(bundles.api.entry, environmentOf(bundles.api), 'ApiFunction');
 afterAll(() => apiFunction.stop());
 
 /** Every invocation of the API function, for the logging tests. */
@@ -223,7 +224,7 @@ describe('the API bundle behind API Gateway', () => {
 describe('the jobs bundle on its schedule', () => {
   it('closes requests whose bidding deadline passed, publishes the change and reports it', async () => {
     // Prepare
-    const jobsFunction = await startExecutionEnvironment(bundles.jobs.entry, environmentOf(bundles.jobs.environment), 'JobsFunction');
+    const jobsFunction = await startExecutionEnvironment(bundles.jobs.entry, environmentOf(bundles.jobs), 'JobsFunction');
     expect((await seeder.call<{ status: string }>('GET', `/v1/requests/${expiredRequestId}`, seeded.enterprise.caller.token)).body.status).toBe('OPEN');
 
     try {

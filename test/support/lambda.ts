@@ -17,6 +17,8 @@ export interface FunctionBundle {
   entry: string;
   /** The function's environment as the template sets it; CloudFormation references stay objects. */
   environment: Record<string, unknown>;
+  /** What the Lambda runtime adds from the function's logging configuration. */
+  runtimeEnvironment: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,16 @@ export function synthesiseFunctionBundles() {
     const resource = template.Resources[api.getLogicalId(construct.node.defaultChild as never)]!;
     const assetPath = resource.Metadata?.['aws:asset:path'];
     if (!assetPath) throw new Error('The function has no staged asset');
-    return { entry: join(outdir, assetPath, 'index.mjs'), environment: resource.Properties.Environment.Variables };
+    const logging = resource.Properties.LoggingConfig ?? {};
+    return {
+      entry: join(outdir, assetPath, 'index.mjs'),
+      environment: resource.Properties.Environment.Variables,
+      runtimeEnvironment: {
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(resource.Properties.MemorySize),
+        ...(logging.LogFormat ? { AWS_LAMBDA_LOG_FORMAT: logging.LogFormat } : {}),
+        ...(logging.ApplicationLogLevel ? { AWS_LAMBDA_LOG_LEVEL: logging.ApplicationLogLevel } : {}),
+      },
+    };
   };
   return {
     outdir,

@@ -1,7 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -31,7 +31,7 @@ export interface MarketplaceFunctionProps extends Omit<NodejsFunctionProps, 'run
   serviceName: string;
   metricsNamespace: string;
   logRetention: RetentionDays;
-  logLevel: string;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   stage: string;
 }
 
@@ -59,6 +59,10 @@ export class MarketplaceFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
+      // With JSON logs Lambda filters by level itself (AWS_LAMBDA_LOG_LEVEL, default INFO) and
+      // Powertools defers to it: both get the stage's level, or DEBUG would be dropped.
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
       logGroup,
       role,
       projectRoot: REPO_ROOT,
