@@ -45,6 +45,7 @@ async function main() {
       [
         '',
         `SharedTech Marketplace is running at ${url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        `  Web pages:      ${url}/   (sign in as a demo identity; 中文 by default, English in the header)`,
         `  API reference:  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
         `  Health:         ${url}/health`,
         `  Data:           ${dataDir ?? 'in memory (nothing is kept)'}; table ${table}, demo seed ${seed.created ? 'created' : 'already present'}`,

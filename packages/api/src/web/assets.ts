@@ -58,6 +58,7 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem; margin-bottom: 1rem; }
 .card-title { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: .5rem; }
 .grid { display: grid; gap: 1rem; }
+.grid > *, .row > * { min-width: 0; }
 .list { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; }
 .shortcuts { grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); margin-bottom: 1rem; }
 .card .item { border: 0; border-bottom: 1px solid var(--line); border-radius: 0; padding: .6rem 0; }
@@ -91,7 +92,7 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 
 .table-scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: var(--radius); background: var(--card); margin-bottom: 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
-.table-scroll table { min-width: 34rem; }
+table.ledger, table.audit, table.compare { min-width: 34rem; }
 table.compare th[scope="col"] { min-width: 14rem; }
 th, td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f0f3f7; font-weight: 600; white-space: nowrap; }
@@ -115,7 +116,7 @@ summary { cursor: pointer; }
 input, textarea, select { font: inherit; color: var(--ink); background: #fff; border: 1px solid #8a94a3; border-radius: 6px; padding: .5rem .6rem; width: 100%; min-height: 2.75rem; }
 textarea { resize: vertical; }
 input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min-height: 0; accent-color: var(--brand); }
-.affix-input { display: flex; align-items: stretch; }
+.affix-input { display: flex; align-items: stretch; max-width: 22rem; }
 .affix { display: grid; place-items: center; padding: 0 .6rem; border: 1px solid #8a94a3; background: #f0f3f7; }
 .affix:first-child { border-right: 0; border-radius: 6px 0 0 6px; }
 .affix:last-child { border-left: 0; border-radius: 0 6px 6px 0; }
@@ -143,9 +144,9 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 .milestone-row, .share-row { display: grid; gap: .5rem; padding: .75rem 0; border-bottom: 1px dashed var(--line); }
 .filters { display: grid; gap: .75rem; align-items: end; }
 .pager { display: flex; gap: 1rem; justify-content: center; margin: 1rem 0; }
-.tiles { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); }
+.tiles { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: .75rem; }
-.tile .value { font-size: 1.35rem; font-weight: 700; display: block; font-variant-numeric: tabular-nums; }
+.tile .value { font-size: 1.25rem; font-weight: 700; display: block; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .tile .label { color: var(--muted); font-size: .85rem; }
 .signin { max-width: 34rem; margin: 1rem auto; }
 .error-page { max-width: 40rem; margin: 2rem auto; text-align: center; }
@@ -221,6 +222,11 @@ export const APP_JS = String.raw`(function () {
     var added = list.querySelectorAll('[data-row]')[index];
     var first = added && added.querySelector('input');
     if (first) first.focus();
+  });
+  // Irreversible steps (cancel a request, withdraw a bid) ask once more; without the script they just happen.
+  document.addEventListener('submit', function (event) {
+    var message = event.target && event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
   });
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-add-row]').forEach(function (button) { button.hidden = false; });

@@ -31,7 +31,6 @@ export function webRoutes(deps: AppDeps) {
     await next();
     const wantsHtml = c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
     if (c.res.status === 404 && wantsHtml && !API_PATH.test(c.req.path) && !c.res.headers.get('content-type')?.includes('text/html')) {
-      c.res = undefined;
       c.res = await renderErrorPage(c, 404);
     }
   });

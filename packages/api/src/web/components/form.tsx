@@ -155,13 +155,14 @@ export const ErrorSummary: FC<{ ui: Ui; form: FormState; scope?: string; labels?
 };
 
 /** A form whose only content is one button: state transitions like submit, cancel, sign. */
-export const ActionButton: FC<{ action: string; label: string; variant?: 'primary' | 'secondary' | 'danger'; hidden?: Record<string, string> }> = ({
+export const ActionButton: FC<{ action: string; label: string; variant?: 'primary' | 'secondary' | 'danger'; hidden?: Record<string, string>; confirm?: string }> = ({
   action,
   label,
   variant = 'secondary',
   hidden = {},
+  confirm,
 }) => (
-  <form method="post" action={action} class="inline-form">
+  <form method="post" action={action} class="inline-form" data-confirm={confirm}>
     {Object.entries(hidden).map(([name, value]) => (
       <input type="hidden" name={name} value={value} />
     ))}

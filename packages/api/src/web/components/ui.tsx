@@ -24,8 +24,8 @@ export const PageHeader: FC<{ title: string; lead?: Child; actions?: Child; back
 );
 
 /** A status as a coloured label; the colour is never the only signal (the word is there). */
-export const Badge: FC<{ status: string; label: string }> = ({ status, label }) => (
-  <span class={`badge tone-${statusTone(status)}`} data-status={status}>
+export const Badge: FC<{ status: string; label: string; tone?: ReturnType<typeof statusTone> }> = ({ status, label, tone }) => (
+  <span class={`badge tone-${tone ?? statusTone(status)}`} data-status={status}>
     {label}
   </span>
 );

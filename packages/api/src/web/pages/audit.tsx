@@ -5,18 +5,32 @@ import { parseEntityRef, readAuditTrail } from '../../services/audit.js';
 import { ErrorSummary, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, TableScroll, Time } from '../components/ui.js';
-import { pageKit, render } from '../context.js';
+import { pageKit, render, type Ui } from '../context.js';
 import { emptyForm, formState, zodToWebIssues } from '../forms.js';
+import { isMessageKey } from '../i18n/index.js';
 import { auditActionLabel, entityHref } from '../labels.js';
 
-/** Details worth a column: reasons and the like; ids and bookkeeping stay in the JSON API. */
-const detailText = (details: Record<string, unknown> | undefined) =>
+const ID = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** Details worth a column: reasons, notes, the milestone; ids and bookkeeping stay in the JSON API. */
+const detailText = (ui: Ui, details: Record<string, unknown> | undefined) =>
   details
     ? Object.entries(details)
-        .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
-        .map(([key, value]) => `${key}: ${String(value)}`)
-        .join('; ')
+        .filter(([, value]) => (typeof value === 'string' || typeof value === 'number') && !ID.test(String(value)))
+        .map(([key, value]) => {
+          const label = `audit.detail.${key}`;
+          return `${isMessageKey(label) ? ui.t(label) : key}: ${String(value)}`;
+        })
+        .join('；')
     : '';
+
+/** A recorded state in words: request, organisation, bid, contract, dispute states, or a milestone's for milestone steps. */
+function stateLabel(ui: Ui, entityType: string, action: string, value: string | undefined) {
+  if (!value) return '—';
+  const group = action.startsWith('milestone-') ? 'milestone' : entityType === 'organisation' ? 'org' : entityType;
+  const key = group === 'dispute' ? `dispute.status.${value}` : `status.${group}.${value}`;
+  return isMessageKey(key) ? ui.t(key) : value;
+}
 
 /** The append-only audit trail of one record, oldest first, for associations and the record's parties. */
 export function auditPages(web: Hono, deps: AppDeps) {
@@ -79,8 +93,12 @@ export function auditPages(web: Hono, deps: AppDeps) {
                           ) : null}
                         </td>
                         <td>{auditActionLabel(ui, record.action)}</td>
-                        <td>{record.before || record.after ? `${record.before ?? '—'} → ${record.after ?? '—'}` : '—'}</td>
-                        <td>{detailText(record.details)}</td>
+                        <td>
+                          {record.before || record.after
+                            ? `${stateLabel(ui, record.entity.type, record.action, record.before)} → ${stateLabel(ui, record.entity.type, record.action, record.after)}`
+                            : '—'}
+                        </td>
+                        <td>{detailText(ui, record.details)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -365,7 +365,7 @@ export function bidPages(web: Hono, deps: AppDeps) {
                   <a class="button secondary" href={`/bids/${bid.id}/edit`}>
                     {t('bid.action.edit')}
                   </a>
-                  <ActionButton action={`/bids/${bid.id}/withdraw`} label={t('bid.action.withdraw')} variant="danger" />
+                  <ActionButton action={`/bids/${bid.id}/withdraw`} label={t('bid.action.withdraw')} variant="danger" confirm={t('bid.confirm.withdraw')} />
                 </>
               ) : undefined
             }

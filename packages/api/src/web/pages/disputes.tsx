@@ -39,7 +39,7 @@ async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: AppDe
     <Layout ui={ui} title={t('dispute.title')}>
       <PageHeader
         title={t('dispute.title')}
-        lead={<Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} />}
+        lead={<Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} tone={dispute.status === 'OPEN' ? 'wait' : 'done'} />}
         back={isAssociation(ui.principal) ? { href: '/moderation/disputes', label: t('nav.disputes') } : { href: `/contracts/${contract.id}`, label: contract.title }}
         actions={<a href={`/audit?entity=dispute:${dispute.id}`}>{t('common.auditTrail')}</a>}
       />
@@ -141,7 +141,7 @@ export function disputePages(web: Hono, deps: AppDeps) {
                           {contract.title} · {milestone ? t('milestone.heading', { n: milestone.n, title: milestone.title }) : dispute.milestoneN}
                         </a>
                       </h2>
-                      <Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} />
+                      <Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} tone={dispute.status === 'OPEN' ? 'wait' : 'done'} />
                     </div>
                     <p class="item-meta">
                       {milestone ? <span class="amount">{ui.money(milestone.amount)}</span> : null}

@@ -198,8 +198,8 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
                 {t('request.action.compareBids', { count: request.bidCount ?? 0 })}
               </a>
             ) : null}
-            {isOwner && can('close') ? <ActionButton action={`/requests/${id}/close`} label={t('request.action.close')} /> : null}
-            {isOwner && can('cancel') ? <ActionButton action={`/requests/${id}/cancel`} label={t('request.action.cancel')} variant="danger" /> : null}
+            {isOwner && can('close') ? <ActionButton action={`/requests/${id}/close`} label={t('request.action.close')} confirm={t('request.confirm.close')} /> : null}
+            {isOwner && can('cancel') ? <ActionButton action={`/requests/${id}/cancel`} label={t('request.action.cancel')} variant="danger" confirm={t('request.confirm.cancel')} /> : null}
             {isStudio && request.status === 'OPEN' && !bids?.items.some((bid) => bid.status === 'SUBMITTED') ? (
               <a class="button primary" href={`/requests/${id}/bid`}>
                 {t('request.action.bid')}

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoConsortium } from '@sharedtech/local';
+import { DICTIONARIES, LOCALES, type Locale } from '../../packages/api/src/web/i18n/index.js';
+import { openBrowser, type Browser } from '../support/browser.js';
+import { cny, openRequest, requestBody } from '../support/fixtures.js';
+import { startTestApi, type Caller } from '../support/harness.js';
+
+/**
+ * Every page in both languages, the error pages, the language switch, CSRF,
+ * organisation registration and verification, and a dispute decided through
+ * the pages. The data behind the pages is set up through the JSON API; the
+ * journey test does the same steps through the pages.
+ */
+const api = await startTestApi();
+await seedDemoConsortium(api.deps);
+
+const enterprise = await api.as('demo-enterprise');
+const studio = await api.as('demo-studio');
+const association = await api.as('demo-association');
+const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
+const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
+
+const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
+  expect(response.status, JSON.stringify(response.body)).toBe(status);
+  return response.body as any;
+};
+const bidBody = {
+  price: cny(60_000),
+  durationDays: 60,
+  approach: '采用环形光源与工业相机，基于深度学习的缺陷分割，现场标定与验收。',
+  milestones: [
+    { title: '方案设计与样机', amount: cny(20_000), dueInDays: 20 },
+    { title: '现场调试与验收', amount: cny(40_000), dueInDays: 60 },
+  ],
+  team: { teachers: ['王老师'], students: ['李同学'], mentors: ['赵工'] },
+};
+
+const draftId = ok(await enterprise.post('/v1/requests', requestBody(api, { title: '注塑件毛刺检测（草稿）' })), 201).id as string;
+const biddingId = await openRequest(api, enterprise, association, { title: '电机装配线节拍优化' });
+const openBidId = ok(await studio.post(`/v1/requests/${biddingId}/bids`, bidBody), 201).id as string;
+const awardedId = await openRequest(api, enterprise, association, { title: '轴承尺寸在线测量' });
+const awardedBidId = ok(await studio.post(`/v1/requests/${awardedId}/bids`, bidBody), 201).id as string;
+const shares = [{ orgId: enterpriseOrg, bps: 6_000 }, { orgId: studioOrg, bps: 4_000 }];
+const contractId = ok(
+  await enterprise.post(`/v1/requests/${awardedId}/award`, { bidId: awardedBidId, shares: { benefitShares: shares, riskShares: shares, ipOwnership: 'JOINT' } }),
+  201,
+).id as string;
+ok(await enterprise.post(`/v1/contracts/${contractId}/sign`));
+ok(await studio.post(`/v1/contracts/${contractId}/sign`));
+ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/1/fund`, {}, { 'idempotency-key': 'web-pages-fund-1' }));
+ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/fund`, {}, { 'idempotency-key': 'web-pages-fund-2' }));
+const disputeId = ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/dispute`, { reason: '现场节拍未达到 3 秒/件。' })).disputeId as string;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await openBrowser(api.baseUrl, 'pages');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const KEYS = Object.keys(DICTIONARIES['zh-CN']);
+const bodyText = () => browser.page.locator('body').innerText();
+
+/** The page is in `locale`, shows no dictionary key and no unfilled `{placeholder}`. */
+async function expectTranslated(locale: Locale, where: string) {
+  expect(await browser.page.locator('html').getAttribute('lang'), where).toBe(locale);
+  const text = await bodyText();
+  expect(KEYS.filter((key) => text.includes(key)), where).toEqual([]);
+  expect(text.match(/\{[a-zA-Z]+\}/g), where).toBeNull();
+}
+
+const PAGES: Record<string, string[]> = {
+  'demo-enterprise': [
+    '/', '/org', `/orgs/${studioOrg}`, '/requests', '/requests?status=OPEN', '/requests/new', `/requests/${draftId}`, `/requests/${draftId}/edit`,
+    `/requests/${biddingId}`, `/requests/${biddingId}/bids`, `/requests/${biddingId}/award?bid=${openBidId}`, `/bids/${openBidId}`, '/contracts',
+    `/contracts/${contractId}`, `/contracts/${contractId}/ledger`, '/accounts', `/disputes/${disputeId}`, `/audit?entity=request:${awardedId}`,
+    `/audit?entity=contract:${contractId}`, '/notifications', '/feed',
+  ],
+  'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`],
+  'demo-association': [
+    '/', '/moderation/orgs', '/moderation/orgs?status=VERIFIED', '/moderation/requests', '/moderation/disputes', `/disputes/${disputeId}`, '/stats',
+    '/stats?cluster=new-energy-vehicles', '/audit', `/audit?entity=dispute:${disputeId}`, `/requests/${biddingId}`, '/notifications',
+  ],
+  'demo-government': ['/', '/feed', '/contracts', '/accounts'],
+  'web-newcomer': ['/', '/org/new'],
+};
+
+describe('every page in Chinese and English', () => {
+  it('renders the sign-in page in both languages', async () => {
+    for (const locale of LOCALES) {
+      await browser.go(`/signin?lang=${locale}`);
+      await expectTranslated(locale, `signin ${locale}`);
+    }
+    await browser.go('/signin?lang=zh-CN');
+  });
+
+  for (const [sub, paths] of Object.entries(PAGES)) {
+    it(`renders ${sub}'s pages in both languages with no untranslated keys`, async () => {
+      await browser.signInAs(sub);
+      for (const path of paths) {
+        for (const locale of LOCALES) {
+          const response = await browser.page.goto(new URL(`${path}${path.includes('?') ? '&' : '?'}lang=${locale}`, api.baseUrl).toString());
+          const where = `${sub} ${path} ${locale}`;
+          expect(response?.status(), where).toBe(200);
+          await expectTranslated(locale, where);
+        }
+        const name = `${sub}${path.replace(/[a-z]{3}_[0-9A-Z]{26}/g, (id) => id.slice(0, 3)).replace(/[^a-z0-9]+/gi, '-')}`;
+        await browser.shot(`${name}-en-phone`, { width: 390 });
+        await browser.go(`${path}${path.includes('?') ? '&' : '?'}lang=zh-CN`);
+        await browser.shot(`${name}-zh`);
+      }
+    });
+  }
+});
+
+describe('language, errors and protection', () => {
+  it('switches to English from the header and remembers it, then back to Chinese', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-studio');
+    await browser.go('/feed');
+    expect(await page.locator('h1').innerText()).toBe('需求大厅');
+    await browser.submit(page.locator('.lang a', { hasText: 'English' }));
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('h1').innerText()).toBe('Open requests');
+    await browser.go('/bids'); // no ?lang: the cookie remembers
+    expect(await page.locator('h1').innerText()).toBe('My bids');
+    expect(await page.locator('.amount, td.num').first().innerText()).toMatch(/^¥\d{1,3}(,\d{3})*\.\d{2}$/);
+    await browser.submit(page.locator('.lang a', { hasText: '中文' }));
+    expect(await page.locator('h1').innerText()).toBe('我的方案');
+  });
+
+  it('shows 404, 403 and 409 as pages in the visitor’s language, and keeps the API’s errors JSON', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-studio');
+    let response = await page.goto(new URL('/requests/req_01JD0000000000000000000000', api.baseUrl).toString());
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('页面不存在');
+    await browser.shot('error-404-zh');
+    response = await page.goto(new URL('/no/such/page?lang=en', api.baseUrl).toString());
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('Page not found');
+    await browser.go('/?lang=zh-CN');
+
+    response = await page.goto(new URL('/moderation/orgs', api.baseUrl).toString());
+    expect(response?.status()).toBe(403);
+    expect(await page.locator('h1').innerText()).toBe('没有权限');
+    expect(await page.locator('.error-page .lead').innerText()).toBe('您的机构类型不能进行此操作。');
+    await browser.shot('error-403-zh');
+
+    // A form that is out of date: the request is OPEN, so submitting it again conflicts.
+    await browser.signInAs('demo-enterprise');
+    await browser.go(`/requests/${biddingId}`);
+    const action = `/requests/${biddingId}/submit`;
+    await Promise.all([
+      page.waitForNavigation(),
+      page.evaluate(`(() => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = ${JSON.stringify(action)};
+        document.body.append(form);
+        form.submit();
+      })()`),
+    ]);
+    expect(await page.locator('[data-error-status]').getAttribute('data-error-status')).toBe('409');
+    expect(await page.locator('.error-page .lead').innerText()).toBe('当前状态下不能进行此操作，请刷新页面查看最新状态。');
+    await browser.shot('error-409-zh');
+
+    const json = await fetch(new URL('/v1/requests/req_01JD0000000000000000000000', api.baseUrl), { headers: { accept: 'text/html', authorization: `Bearer ${enterprise.token}` } });
+    expect(json.status).toBe(404);
+    expect(json.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('refuses a cross-site form post and keeps the session cookie HTTP-only', async () => {
+    const cookies = await browser.context.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'st_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false }); // http on loopback; Secure over https
+    const forged = await fetch(new URL('/requests/new', api.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: `st_session=${session!.value}` },
+      body: new URLSearchParams({ title: '伪造的需求' }),
+    });
+    expect(forged.status).toBe(403);
+    const mine = await enterprise.get('/v1/requests?mine=true');
+    expect(mine.body.items.map((request: { title: string }) => request.title)).not.toContain('伪造的需求');
+  });
+
+  it('redirects to sign-in without a session and comes back afterwards', async () => {
+    const { page } = browser;
+    await browser.go('/signin');
+    await browser.submit(page.locator('form[action="/signout"] button'));
+    await browser.go('/contracts');
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.check('input[name="identity"][value="demo-enterprise"]');
+    await browser.submit(page.locator('form[action="/signin"] button[type="submit"]'));
+    expect(new URL(page.url()).pathname).toBe('/contracts');
+  });
+});
+
+describe('organisations and disputes through the pages', () => {
+  it('a newcomer registers a studio (with messages beside the fields) and the association verifies it', async () => {
+    const { page } = browser;
+    await browser.signInAs('web-new-studio');
+    expect(await page.locator('a.button', { hasText: '登记机构' }).count()).toBe(1);
+    await browser.go('/org/new');
+    await page.selectOption('#f-type', 'STUDIO');
+    await browser.submit(page.locator('button', { hasText: '提交登记' }));
+    expect(await page.locator('#f-name-error').innerText()).toContain('至少需要 2 个字');
+    expect(await page.locator('#f-collegeId-error').innerText()).toContain('教师工作室必须选择所属院校');
+    await browser.shot('register-errors');
+    await page.fill('#f-name', '工业互联网教师工作室');
+    await page.selectOption('#f-collegeId', { label: '市职业技术学院' });
+    await page.fill('#f-capabilities', '工业互联网, 数据采集');
+    await browser.submit(page.locator('button', { hasText: '提交登记' }));
+    expect(await page.locator('.flash').innerText()).toBe('机构已登记，等待行业协会审核。');
+    expect(await page.locator('.badge').first().getAttribute('data-status')).toBe('PENDING');
+
+    await browser.signInAs('demo-association');
+    await browser.go('/moderation/orgs');
+    const row = page.locator('li.item', { hasText: '工业互联网教师工作室' });
+    await browser.submit(row.locator('button[value="REJECT"]'));
+    expect(await page.locator('.field.has-error .error').innerText()).toContain('请说明原因');
+    await browser.go('/moderation/orgs');
+    await browser.submit(page.locator('li.item', { hasText: '工业互联网教师工作室' }).locator('button', { hasText: '认证通过' }));
+    expect(await page.locator('.flash').innerText()).toBe('机构已认证。');
+    expect(await page.locator('li.item', { hasText: '工业互联网教师工作室' }).count()).toBe(0);
+
+    await browser.signInAs('web-new-studio');
+    await browser.go('/notifications');
+    expect(await page.locator('.notifications').innerText()).toContain('机构「工业互联网教师工作室」已通过认证');
+  });
+
+  it('the association decides a dispute with a split given in percent', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-association');
+    await browser.go('/moderation/disputes');
+    await browser.submit(page.locator(`li[data-dispute-id="${disputeId}"] h2 a`));
+    await page.selectOption('#f-outcome', 'SPLIT');
+    await browser.submit(page.locator('button', { hasText: '作出裁决' }));
+    expect(await page.locator('#f-studioBps-error').count()).toBe(1);
+    await page.fill('#f-studioBps', '25');
+    await page.fill('#f-note', '双方各有责任：完成了一部分调试。');
+    await browser.shot('dispute-resolve-form');
+    await browser.submit(page.locator('button', { hasText: '作出裁决' }));
+    expect(await page.locator('.flash').innerText()).toBe('纠纷已裁决。');
+    expect(await page.locator('main').innerText()).toContain('按比例分配：工作室 25.00%');
+
+    await browser.signInAs('demo-studio');
+    await browser.go(`/contracts/${contractId}/ledger`);
+    // 25% of the ¥40,000 milestone went to the studio.
+    expect(await page.locator('.balances [data-account^="earnings:"] dd').innerText()).toBe('¥10,000.00');
+    await browser.shot('ledger-after-split');
+  });
+});
