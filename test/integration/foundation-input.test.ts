@@ -140,6 +140,25 @@ describe('a new request with bad content', () => {
     expect(await tableItemCount()).toBe(before);
   });
 
+  it('refuses an oversized body sent in chunks without a Content-Length (413)', async () => {
+    const before = await tableItemCount();
+    const chunk = new TextEncoder().encode(`"${'x'.repeat(10_000)}`);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await fetch(`${api.baseUrl}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${enterprise.caller.token}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expectErrorBody({ status: response.status, body: await response.json(), headers: response.headers }, 413, 'PAYLOAD_TOO_LARGE');
+    expect(await tableItemCount()).toBe(before);
+  });
+
   it('has created none of them: the enterprise still has only its one draft and the OPEN requests', async () => {
     const mine = await enterprise.caller.get('/v1/requests?mine=true&limit=100');
     expect(mine.body.items.map((request: { id: string }) => request.id).sort()).toEqual([draftId, ...openIds].sort());
