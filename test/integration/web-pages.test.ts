@@ -62,12 +62,24 @@ afterAll(async () => {
 const KEYS = Object.keys(DICTIONARIES['zh-CN']);
 const bodyText = () => browser.page.locator('body').innerText();
 
-/** The page is in `locale`, shows no dictionary key and no unfilled `{placeholder}`. */
+/**
+ * The page is in `locale`, shows no dictionary key and no unfilled
+ * `{placeholder}`; every visible control has a label and every
+ * `aria-describedby` points at something that exists.
+ */
 async function expectTranslated(locale: Locale, where: string) {
   expect(await browser.page.locator('html').getAttribute('lang'), where).toBe(locale);
   const text = await bodyText();
   expect(KEYS.filter((key) => text.includes(key)), where).toEqual([]);
   expect(text.match(/\{[a-zA-Z]+\}/g), where).toBeNull();
+  const unlabelled = await browser.page.evaluate(
+    `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.name)`,
+  );
+  expect(unlabelled, where).toEqual([]);
+  const dangling = await browser.page.evaluate(
+    `[...document.querySelectorAll('[aria-describedby]')].flatMap((el) => el.getAttribute('aria-describedby').split(' ')).filter((id) => !document.getElementById(id))`,
+  );
+  expect(dangling, where).toEqual([]);
 }
 
 const PAGES: Record<string, string[]> = {

@@ -542,7 +542,7 @@ export const en: Messages = {
   'issue.invalid_format.cluster': 'Choose an industry cluster',
   'issue.invalid_format.tags.*': 'Tags use letters, digits, spaces, “+”, “.” or “-”',
   'issue.invalid_format.capabilities.*': 'Tags use letters, digits, spaces, “+”, “.” or “-”',
-  'issue.invalid_format.sub': 'Use letters, digits and . _ @ : -',
+  'issue.invalid_format.other': 'Use letters, digits and . _ @ : -',
   'issue.invalid_format.entity': 'Use type:id, e.g. request:req_01J…',
   'issue.invalid_format.collegeId': 'Choose the college',
   'issue.custom': 'This is not valid',

@@ -544,7 +544,7 @@ export const zhCN = {
   'issue.invalid_format.cluster': '请选择产业集群',
   'issue.invalid_format.tags.*': '标签只能包含文字、数字、空格及 + . -',
   'issue.invalid_format.capabilities.*': '标签只能包含文字、数字、空格及 + . -',
-  'issue.invalid_format.sub': '只能使用字母、数字及 . _ @ : -',
+  'issue.invalid_format.other': '只能使用字母、数字及 . _ @ : -',
   'issue.invalid_format.entity': '格式应为 类型:编号，例如 request:req_01J…',
   'issue.invalid_format.collegeId': '请选择所属院校',
   'issue.custom': '此项不符合要求',
