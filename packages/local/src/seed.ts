@@ -1,7 +1,7 @@
-import { addDays, type Principal, type RequestContent } from '@sharedtech/core';
-import { getMembership, getOrganisation, listRequestsOfOrganisation } from '@sharedtech/data';
+import { addDays, type RequestContent } from '@sharedtech/core';
+import { listRequestsOfOrganisation, readAll } from '@sharedtech/data';
 import {
-  createAssociation, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest, type AppDeps,
+  createAssociation, loadPrincipal, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest, type AppDeps,
 } from '@sharedtech/api';
 
 export const DEMO_IDENTITIES = {
@@ -12,11 +12,6 @@ export const DEMO_IDENTITIES = {
   government: 'demo-government',
 } as const;
 
-async function principalOf(deps: AppDeps, sub: string): Promise<Principal> {
-  const membership = await getMembership(deps.db, sub);
-  const org = membership ? await getOrganisation(deps.db, membership.orgId, true) : undefined;
-  return { sub, membership, org };
-}
 
 /**
  * Seeds the demo consortium through the same services the API uses, so the
@@ -26,23 +21,23 @@ async function principalOf(deps: AppDeps, sub: string): Promise<Principal> {
  */
 export async function seedDemoConsortium(deps: AppDeps): Promise<{ created: boolean }> {
   let created = false;
-  let association = await principalOf(deps, DEMO_IDENTITIES.association);
+  let association = await loadPrincipal(deps.db, DEMO_IDENTITIES.association);
   if (!association.membership) {
     await createAssociation(deps, { name: '市智能制造产业协会', ownerSub: DEMO_IDENTITIES.association, cluster: 'smart-manufacturing' });
-    association = await principalOf(deps, DEMO_IDENTITIES.association);
+    association = await loadPrincipal(deps.db, DEMO_IDENTITIES.association);
     created = true;
   }
 
   const ensureVerifiedOrg = async (sub: string, input: Parameters<typeof registerOrganisation>[2]) => {
-    let principal = await principalOf(deps, sub);
+    let principal = await loadPrincipal(deps.db, sub);
     if (!principal.membership) {
       await registerOrganisation(deps, principal, input);
-      principal = await principalOf(deps, sub);
+      principal = await loadPrincipal(deps.db, sub);
       created = true;
     }
     if (principal.org?.status === 'PENDING') {
       await decideVerification(deps, association, principal.org.id, { decision: 'VERIFY' });
-      principal = await principalOf(deps, sub);
+      principal = await loadPrincipal(deps.db, sub);
     }
     return principal;
   };
@@ -62,14 +57,16 @@ export async function seedDemoConsortium(deps: AppDeps): Promise<{ created: bool
     cluster: 'smart-manufacturing',
   });
 
-  const existing = await listRequestsOfOrganisation(deps.db, enterprise.org!.id, { limit: 1 });
-  if (existing.items.length === 0) {
-    for (const content of demoRequests(deps.clock())) {
-      const request = await createRequest(deps, enterprise, content);
-      await submitRequest(deps, enterprise, request.id);
-      await reviewRequest(deps, association, request.id, { decision: 'APPROVE' });
+  // Each demo request is found by its title, so a seed that stopped half-way finishes the rest without duplicates.
+  const existing = await readAll((page) => listRequestsOfOrganisation(deps.db, enterprise.org!.id, page));
+  for (const content of demoRequests(deps.clock())) {
+    let request = existing.find((candidate) => candidate.title === content.title);
+    if (!request) {
+      request = await createRequest(deps, enterprise, content);
+      created = true;
     }
-    created = true;
+    if (request.status === 'DRAFT') request = await submitRequest(deps, enterprise, request.id);
+    if (request.status === 'SUBMITTED') await reviewRequest(deps, association, request.id, { decision: 'APPROVE' });
   }
   return { created };
 }

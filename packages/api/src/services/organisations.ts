@@ -136,6 +136,7 @@ export async function listMembers(deps: AppDeps, principal: Principal, orgId: st
   if (acting.org.id !== orgId && !isAssociation(principal)) {
     throw new ForbiddenError('NOT_ORG_MEMBER', 'Only members of this organisation and associations can see its members.');
   }
+  await getOrganisationOrThrow(deps, orgId);
   return listMembersOfOrganisation(deps.db, orgId, page);
 }
 
