@@ -7,6 +7,7 @@ import {
   putNewShareStatement, totalByAccount, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
+import { getOrganisationOrThrow } from './organisations.js';
 import { applyChange, toOrg } from './change.js';
 import { getVisibleContract } from './contracts.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
@@ -40,6 +41,7 @@ export async function readOrganisationAccounts(deps: AppDeps, principal: Princip
   if (target !== acting.org.id && !isAssociation(principal)) {
     throw new ForbiddenError('NOT_ORG_MEMBER', 'You can read only your own organisation’s accounts.');
   }
+  if (target !== acting.org.id) await getOrganisationOrThrow(deps, target);
   const balances = await listBalancesOfOrganisation(deps.db, target);
   return {
     orgId: target,
