@@ -263,4 +263,23 @@ describe('organisations and disputes through the pages', () => {
     expect(await page.locator('.balances [data-account^="earnings:"] dd').innerText()).toBe('¥10,000.00');
     await browser.shot('ledger-after-split');
   });
+
+  it('a party reports a benefit, split by the agreed shares to the fen', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-enterprise');
+    await browser.go(`/contracts/${contractId}`);
+    await page.locator('summary', { hasText: '报告收益或损失' }).click();
+    await page.fill('#f-amount', '10000.01');
+    await browser.submit(page.locator('form[action$="/statements"] button[type="submit"]'));
+    expect(await page.locator('#f-kind-error').innerText()).toContain('请填写此项');
+    await page.selectOption('#f-kind', 'BENEFIT');
+    await page.fill('#f-note', '检测设备对外销售许可收入');
+    await browser.submit(page.locator('form[action$="/statements"] button[type="submit"]'));
+    expect(await page.locator('.flash').innerText()).toBe('已记录，并按约定比例分配给各方。');
+    const statement = page.locator('.statements li[data-kind="BENEFIT"]');
+    // 60% and 40% of ¥10,000.01: the odd fen goes to the larger remainder, and the parts sum to the whole.
+    expect(await statement.innerText()).toContain('精工零部件制造有限公司 ¥6,000.01（60.00%）');
+    expect(await statement.innerText()).toContain('智能视觉技术教师工作室 ¥4,000.00（40.00%）');
+    await browser.shot('contract-benefit-reported');
+  });
 });

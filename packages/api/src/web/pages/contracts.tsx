@@ -1,17 +1,17 @@
 import type { Context, Hono } from 'hono';
 import {
-  IP_OWNERSHIP, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation,
+  IP_OWNERSHIP, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
-import { AcceptMilestoneSchema, DisputeMilestoneSchema, RevisionSchema, SubmitMilestoneSchema } from '../../money-schemas.js';
+import { AcceptMilestoneSchema, DisputeMilestoneSchema, RevisionSchema, StatementInputSchema, SubmitMilestoneSchema } from '../../money-schemas.js';
 import { AwardSchema } from '../../schemas.js';
 import { getVisibleBid, readRequest } from '../../services/bids.js';
 import { awardRequest, listMyContracts, readContract, signContract } from '../../services/contracts.js';
-import { readContractLedger, readOrganisationAccounts } from '../../services/ledger.js';
+import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '../../services/ledger.js';
 import { actOnMilestone, type PartyCommand } from '../../services/milestones.js';
 import { getOrganisationOrThrow, listOrganisations } from '../../services/organisations.js';
 import {
-  ActionButton, ErrorSummary, Fieldset, IdempotencyField, LiveTotal, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
+  ActionButton, ErrorSummary, Fieldset, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
 } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
@@ -307,11 +307,69 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms }: { ui: SignedInU
   );
 }
 
-async function ContractPage({ ui, deps, id, forms = {} }: { ui: SignedInUi; deps: AppDeps; id: string; forms?: MilestoneForms }) {
+/** Benefit and loss statements: each reported amount and every party's part of it. */
+function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui: SignedInUi; orgs: Map<string, Organisation>; statements: ShareStatement[]; form: FormState; canReport: boolean; contractId: string }) {
+  const t = ui.t;
+  const label = { kind: t('statement.kind'), amount: t('statement.amount'), note: t('statement.note') };
+  return (
+    <Section title={t('statement.title')}>
+      <p class="muted">{t('statement.lead')}</p>
+      {statements.length > 0 ? (
+        <ul class="list statements">
+          {statements.map((statement) => (
+            <li class="item" data-kind={statement.kind}>
+              <p style="margin:0">
+                <strong>{t(`statement.kind.${statement.kind}`)}</strong> <span class="amount">{ui.money(statement.amount)}</span> · <Time ui={ui} iso={statement.at} />
+              </p>
+              {statement.note ? <p class="muted" style="margin:0">{statement.note}</p> : null}
+              <p style="margin:0">
+                {statement.allocations
+                  .map((allocation) => t('statement.part', { name: orgName(orgs, allocation.orgId), amount: ui.money(allocation.amount), percent: bpsToPercent(allocation.bps) }))
+                  .join('；')}
+              </p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Empty>{t('statement.empty')}</Empty>
+      )}
+      {canReport ? (
+        <details open={form.summary.length > 0 || Object.keys(form.errors).length > 0}>
+          <summary>{t('statement.report')}</summary>
+          <form method="post" action={`/contracts/${contractId}/statements`} class="stack" novalidate>
+            <ErrorSummary ui={ui} form={form} labels={label} />
+            <IdempotencyField />
+            <Select
+              ui={ui}
+              form={form}
+              name="kind"
+              required
+              label={label.kind}
+              blank={t('form.choose')}
+              options={STATEMENT_KINDS.map((kind) => ({ value: kind, label: t(`statement.kind.${kind}`) }))}
+            />
+            <MoneyInput ui={ui} form={form} name="amount" required label={label.amount} hint={t('form.yuanHint')} />
+            <TextArea ui={ui} form={form} name="note" rows={2} label={label.note} maxlength={2000} />
+            <div class="form-actions">
+              <button type="submit" class="button secondary">
+                {t('statement.report')}
+              </button>
+            </div>
+          </form>
+        </details>
+      ) : null}
+    </Section>
+  );
+}
+
+async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm() }: { ui: SignedInUi; deps: AppDeps; id: string; forms?: MilestoneForms; statementForm?: FormState }) {
   const t = ui.t;
   const contract = await readContract(deps, ui.principal, id);
   const orgs = await namesOf(deps, [...contractParties(contract), ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])]);
   const ledger = await readContractLedger(deps, ui.principal, id, { limit: 1 });
+  const statements = (await Promise.all(STATEMENT_KINDS.map((kind) => listStatements(deps, ui.principal, id, kind, { limit: 20 }))))
+    .flatMap((page) => page.items)
+    .sort((a, b) => b.at.localeCompare(a.at));
   const orgId = ui.principal.membership?.orgId;
   const mustSign =
     contract.status === 'PENDING_SIGNATURES' && orgId !== undefined && contract.requiredSigners.includes(orgId) && !contract.signatures.some((signature) => signature.orgId === orgId);
@@ -377,6 +435,14 @@ async function ContractPage({ ui, deps, id, forms = {} }: { ui: SignedInUi; deps
               ]}
             />
           </Section>
+          <Statements
+            ui={ui}
+            orgs={orgs}
+            statements={statements}
+            form={statementForm}
+            canReport={orgId !== undefined && contractParties(contract).includes(orgId) && contract.status !== 'PENDING_SIGNATURES'}
+            contractId={id}
+          />
         </div>
         <div>
           <Section title={t('contract.facts')}>
@@ -582,8 +648,8 @@ export function contractPages(web: Hono, deps: AppDeps) {
     }),
   );
 
-  const contractPage = (c: Context, ui: SignedInUi, id: string, forms: MilestoneForms = {}, status: 200 | 400 = 200) =>
-    ContractPage({ ui, deps, id, forms }).then((node) => render(c, node, status));
+  const contractPage = (c: Context, ui: SignedInUi, id: string, forms: MilestoneForms = {}, status: 200 | 400 = 200, statementForm?: FormState) =>
+    ContractPage({ ui, deps, id, forms, statementForm }).then((node) => render(c, node, status));
 
   web.get(
     '/contracts/:id',
@@ -616,6 +682,26 @@ export function contractPages(web: Hono, deps: AppDeps) {
           return c.redirect(`/contracts/${id}#milestone-${n}`, 303);
         },
         (issues) => contractPage(c, ui, id, { [`${n}-${step}`]: formState(ui, values, issues, ['note', 'link', 'reason']) }, 400),
+      );
+    }),
+  );
+
+  web.post(
+    '/contracts/:id/statements',
+    action(async (c, ui) => {
+      const id = pathParam(c);
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const read = formReader(values);
+          const kind = STATEMENT_KINDS.find((value) => value === values.kind);
+          if (!kind) read.issues.push(issue('kind', 'REQUIRED'));
+          const input = parseInput(StatementInputSchema, { amount: read.money('amount'), note: read.optional('note') }, read.issues);
+          await reportShareStatement(deps, ui.principal, id, kind!, input, formIdempotency(c, values, { kind, ...input }));
+          flash(c, 'flash.statementReported');
+          return c.redirect(`/contracts/${id}`, 303);
+        },
+        (issues) => contractPage(c, ui, id, {}, 400, formState(ui, values, issues, ['kind', 'amount', 'note'])),
       );
     }),
   );

@@ -7,6 +7,7 @@ import {
 import type { AppDeps } from '../../deps.js';
 import { CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema } from '../../schemas.js';
 import { listBidsForRequest, readRequest } from '../../services/bids.js';
+import { matchStudiosForRequest } from '../../services/insight.js';
 import {
   cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest, updateRequest,
 } from '../../services/requests.js';
@@ -178,6 +179,7 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const isStudio = principal.org?.type === 'STUDIO';
   const bids = isStudio ? await listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined;
   const feedback = request.reviewReason && ['REJECTED', 'SUSPENDED', 'OPEN'].includes(request.status);
+  const matches = (isOwner || moderator) && request.status === 'OPEN' ? (await matchStudiosForRequest(deps, principal, id, 5)).items : [];
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -229,6 +231,19 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
             )}
           </Section>
           {bids ? <MyBidsOnRequest ui={ui} bids={bids.items} /> : null}
+          {matches.length > 0 ? (
+            <Section title={t('request.matches')}>
+              <p class="muted">{t('request.matchesLead')}</p>
+              <ul class="list">
+                {matches.map((match) => (
+                  <li class="item">
+                    <a href={`/orgs/${match.studio.id}`}>{match.studio.name}</a> <span class="muted">{t('request.matchScore', { score: match.score })}</span>
+                    <Tags tags={match.sharedTags} />
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
           {moderator && request.status === 'SUBMITTED' ? (
             <Section title={t('review.title')}>
               <ReviewForm ui={ui} request={request} form={forms.review ?? emptyForm()} />
