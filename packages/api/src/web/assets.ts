@@ -138,6 +138,7 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 .error-summary h2 { color: var(--bad); margin-bottom: .35rem; }
 .error-summary ul { margin: 0; padding-left: 1.2rem; }
 .error-summary a { color: var(--bad); font-weight: 600; }
+.live-total:empty { display: none; }
 .live-total { font-weight: 600; padding: .5rem .75rem; border-radius: 6px; background: var(--done-bg); }
 .live-total[data-state="ok"] { background: var(--ok-bg); color: var(--ok); }
 .live-total[data-state="bad"] { background: var(--bad-bg); color: var(--bad); }
@@ -194,12 +195,14 @@ export const APP_JS = String.raw`(function () {
   function update(box) {
     var out = box.querySelector('[data-total-output]');
     if (!out) return;
-    var sum = 0, bad = false;
+    var sum = 0, bad = false, typed = 0;
     box.querySelectorAll('[data-part]').forEach(function (input) {
       if (input.value.trim() === '') return;
+      typed += 1;
       var v = hundredths(input.value);
       if (v === null) bad = true; else sum += v;
     });
+    if (typed === 0) { out.textContent = ''; delete out.dataset.state; return; }
     var targetInput = box.dataset.targetInput ? document.getElementById(box.dataset.targetInput) : null;
     var target = targetInput ? hundredths(targetInput.value) : Number(box.dataset.target);
     var prefix = box.dataset.unit === 'money' ? '¥' : '', suffix = box.dataset.unit === 'percent' ? '%' : '';
