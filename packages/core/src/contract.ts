@@ -16,7 +16,9 @@ export const contractLifecycle = defineStateMachine<ContractStatus, ContractActi
 
 export const MILESTONE_STATUSES = ['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT'] as const;
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
-export type MilestoneAction = 'fund' | 'submit' | 'accept' | 'requestRevision' | 'dispute' | 'resolveRelease' | 'resolveRefund' | 'resolveSplit' | 'autoRelease';
+export type MilestoneAction =
+  | 'fund' | 'submit' | 'accept' | 'requestRevision' | 'dispute' | 'resolveRelease' | 'resolveRefund' | 'resolveSplit' | 'autoRelease'
+  | 'terminateRefund';
 
 /** The milestone lifecycle of PRODUCT.md §2. */
 export const milestoneLifecycle = defineStateMachine<MilestoneStatus, MilestoneAction>('milestone', {
@@ -29,6 +31,8 @@ export const milestoneLifecycle = defineStateMachine<MilestoneStatus, MilestoneA
   resolveRelease: { from: ['DISPUTED'], to: 'RELEASED' },
   resolveRefund: { from: ['DISPUTED'], to: 'REFUNDED' },
   resolveSplit: { from: ['DISPUTED'], to: 'SPLIT' },
+  // An association terminating the contract refunds what escrow holds; a disputed milestone is decided first.
+  terminateRefund: { from: ['FUNDED', 'SUBMITTED'], to: 'REFUNDED' },
 });
 
 /** Milestone states in which nothing remains to be done. */

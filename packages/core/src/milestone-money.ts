@@ -107,6 +107,7 @@ export type MilestoneCommand =
   | { action: 'requestRevision'; reason?: string }
   | { action: 'dispute'; disputeId: string }
   | { action: 'autoRelease' }
+  | { action: 'terminateRefund' }
   | ({ action: 'resolve' } & Resolution);
 
 /** The contract role a milestone command needs; `association` and `scheduler` are not contract parties. */
@@ -118,6 +119,7 @@ export const MILESTONE_COMMAND_ROLES: Record<MilestoneCommand['action'], readonl
   dispute: ['enterprise', 'studio'],
   resolve: ['association'],
   autoRelease: ['scheduler'],
+  terminateRefund: ['association'],
 };
 
 /**
@@ -219,6 +221,8 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
       return settle(contract, base, action, 'RELEASE', at);
     case 'resolve':
       return settle(contract, base, action, command.outcome, at, command.studioBps);
+    case 'terminateRefund':
+      return settle(contract, base, action, 'REFUND', at);
   }
 }
 

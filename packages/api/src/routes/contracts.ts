@@ -1,10 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
-import { AwardSchema, ContractSchema, ContractSummarySchema, PageQuerySchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../schemas.js';
+import { JournalEntrySchema, RequiredIdempotencyHeaders, moneyErrorResponses } from '../money-schemas.js';
+import {
+  AwardSchema, ContractSchema, ContractSummarySchema, PageQuerySchema, RequiredReasonSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
+} from '../schemas.js';
 import { awardRequest, listMyContracts, readContract, signContract } from '../services/contracts.js';
+import { terminateContract } from '../services/termination.js';
+import { idempotencyOf, sendResult } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Contracts'];
+
+const TerminatedContractSchema = ContractSchema.extend({ refunds: z.array(JournalEntrySchema) }).openapi('TerminatedContract');
 
 /** `/v1/requests/{id}/award`. */
 export function awardRoutes(deps: AppDeps) {
@@ -47,5 +54,19 @@ export function contractRoutes(deps: AppDeps) {
         responses: { 200: jsonResponse(ContractSchema, 'The contract after signing'), ...errorResponses },
       }),
       async (c) => c.json(await signContract(deps, c.get('principal'), c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{id}/terminate', tags, security: bearer,
+        summary: 'Association: terminate an ACTIVE contract; money held in escrow is refunded to the funders in proportion',
+        request: { params: ContractIdParam, headers: RequiredIdempotencyHeaders, body: jsonBody(RequiredReasonSchema) },
+        responses: { 200: jsonResponse(TerminatedContractSchema, 'The contract, TERMINATED, with its refund entries'), ...moneyErrorResponses },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const result = await terminateContract(deps, c.get('principal'), c.req.valid('param').id, body,
+          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
+        return c.json(sendResult(c, result).body, 200);
+      },
     );
 }

@@ -180,6 +180,9 @@ export function notificationsFor(contract: Contract, milestone: Milestone, comma
           ...(command.studioBps !== undefined ? { studioBps: command.studioBps } : {}),
         }),
       }));
+    case 'terminateRefund':
+      // Termination notifies the parties once for the whole contract (termination.ts), not per milestone.
+      return [];
   }
 }
 
