@@ -282,4 +282,24 @@ describe('organisations and disputes through the pages', () => {
     expect(await statement.innerText()).toContain('智能视觉技术教师工作室 ¥4,000.00（40.00%）');
     await browser.shot('contract-benefit-reported');
   });
+
+  it('the association terminates the contract; the escrow goes back to the funder', async () => {
+    const { page } = browser;
+    await browser.signInAs('demo-association');
+    await browser.go(`/contracts/${contractId}`);
+    const accept = (dialog: import('playwright-core').Dialog) => void dialog.accept();
+    page.on('dialog', accept); // the page asks once more before an irreversible step
+    try {
+      await browser.submit(page.locator('form[action$="/terminate"] button'));
+      expect(await page.locator('#f-reason-error').innerText()).toContain('请说明原因');
+      await page.fill('#f-reason', '企业产线搬迁，项目无法继续。');
+      await browser.submit(page.locator('form[action$="/terminate"] button'));
+    } finally {
+      page.off('dialog', accept);
+    }
+    expect(await page.locator('.flash').innerText()).toBe('合同已终止，托管资金已退回出资方。');
+    expect(await page.locator('.page-header .badge').getAttribute('data-status')).toBe('TERMINATED');
+    expect(await page.locator('.balances [data-account^="escrow:"] dd').innerText()).toBe('¥0.00');
+    await browser.shot('contract-terminated');
+  });
 });

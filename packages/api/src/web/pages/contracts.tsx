@@ -4,12 +4,13 @@ import {
 } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { AcceptMilestoneSchema, DisputeMilestoneSchema, RevisionSchema, StatementInputSchema, SubmitMilestoneSchema } from '../../money-schemas.js';
-import { AwardSchema } from '../../schemas.js';
+import { AwardSchema, RequiredReasonSchema } from '../../schemas.js';
 import { getVisibleBid, readRequest } from '../../services/bids.js';
 import { awardRequest, listMyContracts, readContract, signContract } from '../../services/contracts.js';
 import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '../../services/ledger.js';
 import { actOnMilestone, type PartyCommand } from '../../services/milestones.js';
 import { getOrganisationOrThrow, listOrganisations } from '../../services/organisations.js';
+import { terminateContract } from '../../services/termination.js';
 import {
   ActionButton, ErrorSummary, Fieldset, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
 } from '../components/form.js';
@@ -362,7 +363,7 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
   );
 }
 
-async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm() }: { ui: SignedInUi; deps: AppDeps; id: string; forms?: MilestoneForms; statementForm?: FormState }) {
+async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm() }: { ui: SignedInUi; deps: AppDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState }) {
   const t = ui.t;
   const contract = await readContract(deps, ui.principal, id);
   const orgs = await namesOf(deps, [...contractParties(contract), ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])]);
@@ -443,6 +444,20 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
             canReport={orgId !== undefined && contractParties(contract).includes(orgId) && contract.status !== 'PENDING_SIGNATURES'}
             contractId={id}
           />
+          {isAssociation(ui.principal) && contract.status === 'ACTIVE' ? (
+            <Section title={t('contract.terminate')}>
+              <form method="post" action={`/contracts/${id}/terminate`} class="stack" novalidate data-confirm={t('contract.terminateConfirm')}>
+                <IdempotencyField />
+                <p class="muted">{t('contract.terminateLead')}</p>
+                <TextArea ui={ui} form={terminateForm} name="reason" required rows={2} label={t('common.reason')} maxlength={1000} />
+                <div class="form-actions">
+                  <button type="submit" class="button danger">
+                    {t('contract.terminate')}
+                  </button>
+                </div>
+              </form>
+            </Section>
+          ) : null}
         </div>
         <div>
           <Section title={t('contract.facts')}>
@@ -648,8 +663,14 @@ export function contractPages(web: Hono, deps: AppDeps) {
     }),
   );
 
-  const contractPage = (c: Context, ui: SignedInUi, id: string, forms: MilestoneForms = {}, status: 200 | 400 = 200, statementForm?: FormState) =>
-    ContractPage({ ui, deps, id, forms, statementForm }).then((node) => render(c, node, status));
+  const contractPage = (
+    c: Context,
+    ui: SignedInUi,
+    id: string,
+    forms: MilestoneForms = {},
+    status: 200 | 400 = 200,
+    extra: { statementForm?: FormState; terminateForm?: FormState } = {},
+  ) => ContractPage({ ui, deps, id, forms, ...extra }).then((node) => render(c, node, status));
 
   web.get(
     '/contracts/:id',
@@ -701,7 +722,24 @@ export function contractPages(web: Hono, deps: AppDeps) {
           flash(c, 'flash.statementReported');
           return c.redirect(`/contracts/${id}`, 303);
         },
-        (issues) => contractPage(c, ui, id, {}, 400, formState(ui, values, issues, ['kind', 'amount', 'note'])),
+        (issues) => contractPage(c, ui, id, {}, 400, { statementForm: formState(ui, values, issues, ['kind', 'amount', 'note']) }),
+      );
+    }),
+  );
+
+  web.post(
+    '/contracts/:id/terminate',
+    action(async (c, ui) => {
+      const id = pathParam(c);
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const input = parseInput(RequiredReasonSchema, { reason: values.reason ?? '' });
+          await terminateContract(deps, ui.principal, id, input, formIdempotency(c, values, input));
+          flash(c, 'flash.contractTerminated');
+          return c.redirect(`/contracts/${id}`, 303);
+        },
+        (issues) => contractPage(c, ui, id, {}, 400, { terminateForm: formState(ui, values, issues, ['reason']) }),
       );
     }),
   );
