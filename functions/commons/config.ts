@@ -29,7 +29,13 @@ const common = {
 };
 
 const jobsSchema = z.object(common);
-const apiSchema = z.object({ ...common, JWT_ISSUER: issuerUrl, JWT_AUDIENCE: z.string().min(1) });
+const apiSchema = z.object({
+  ...common,
+  JWT_ISSUER: issuerUrl,
+  JWT_AUDIENCE: z.string().min(1),
+  /** The pool's hosted-UI domain, where the web pages send people to sign in. */
+  AUTH_BASE_URL: issuerUrl,
+});
 
 export type JobsConfig = z.infer<typeof jobsSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;

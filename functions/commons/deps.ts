@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
-import { cognitoVerifier, type AppDeps, type TokenVerifier } from '@sharedtech/api';
+import { cognitoHostedSignIn, cognitoVerifier, type AppDeps, type TokenVerifier } from '@sharedtech/api';
 import { eventBridge, secretsManager } from './clients.js';
 import type { ApiConfig, JobsConfig } from './config.js';
 import { EventBridgePublisher } from './event-publisher.js';
@@ -26,7 +26,8 @@ const refuseTokens: TokenVerifier = async () => {
 /**
  * The app's dependencies in a deployed stage, built once per container: the
  * table from TABLE_NAME, Cognito tokens checked against the configured pool,
- * the system clock, ULIDs, and domain events to EventBridge. No `issueDevToken`,
+ * the hosted sign-in for the web pages, the system clock, ULIDs, and domain
+ * events to EventBridge. No `issueDevToken`,
  * so `/dev/token` does not exist here.
  */
 export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promise<AppDeps> {
@@ -36,6 +37,7 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     clock: systemClock,
     ids: createIdGenerator(),
     verifyToken: 'JWT_ISSUER' in config ? cognitoVerifier({ issuer: config.JWT_ISSUER, clientId: config.JWT_AUDIENCE }) : refuseTokens,
+    hostedSignIn: 'AUTH_BASE_URL' in config ? cognitoHostedSignIn({ baseUrl: config.AUTH_BASE_URL, clientId: config.JWT_AUDIENCE }) : undefined,
     publisher: new EventBridgePublisher({ client: eventBridge, busName: config.EVENT_BUS_NAME, logger, metrics }),
   };
 }

@@ -26,7 +26,7 @@ export function addMarketplace(app: App, options: { nag?: boolean } = {}) {
     description: `SharedTech Marketplace (${stage.name}): functions, HTTP API, event bus, schedule, alarms`,
     table: stateful.table,
     userPool: stateful.userPool,
-    userPoolClient: stateful.userPoolClient,
+    signInDomain: stateful.signInDomain,
     cursorSecret: stateful.cursorSecret,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -33,6 +33,15 @@ export const StageSettingsSchema = z
      * checks) needs the PLUS feature plan, which is billed per active user.
      */
     cognitoThreatProtection: z.boolean().default(false),
+    /**
+     * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`);
+     * unique per region across all AWS accounts. Default: `sharedtech-<stage>`.
+     */
+    authDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'must not contain aws, amazon or cognito')
+      .optional(),
   })
   .strict();
 

@@ -49,10 +49,11 @@ describe('API stack: functions', () => {
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
       });
     }
-    // Only the API verifies tokens: the pool's issuer URL and the web client id.
+    // Only the API verifies tokens: the pool's issuer URL and the web client id; and it knows the hosted sign-in domain.
     expect(fn(apiFunctionId).Environment.Variables).toMatchObject({
       JWT_ISSUER: { 'Fn::ImportValue': expect.stringContaining('ProviderURL') },
-      JWT_AUDIENCE: { 'Fn::ImportValue': expect.stringContaining('WebClient') },
+      JWT_AUDIENCE: { Ref: expect.stringMatching(/^WebClient/) },
+      AUTH_BASE_URL: { 'Fn::Join': ['', expect.arrayContaining([expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining('HostedSignIn') })])] },
     });
     expect(fn(jobsFunctionId).Environment.Variables.JWT_ISSUER).toBeUndefined();
   });
@@ -91,6 +92,21 @@ describe('API stack: functions', () => {
 describe('API stack: HTTP API', () => {
   const api = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api')!;
 
+  it('gives the web pages a public client that signs in through the hosted UI with the code flow, back to this API', () => {
+    const client = Object.values(resources).find((resource) => resource.Type === 'AWS::Cognito::UserPoolClient')!;
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    expect(JSON.stringify(client.Properties.CallbackURLs)).toContain('/auth/callback');
+    expect(JSON.stringify(client.Properties.CallbackURLs)).toContain('HttpApi');
+  });
+
   it('authorises every /v1 route with a JWT authorizer on the user pool issuer and web client', () => {
     // Prepare
     const authorizer = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Authorizer')!;
@@ -103,9 +119,11 @@ describe('API stack: HTTP API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::ImportValue': expect.stringContaining('ProviderURL') },
-        Audience: [{ 'Fn::ImportValue': expect.stringContaining('WebClient') }],
+        Audience: [{ Ref: expect.stringMatching(/^WebClient/) }],
       },
     });
+    // The function's JWT_AUDIENCE is the same client: API Gateway and the app accept the same tokens.
+    expect(authorizer[1].Properties.JwtConfiguration.Audience[0]).toEqual(fn(apiFunctionId).Environment.Variables.JWT_AUDIENCE);
     // The function's JWT_ISSUER is the same export: API Gateway and the app trust the same issuer.
     expect(authorizer[1].Properties.JwtConfiguration.Issuer).toEqual(fn(apiFunctionId).Environment.Variables.JWT_ISSUER);
     expect(versioned.map((route) => route.Properties.RouteKey.split(' ')[0]).sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST', 'PUT']);

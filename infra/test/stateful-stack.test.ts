@@ -55,14 +55,10 @@ describe('stateful stack', () => {
     expect(pool.Properties.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
   });
 
-  it('gives the web pages a public SRP client without secret or OAuth redirects', () => {
-    dev.stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      AllowedOAuthFlowsUserPoolClient: false,
-      PreventUserExistenceErrors: 'ENABLED',
-      EnableTokenRevocation: true,
-    });
+  it('gives the pool a hosted sign-in domain named after the stage unless the stage names one', () => {
+    dev.stateful.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'sharedtech-dev' });
+    const named = synthMarketplace({ stage: 'prod', stages: { prod: { authDomainPrefix: 'consortium-market' } } });
+    named.stateful.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'consortium-market' });
   });
 
   it('generates the cursor-signing key at deploy time, so no secret is in the template', () => {

@@ -42,6 +42,8 @@ const environmentOf = ({ environment, runtimeEnvironment }: { environment: Recor
     EVENT_BUS_NAME: 'marketplace-test-bus',
     JWT_ISSUER: jwks.issuer,
     JWT_AUDIENCE: clientId,
+    // The hosted sign-in is only redirected to by the pages, never called by these tests.
+    AUTH_BASE_URL: 'https://sharedtech-test.auth.cn-north-1.amazoncognito.com',
   }),
   AWS_REGION: 'cn-north-1',
   AWS_ACCESS_KEY_ID: 'test',

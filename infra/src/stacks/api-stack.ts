@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type UserPool, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -21,7 +21,7 @@ export interface ApiStackProps extends StackProps {
   stage: Stage;
   table: ITable;
   userPool: UserPool;
-  userPoolClient: UserPoolClient;
+  signInDomain: UserPoolDomain;
   cursorSecret: ISecret;
 }
 
@@ -45,7 +45,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { stage, table, userPool, userPoolClient, cursorSecret } = props;
+    const { stage, table, userPool, signInDomain, cursorSecret } = props;
     const { settings } = stage;
     const common = { stage: stage.name, metricsNamespace: METRICS_NAMESPACE, logRetention: settings.logRetentionDays, logLevel: settings.logLevel };
 
@@ -65,7 +65,7 @@ export class ApiStack extends Stack {
       serviceName: SERVICE_NAMES.api,
       memorySize: settings.apiMemoryMb,
       timeout: Duration.seconds(15),
-      environment: { JWT_ISSUER: userPool.userPoolProviderUrl, JWT_AUDIENCE: userPoolClient.userPoolClientId },
+      environment: { JWT_ISSUER: userPool.userPoolProviderUrl, AUTH_BASE_URL: signInDomain.baseUrl() },
     })
       .bindTable({ table, accessMode: 'RW' })
       .bindCursorSecret(cursorSecret)
@@ -101,6 +101,28 @@ export class ApiStack extends Stack {
           }
         : undefined,
     });
+    // The web pages' app client: a public client (no secret) signing people in through the hosted UI with
+    // the authorization code and PKCE, redeemed by the function at /auth/callback on this API's own address.
+    const siteUrl = this.api.apiEndpoint;
+    const userPoolClient = new UserPoolClient(this, 'WebClient', {
+      userPool,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${siteUrl}/auth/callback`],
+        logoutUrls: [`${siteUrl}/signin`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    this.apiFunction.addEnvironment('JWT_AUDIENCE', userPoolClient.userPoolClientId);
+
     // A JWT authorizer on the pool's own issuer URL (CloudFormation's ProviderURL,
     // right for every partition, aws-cn included) and app client: the very values
     // the function verifies again with JWT_ISSUER and JWT_AUDIENCE.

@@ -4,6 +4,14 @@ import type { Db } from '@sharedtech/data';
 /** Verifies a bearer token and returns its subject; throws UnauthenticatedError otherwise. */
 export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
 
+/** An OAuth 2.0 authorization server the web pages sign in through (Cognito's hosted UI when deployed). */
+export interface HostedSignIn {
+  /** Where to send the browser: the authorize URL for this redirect, state and S256 code challenge. */
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  /** Redeems an authorization code for the ID token of the person who signed in. */
+  exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<string>;
+}
+
 /** Publishes domain events after their change has committed (EventBridge when deployed). */
 export interface EventPublisher {
   publish(events: DomainEvent[]): Promise<void>;
@@ -21,11 +29,8 @@ export interface AppDeps {
   issueDevToken?: (sub: string) => Promise<string>;
   /** Local mode: identities the web sign-in page offers in its picker (the demo seed's). */
   demoIdentities?: readonly string[];
-  /**
-   * Deployed mode: the Cognito hosted sign-in URL (implicit grant, `response_type=token`,
-   * `redirect_uri` = `<site>/auth/callback`); the web sign-in page links to it.
-   */
-  signInUrl?: string;
+  /** Deployed mode: the Cognito hosted sign-in the web pages send people to (authorization code with PKCE). */
+  hostedSignIn?: HostedSignIn;
   publisher?: EventPublisher;
   /** Largest accepted request body in bytes. */
   maxBodyBytes?: number;

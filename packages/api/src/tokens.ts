@@ -1,7 +1,7 @@
 import { decodeHeader, sign, verify, verifyWithJwks } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { ServiceUnavailableError, UnauthenticatedError } from '@sharedtech/core';
-import type { TokenVerifier } from './deps.js';
+import type { HostedSignIn, TokenVerifier } from './deps.js';
 
 const DEV_ISSUER = 'sharedtech-local';
 const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
@@ -112,5 +112,56 @@ export function cognitoVerifier(options: CognitoVerifierOptions | { region: stri
       throw new UnauthenticatedError('The token was issued for another client.', 'INVALID_TOKEN');
     }
     return subjectOf(payload);
+  };
+}
+
+/**
+ * Cognito's hosted UI as the web pages' sign-in: the authorization-code flow
+ * with PKCE for a public client (no client secret anywhere). The code is
+ * redeemed server-side at the pool domain's token endpoint, so no token ever
+ * appears in a URL or in browser history.
+ */
+export function cognitoHostedSignIn({
+  baseUrl,
+  clientId,
+  fetch: fetchImpl = fetch,
+}: {
+  baseUrl: string;
+  clientId: string;
+  fetch?: typeof fetch;
+}): HostedSignIn {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    authorizeUrl: ({ redirectUri, state, codeChallenge }) => {
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        state,
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+      });
+      return `${base}/oauth2/authorize?${query}`;
+    },
+    exchangeCode: async ({ code, redirectUri, codeVerifier }) => {
+      let response: Response;
+      try {
+        response = await fetchImpl(`${base}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: codeVerifier }),
+          signal: AbortSignal.timeout(5_000),
+        });
+      } catch {
+        throw new ServiceUnavailableError('The sign-in service did not answer; try again.', 5, 'SIGN_IN_UNAVAILABLE');
+      }
+      if (response.status >= 500) throw new ServiceUnavailableError('The sign-in service is unavailable; try again.', 5, 'SIGN_IN_UNAVAILABLE');
+      const body = (await response.json().catch(() => ({}))) as { id_token?: unknown };
+      if (!response.ok || typeof body.id_token !== 'string') {
+        throw new UnauthenticatedError('The sign-in could not be completed; please sign in again.', 'SIGN_IN_FAILED');
+      }
+      return body.id_token;
+    },
   };
 }

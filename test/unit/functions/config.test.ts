@@ -8,12 +8,13 @@ const complete = {
   EVENT_BUS_NAME: 'SharedTechprodApiDomainEvents6A069E66',
   JWT_ISSUER: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbCdEfGhI',
   JWT_AUDIENCE: '1example23456789',
+  AUTH_BASE_URL: 'https://sharedtech-prod.auth.cn-north-1.amazoncognito.com',
 };
 
 describe('function configuration', () => {
   it('reads what the stack sets', () => {
     expect(readApiConfig(complete)).toEqual(complete);
-    const { JWT_ISSUER: _issuer, JWT_AUDIENCE: _audience, ...jobs } = complete;
+    const { JWT_ISSUER: _issuer, JWT_AUDIENCE: _audience, AUTH_BASE_URL: _auth, ...jobs } = complete;
     expect(readJobsConfig(jobs)).toEqual(jobs);
   });
 

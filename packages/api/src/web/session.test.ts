@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createIdGenerator } from '@sharedtech/core';
 import type { Db } from '@sharedtech/data';
 import { createApp } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { createHash } from 'node:crypto';
+import type { AppDeps, HostedSignIn } from '../deps.js';
 import { localTokens } from '../tokens.js';
 
 // Prepare: the sign-in paths touch no table until a session exists, so no database is needed here.
@@ -68,24 +69,69 @@ describe('web session cookie', () => {
     expect(html).toContain('只能使用字母、数字及 . _ @ : -');
   });
 
-  it('links to the hosted sign-in when deployed, and offers no picker', async () => {
-    const { issueDevToken: _none, ...deployed } = localDeps;
-    const app = createApp({ ...deployed, signInUrl: 'https://auth.market.example/login?client_id=abc&response_type=token' });
-    const html = await (await app.request('https://market.example/signin?lang=en')).text();
-    expect(html).toContain('href="https://auth.market.example/login?client_id=abc&amp;response_type=token"');
-    expect(html).toContain('<html lang="en">');
-    expect(html).not.toContain('name="identity"');
-    expect((await post(app, 'https://market.example/signin', { origin: 'https://market.example' }, form({ other: 'x' }))).status).toBe(401);
-  });
+  describe('deployed: hosted sign-in with the authorization code and PKCE', () => {
+    // Prepare: a stand-in authorization server that remembers the challenge and hands out a token for the right verifier.
+    const exchanges: { code: string; redirectUri: string; codeVerifier: string }[] = [];
+    const hostedSignIn: HostedSignIn = {
+      authorizeUrl: ({ redirectUri, state, codeChallenge }) =>
+        `https://auth.market.example/oauth2/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state, code_challenge: codeChallenge })}`,
+      exchangeCode: async (input) => {
+        exchanges.push(input);
+        return tokens.issueDevToken('cognito-user');
+      },
+    };
+    const { issueDevToken: _none, ...withoutDevTokens } = localDeps;
+    const app = createApp({ ...withoutDevTokens, hostedSignIn });
 
-  it('starts a session from the hosted sign-in callback only with a valid token', async () => {
-    const app = createApp(localDeps);
-    const token = await tokens.issueDevToken('cognito-user');
-    const good = await post(app, 'https://market.example/auth/callback', { origin: 'https://market.example' }, form({ token }));
-    expect(good.status).toBe(303);
-    expect(good.headers.get('set-cookie')).toContain(`st_session=${token}`);
-    const bad = await post(app, 'https://market.example/auth/callback', { origin: 'https://market.example' }, form({ token: 'not.a.token' }));
-    expect(bad.status).toBe(401);
-    expect(bad.headers.get('set-cookie')).toBeNull();
+    async function start() {
+      const started = await app.request('https://market.example/auth/start?next=/contracts');
+      const location = new URL(started.headers.get('location') ?? '');
+      const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0]!;
+      return { started, location, cookie, state: location.searchParams.get('state') ?? '' };
+    }
+
+    it('links to the hosted sign-in and offers no picker or dev sign-in', async () => {
+      const html = await (await app.request('https://market.example/signin?lang=en&next=/feed')).text();
+      expect(html).toContain('href="/auth/start?next=%2Ffeed"');
+      expect(html).toContain('<html lang="en">');
+      expect(html).not.toContain('name="identity"');
+      expect((await post(app, 'https://market.example/signin', { origin: 'https://market.example' }, form({ other: 'x' }))).status).toBe(401);
+    });
+
+    it('sends the browser to the authorize URL with a state and an S256 challenge kept in a short-lived cookie', async () => {
+      const { started, location } = await start();
+      expect(started.status).toBe(302);
+      expect(location.origin).toBe('https://auth.market.example');
+      expect(location.searchParams.get('redirect_uri')).toBe('https://market.example/auth/callback');
+      expect(location.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      const cookie = started.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/^st_signin=/);
+      expect(cookie).toContain('HttpOnly');
+      expect(cookie).toContain('Secure');
+      expect(cookie).toContain('Path=/auth');
+      expect(cookie).toContain('Max-Age=600');
+    });
+
+    it('redeems the code with the verifier that matches the challenge and starts the session', async () => {
+      const { location, cookie, state } = await start();
+      const finished = await app.request(`https://market.example/auth/callback?code=abc123&state=${state}`, { headers: { cookie } });
+      expect(finished.status).toBe(303);
+      expect(finished.headers.get('location')).toBe('/contracts');
+      expect(finished.headers.get('set-cookie')).toMatch(/st_session=[\w-]+\.[\w-]+\.[\w-]+;/);
+      const exchange = exchanges.at(-1)!;
+      expect(exchange).toMatchObject({ code: 'abc123', redirectUri: 'https://market.example/auth/callback' });
+      expect(createHash('sha256').update(exchange.codeVerifier).digest('base64url')).toBe(location.searchParams.get('code_challenge'));
+    });
+
+    it('refuses a callback with another state, or without the cookie, and redeems nothing', async () => {
+      const before = exchanges.length;
+      const { cookie } = await start();
+      const forged = await app.request('https://market.example/auth/callback?code=abc123&state=not-the-state-we-sent-xx', { headers: { cookie } });
+      expect(forged.status).toBe(401);
+      expect(forged.headers.get('set-cookie') ?? '').not.toContain('st_session=ey');
+      const { state } = await start();
+      expect((await app.request(`https://market.example/auth/callback?code=abc123&state=${state}`)).status).toBe(401);
+      expect(exchanges.length).toBe(before);
+    });
   });
 });

@@ -58,8 +58,6 @@ export const en: Messages = {
   'signin.submit': 'Sign in',
   'signin.hosted': 'Sign in with the consortium account',
   'signin.unavailable': 'No sign-in method is configured here; contact the platform operator.',
-  'signin.finishing': 'Finishing sign-in…',
-  'signin.needsScript': 'Finishing sign-in needs JavaScript enabled.',
 
   'home.title': 'Home',
   'home.welcome': 'Welcome to the SharedTech Marketplace',

@@ -60,8 +60,6 @@ export const zhCN = {
   'signin.submit': '登录',
   'signin.hosted': '使用统一身份认证登录',
   'signin.unavailable': '当前环境未配置登录方式，请联系平台管理员。',
-  'signin.finishing': '正在完成登录…',
-  'signin.needsScript': '完成登录需要启用浏览器脚本。',
 
   'home.title': '首页',
   'home.welcome': '欢迎使用共性技术服务平台',

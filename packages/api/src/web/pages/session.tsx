@@ -1,4 +1,7 @@
-import type { Hono } from 'hono';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
 import { UnauthenticatedError } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { loadPrincipal } from '../../middleware/auth.js';
@@ -6,9 +9,31 @@ import { DevTokenRequestSchema } from '../../routes/dev.js';
 import { ErrorSummary, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader } from '../components/ui.js';
-import { endSession, formOf, pageKit, render, safeNext, startSession, type FormValues, type Ui } from '../context.js';
+import { endSession, formOf, isHttps, pageKit, render, safeNext, startSession, type FormValues, type Ui } from '../context.js';
 import { emptyForm, formState, handleForm, issue, parseInput, type FormState } from '../forms.js';
 import { orgTypeLabel } from '../labels.js';
+import { renderErrorPage } from '../errors.js';
+
+const SIGN_IN_COOKIE = 'st_signin';
+
+const randomToken = () => randomBytes(32).toString('base64url');
+/** PKCE S256: the authorization server gets the hash now and the verifier only when the code is redeemed. */
+const challengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+const callbackUrl = (c: Context) => {
+  const url = new URL(c.req.url);
+  return `${isHttps(c) ? 'https:' : url.protocol}//${url.host}/auth/callback`;
+};
+
+const signInAttemptSchema = z.object({ state: z.string().min(20), verifier: z.string().min(43), next: z.string() });
+function signInAttempt(cookie: string | undefined) {
+  try {
+    return cookie ? signInAttemptSchema.parse(JSON.parse(cookie)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 interface DemoChoice {
   sub: string;
@@ -62,9 +87,9 @@ function SignInPage({ ui, deps, form, choices }: { ui: Ui; deps: AppDeps; form: 
           </form>
         ) : (
           <div class="card stack">
-            {deps.signInUrl ? (
+            {deps.hostedSignIn ? (
               <p>
-                <a class="button primary" href={deps.signInUrl}>
+                <a class="button primary" href={`/auth/start?next=${encodeURIComponent(form.values.next ?? '/')}`}>
                   {t('signin.hosted')}
                 </a>
               </p>
@@ -73,23 +98,6 @@ function SignInPage({ ui, deps, form, choices }: { ui: Ui; deps: AppDeps; form: 
             )}
           </div>
         )}
-      </div>
-    </Layout>
-  );
-}
-
-/** After the hosted sign-in, the token arrives in the URL fragment; the script posts it here to start the session. */
-function CallbackPage({ ui }: { ui: Ui }) {
-  return (
-    <Layout ui={ui} title={ui.t('signin.title')}>
-      <div class="signin card">
-        <form id="token-callback" method="post" action="/auth/callback">
-          <input type="hidden" name="token" value="" />
-          <p>{ui.t('signin.finishing')}</p>
-          <noscript>
-            <p class="notice warn">{ui.t('signin.needsScript')}</p>
-          </noscript>
-        </form>
       </div>
     </Layout>
   );
@@ -136,23 +144,38 @@ export function sessionPages(web: Hono, deps: AppDeps) {
     ),
   );
 
+  // Hosted sign-in: authorization code with PKCE. The verifier, state and return path wait in a short-lived,
+  // HTTP-only cookie scoped to /auth, so only the browser that started the sign-in can finish it.
   web.get(
-    '/auth/callback',
-    open((c, ui) => render(c, <CallbackPage ui={ui} />)),
+    '/auth/start',
+    open(async (c) => {
+      const hosted = deps.hostedSignIn;
+      if (!hosted) throw new UnauthenticatedError('This site has no hosted sign-in; use the sign-in page.');
+      const attempt = { state: randomToken(), verifier: randomToken(), next: safeNext(c.req.query('next')) };
+      setCookie(c, SIGN_IN_COOKIE, JSON.stringify(attempt), { path: '/auth', httpOnly: true, secure: isHttps(c), sameSite: 'Lax', maxAge: 600 });
+      return c.redirect(hosted.authorizeUrl({ redirectUri: callbackUrl(c), state: attempt.state, codeChallenge: challengeOf(attempt.verifier) }), 302);
+    }),
   );
 
-  web.post(
+  web.get(
     '/auth/callback',
-    action(
-      async (c) => {
-        const { token } = await formOf(c);
-        if (!token) throw new UnauthenticatedError();
+    open(async (c) => {
+      const hosted = deps.hostedSignIn;
+      const attempt = signInAttempt(getCookie(c, SIGN_IN_COOKIE));
+      deleteCookie(c, SIGN_IN_COOKIE, { path: '/auth', secure: isHttps(c) });
+      const code = c.req.query('code');
+      // A forged, replayed or stale callback gets the sign-in-again page, not a loop back to sign-in with it as `next`.
+      if (!hosted || !attempt || !code || !sameText(c.req.query('state') ?? '', attempt.state)) return renderErrorPage(c, 401);
+      try {
+        const token = await hosted.exchangeCode({ code, redirectUri: callbackUrl(c), codeVerifier: attempt.verifier });
         await deps.verifyToken(token);
         startSession(c, token, deps.clock());
-        return c.redirect('/', 303);
-      },
-      { anonymous: true },
-    ),
+      } catch (error) {
+        if (error instanceof UnauthenticatedError) return renderErrorPage(c, 401);
+        throw error;
+      }
+      return c.redirect(attempt.next, 303);
+    }),
   );
 
   web.post(
