@@ -8,6 +8,7 @@ import { contractPages } from './pages/contracts.js';
 import { disputePages } from './pages/disputes.js';
 import { feedPages } from './pages/feed.js';
 import { homePages } from './pages/home.js';
+import { memberPages } from './pages/members.js';
 import { moderationPages } from './pages/moderation.js';
 import { notificationPages } from './pages/notifications.js';
 import { organisationPages } from './pages/organisations.js';
@@ -47,6 +48,7 @@ export function webRoutes(deps: AppDeps) {
   sessionPages(web, deps);
   homePages(web, deps);
   organisationPages(web, deps);
+  memberPages(web, deps);
   requestPages(web, deps);
   feedPages(web, deps);
   bidPages(web, deps);

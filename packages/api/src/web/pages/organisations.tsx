@@ -5,11 +5,12 @@ import { RegisterOrganisationSchema } from '../../schemas.js';
 import { getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation } from '../../services/organisations.js';
 import { ErrorSummary, Select, TextInput, type Option } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Facts, PageHeader, Section, TableScroll, Tags, Time } from '../components/ui.js';
+import { Badge, Facts, PageHeader, Section, Tags, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type SignedInUi, type Ui, pathParam } from '../context.js';
 import { splitList } from '../format.js';
 import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
 import { KNOWN_CLUSTERS, clusterLabel, orgStatusLabel, orgTypeLabel } from '../labels.js';
+import { MembersTable } from './members.js';
 import { VerificationForms } from './moderation.js';
 
 const FIELDS = ['type', 'name', 'cluster', 'collegeId', 'capabilities'] as const;
@@ -131,29 +132,11 @@ export function organisationPages(web: Hono, deps: AppDeps) {
           <Section title={t('org.mine.profile')}>
             <OrganisationFacts ui={ui} org={org} />
           </Section>
-          <Section title={t('org.mine.members')}>
-            <TableScroll label={t('org.mine.members')}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('org.member.sub')}</th>
-                    <th scope="col">{t('org.member.role')}</th>
-                    <th scope="col">{t('org.member.joined')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {members.items.map((member) => (
-                    <tr>
-                      <td>{member.displayName ? `${member.displayName} (${member.sub})` : member.sub}</td>
-                      <td>{t(`role.${member.role}`)}</td>
-                      <td>
-                        <Time ui={ui} iso={member.joinedAt} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+          <Section
+            title={t('org.mine.members')}
+            actions={<a href="/org/members">{t(ui.principal.membership?.role === 'OWNER' ? 'org.mine.addMember' : 'org.mine.allMembers')}</a>}
+          >
+            <MembersTable ui={ui} members={members.items} />
           </Section>
         </Layout>,
       );
