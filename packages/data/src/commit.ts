@@ -35,6 +35,7 @@ export async function commitChange(db: Db, change: Change): Promise<void> {
       op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },
     })),
   ];
+  assertDistinctItems(writes);
   if (writes.length > MAX_TRANSACTION_ITEMS) {
     throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${writes.length}`);
   }
@@ -95,4 +96,27 @@ export function conditionCheck(
     },
     onConflict,
   };
+}
+
+/** A guard that an item is still at the version read, for items a change depends on but does not write. */
+export const unchangedSince = (db: Db, key: { pk: string; sk: string }, version: number, onConflict?: Write['onConflict']) =>
+  conditionCheck(db, key, { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } }, onConflict);
+
+/** The key of the item a transaction operation touches. */
+function keyOf(op: TxOp): string {
+  const key = op.Put?.Item ?? op.Update?.Key ?? op.Delete?.Key ?? op.ConditionCheck?.Key ?? {};
+  return `${String(key.pk)}|${String(key.sk)}`;
+}
+
+/**
+ * DynamoDB refuses a transaction that touches one item twice (a ValidationException,
+ * after the fact); saying which item at build time makes such a bug obvious.
+ */
+function assertDistinctItems(writes: readonly Write[]): void {
+  const seen = new Set<string>();
+  for (const write of writes) {
+    const key = keyOf(write.op);
+    if (seen.has(key)) throw new Error(`A transaction may touch each item once; ${key} appears twice`);
+    seen.add(key);
+  }
 }

@@ -1,4 +1,6 @@
-import { ConflictError, journalEntrySchema, mayGoNegative, parseAccount, type Currency, type JournalEntry } from '@sharedtech/core';
+import {
+  ConflictError, LedgerInvariantError, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
+} from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putNew, type Write } from './commit.js';
@@ -32,7 +34,7 @@ const entryItem = (entry: JournalEntry) => ({ ...keys.journalEntry(entry.contrac
  * entry included, is cancelled instead. ADD is commutative, so concurrent
  * entries on one account never overwrite each other.
  */
-function balanceUpdate(db: Db, entry: JournalEntry, posting: { account: string; amount: number }): Write {
+function balanceUpdate(db: Db, entry: Pick<JournalEntry, 'contractId' | 'currency' | 'at'>, posting: { account: string; amount: number }): Write {
   const { kind, owner } = parseAccount(posting.account);
   const orgId = kind === 'escrow' ? undefined : owner;
   const guarded = posting.amount < 0 && !mayGoNegative(posting.account);
@@ -69,10 +71,22 @@ function balanceUpdate(db: Db, entry: JournalEntry, posting: { account: string; 
 }
 
 /** The writes that post an entry: the immutable entry item and one balance update per posting. */
-export function writesForEntry(db: Db, entry: JournalEntry): Write[] {
+export const writesForEntry = (db: Db, entry: JournalEntry): Write[] => writesForEntries(db, [entry]);
+
+/**
+ * The writes that post several entries of one contract in one transaction:
+ * each entry item, and one balance update per account with the entries' net
+ * movement on it — a transaction may touch each balance item only once.
+ */
+export function writesForEntries(db: Db, entries: readonly JournalEntry[]): Write[] {
+  const last = entries.at(-1);
+  if (!last) return [];
+  if (entries.some((entry) => entry.contractId !== last.contractId || entry.currency !== last.currency)) {
+    throw new LedgerInvariantError('Entries posted together must belong to one contract and currency');
+  }
   return [
-    putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`)),
-    ...entry.postings.map((posting) => balanceUpdate(db, entry, posting)),
+    ...entries.map((entry) => putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`))),
+    ...normalisePostings(entries.flatMap((entry) => entry.postings)).map((posting) => balanceUpdate(db, last, posting)),
   ];
 }
 

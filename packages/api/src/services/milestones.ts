@@ -6,7 +6,7 @@ import {
 } from '@sharedtech/core';
 import {
   commitChange, conditionCheck, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
-  putContractVersion, putMilestoneVersion, putNewDispute, putReleaseTimer, writesForEntry, type Write,
+  putContractVersion, putMilestoneVersion, putNewDispute, putReleaseTimer, unchangedSince, writesForEntry, type Write,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { applyChange, toAssociations, toOrg, type NotificationSpec, type Transition } from './change.js';
@@ -119,14 +119,7 @@ export async function planMilestoneStep(
     } else {
       writes.push(activeGuard);
       for (const other of others.filter((o) => !SETTLED_MILESTONE_STATUSES.includes(o.status))) {
-        writes.push(
-          conditionCheck(
-            deps.db,
-            keys.milestone(contract.id, other.n),
-            { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': other.version } },
-            othersChanged,
-          ),
-        );
+        writes.push(unchangedSince(deps.db, keys.milestone(contract.id, other.n), other.version, othersChanged));
       }
     }
   } else {

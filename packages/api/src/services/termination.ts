@@ -3,8 +3,8 @@ import {
   type Contract, type JournalEntry, type Principal,
 } from '@sharedtech/core';
 import {
-  MAX_TRANSACTION_ITEMS, conditionCheck, deleteReleaseTimer, keys, listMilestones, putContractVersion, putMilestoneVersion,
-  writesForEntry, type Write,
+  MAX_TRANSACTION_ITEMS, deleteReleaseTimer, keys, listMilestones, putContractVersion, putMilestoneVersion,
+  unchangedSince, writesForEntries, type Write,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { applyChange, toOrg, type Transition } from './change.js';
@@ -49,14 +49,7 @@ export async function terminateContract(
     const refunds: JournalEntry[] = [];
     const after = milestones.map((milestone) => {
       if (milestone.status !== 'FUNDED' && milestone.status !== 'SUBMITTED') {
-        writes.push(
-          conditionCheck(
-            deps.db,
-            keys.milestone(contract.id, milestone.n),
-            { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': milestone.version } },
-            milestoneChanged,
-          ),
-        );
+        writes.push(unchangedSince(deps.db, keys.milestone(contract.id, milestone.n), milestone.version, milestoneChanged));
         return milestone;
       }
       const decision = decideMilestone(contract, milestone, { action: 'terminateRefund' }, now);
@@ -70,7 +63,7 @@ export async function terminateContract(
         at,
       };
       refunds.push(entry);
-      writes.push(putMilestoneVersion(deps.db, decision.milestone, milestoneChanged), ...writesForEntry(deps.db, entry));
+      writes.push(putMilestoneVersion(deps.db, decision.milestone, milestoneChanged));
       if (milestone.status === 'SUBMITTED') writes.push(deleteReleaseTimer(deps.db, contract.id, milestone.n));
       transitions.push({
         entity: { type: 'contract', id: contract.id },
@@ -81,6 +74,8 @@ export async function terminateContract(
       });
       return decision.milestone;
     });
+    // All refunds touch the same escrow and funder balances: posted together, each balance moves once.
+    writes.push(...writesForEntries(deps.db, refunds));
     const terminated: Contract = { ...contract, status, updatedAt: at, version: contract.version + 1 };
     writes.push(putContractVersion(deps.db, terminated, contractChanged));
     transitions.unshift({ entity: { type: 'contract', id: contract.id }, action: 'terminate', before: contract.status, after: status, details: { reason: input.reason } });
