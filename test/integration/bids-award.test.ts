@@ -222,6 +222,23 @@ describe('closing', () => {
     expect(trail.body.items.at(-1)).toMatchObject({ action: 'close', actor: { sub: 'system:scheduler' }, after: 'CLOSED' });
   });
 
+  it('keeps deadlines given with an offset exact: edits and closing happen at the same instant', async () => {
+    const { runScheduledJobs } = await import('@sharedtech/api');
+    // A Beijing-time deadline (+08:00), as the web form writes it, ten days ahead.
+    const deadline = new Date(api.clock().getTime() + 10 * 86_400_000);
+    const beijing = `${new Date(deadline.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+    const requestId = await openRequest(api, enterprise.caller, moderator, { biddingDeadline: beijing });
+    expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.biddingDeadline).toBe(deadline.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
+    const bidId = await placeBid(studio.caller, requestId);
+
+    api.clock.advance(10 * 86_400_000 + 60_000); // one minute past the deadline
+    const late = await studio.caller.patch(`/v1/bids/${bidId}`, { durationDays: 80 });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('BIDDING_CLOSED');
+    await runScheduledJobs(api.deps);
+    expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.status).toBe('CLOSED');
+  });
+
   it('lets the owner close an OPEN request early, expiring live bids', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
     const bidId = await placeBid(studio.caller, requestId);

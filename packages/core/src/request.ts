@@ -92,3 +92,16 @@ export function assertRequestContentValid(content: RequestContent, now: Date): v
   }
   if (issues.length > 0) throw new ValidationError('The request is not valid.', issues);
 }
+
+/**
+ * Instants are stored in UTC (`toISOString`): the table compares them as
+ * strings (bidding-deadline conditions, the closing job's filter), which is
+ * only correct when every value has the same offset.
+ */
+export function normaliseRequestTimes<T extends Partial<Pick<RequestContent, 'biddingDeadline' | 'wantedBy'>>>(content: T): T {
+  return {
+    ...content,
+    ...(content.biddingDeadline !== undefined ? { biddingDeadline: new Date(content.biddingDeadline).toISOString() } : {}),
+    ...(content.wantedBy !== undefined ? { wantedBy: new Date(content.wantedBy).toISOString() } : {}),
+  };
+}

@@ -105,6 +105,7 @@ async function getOwnBid(deps: AppDeps, principal: Principal, bidId: string) {
 export async function updateBid(deps: AppDeps, principal: Principal, bidId: string, patch: Partial<BidContent>) {
   const bid = await getOwnBid(deps, principal, bidId);
   if (bid.status !== 'SUBMITTED') throw new ConflictError('NOT_EDITABLE', `A ${bid.status} bid cannot be changed.`, { status: bid.status });
+  assertBiddable(deps, await getVisibleRequest(deps, principal, bid.requestId, true));
   const next: Bid = {
     ...bid,
     ...patch,

@@ -1,6 +1,6 @@
 import {
   ConflictError, EDITABLE_REQUEST_STATUSES, SCHEDULER, ForbiddenError, NotFoundError, PUBLIC_REQUEST_STATUSES, ValidationError,
-  assertRequestContentValid, isAssociation, requestLifecycle, requireAssociation, requireMember, requireVerified,
+  assertRequestContentValid, isAssociation, normaliseRequestTimes, requestLifecycle, requireAssociation, requireMember, requireVerified,
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
@@ -56,6 +56,7 @@ export async function createRequest(deps: AppDeps, principal: Principal, content
   const acting = requireVerified(principal, ['ENTERPRISE']);
   const now = deps.clock();
   assertRequestContentValid(content, now);
+  content = normaliseRequestTimes(content);
   const request: TechnicalRequest = {
     id: deps.ids('request'),
     ownerOrgId: acting.org.id,
@@ -80,7 +81,7 @@ export async function updateRequest(deps: AppDeps, principal: Principal, request
     throw new ConflictError('NOT_EDITABLE', `A ${request.status} request cannot be edited; only DRAFT or REJECTED ones can.`, { status: request.status });
   }
   const now = deps.clock();
-  const next: TechnicalRequest = { ...request, ...patch, updatedAt: now.toISOString(), version: request.version + 1 };
+  const next: TechnicalRequest = { ...request, ...normaliseRequestTimes(patch), updatedAt: now.toISOString(), version: request.version + 1 };
   assertRequestContentValid(next, now);
   await applyChange(deps, principal, {
     writes: writesForRequestChange(deps.db, request, next, changedMeanwhile),
