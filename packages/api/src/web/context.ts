@@ -119,9 +119,22 @@ export async function render(c: Context, node: JSX.Element, status: 200 | 400 | 
   return c.html(`<!DOCTYPE html>${await node.toString()}`, status);
 }
 
-/** Only a local path may be a return address after sign-in (no `//host` or `https:` redirects). */
-export const safeNext = (value: string | undefined) =>
-  value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+const PROBE_ORIGIN = 'http://same-site.invalid';
+
+/**
+ * A return path after sign-in, only ever on this site. Browsers drop tabs and
+ * newlines and read a backslash as a slash, so prefix checks alone are not enough: the
+ * value must be a plain path that resolves against our own origin.
+ */
+export function safeNext(value: string | undefined): string {
+  if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  try {
+    const resolved = new URL(value, PROBE_ORIGIN);
+    return resolved.origin === PROBE_ORIGIN ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
 
 const signInRedirect = (c: Context) => {
   const url = new URL(c.req.url);

@@ -45,10 +45,13 @@ describe('web session cookie', () => {
 
   it('never redirects off the site after sign-in', async () => {
     const app = createApp(localDeps);
-    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example']) {
       const response = await post(app, 'http://127.0.0.1/signin', { origin: 'http://127.0.0.1' }, form({ identity: 'demo-studio', next }));
       expect(response.headers.get('location'), next).toBe('/');
     }
+    // A path on this site survives, query included.
+    const kept = await post(app, 'http://127.0.0.1/signin', { origin: 'http://127.0.0.1' }, form({ identity: 'demo-studio', next: '/requests/req_1?tab=bids' }));
+    expect(kept.headers.get('location')).toBe('/requests/req_1?tab=bids');
   });
 
   it('refuses a form posted from another site with a 403 page', async () => {
