@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { bidSchema, type Bid } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { countItems, getItem, onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
 
 const bidItem = (bid: Bid) => ({
   ...keys.bid(bid.id),
@@ -65,3 +66,22 @@ export const countBidsOfRequest = (db: Db, requestId: string) =>
     ...onIndex('gsi1', keys.bidsOfRequest(requestId, '').gsi1pk),
     filter: { FilterExpression: '#status <> :withdrawn', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':withdrawn': 'WITHDRAWN' } },
   });
+
+const liveBidLockSchema = z.object({ bidId: z.string() });
+
+/**
+ * The live-bid locks of a request, read from the table itself with a strongly
+ * consistent Query: unlike the bids index, it cannot miss a bid that was
+ * committed a moment ago. A lock stays with the ACCEPTED bid.
+ */
+export const listLiveBidLocks = (db: Db, requestId: string) =>
+  queryAll(
+    db,
+    {
+      ...onTable(keys.request(requestId).pk),
+      schema: liveBidLockSchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: 'begins_with(sk, :lock)', values: { ':lock': 'LIVEBID#' } },
+    },
+    true,
+  );

@@ -1,5 +1,5 @@
 import { ConflictError, SCHEDULER, bidLifecycle, type Bid, type BidAction, type Principal } from '@sharedtech/core';
-import { deleteTask, listBidsOfRequest, listTasks, writesForBidChange, type TaskKind } from '@sharedtech/data';
+import { deleteTask, getBid, listLiveBidLocks, listTasks, writesForBidChange, type TaskKind } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { applyChange, toOrg } from './change.js';
 
@@ -18,32 +18,54 @@ export async function transitionBid(deps: AppDeps, actor: Principal, bid: Bid, a
   return next;
 }
 
+/** Passes over the locks before a follow-up is left to the scheduled job. */
+const SETTLE_PASSES = 3;
+
 /**
  * Ends every still-live bid of a request that left bidding: REJECTED after an
  * award, EXPIRED after a close, cancel or suspension. Runs right after the change
  * that queued it and again from the scheduled job, so a crash in between only
- * delays it. Each bid is its own conditional write: running twice is harmless.
+ * delays it. It works from the live-bid locks (a consistent read of the table,
+ * so a bid committed a moment ago is not missed) and re-reads each bid, so a bid
+ * edited meanwhile is settled at its new version on the next pass. The task is
+ * deleted only after a pass finds nothing left to settle.
  */
 export async function settleLiveBids(deps: AppDeps, kind: TaskKind, requestId: string): Promise<number> {
   const action: BidAction = kind === 'reject-losing-bids' ? 'reject' : 'expire';
   const reason = kind === 'reject-losing-bids' ? 'another bid was accepted' : 'the request closed without an award';
   let settled = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await listBidsOfRequest(deps.db, requestId, { cursor, limit: 50 }, true);
-    for (const bid of page.items) {
+  for (let pass = 0; pass < SETTLE_PASSES; pass += 1) {
+    let unsettled = 0;
+    for (const { bidId } of await listLiveBidLocks(deps.db, requestId)) {
+      const bid = await getBid(deps.db, bidId, true);
+      if (!bid || !bidLifecycle.can(bid.status, action)) continue; // the accepted bid keeps its lock
       try {
         await transitionBid(deps, SCHEDULER, bid, action, reason);
         settled += 1;
       } catch (error) {
-        // Withdrawn or settled meanwhile: nothing left to do for this bid.
         if (!(error instanceof ConflictError)) throw error;
+        unsettled += 1; // changed meanwhile: read it again on the next pass
       }
     }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  await deleteTask(deps.db, kind, requestId);
+    if (unsettled === 0) {
+      await deleteTask(deps.db, kind, requestId);
+      break;
+    }
+  }
   return settled;
+}
+
+/**
+ * Runs a follow-up right after the change that queued it. Its task is already
+ * committed, so a failure here only delays the work to the next scheduled run;
+ * it must not turn a change that happened into an error for the caller.
+ */
+export async function settleLiveBidsNow(deps: AppDeps, kind: TaskKind, requestId: string): Promise<void> {
+  try {
+    await settleLiveBids(deps, kind, requestId);
+  } catch {
+    // left to the scheduled job (runPendingBidTasks)
+  }
 }
 
 /** Scheduled job step: finish any bid follow-ups that a crash may have left behind. */

@@ -8,7 +8,7 @@ import {
   writesForNewContract, writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
-import { bidChangedMeanwhile, settleLiveBids } from './bid-lifecycle.js';
+import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
 import { getVisibleBid } from './bids.js';
 import { applyChange, toOrg, type NotificationSpec } from './change.js';
 import { getVisibleRequest } from './requests.js';
@@ -108,7 +108,7 @@ export async function awardRequest(deps: AppDeps, principal: Principal, requestI
     ],
     notify: [{ to: toOrg(studio.id), type: 'BID_ACCEPTED', params: { title: request.title } }, ...signatureNeeded],
   });
-  await settleLiveBids(deps, 'reject-losing-bids', request.id);
+  await settleLiveBidsNow(deps, 'reject-losing-bids', request.id);
   return viewOfContract(contract, milestones);
 }
 

@@ -8,7 +8,7 @@ import {
   writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
-import { settleLiveBids } from './bid-lifecycle.js';
+import { settleLiveBidsNow } from './bid-lifecycle.js';
 import { applyChange, toAssociations, toOrg, type NotificationSpec } from './change.js';
 
 const changedMeanwhile = () =>
@@ -126,7 +126,7 @@ async function transitionRequest(
     transitions: [{ entity: { type: 'request', id: request.id }, action, before: request.status, after: status, details: options.reason ? { reason: options.reason } : undefined }],
     notify: options.notify(next),
   });
-  if (expiresBids) await settleLiveBids(deps, 'expire-live-bids', request.id);
+  if (expiresBids) await settleLiveBidsNow(deps, 'expire-live-bids', request.id);
   return next;
 }
 
