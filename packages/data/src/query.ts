@@ -65,7 +65,15 @@ export async function queryPage<S extends z.ZodType>(
   page: PageRequest = {},
 ): Promise<Page<z.infer<S>>> {
   const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const fingerprint = `${query.index ?? 'table'}|${query.partition.value}|${query.filter?.FilterExpression ?? ''}|${JSON.stringify(query.filter?.ExpressionAttributeValues ?? {})}`;
+  // A cursor is valid only for the very query it came from: same index, partition, range, filter and direction.
+  const fingerprint = JSON.stringify([
+    query.index ?? 'table',
+    query.partition.value,
+    query.sortKeyCondition ?? null,
+    query.filter?.FilterExpression ?? null,
+    query.filter?.ExpressionAttributeValues ?? null,
+    query.newestFirst ?? true,
+  ]);
   const input = queryInput(db, query);
   const items: z.infer<S>[] = [];
   let exclusiveStartKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;

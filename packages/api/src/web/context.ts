@@ -183,8 +183,11 @@ export async function formOf(c: Context): Promise<FormValues> {
 export type FormValues = Record<string, string>;
 
 /** A path parameter of the page's route (always present when the route matched). */
-export function pathParam(c: Context, name = 'id'): string {
+/** Every id in a page path is a prefixed ULID (`req_01J…`); anything else cannot exist, so it is a 404 before any read. */
+const ID_IN_PATH = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export function pathParam(c: Context, name = 'id', pattern: RegExp = ID_IN_PATH): string {
   const value = c.req.param(name);
-  if (!value) throw new NotFoundError('Page', c.req.path);
+  if (!value || !pattern.test(value)) throw new NotFoundError('Page', c.req.path);
   return value;
 }

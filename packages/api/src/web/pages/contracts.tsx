@@ -691,8 +691,8 @@ export function contractPages(web: Hono, deps: AppDeps) {
     '/contracts/:id/milestones/:n/:step',
     action(async (c, ui) => {
       const id = pathParam(c);
-      const n = Number(pathParam(c, 'n'));
-      const step = pathParam(c, 'step');
+      const n = Number(pathParam(c, 'n', /^\d{1,4}$/));
+      const step = pathParam(c, 'step', /^[a-z-]{1,32}$/);
       const values = await formOf(c);
       return handleForm(
         async () => {
