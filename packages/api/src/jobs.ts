@@ -1,9 +1,7 @@
-import { requestLifecycle } from '@sharedtech/core';
-import { listRequests } from '@sharedtech/data';
 import type { AppDeps } from './deps.js';
 import { runPendingBidTasks } from './services/bid-lifecycle.js';
 import { releaseOverdueMilestones } from './services/milestones.js';
-import { closeExpiredRequest } from './services/requests.js';
+import { closeRequestsPastDeadline } from './services/requests.js';
 
 export interface JobReport {
   closedRequests: number;
@@ -22,21 +20,13 @@ export interface JobReport {
  */
 export async function runScheduledJobs(deps: AppDeps): Promise<JobReport> {
   const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, failures: [] };
-  const now = deps.clock();
-  let cursor: string | undefined;
-  do {
-    const page = await listRequests(deps.db, { status: 'OPEN', deadlineBefore: now.toISOString() }, { cursor, limit: 100 });
-    for (const request of page.items) {
-      if (!requestLifecycle.can(request.status, 'close')) continue;
-      try {
-        await closeExpiredRequest(deps, request);
-        report.closedRequests += 1;
-      } catch (error) {
-        report.failures.push({ job: 'close-expired-request', id: request.id, error: (error as Error).message });
-      }
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  try {
+    const closing = await closeRequestsPastDeadline(deps);
+    report.closedRequests = closing.closed;
+    report.failures.push(...closing.failures.map((failure) => ({ job: 'close-expired-request', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'close-expired-request', id: '*', error: (error as Error).message });
+  }
   try {
     report.settledBids = await runPendingBidTasks(deps);
   } catch (error) {

@@ -23,6 +23,12 @@ export const keys = {
     gsi2sk: requestId,
   }),
   requestsOfOrg: (orgId: string, requestId: string) => ({ gsi3pk: `ORG#${orgId}#REQS`, gsi3sk: requestId }),
+  /**
+   * An OPEN request has one deadline timer; its sparse index entry sorts by the
+   * bidding deadline, so the closing job reads exactly the expired ones.
+   */
+  deadlineTimer: (requestId: string) => ({ pk: `REQ#${requestId}`, sk: 'TIMER#DEADLINE' }),
+  deadlinesDue: (deadline: string, requestId: string) => ({ gsi3pk: 'TIMERS#DEADLINE', gsi3sk: `${deadline}#${requestId}` }),
   /** A request has one tag item per tag (a copy of the request), indexed by tag and status. */
   requestTag: (requestId: string, tag: string) => ({ pk: `REQ#${requestId}`, sk: `TAG#${tag}` }),
   requestsByTag: (tag: string, status: string, requestId: string) => ({

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
@@ -44,6 +45,7 @@ export function writesForRequestChange(
     putIfVersion(db, requestItem(next), onConflict),
     ...next.tags.map((tag) => ({ op: { Put: { TableName: db.tableName, Item: tagItem(next, tag) } } })),
     ...removedTags.map((tag) => deleteItem(db, keys.requestTag(previous.id, tag))),
+    ...deadlineTimerWrites(db, previous, next),
   ];
 }
 
@@ -51,9 +53,35 @@ export interface RequestListFilter {
   status: RequestStatus;
   cluster?: string;
   tag?: string;
-  /** Only requests whose bidding deadline is before this ISO instant (the closing job). */
-  deadlineBefore?: string;
 }
+
+const deadlineTimerSchema = z.object({ requestId: z.string(), biddingDeadline: z.string() });
+
+/** The deadline timer follows the OPEN state: put on entering it, deleted on leaving it, in the same transaction. */
+function deadlineTimerWrites(db: Db, previous: TechnicalRequest, next: TechnicalRequest): Write[] {
+  if (next.status === 'OPEN' && previous.status !== 'OPEN') {
+    const timer = { requestId: next.id, biddingDeadline: next.biddingDeadline };
+    return [{ op: { Put: { TableName: db.tableName, Item: { ...keys.deadlineTimer(next.id), ...keys.deadlinesDue(next.biddingDeadline, next.id), ...timer } } } }];
+  }
+  return previous.status === 'OPEN' && next.status !== 'OPEN' ? [deleteItem(db, keys.deadlineTimer(previous.id))] : [];
+}
+
+/**
+ * OPEN requests whose bidding deadline is before `now`, earliest first: one
+ * range Query on the sparse timer index (deadlines are stored in UTC, so they
+ * sort as strings; `~` sorts after every `#`).
+ */
+export const listExpiredDeadlines = (db: Db, now: Date, page?: PageRequest) =>
+  queryPage(
+    db,
+    {
+      ...onIndex('gsi3', keys.deadlinesDue('', '').gsi3pk),
+      schema: deadlineTimerSchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: '#due < :now', names: { '#due': 'gsi3sk' }, values: { ':now': `${now.toISOString()}~` } },
+    },
+    page,
+  );
 
 /**
  * Lists requests of one status, newest first, narrowed by cluster and/or tag.
@@ -78,14 +106,7 @@ export function listRequests(db: Db, filter: RequestListFilter, page?: PageReque
   if (filter.cluster) {
     return queryPage(db, { ...onIndex('gsi2', keys.requestsByCluster(filter.cluster, filter.status, '').gsi2pk), schema }, page);
   }
-  const deadlineFilter = filter.deadlineBefore
-    ? {
-        FilterExpression: '#deadline < :deadlineBefore',
-        ExpressionAttributeNames: { '#deadline': 'biddingDeadline' },
-        ExpressionAttributeValues: { ':deadlineBefore': filter.deadlineBefore },
-      }
-    : undefined;
-  return queryPage(db, { ...onIndex('gsi1', keys.requestsByStatus(filter.status, '').gsi1pk), schema, filter: deadlineFilter }, page);
+  return queryPage(db, { ...onIndex('gsi1', keys.requestsByStatus(filter.status, '').gsi1pk), schema }, page);
 }
 
 /** An organisation's own requests in every state, newest first. */

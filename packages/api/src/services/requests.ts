@@ -4,7 +4,7 @@ import {
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
-  getRequest as readRequest, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
+  getRequest as readRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
   writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
@@ -225,4 +225,30 @@ export async function closeExpiredRequest(deps: AppDeps, request: TechnicalReque
     reason: 'bidding deadline passed without an award',
     notify: (next) => [{ to: toOrg(next.ownerOrgId), type: 'REQUEST_EXPIRED', params: requestParams(next) }],
   });
+}
+
+/**
+ * The closing job: every OPEN request whose bidding deadline passed, from the
+ * deadline timers (one range Query, never the whole OPEN list). A timer read
+ * from the index a moment before its request left OPEN is skipped.
+ */
+export async function closeRequestsPastDeadline(deps: AppDeps) {
+  let closed = 0;
+  const failures: { id: string; error: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listExpiredDeadlines(deps.db, deps.clock(), { cursor, limit: 100 });
+    for (const timer of page.items) {
+      try {
+        const request = await readRequest(deps.db, timer.requestId, true);
+        if (!request || request.status !== 'OPEN') continue;
+        await closeExpiredRequest(deps, request);
+        closed += 1;
+      } catch (error) {
+        failures.push({ id: timer.requestId, error: (error as Error).message });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { closed, failures };
 }
