@@ -9,6 +9,7 @@ const bidItem = (bid: Bid) => ({
   ...keys.bid(bid.id),
   ...keys.bidsOfRequest(bid.requestId, bid.id),
   ...keys.bidsOfStudio(bid.studioOrgId, bid.id),
+  ...keys.bidsOfStudioOnRequest(bid.studioOrgId, bid.requestId, bid.id),
   ...bid,
 });
 
@@ -44,17 +45,9 @@ export const listBidsOfRequest = (db: Db, requestId: string, page?: PageRequest,
     page,
   );
 
-/** A studio's bids on one request, newest first (at most a handful: one live plus withdrawn ones). */
+/** A studio's bids on one request, newest first (one live bid plus any it withdrew): its own index partition. */
 export const listBidsOfStudioOnRequest = (db: Db, studioOrgId: string, requestId: string, page?: PageRequest) =>
-  queryPage(
-    db,
-    {
-      ...onIndex('gsi2', keys.bidsOfStudio(studioOrgId, '').gsi2pk),
-      schema: bidSchema,
-      filter: { FilterExpression: '#requestId = :requestId', ExpressionAttributeNames: { '#requestId': 'requestId' }, ExpressionAttributeValues: { ':requestId': requestId } },
-    },
-    page,
-  );
+  queryPage(db, { ...onIndex('gsi3', keys.bidsOfStudioOnRequest(studioOrgId, requestId, '').gsi3pk), schema: bidSchema }, page);
 
 /** A studio's bids across requests, newest first. */
 export const listBidsOfStudio = (db: Db, studioOrgId: string, page?: PageRequest) =>

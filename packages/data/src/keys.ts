@@ -39,6 +39,10 @@ export const keys = {
   bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),
   bidsOfRequest: (requestId: string, bidId: string) => ({ gsi1pk: `REQ#${requestId}#BIDS`, gsi1sk: bidId }),
   bidsOfStudio: (studioOrgId: string, bidId: string) => ({ gsi2pk: `ORG#${studioOrgId}#BIDS`, gsi2sk: bidId }),
+  bidsOfStudioOnRequest: (studioOrgId: string, requestId: string, bidId: string) => ({
+    gsi3pk: `ORG#${studioOrgId}#REQ#${requestId}#BIDS`,
+    gsi3sk: bidId,
+  }),
   /**
    * "One live bid per studio per request" as a key: creating a bid puts this
    * item conditionally, so two concurrent bids of one studio cannot both land.
