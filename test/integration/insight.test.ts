@@ -68,5 +68,13 @@ describe('matching', () => {
     expect(feed.body.items.map((m: { request: { id: string } }) => m.request.id)).toContain(requestId);
     expect(feed.body.items[0].request.details).toBeUndefined();
     expect((await enterprise.caller.get('/v1/matches')).status).toBe(403);
+
+    // Only verified studios are matched: a suspended one drops out of the capability index.
+    expect((await moderator.post(`/v1/orgs/${visionStudio.orgId}/verification`, { decision: 'SUSPEND', reason: '资质复核中' })).status).toBe(200);
+    const afterSuspension = await enterprise.caller.get(`/v1/matches?requestId=${requestId}`);
+    expect(afterSuspension.body.items.map((m: { studio: { id: string } }) => m.studio.id)).not.toContain(visionStudio.orgId);
+    expect((await moderator.post(`/v1/orgs/${visionStudio.orgId}/verification`, { decision: 'VERIFY' })).status).toBe(200);
+    const restored = await enterprise.caller.get(`/v1/matches?requestId=${requestId}`);
+    expect(restored.body.items[0].studio.id).toBe(visionStudio.orgId);
   });
 });

@@ -12,6 +12,10 @@ export const keys = {
   /** Studios, colleges, governments… by type. */
   orgByType: (type: string, orgId: string) => ({ gsi2pk: `ORGS#TYPE#${type}`, gsi2sk: orgId }),
 
+  /** A verified studio has one item per capability tag, so "studios that can do X" is a Query. */
+  studioCapability: (orgId: string, tag: string) => ({ pk: `ORG#${orgId}`, sk: `CAP#${tag.toLowerCase()}` }),
+  studiosWithCapability: (tag: string, orgId: string) => ({ gsi1pk: `STUDIOS#CAP#${tag.toLowerCase()}`, gsi1sk: orgId }),
+
   /** One membership per user: the key itself makes "one organisation per user" a database guarantee. */
   membership: (sub: string) => ({ pk: `USER#${sub}`, sk: '#MEMBERSHIP' }),
   membersOfOrg: (orgId: string, sub: string) => ({ gsi1pk: `ORG#${orgId}#MEMBERS`, gsi1sk: sub }),

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { membershipSchema, organisationSchema, type Membership, type Organisation, type OrgStatus, type OrgType } from '@sharedtech/core';
 import type { Db } from './client.js';
-import { putIfVersion, putNew, type Write } from './commit.js';
+import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
 
@@ -45,6 +46,34 @@ export const putNewOrganisation = (db: Db, org: Organisation, onConflict?: Write
 
 export const putOrganisationVersion = (db: Db, org: Organisation, onConflict?: Write['onConflict']) =>
   putIfVersion(db, orgItem(org), onConflict);
+
+/**
+ * The writes that replace an organisation read at `previous.version`. A studio's
+ * capability items exist exactly while it is VERIFIED (a sparse index of the
+ * studios that may bid), so they are put or deleted with the status change.
+ */
+export function writesForOrganisationChange(db: Db, previous: Organisation, next: Organisation, onConflict?: Write['onConflict']): Write[] {
+  const writes = [putOrganisationVersion(db, next, onConflict)];
+  if (next.type !== 'STUDIO') return writes;
+  const wasListed = previous.status === 'VERIFIED';
+  const isListed = next.status === 'VERIFIED';
+  if (isListed && !wasListed) {
+    const studio = { orgId: next.id, name: next.name, cluster: next.cluster, capabilities: next.capabilities };
+    for (const tag of new Set(next.capabilities.map((capability) => capability.toLowerCase()))) {
+      writes.push({ op: { Put: { TableName: db.tableName, Item: { ...keys.studioCapability(next.id, tag), ...keys.studiosWithCapability(tag, next.id), ...studio } } } });
+    }
+  } else if (wasListed && !isListed) {
+    for (const tag of new Set(previous.capabilities.map((capability) => capability.toLowerCase()))) writes.push(deleteItem(db, keys.studioCapability(previous.id, tag)));
+  }
+  return writes;
+}
+
+export const studioCapabilitySchema = z.object({ orgId: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) });
+export type StudioCapability = z.infer<typeof studioCapabilitySchema>;
+
+/** Verified studios offering a capability tag. */
+export const listStudiosWithCapability = (db: Db, tag: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi1', keys.studiosWithCapability(tag, '').gsi1pk), schema: studioCapabilitySchema, newestFirst: false }, page);
 
 /** Fails with `onConflict` if the user already belongs to an organisation. */
 export const putNewMembership = (db: Db, membership: Membership, onConflict?: Write['onConflict']) =>

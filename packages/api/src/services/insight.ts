@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import {
   countBidsOfRequest, countRequestsOfCluster, listContractBalances, listContractsOfCluster, listContractsOfOrganisation,
-  listOrganisationsByType, listRequests, readAll,
+  listRequests, listStudiosWithCapability, readAll, type StudioCapability,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { getVisibleRequest } from './requests.js';
@@ -69,23 +69,33 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-/** Studios ranked for a request (its owner and associations): capability overlap, cluster, past contracts. */
+/** How many candidates get their past contracts looked up; the rest are ranked on skills and cluster alone. */
+const CANDIDATES_WITH_HISTORY = 30;
+
+/**
+ * Studios ranked for a request (its owner and associations): shared capability
+ * tags, then cluster, then past contracts. Candidates come from one Query per
+ * request tag on the verified studios' capability index (at most ten tags),
+ * and only the best few are asked for their history — bounded whatever the
+ * size of the consortium.
+ */
 export async function matchStudiosForRequest(deps: AppDeps, principal: Principal, requestId: string, limit = 10) {
   const request = await getVisibleRequest(deps, principal, requestId);
   if (principal.membership?.orgId !== request.ownerOrgId && !isAssociation(principal)) {
     throw new ForbiddenError('NOT_REQUEST_OWNER', 'Only the request owner and associations see matching studios.');
   }
-  const studios = await readAll((page) => listOrganisationsByType(deps.db, 'STUDIO', 'VERIFIED', page));
+  const pages = await Promise.all(request.tags.map((tag) => listStudiosWithCapability(deps.db, tag, { limit: 100 })));
+  const studios = new Map(pages.flatMap((page) => page.items).map((studio) => [studio.orgId, studio]));
+  const scoreOf = (studio: StudioCapability, pastContracts: number) =>
+    matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts });
+  const shortlist = [...studios.values()]
+    .sort((a, b) => scoreOf(b, 0).score - scoreOf(a, 0).score || a.name.localeCompare(b.name))
+    .slice(0, CANDIDATES_WITH_HISTORY);
   const ranked = await Promise.all(
-    studios.map(async (studio) => {
-      const past = await listContractsOfOrganisation(deps.db, studio.id, { limit: 10 });
-      const { score, sharedTags } = matchScore({
-        requestTags: request.tags,
-        capabilities: studio.capabilities,
-        sameCluster: studio.cluster === request.cluster,
-        pastContracts: countCompleted(past.items),
-      });
-      return { studio: { id: studio.id, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags };
+    shortlist.map(async (studio) => {
+      const past = await listContractsOfOrganisation(deps.db, studio.orgId, { limit: 10 });
+      const { score, sharedTags } = scoreOf(studio, countCompleted(past.items));
+      return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags };
     }),
   );
   return { items: rank(ranked, (item) => item.studio.name).slice(0, limit) };

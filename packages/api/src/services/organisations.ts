@@ -5,7 +5,7 @@ import {
 } from '@sharedtech/core';
 import {
   conditionCheck, getOrganisation as readOrganisation, keys, listMembersOfOrganisation, listOrganisationsByStatus,
-  listOrganisationsByType, putNewMembership, putNewOrganisation, putOrganisationVersion, type PageRequest,
+  listOrganisationsByType, putNewMembership, putNewOrganisation, writesForOrganisationChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
 import { applyChange, toAssociations, toOrg } from './change.js';
@@ -107,7 +107,7 @@ export async function decideVerification(
   const status = organisationLifecycle.next(org.status, input.decision);
   const next: Organisation = { ...org, status, statusReason: input.reason, updatedAt: deps.clock().toISOString(), version: org.version + 1 };
   await applyChange(deps, principal, {
-    writes: [putOrganisationVersion(deps.db, next)],
+    writes: writesForOrganisationChange(deps.db, org, next),
     transitions: [{ entity: { type: 'organisation', id: org.id }, action: input.decision.toLowerCase(), before: org.status, after: status, details: input.reason ? { reason: input.reason } : undefined }],
     notify: [{ to: toOrg(org.id), type: `ORG_${status}`, params: { name: org.name, ...(input.reason ? { reason: input.reason } : {}) } }],
   });
