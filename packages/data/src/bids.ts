@@ -31,19 +31,8 @@ export function writesForBidChange(db: Db, next: Bid, onConflict?: Write['onConf
 }
 
 /** Every bid of a request, oldest first (the order they came in). */
-export const listBidsOfRequest = (db: Db, requestId: string, page?: PageRequest, onlyLive = false) =>
-  queryPage(
-    db,
-    {
-      ...onIndex('gsi1', keys.bidsOfRequest(requestId, '').gsi1pk),
-      schema: bidSchema,
-      newestFirst: false,
-      filter: onlyLive
-        ? { FilterExpression: '#status = :live', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':live': 'SUBMITTED' } }
-        : undefined,
-    },
-    page,
-  );
+export const listBidsOfRequest = (db: Db, requestId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi1', keys.bidsOfRequest(requestId, '').gsi1pk), schema: bidSchema, newestFirst: false }, page);
 
 /** A studio's bids on one request, newest first (one live bid plus any it withdrew): its own index partition. */
 export const listBidsOfStudioOnRequest = (db: Db, studioOrgId: string, requestId: string, page?: PageRequest) =>

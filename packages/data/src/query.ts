@@ -17,6 +17,8 @@ export interface PageRequest {
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** DynamoDB reads one page request may make when a filter discards items. */
+export const MAX_READS_PER_PAGE = 5;
 
 /** Reads one item by key and parses it; undefined if absent. */
 export async function getItem<S extends z.ZodType>(
@@ -78,12 +80,15 @@ export async function queryPage<S extends z.ZodType>(
   const items: z.infer<S>[] = [];
   let exclusiveStartKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
   try {
-    // With a filter a page can come back short; keep reading until it is full or the partition ends.
+    // With a filter a page can come back short; keep reading until it is full or the partition ends —
+    // but at most a few reads per request: a sparse filter then answers a short page with a cursor.
+    let reads = 0;
     do {
       const result = await db.doc.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusiveStartKey }));
       for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
       exclusiveStartKey = result.LastEvaluatedKey;
-    } while (exclusiveStartKey && items.length < limit);
+      reads += 1;
+    } while (exclusiveStartKey && items.length < limit && reads < MAX_READS_PER_PAGE);
   } catch (error) {
     throw toDomainError(error);
   }
