@@ -1,17 +1,24 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppDeps } from '../deps.js';
 import {
   AcceptMilestoneSchema, DisputeMilestoneSchema, FundMilestoneSchema, MilestoneParams, MilestoneResultSchema,
   OptionalIdempotencyHeaders, RequiredIdempotencyHeaders, RevisionSchema, SubmitMilestoneSchema, moneyErrorResponses,
 } from '../money-schemas.js';
 import { jsonBody, jsonResponse } from '../schemas.js';
-import { actOnMilestone } from '../services/milestones.js';
+import { actOnMilestone, type PartyCommand } from '../services/milestones.js';
 import { idempotencyOf, sendResult } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Milestones'];
 const optionalBody = <T extends Parameters<typeof jsonBody>[0]>(schema: T) => ({ ...jsonBody(schema), required: false });
 const ok = (description: string) => ({ 200: jsonResponse(MilestoneResultSchema, description), ...moneyErrorResponses });
+
+/** Runs one milestone step for the route's contract and milestone, honouring the Idempotency-Key. */
+async function step(c: Context, deps: AppDeps, params: { id: string; n: number }, key: string | undefined, body: unknown, command: PartyCommand) {
+  const result = await actOnMilestone(deps, c.get('principal'), params.id, params.n, command, idempotencyOf(c, key, body));
+  return sendResult(c, result).body;
+}
 
 /** `/v1/contracts/{id}/milestones/{n}/…`: the milestone steps of the contract parties. */
 export function milestoneRoutes(deps: AppDeps) {
@@ -24,12 +31,8 @@ export function milestoneRoutes(deps: AppDeps) {
         responses: ok('The milestone, FUNDED, with its FUND entry'),
       }),
       async (c) => {
-        const { id, n } = c.req.valid('param');
         const body = c.req.valid('json') ?? {};
-        const result = await actOnMilestone(deps, c.get('principal'), id, n,
-          { action: 'fund', expectedAmount: body.amount?.amount, reference: body.reference },
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        return c.json(await step(c, deps, c.req.valid('param'), c.req.valid('header')['idempotency-key'], body, { action: 'fund', expectedAmount: body.amount?.amount, reference: body.reference }), 200);
       },
     )
     .openapi(
@@ -39,11 +42,8 @@ export function milestoneRoutes(deps: AppDeps) {
         responses: ok('The milestone, SUBMITTED; the review window starts'),
       }),
       async (c) => {
-        const { id, n } = c.req.valid('param');
         const body = c.req.valid('json');
-        const result = await actOnMilestone(deps, c.get('principal'), id, n, { action: 'submit', ...body },
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        return c.json(await step(c, deps, c.req.valid('param'), c.req.valid('header')['idempotency-key'], body, { action: 'submit', ...body }), 200);
       },
     )
     .openapi(
@@ -53,11 +53,8 @@ export function milestoneRoutes(deps: AppDeps) {
         responses: ok('The milestone, RELEASED, with its RELEASE entry'),
       }),
       async (c) => {
-        const { id, n } = c.req.valid('param');
         const body = c.req.valid('json') ?? {};
-        const result = await actOnMilestone(deps, c.get('principal'), id, n, { action: 'accept', note: body.note },
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        return c.json(await step(c, deps, c.req.valid('param'), c.req.valid('header')['idempotency-key'], body, { action: 'accept', note: body.note }), 200);
       },
     )
     .openapi(
@@ -67,11 +64,8 @@ export function milestoneRoutes(deps: AppDeps) {
         responses: ok('The milestone, FUNDED again'),
       }),
       async (c) => {
-        const { id, n } = c.req.valid('param');
         const body = c.req.valid('json') ?? {};
-        const result = await actOnMilestone(deps, c.get('principal'), id, n, { action: 'requestRevision', reason: body.reason },
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        return c.json(await step(c, deps, c.req.valid('param'), c.req.valid('header')['idempotency-key'], body, { action: 'requestRevision', reason: body.reason }), 200);
       },
     )
     .openapi(
@@ -81,11 +75,8 @@ export function milestoneRoutes(deps: AppDeps) {
         responses: ok('The milestone, DISPUTED, with the new disputeId'),
       }),
       async (c) => {
-        const { id, n } = c.req.valid('param');
         const body = c.req.valid('json');
-        const result = await actOnMilestone(deps, c.get('principal'), id, n, { action: 'dispute', reason: body.reason },
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        return c.json(await step(c, deps, c.req.valid('param'), c.req.valid('header')['idempotency-key'], body, { action: 'dispute', reason: body.reason }), 200);
       },
     );
 }
