@@ -191,3 +191,9 @@ export function pathParam(c: Context, name = 'id', pattern: RegExp = ID_IN_PATH)
   if (!value || !pattern.test(value)) throw new NotFoundError('Page', c.req.path);
   return value;
 }
+
+/** A query parameter that must be one of `choices` (a status filter, say); anything else, or none, is `undefined`. */
+export function queryChoice<T extends string>(c: Context, name: string, choices: readonly T[]): T | undefined {
+  const value = c.req.query(name);
+  return choices.includes(value as T) ? (value as T) : undefined;
+}

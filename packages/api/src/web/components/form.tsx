@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Child, FC } from 'hono/jsx';
 import type { Ui } from '../context.js';
-import { fieldId, type FormState } from '../forms.js';
+import { emptyForm, fieldId, type FormState } from '../forms.js';
 
 interface FieldProps {
   ui: Ui;
@@ -21,6 +21,19 @@ function describedBy(id: string, hint: string | undefined, error: string | undef
   return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 }
 
+/** The hint and the error message under a field's label or a group's legend, with the ids `describedBy` names. */
+const HintAndError: FC<{ ui: Ui; id: string; hint?: string; error?: string }> = ({ ui, id, hint, error }) => (
+  <>
+    {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
+    {error ? (
+      <p class="error" id={`${id}-error`}>
+        <span class="visually-hidden">{ui.t('form.errorPrefix')}</span>
+        {error}
+      </p>
+    ) : null}
+  </>
+);
+
 /** Label, hint, control and error message of one field; every control below is wrapped in it. */
 const FieldShell: FC<FieldProps & { children: Child }> = ({ ui, form, name, scope, label, hint, required, children }) => {
   const id = idOf({ name, scope });
@@ -31,13 +44,7 @@ const FieldShell: FC<FieldProps & { children: Child }> = ({ ui, form, name, scop
         {label}
         {required ? <span class="req" aria-hidden="true"> *</span> : <span class="opt"> {ui.t('form.optional')}</span>}
       </label>
-      {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          <span class="visually-hidden">{ui.t('form.errorPrefix')}</span>
-          {error}
-        </p>
-      ) : null}
+      <HintAndError ui={ui} id={id} hint={hint} error={error} />
       {children}
     </div>
   );
@@ -154,8 +161,24 @@ export const ErrorSummary: FC<{ ui: Ui; form: FormState; scope?: string; labels?
   );
 };
 
+export type ButtonVariant = 'primary' | 'secondary' | 'danger';
+
+/** A form's submit button; with `name` and `value` it also says which of several buttons was pressed. */
+export const SubmitButton: FC<{ label: string; variant: ButtonVariant; name?: string; value?: string }> = ({ label, variant, name, value }) => (
+  <button type="submit" class={`button ${variant}`} name={name} value={value}>
+    {label}
+  </button>
+);
+
+/** The foot of a form with its one submit button. */
+export const FormSubmit: FC<{ label: string; variant: ButtonVariant }> = ({ label, variant }) => (
+  <div class="form-actions">
+    <SubmitButton label={label} variant={variant} />
+  </div>
+);
+
 /** A form whose only content is one button: state transitions like submit, cancel, sign. */
-export const ActionButton: FC<{ action: string; label: string; variant?: 'primary' | 'secondary' | 'danger'; hidden?: Record<string, string>; confirm?: string }> = ({
+export const ActionButton: FC<{ action: string; label: string; variant?: ButtonVariant; hidden?: Record<string, string>; confirm?: string }> = ({
   action,
   label,
   variant = 'secondary',
@@ -166,9 +189,16 @@ export const ActionButton: FC<{ action: string; label: string; variant?: 'primar
     {Object.entries(hidden).map(([name, value]) => (
       <input type="hidden" name={name} value={value} />
     ))}
-    <button type="submit" class={`button ${variant}`}>
-      {label}
-    </button>
+    <SubmitButton label={label} variant={variant} />
+  </form>
+);
+
+/** The status filter above a list: one select, sent as `?status=` to the list's own path. */
+export const StatusFilter: FC<{ ui: Ui; action: string; status: string; options: Option[]; blank?: string }> = ({ ui, action, status, options, blank }) => (
+  <form method="get" action={action} class="filters card">
+    <Select ui={ui} form={emptyForm({ status })} name="status" label={ui.t('common.status')} blank={blank} options={options} />
+    <div />
+    <SubmitButton label={ui.t('common.filter')} variant="secondary" />
   </form>
 );
 
@@ -182,13 +212,7 @@ export const Fieldset: FC<{ ui: Ui; form: FormState; name: string; legend: strin
   return (
     <fieldset id={id} class={error ? 'has-error' : undefined} aria-describedby={describedBy(id, hint, error)} tabindex={-1}>
       <legend>{legend}</legend>
-      {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          <span class="visually-hidden">{ui.t('form.errorPrefix')}</span>
-          {error}
-        </p>
-      ) : null}
+      <HintAndError ui={ui} id={id} hint={hint} error={error} />
       {children}
     </fieldset>
   );

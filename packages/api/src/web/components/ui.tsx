@@ -30,6 +30,16 @@ export const Badge: FC<{ status: string; label: string; tone?: ReturnType<typeof
   </span>
 );
 
+/** The top line of one record in a list: its title, linking to the record's page, and its status. */
+export const ItemTitle: FC<{ href: string; title: Child; status: string; label: string; tone?: ReturnType<typeof statusTone> }> = ({ href, title, status, label, tone }) => (
+  <div class="card-title">
+    <h2>
+      <a href={href}>{title}</a>
+    </h2>
+    <Badge status={status} label={label} tone={tone} />
+  </div>
+);
+
 export const Time: FC<{ ui: Ui; iso: string | undefined; dateOnly?: boolean }> = ({ ui, iso, dateOnly }) =>
   iso ? <time datetime={iso}>{dateOnly ? ui.date(iso) : ui.dateTime(iso)}</time> : <span>—</span>;
 

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppDeps } from '../../deps.js';
 import { AuditQuerySchema } from '../../schemas.js';
 import { parseEntityRef, readAuditTrail } from '../../services/audit.js';
-import { ErrorSummary, TextInput } from '../components/form.js';
+import { ErrorSummary, SubmitButton, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, TableScroll, Time } from '../components/ui.js';
 import { pageKit, render, type Ui } from '../context.js';
@@ -53,9 +53,7 @@ export function auditPages(web: Hono, deps: AppDeps) {
             <ErrorSummary ui={ui} form={form} />
             <TextInput ui={ui} form={form} name="entity" required label={t('audit.entity')} hint={t('audit.entityHint')} maxlength={80} />
             <div />
-            <button type="submit" class="button primary">
-              {t('audit.show')}
-            </button>
+            <SubmitButton label={t('audit.show')} variant="primary" />
           </form>
           {subject && subjectHref ? (
             <p>

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../deps.js';
 import { CreateBidSchema, UpdateBidSchema } from '../../schemas.js';
 import { getVisibleBid, listBidsForRequest, listMyBids, readRequest, submitBid, updateBid, withdrawBid } from '../../services/bids.js';
 import { getOrganisationOrThrow } from '../../services/organisations.js';
-import { ActionButton, ErrorSummary, Fieldset, LiveTotal, MoneyInput, TextArea, TextInput } from '../components/form.js';
+import { ActionButton, ErrorSummary, Fieldset, FormSubmit, LiveTotal, MoneyInput, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type FormValues, type SignedInUi, type Ui, pathParam } from '../context.js';
@@ -136,11 +136,7 @@ function BidForm({ ui, request, form, action, title }: { ui: SignedInUi; request
             <TextInput ui={ui} form={form} name="team.mentors" label={t('bid.team.mentors')} />
           </div>
         </Fieldset>
-        <div class="form-actions">
-          <button type="submit" class="button primary">
-            {t('bid.form.submit')}
-          </button>
-        </div>
+        <FormSubmit label={t('bid.form.submit')} variant="primary" />
       </form>
     </Layout>
   );

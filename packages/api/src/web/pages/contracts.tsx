@@ -12,10 +12,10 @@ import { actOnMilestone, type PartyCommand } from '../../services/milestones.js'
 import { getOrganisationOrThrow, listOrganisations } from '../../services/organisations.js';
 import { terminateContract } from '../../services/termination.js';
 import {
-  ActionButton, ErrorSummary, Fieldset, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
+  ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
 } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
+import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type FormValues, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
 import { emptyForm, formIdempotency, formReader, formState, handleForm, issue, parseInput, type FormState, type WebIssue } from '../forms.js';
@@ -178,11 +178,7 @@ function AwardPage({ ui, context, form }: { ui: SignedInUi; context: AwardContex
           </div>
         </Fieldset>
         <TextInput ui={ui} form={form} name="reviewWindowDays" type="number" inputmode="numeric" min="1" max="90" label={t('award.reviewWindow')} hint={t('award.reviewWindowHint')} />
-        <div class="form-actions">
-          <button type="submit" class="button primary">
-            {t('award.submit')}
-          </button>
-        </div>
+        <FormSubmit label={t('award.submit')} variant="primary" />
       </form>
     </Layout>
   );
@@ -214,11 +210,7 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
           <IdempotencyField />
           <TextArea ui={ui} form={formOfAction('submit')} scope={scope('submit')} name="note" required rows={3} label={t('milestone.note')} hint={t('milestone.noteHint')} maxlength={2000} />
           <TextInput ui={ui} form={formOfAction('submit')} scope={scope('submit')} name="link" type="url" label={t('milestone.link')} hint={t('milestone.linkHint')} />
-          <div class="form-actions">
-            <button type="submit" class="button primary">
-              {t('milestone.submit')}
-            </button>
-          </div>
+          <FormSubmit label={t('milestone.submit')} variant="primary" />
         </form>
       ) : null}
       {isEnterprise && active && milestone.status === 'SUBMITTED' ? (
@@ -232,11 +224,7 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
           <form method="post" action={`${base}/revision`} class="stack" novalidate>
             <IdempotencyField />
             <TextArea ui={ui} form={formOfAction('revision')} scope={scope('revision')} name="reason" rows={2} label={t('milestone.revisionReason')} maxlength={2000} />
-            <div class="form-actions">
-              <button type="submit" class="button secondary">
-                {t('milestone.revision')}
-              </button>
-            </div>
+            <FormSubmit label={t('milestone.revision')} variant="secondary" />
           </form>
         </details>
       ) : null}
@@ -247,11 +235,7 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
             <ErrorSummary ui={ui} form={formOfAction('dispute')} scope={scope('dispute')} />
             <IdempotencyField />
             <TextArea ui={ui} form={formOfAction('dispute')} scope={scope('dispute')} name="reason" required rows={2} label={t('milestone.disputeReason')} hint={t('milestone.disputeHint')} maxlength={2000} />
-            <div class="form-actions">
-              <button type="submit" class="button danger">
-                {t('milestone.dispute')}
-              </button>
-            </div>
+            <FormSubmit label={t('milestone.dispute')} variant="danger" />
           </form>
         </details>
       ) : null}
@@ -351,11 +335,7 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
             />
             <MoneyInput ui={ui} form={form} name="amount" required label={label.amount} hint={t('form.yuanHint')} />
             <TextArea ui={ui} form={form} name="note" rows={2} label={label.note} maxlength={2000} />
-            <div class="form-actions">
-              <button type="submit" class="button secondary">
-                {t('statement.report')}
-              </button>
-            </div>
+            <FormSubmit label={t('statement.report')} variant="secondary" />
           </form>
         </details>
       ) : null}
@@ -450,11 +430,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
                 <IdempotencyField />
                 <p class="muted">{t('contract.terminateLead')}</p>
                 <TextArea ui={ui} form={terminateForm} name="reason" required rows={2} label={t('common.reason')} maxlength={1000} />
-                <div class="form-actions">
-                  <button type="submit" class="button danger">
-                    {t('contract.terminate')}
-                  </button>
-                </div>
+                <FormSubmit label={t('contract.terminate')} variant="danger" />
               </form>
             </Section>
           ) : null}
@@ -636,12 +612,7 @@ export function contractPages(web: Hono, deps: AppDeps) {
             <ul class="list">
               {mine.items.map((contract) => (
                 <li class="item" data-contract-id={contract.id}>
-                  <div class="card-title">
-                    <h2>
-                      <a href={`/contracts/${contract.id}`}>{contract.title}</a>
-                    </h2>
-                    <Badge status={contract.status} label={contractStatusLabel(ui, contract.status)} />
-                  </div>
+                  <ItemTitle href={`/contracts/${contract.id}`} title={contract.title} status={contract.status} label={contractStatusLabel(ui, contract.status)} />
                   <p class="item-meta">
                     <span class="amount">{ui.money(contract.price)}</span>
                     <span>

@@ -1,14 +1,14 @@
 import type { Context, Hono } from 'hono';
-import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, isAssociation, type DisputeStatus } from '@sharedtech/core';
+import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, isAssociation } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { ResolveDisputeSchema } from '../../money-schemas.js';
 import { readContract } from '../../services/contracts.js';
 import { listDisputes, readDispute, resolveDispute, type DisputeView } from '../../services/disputes.js';
 import { getOrganisationOrThrow } from '../../services/organisations.js';
-import { ErrorSummary, IdempotencyField, PercentInput, Select, TextArea } from '../components/form.js';
+import { ErrorSummary, FormSubmit, IdempotencyField, PercentInput, Select, StatusFilter, TextArea } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Empty, Facts, PageHeader, Pager, Section, Time } from '../components/ui.js';
-import { flash, formOf, pageKit, pathParam, render, type SignedInUi, type Ui } from '../context.js';
+import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Time } from '../components/ui.js';
+import { flash, formOf, pageKit, pathParam, queryChoice, render, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
 import { emptyForm, formIdempotency, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
 import { milestoneStatusLabel } from '../labels.js';
@@ -22,24 +22,36 @@ const outcomeText = (ui: Ui, dispute: DisputeView) =>
       : ui.t(`dispute.outcome.${dispute.outcome}`)
     : '—';
 
-/** A dispute with what it is about: its contract's title and milestone. */
+/** An open dispute waits for a decision; a resolved one is done. */
+const disputeBadge = (ui: Ui, dispute: DisputeView) => ({
+  status: dispute.status,
+  label: ui.t(`dispute.status.${dispute.status}`),
+  tone: dispute.status === 'OPEN' ? ('wait' as const) : ('done' as const),
+});
+
+/** A dispute with what it is about: its contract's title and milestone, and who raised it. */
 async function disputeContext(deps: AppDeps, ui: SignedInUi, dispute: DisputeView) {
   const contract = await readContract(deps, ui.principal, dispute.contractId);
   const milestone = contract.milestones.find((item) => item.n === dispute.milestoneN);
   const raisedBy = await getOrganisationOrThrow(deps, dispute.raisedBy.orgId).catch(() => undefined);
-  return { contract, milestone, raisedBy };
+  return {
+    contract,
+    milestone,
+    milestoneTitle: milestone ? ui.t('milestone.heading', { n: milestone.n, title: milestone.title }) : String(dispute.milestoneN),
+    raisedByName: raisedBy?.name ?? dispute.raisedBy.orgId,
+  };
 }
 
 async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: AppDeps; id: string; form: FormState }) {
   const t = ui.t;
   const dispute = await readDispute(deps, ui.principal, id);
-  const { contract, milestone, raisedBy } = await disputeContext(deps, ui, dispute);
+  const { contract, milestone, milestoneTitle, raisedByName } = await disputeContext(deps, ui, dispute);
   const label = { outcome: t('dispute.outcomeLabel'), studioBps: t('dispute.studioBps'), note: t('dispute.note') };
   return (
     <Layout ui={ui} title={t('dispute.title')}>
       <PageHeader
         title={t('dispute.title')}
-        lead={<Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} tone={dispute.status === 'OPEN' ? 'wait' : 'done'} />}
+        lead={<Badge {...disputeBadge(ui, dispute)} />}
         back={isAssociation(ui.principal) ? { href: '/moderation/disputes', label: t('nav.disputes') } : { href: `/contracts/${contract.id}`, label: contract.title }}
         actions={<a href={`/audit?entity=dispute:${dispute.id}`}>{t('common.auditTrail')}</a>}
       />
@@ -47,10 +59,10 @@ async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: AppDe
         <Facts
           items={[
             [t('entity.contract'), <a href={`/contracts/${contract.id}`}>{contract.title}</a>],
-            [t('entity.milestone'), milestone ? t('milestone.heading', { n: milestone.n, title: milestone.title }) : String(dispute.milestoneN)],
+            [t('entity.milestone'), milestoneTitle],
             [t('ledger.amount'), milestone ? <strong class="amount">{ui.money(milestone.amount)}</strong> : '—'],
             [t('common.status'), milestone ? <Badge status={milestone.status} label={milestoneStatusLabel(ui, milestone.status)} /> : '—'],
-            [t('dispute.raisedBy'), `${raisedBy?.name ?? dispute.raisedBy.orgId} (${dispute.raisedBy.sub})`],
+            [t('dispute.raisedBy'), `${raisedByName} (${dispute.raisedBy.sub})`],
             [t('common.createdAt'), <Time ui={ui} iso={dispute.createdAt} />],
             [t('dispute.outcomeLabel'), outcomeText(ui, dispute)],
             [t('dispute.resolvedAt'), <Time ui={ui} iso={dispute.resolvedAt} />],
@@ -87,19 +99,13 @@ async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: AppDe
             />
             <PercentInput ui={ui} form={form} name="studioBps" label={label.studioBps} hint={t('dispute.studioBpsHint')} />
             <TextArea ui={ui} form={form} name="note" rows={3} label={label.note} maxlength={2000} />
-            <div class="form-actions">
-              <button type="submit" class="button primary">
-                {t('dispute.resolve')}
-              </button>
-            </div>
+            <FormSubmit label={t('dispute.resolve')} variant="primary" />
           </form>
         </Section>
       ) : null}
     </Layout>
   );
 }
-
-const statusOf = (value: string | undefined): DisputeStatus => (DISPUTE_STATUSES.includes(value as DisputeStatus) ? (value as DisputeStatus) : 'OPEN');
 
 /** The associations' dispute queue, one dispute's page, and the decision. */
 export function disputePages(web: Hono, deps: AppDeps) {
@@ -109,44 +115,34 @@ export function disputePages(web: Hono, deps: AppDeps) {
     '/moderation/disputes',
     page(async (c, ui) => {
       const t = ui.t;
-      const status = statusOf(c.req.query('status'));
+      const status = queryChoice(c, 'status', DISPUTE_STATUSES) ?? 'OPEN';
       const queue = await listDisputes(deps, ui.principal, status, { cursor: c.req.query('cursor') });
       const contexts = await Promise.all(queue.items.map((dispute) => disputeContext(deps, ui, dispute)));
       return render(
         c,
         <Layout ui={ui} title={t('nav.disputes')}>
           <PageHeader title={t('nav.disputes')} lead={t('dispute.queueLead')} />
-          <form method="get" action="/moderation/disputes" class="filters card">
-            <Select
-              ui={ui}
-              form={emptyForm({ status })}
-              name="status"
-              label={t('common.status')}
-              options={DISPUTE_STATUSES.map((value) => ({ value, label: t(`dispute.status.${value}`) }))}
-            />
-            <div />
-            <button type="submit" class="button secondary">
-              {t('common.filter')}
-            </button>
-          </form>
+          <StatusFilter
+            ui={ui}
+            action="/moderation/disputes"
+            status={status}
+            options={DISPUTE_STATUSES.map((value) => ({ value, label: t(`dispute.status.${value}`) }))}
+          />
           {queue.items.length > 0 ? (
             <ul class="list">
               {queue.items.map((dispute, index) => {
-                const { contract, milestone, raisedBy } = contexts[index]!;
+                const { contract, milestone, milestoneTitle, raisedByName } = contexts[index]!;
                 return (
                   <li class="item" data-dispute-id={dispute.id}>
-                    <div class="card-title">
-                      <h2>
-                        <a href={`/disputes/${dispute.id}`}>
-                          {contract.title} · {milestone ? t('milestone.heading', { n: milestone.n, title: milestone.title }) : dispute.milestoneN}
-                        </a>
-                      </h2>
-                      <Badge status={dispute.status} label={t(`dispute.status.${dispute.status}`)} tone={dispute.status === 'OPEN' ? 'wait' : 'done'} />
-                    </div>
+                    <ItemTitle
+                      href={`/disputes/${dispute.id}`}
+                      title={`${contract.title} · ${milestoneTitle}`}
+                      {...disputeBadge(ui, dispute)}
+                    />
                     <p class="item-meta">
                       {milestone ? <span class="amount">{ui.money(milestone.amount)}</span> : null}
                       <span>
-                        {t('dispute.raisedBy')}: {raisedBy?.name ?? dispute.raisedBy.orgId}
+                        {t('dispute.raisedBy')}: {raisedByName}
                       </span>
                       <Time ui={ui} iso={dispute.createdAt} />
                     </p>

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps.js';
 import { RequestListQuerySchema } from '../../schemas.js';
 import { matchRequestsForStudio } from '../../services/insight.js';
 import { listRequests } from '../../services/requests.js';
-import { ErrorSummary, Select, TextInput } from '../components/form.js';
+import { ErrorSummary, Select, SubmitButton, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, Section } from '../components/ui.js';
 import { pageKit, render } from '../context.js';
@@ -40,9 +40,7 @@ export function feedPages(web: Hono, deps: AppDeps) {
             <ErrorSummary ui={ui} form={form} />
             <Select ui={ui} form={form} name="cluster" label={t('feed.cluster')} blank={t('common.all')} options={clusterOptions(ui, values.cluster)} />
             <TextInput ui={ui} form={form} name="tag" type="search" label={t('feed.tag')} placeholder={t('feed.tagPlaceholder')} maxlength={32} />
-            <button type="submit" class="button primary">
-              {t('common.filter')}
-            </button>
+            <SubmitButton label={t('common.filter')} variant="primary" />
           </form>
           {capabilities.length > 0 ? (
             <p class="quick-tags">

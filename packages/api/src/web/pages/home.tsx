@@ -15,26 +15,25 @@ interface Shortcut {
   text: MessageKey;
 }
 
+const CONTRACTS_SHORTCUT: Shortcut = { href: '/contracts', title: 'home.contracts', text: 'home.contractsText' };
+
+/** Colleges and governments follow the contracts they are party to and browse the open requests. */
+const PARTNER_SHORTCUTS: Shortcut[] = [CONTRACTS_SHORTCUT, { href: '/feed', title: 'home.studio.feed', text: 'home.browseText' }];
+
 /** The first things each kind of organisation comes here to do. */
 const SHORTCUTS: Record<OrgType, Shortcut[]> = {
   ENTERPRISE: [
     { href: '/requests/new', title: 'home.enterprise.post', text: 'home.enterprise.postText' },
     { href: '/requests', title: 'home.enterprise.requests', text: 'home.enterprise.requestsText' },
-    { href: '/contracts', title: 'home.contracts', text: 'home.contractsText' },
+    CONTRACTS_SHORTCUT,
   ],
   STUDIO: [
     { href: '/feed', title: 'home.studio.feed', text: 'home.studio.feedText' },
     { href: '/bids', title: 'home.studio.bids', text: 'home.studio.bidsText' },
-    { href: '/contracts', title: 'home.contracts', text: 'home.contractsText' },
+    CONTRACTS_SHORTCUT,
   ],
-  COLLEGE: [
-    { href: '/contracts', title: 'home.contracts', text: 'home.contractsText' },
-    { href: '/feed', title: 'home.studio.feed', text: 'home.browseText' },
-  ],
-  GOVERNMENT: [
-    { href: '/contracts', title: 'home.contracts', text: 'home.contractsText' },
-    { href: '/feed', title: 'home.studio.feed', text: 'home.browseText' },
-  ],
+  COLLEGE: PARTNER_SHORTCUTS,
+  GOVERNMENT: PARTNER_SHORTCUTS,
   ASSOCIATION: [
     { href: '/moderation/orgs', title: 'nav.verification', text: 'home.association.verificationText' },
     { href: '/moderation/requests', title: 'nav.review', text: 'home.association.reviewText' },

@@ -3,7 +3,7 @@ import { ConflictError, MEMBER_ROLES, requireOwnerOf, type Membership } from '@s
 import type { AppDeps } from '../../deps.js';
 import { AddMemberSchema } from '../../schemas.js';
 import { addMember, listMembers } from '../../services/organisations.js';
-import { ErrorSummary, Select, TextInput } from '../components/form.js';
+import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type FormValues, type SignedInUi, type Ui } from '../context.js';
@@ -67,11 +67,7 @@ function AddMemberForm({ ui, form }: { ui: SignedInUi; form: FormState }) {
         />
         <TextInput ui={ui} form={form} name="displayName" label={label.displayName} hint={t('members.field.displayNameHint')} maxlength={60} autocomplete="off" />
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button primary">
-          {t('members.add.submit')}
-        </button>
-      </div>
+      <FormSubmit label={t('members.add.submit')} variant="primary" />
     </form>
   );
 }

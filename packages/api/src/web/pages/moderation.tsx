@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
-import { ORG_STATUSES, organisationLifecycle, requireAssociation, type Organisation, type OrgStatus } from '@sharedtech/core';
+import { ORG_STATUSES, organisationLifecycle, requireAssociation, type Organisation } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { VerificationSchema } from '../../schemas.js';
 import { decideVerification, getOrganisationOrThrow, listOrganisations } from '../../services/organisations.js';
 import { listRequests } from '../../services/requests.js';
-import { ActionButton, ErrorSummary, Select, TextArea } from '../components/form.js';
+import { ActionButton, ErrorSummary, StatusFilter, SubmitButton, TextArea } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Empty, Facts, PageHeader, Pager, Tags, Time } from '../components/ui.js';
-import { flash, formOf, pageKit, render, type Ui, pathParam } from '../context.js';
+import { Empty, Facts, ItemTitle, PageHeader, Pager, Tags, Time } from '../components/ui.js';
+import { flash, formOf, pageKit, queryChoice, render, type Ui, pathParam } from '../context.js';
 import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
 import { clusterLabel, orgStatusLabel, orgTypeLabel } from '../labels.js';
 import { OrganisationFacts } from './organisations.js';
@@ -28,24 +28,14 @@ export function VerificationForms({ ui, org, form, back = 'profile' }: { ui: Ui;
           <input type="hidden" name="back" value={back} />
           <TextArea ui={ui} form={form} scope={org.id} name="reason" rows={2} label={t('moderation.orgs.reason')} hint={t('moderation.orgs.reasonHint')} maxlength={500} />
           <div class="form-actions">
-            {can('REJECT') ? (
-              <button type="submit" class="button danger" name="decision" value="REJECT">
-                {t('moderation.orgs.reject')}
-              </button>
-            ) : null}
-            {can('SUSPEND') ? (
-              <button type="submit" class="button danger" name="decision" value="SUSPEND">
-                {t('moderation.orgs.suspend')}
-              </button>
-            ) : null}
+            {can('REJECT') ? <SubmitButton label={t('moderation.orgs.reject')} variant="danger" name="decision" value="REJECT" /> : null}
+            {can('SUSPEND') ? <SubmitButton label={t('moderation.orgs.suspend')} variant="danger" name="decision" value="SUSPEND" /> : null}
           </div>
         </form>
       ) : null}
     </div>
   );
 }
-
-const orgStatusOf = (value: string | undefined): OrgStatus => (ORG_STATUSES.includes(value as OrgStatus) ? (value as OrgStatus) : 'PENDING');
 
 export function moderationPages(web: Hono, deps: AppDeps) {
   const { page, action } = pageKit(deps);
@@ -54,35 +44,18 @@ export function moderationPages(web: Hono, deps: AppDeps) {
     '/moderation/orgs',
     page(async (c, ui) => {
       const t = ui.t;
-      const status = orgStatusOf(c.req.query('status'));
+      const status = queryChoice(c, 'status', ORG_STATUSES) ?? 'PENDING';
       const queue = await listOrganisations(deps, ui.principal, { status }, { cursor: c.req.query('cursor') });
       return render(
         c,
         <Layout ui={ui} title={t('moderation.orgs.title')}>
           <PageHeader title={t('moderation.orgs.title')} lead={t('moderation.orgs.lead')} />
-          <form method="get" action="/moderation/orgs" class="filters card">
-            <Select
-              ui={ui}
-              form={emptyForm({ status })}
-              name="status"
-              label={t('common.status')}
-              options={ORG_STATUSES.map((value) => ({ value, label: orgStatusLabel(ui, value) }))}
-            />
-            <div />
-            <button type="submit" class="button secondary">
-              {t('common.filter')}
-            </button>
-          </form>
+          <StatusFilter ui={ui} action="/moderation/orgs" status={status} options={ORG_STATUSES.map((value) => ({ value, label: orgStatusLabel(ui, value) }))} />
           {queue.items.length > 0 ? (
             <ul class="list">
               {queue.items.map((org) => (
                 <li class="item" data-org-id={org.id}>
-                  <div class="card-title">
-                    <h2>
-                      <a href={`/orgs/${org.id}`}>{org.name}</a>
-                    </h2>
-                    <Badge status={org.status} label={orgStatusLabel(ui, org.status)} />
-                  </div>
+                  <ItemTitle href={`/orgs/${org.id}`} title={org.name} status={org.status} label={orgStatusLabel(ui, org.status)} />
                   <p class="item-meta">
                     <span>{orgTypeLabel(ui, org.type)}</span>
                     <span>{clusterLabel(ui, org.cluster)}</span>

@@ -3,7 +3,7 @@ import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@share
 import type { AppDeps } from '../../deps.js';
 import { RegisterOrganisationSchema } from '../../schemas.js';
 import { getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation } from '../../services/organisations.js';
-import { ErrorSummary, Select, TextInput, type Option } from '../components/form.js';
+import { ErrorSummary, FormSubmit, Select, TextInput, type Option } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Facts, PageHeader, Section, Tags, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type SignedInUi, type Ui, pathParam } from '../context.js';
@@ -55,11 +55,7 @@ function RegisterPage({ ui, form, colleges }: { ui: SignedInUi; form: FormState;
           options={colleges.map((college) => ({ value: college.id, label: college.name }))}
         />
         <TextInput ui={ui} form={form} name="capabilities" label={label.capabilities} hint={t('org.field.capabilitiesHint')} />
-        <div class="form-actions">
-          <button type="submit" class="button primary">
-            {t('org.register.submit')}
-          </button>
-        </div>
+        <FormSubmit label={t('org.register.submit')} variant="primary" />
       </form>
     </Layout>
   );

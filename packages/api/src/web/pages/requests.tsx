@@ -1,8 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import {
-  EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, REQUEST_STATUSES, isAssociation, requestLifecycle, type Money, type RequestStatus,
-  type TechnicalRequest,
+  EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, REQUEST_STATUSES, isAssociation, requestLifecycle, type Money, type TechnicalRequest,
 } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema } from '../../schemas.js';
@@ -11,10 +10,10 @@ import { matchStudiosForRequest } from '../../services/insight.js';
 import {
   cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest, updateRequest,
 } from '../../services/requests.js';
-import { ActionButton, ErrorSummary, MoneyInput, Select, TextArea, TextInput } from '../components/form.js';
+import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Empty, Facts, PageHeader, Pager, Section, Tags, Time } from '../components/ui.js';
-import { flash, formOf, pageKit, render, type FormValues, type SignedInUi, type Ui, pathParam } from '../context.js';
+import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Tags, Time } from '../components/ui.js';
+import { flash, formOf, pageKit, queryChoice, render, type FormValues, type SignedInUi, type Ui, pathParam } from '../context.js';
 import { fenToYuanInput, isoToLocalInput } from '../format.js';
 import { emptyForm, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
 import { clusterLabel, ipLabel, requestStatusLabel } from '../labels.js';
@@ -106,12 +105,8 @@ function RequestForm({ ui, form, action, title, lead, back }: { ui: SignedInUi; 
           options={IP_PREFERENCES.map((value) => ({ value, label: ipLabel(ui, value) }))}
         />
         <div class="form-actions">
-          <button type="submit" class="button primary" name="intent" value="submit">
-            {t('request.form.saveAndSubmit')}
-          </button>
-          <button type="submit" class="button secondary" name="intent" value="draft">
-            {t('request.form.saveDraft')}
-          </button>
+          <SubmitButton label={t('request.form.saveAndSubmit')} variant="primary" name="intent" value="submit" />
+          <SubmitButton label={t('request.form.saveDraft')} variant="secondary" name="intent" value="draft" />
         </div>
       </form>
     </Layout>
@@ -123,12 +118,7 @@ export function RequestCard({ ui, request, highlight = [], children }: { ui: Ui;
   const t = ui.t;
   return (
     <li class="item request-card" data-request-id={request.id}>
-      <div class="card-title">
-        <h2>
-          <a href={`/requests/${request.id}`}>{request.title}</a>
-        </h2>
-        <Badge status={request.status} label={requestStatusLabel(ui, request.status)} />
-      </div>
+      <ItemTitle href={`/requests/${request.id}`} title={request.title} status={request.status} label={requestStatusLabel(ui, request.status)} />
       <p class="item-meta">
         <span>{clusterLabel(ui, request.cluster)}</span>
         <span>
@@ -153,12 +143,8 @@ export function ReviewForm({ ui, request, form }: { ui: Ui; request: RequestView
       <ErrorSummary ui={ui} form={form} scope={request.id} />
       <TextArea ui={ui} form={form} scope={request.id} name="reason" rows={2} label={t('review.reason')} hint={t('review.reasonHint')} maxlength={1000} />
       <div class="form-actions">
-        <button type="submit" class="button primary" name="decision" value="APPROVE">
-          {t('review.approve')}
-        </button>
-        <button type="submit" class="button danger" name="decision" value="REJECT">
-          {t('review.reject')}
-        </button>
+        <SubmitButton label={t('review.approve')} variant="primary" name="decision" value="APPROVE" />
+        <SubmitButton label={t('review.reject')} variant="danger" name="decision" value="REJECT" />
       </div>
     </form>
   );
@@ -253,11 +239,7 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
             <Section title={t('request.suspend.title')}>
               <form method="post" action={`/requests/${id}/suspend`} class="stack" novalidate>
                 <TextArea ui={ui} form={forms.suspend ?? emptyForm()} name="reason" required rows={2} label={t('review.reason')} maxlength={1000} />
-                <div class="form-actions">
-                  <button type="submit" class="button danger">
-                    {t('request.suspend.submit')}
-                  </button>
-                </div>
+                <FormSubmit label={t('request.suspend.submit')} variant="danger" />
               </form>
             </Section>
           ) : null}
@@ -281,9 +263,6 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   );
 }
 
-const statusFilter = (value: string | undefined): RequestStatus | undefined =>
-  REQUEST_STATUSES.includes(value as RequestStatus) ? (value as RequestStatus) : undefined;
-
 export function requestPages(web: Hono, deps: AppDeps) {
   const { page, action } = pageKit(deps);
   const detail = (c: Context, ui: SignedInUi, id: string, forms: DetailForms = {}, status: 200 | 400 = 200) =>
@@ -293,7 +272,7 @@ export function requestPages(web: Hono, deps: AppDeps) {
     '/requests',
     page(async (c, ui) => {
       const t = ui.t;
-      const status = statusFilter(c.req.query('status'));
+      const status = queryChoice(c, 'status', REQUEST_STATUSES);
       const mine = await listRequests(deps, ui.principal, { mine: true, status }, { cursor: c.req.query('cursor') });
       return render(
         c,
@@ -307,20 +286,13 @@ export function requestPages(web: Hono, deps: AppDeps) {
               </a>
             }
           />
-          <form method="get" action="/requests" class="filters card">
-            <Select
-              ui={ui}
-              form={emptyForm({ status: status ?? '' })}
-              name="status"
-              label={t('common.status')}
-              blank={t('common.all')}
-              options={REQUEST_STATUSES.map((value) => ({ value, label: requestStatusLabel(ui, value) }))}
-            />
-            <div />
-            <button type="submit" class="button secondary">
-              {t('common.filter')}
-            </button>
-          </form>
+          <StatusFilter
+            ui={ui}
+            action="/requests"
+            status={status ?? ''}
+            blank={t('common.all')}
+            options={REQUEST_STATUSES.map((value) => ({ value, label: requestStatusLabel(ui, value) }))}
+          />
           {mine.items.length > 0 ? (
             <ul class="list">
               {mine.items.map((request) => (
@@ -335,6 +307,13 @@ export function requestPages(web: Hono, deps: AppDeps) {
       );
     }),
   );
+
+  /** After a request is saved: submit it for review if that button was pressed, then show it. */
+  const afterSave = async (c: Context, ui: SignedInUi, values: FormValues, id: string) => {
+    if (values.intent === 'submit') await submitRequest(deps, ui.principal, id);
+    flash(c, values.intent === 'submit' ? 'flash.requestSubmitted' : 'flash.requestSaved');
+    return c.redirect(`/requests/${id}`, 303);
+  };
 
   const newForm = (ui: SignedInUi, form: FormState) => (
     <RequestForm ui={ui} form={form} action="/requests/new" title={ui.t('request.new.title')} lead={ui.t('request.new.lead')} back={{ href: '/requests', label: ui.t('nav.myRequests') }} />
@@ -353,9 +332,7 @@ export function requestPages(web: Hono, deps: AppDeps) {
         async () => {
           const { content, issues } = contentOf(values);
           const created = await createRequest(deps, ui.principal, parseInput(CreateRequestSchema, content, issues));
-          if (values.intent === 'submit') await submitRequest(deps, ui.principal, created.id);
-          flash(c, values.intent === 'submit' ? 'flash.requestSubmitted' : 'flash.requestSaved');
-          return c.redirect(`/requests/${created.id}`, 303);
+          return afterSave(c, ui, values, created.id);
         },
         async (issues) => render(c, newForm(ui, formState(ui, values, issues, FIELDS)), 400),
       );
@@ -389,9 +366,7 @@ export function requestPages(web: Hono, deps: AppDeps) {
         async () => {
           const { content, issues } = contentOf(values);
           await updateRequest(deps, ui.principal, id, parseInput(UpdateRequestSchema, content, issues));
-          if (values.intent === 'submit') await submitRequest(deps, ui.principal, id);
-          flash(c, values.intent === 'submit' ? 'flash.requestSubmitted' : 'flash.requestSaved');
-          return c.redirect(`/requests/${id}`, 303);
+          return afterSave(c, ui, values, id);
         },
         async (issues) => render(c, editForm(ui, id, formState(ui, values, issues, FIELDS)), 400),
       );

@@ -6,7 +6,7 @@ import { UnauthenticatedError } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { loadPrincipal } from '../../middleware/auth.js';
 import { DevTokenRequestSchema } from '../../routes/dev.js';
-import { ErrorSummary, TextInput } from '../components/form.js';
+import { ErrorSummary, FormSubmit, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader } from '../components/ui.js';
 import { endSession, formOf, isHttps, pageKit, render, safeNext, startSession, type FormValues, type Ui } from '../context.js';
@@ -79,11 +79,7 @@ function SignInPage({ ui, deps, form, choices }: { ui: Ui; deps: AppDeps; form: 
               </fieldset>
             ) : null}
             <TextInput ui={ui} form={form} name="other" label={t('signin.other')} hint={t('signin.otherHint')} autocomplete="username" maxlength={128} />
-            <div class="form-actions">
-              <button type="submit" class="button primary">
-                {t('signin.submit')}
-              </button>
-            </div>
+            <FormSubmit label={t('signin.submit')} variant="primary" />
           </form>
         ) : (
           <div class="card stack">

@@ -3,7 +3,7 @@ import { CONTRACT_STATUSES, REQUEST_STATUSES, requireAssociation } from '@shared
 import type { AppDeps } from '../../deps.js';
 import { StatsQuerySchema } from '../../schemas.js';
 import { clusterStatistics } from '../../services/insight.js';
-import { ErrorSummary, Select } from '../components/form.js';
+import { ErrorSummary, Select, SubmitButton } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section, TableScroll } from '../components/ui.js';
 import { pageKit, render } from '../context.js';
@@ -40,9 +40,7 @@ export function statsPages(web: Hono, deps: AppDeps) {
             <ErrorSummary ui={ui} form={form} />
             <Select ui={ui} form={form} name="cluster" label={t('feed.cluster')} options={clusterOptions(ui, cluster)} />
             <div />
-            <button type="submit" class="button primary">
-              {t('stats.show')}
-            </button>
+            <SubmitButton label={t('stats.show')} variant="primary" />
           </form>
           {stats ? (
             <>
