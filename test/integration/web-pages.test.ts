@@ -306,3 +306,37 @@ describe('organisations and disputes through the pages', () => {
     await browser.shot('contract-terminated');
   });
 });
+
+describe('the inbox read state through the pages', () => {
+  it('shows the unread count beside “通知”, marks unread items, and “全部标为已读” clears both', async () => {
+    const { page } = browser;
+    const unread = ok(await enterprise.get('/v1/notifications')) as { unreadCount: number; unreadCountCapped: boolean };
+    expect(unread.unreadCount).toBeGreaterThan(0);
+    expect(unread.unreadCountCapped).toBe(false);
+
+    await browser.signInAs('demo-enterprise');
+    await browser.go('/?lang=zh-CN');
+    const badge = page.locator('.main-nav a[href="/notifications"] .nav-badge');
+    expect(await badge.getAttribute('data-unread-count')).toBe(String(unread.unreadCount));
+    // Screen readers hear the count in words with the link, not a bare number.
+    const link = page.locator('.main-nav').getByRole('link', { name: new RegExp(`^通知\\s*（${unread.unreadCount} 条未读）$`) });
+    expect(await link.count(), await page.locator('.main-nav a[href="/notifications"]').evaluate((a) => a.textContent)).toBe(1);
+
+    await browser.go('/notifications');
+    const unreadItems = page.locator('.notifications li.unread');
+    expect(await unreadItems.count()).toBe(Math.min(unread.unreadCount, 20));
+    expect(await unreadItems.first().locator('.unread-mark').innerText()).toBe('未读');
+    expect(await page.locator('[data-unread-summary]').innerText()).toBe(`${unread.unreadCount} 条未读`);
+    await browser.shot('notifications-unread');
+
+    await browser.submit(page.locator('form[action="/notifications/read"] button', { hasText: '全部标为已读' }));
+    expect(new URL(page.url()).pathname).toBe('/notifications');
+    expect(await page.locator('.flash').innerText()).toBe('已标为已读。');
+    expect(await unreadItems.count()).toBe(0);
+    expect(await page.locator('.notifications li[data-read="true"]').count()).toBeGreaterThan(0);
+    expect(await badge.count()).toBe(0);
+    expect(await page.locator('form[action="/notifications/read"]').count()).toBe(0);
+    expect(ok(await enterprise.get('/v1/notifications'))).toMatchObject({ unreadCount: 0, unreadCountCapped: false });
+    await browser.shot('notifications-all-read');
+  });
+});

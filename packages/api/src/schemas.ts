@@ -217,8 +217,30 @@ export const NotificationSchema = z
     entity: EntityRefSchema,
     params: z.record(z.string(), z.union([z.string(), z.number()])),
     at: z.string(),
+    read: z.boolean().openapi({ description: 'Whether the caller has read it (each member of an organisation has their own read state).' }),
   })
   .openapi('Notification');
+
+const unreadShape = {
+  readUpTo: z.string().nullable().openapi({ description: 'The newest notification the caller has read; null when none yet.' }),
+  unreadCount: z.number().int().min(0).openapi({ description: 'Notifications newer than `readUpTo`, counted up to 99.' }),
+  unreadCountCapped: z.boolean().openapi({ description: 'True when there are more unread notifications than `unreadCount` ("99+").' }),
+};
+
+export const NotificationPageSchema = z
+  .object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable(), ...unreadShape })
+  .openapi('NotificationPage');
+
+export const MarkNotificationsReadSchema = z
+  .object({
+    upTo: idSchema('notification')
+      .optional()
+      .openapi({ description: 'Mark this notification and every older one as read (default: the newest).', example: 'ntf_01JD0000000000000000000000' }),
+  })
+  .strict()
+  .openapi('MarkNotificationsRead');
+
+export const NotificationReadStateSchema = z.object(unreadShape).openapi('NotificationReadState');
 
 export const AuditQuerySchema = PageQuerySchema.extend({
   entity: z

@@ -97,11 +97,19 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entity.type}:${entity.id}`, sk: auditId }),
-  inbox: (recipient: Recipient, notificationId: string) => ({
-    pk: 'orgId' in recipient ? `INBOX#${recipient.orgId}` : 'INBOX#ASSOCIATIONS',
-    sk: notificationId,
-  }),
+  inbox: (recipient: Recipient, notificationId: string) => ({ pk: `INBOX#${inboxName(recipient)}`, sk: notificationId }),
+  /**
+   * What one user has read of one inbox: the id of the newest notification seen
+   * (ids sort by time, so "unread" is the inbox range after it). It lives in the
+   * user's partition, so members sharing an inbox each have their own.
+   */
+  inboxReadMarker: (sub: string, recipient: Recipient) => ({ pk: `USER#${sub}`, sk: `#INBOX_READ#${inboxName(recipient)}` }),
 } as const;
+
+/** An organisation's inbox is named by its id; the associations share one. */
+function inboxName(recipient: Recipient): string {
+  return 'orgId' in recipient ? recipient.orgId : 'ASSOCIATIONS';
+}
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'expiresAt'] as const;
 

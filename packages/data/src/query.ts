@@ -132,6 +132,22 @@ export async function countItems(db: Db, query: Omit<PartitionQuery<z.ZodType>, 
   return count;
 }
 
+/**
+ * How many items of a key range there are, counting no further than `atMost`:
+ * one Select COUNT read with `Limit`, so the cost is bounded however large the
+ * range (a badge says "99+" instead of counting everything). No filter: DynamoDB
+ * applies `Limit` before a filter, which would make the bound a guess.
+ */
+export async function countAtMost(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema' | 'filter'>, atMost: number): Promise<number> {
+  const input = queryInput(db, { ...query, schema: z.unknown() });
+  try {
+    const result = await db.doc.send(new QueryCommand({ ...input, Select: 'COUNT', Limit: atMost }));
+    return result.Count ?? 0;
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}
+
 /** Partition-key helpers for the generic indexes. */
 export const onTable = (value: string) => ({ partition: { name: 'pk', value } });
 export const onIndex = (index: IndexName, value: string) => ({ index, partition: { name: `${index}pk`, value } });

@@ -1,7 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
-import { AuditQuerySchema, AuditRecordSchema, NotificationSchema, PageQuerySchema, errorResponses, jsonResponse, pageOf } from '../schemas.js';
-import { parseEntityRef, readAuditTrail, readNotifications } from '../services/audit.js';
+import {
+  AuditQuerySchema, AuditRecordSchema, MarkNotificationsReadSchema, NotificationPageSchema, NotificationReadStateSchema, PageQuerySchema,
+  errorResponses, jsonBody, jsonResponse, pageOf,
+} from '../schemas.js';
+import { markNotificationsRead, parseEntityRef, readAuditTrail, readNotifications } from '../services/audit.js';
 import { bearer, createRouter } from './router.js';
 
 export function auditRoutes(deps: AppDeps) {
@@ -19,12 +22,23 @@ export function auditRoutes(deps: AppDeps) {
 }
 
 export function notificationRoutes(deps: AppDeps) {
-  return createRouter().openapi(
-    createRoute({
-      method: 'get', path: '/', tags: ['Notifications'], security: bearer, summary: 'My organisation’s inbox, newest first',
-      request: { query: PageQuerySchema },
-      responses: { 200: jsonResponse(pageOf(NotificationSchema, 'NotificationPage'), 'Newest first'), ...errorResponses },
-    }),
-    async (c) => c.json(await readNotifications(deps, c.get('principal'), c.req.valid('query')), 200),
-  );
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get', path: '/', tags: ['Notifications'], security: bearer,
+        summary: 'My organisation’s inbox, newest first, each with my read state, and how many I have not read',
+        request: { query: PageQuerySchema },
+        responses: { 200: jsonResponse(NotificationPageSchema, 'Newest first'), ...errorResponses },
+      }),
+      async (c) => c.json(await readNotifications(deps, c.get('principal'), c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/read', tags: ['Notifications'], security: bearer,
+        summary: 'Mark my inbox as read up to a notification (default: the newest); never moves backwards',
+        request: { body: { ...jsonBody(MarkNotificationsReadSchema), required: false } },
+        responses: { 200: jsonResponse(NotificationReadStateSchema, 'My read state afterwards'), ...errorResponses },
+      }),
+      async (c) => c.json(await markNotificationsRead(deps, c.get('principal'), (c.req.valid('json') ?? {}).upTo), 200),
+    );
 }

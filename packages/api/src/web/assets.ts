@@ -44,6 +44,7 @@ p { margin: 0 0 .75rem; }
 .main-nav a { display: block; padding: .6rem .75rem; text-decoration: none; white-space: nowrap; border-bottom: 3px solid transparent; }
 .main-nav a[aria-current="page"] { border-bottom-color: var(--focus); font-weight: 700; }
 .main-nav a:hover { background: rgba(255,255,255,.1); }
+.nav-badge { display: inline-block; min-width: 1.4rem; margin-left: .35rem; padding: 0 .4rem; border-radius: 999px; background: var(--focus); color: var(--ink); font-size: .78rem; font-weight: 700; line-height: 1.4rem; text-align: center; vertical-align: .1em; }
 
 main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .site-footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 1.5rem 1rem; border-top: 1px solid var(--line); }
@@ -68,6 +69,10 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .quick-tags a[aria-current] { font-weight: 700; }
 .item { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: .85rem 1rem; }
 .item h2, .item h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
+.item.unread { border-left: 4px solid var(--brand); }
+.item.unread > p:first-child { font-weight: 700; }
+.card .item.unread { border-left: 4px solid var(--brand); padding-left: .75rem; }
+.unread-mark { color: var(--brand-ink); background: var(--brand); margin-right: .5rem; }
 .item-meta { display: flex; flex-wrap: wrap; gap: .25rem 1rem; color: var(--muted); font-size: .9rem; margin: .25rem 0; }
 .empty { color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: var(--radius); padding: 1.25rem; text-align: center; }
 .flash { background: var(--ok-bg); color: var(--ok); border-left: 4px solid var(--ok); padding: .65rem 1rem; border-radius: 4px; font-weight: 600; }

@@ -6,6 +6,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import { NotFoundError, UnauthenticatedError, type Money, type Principal } from '@sharedtech/core';
 import type { AppDeps } from '../deps.js';
 import { loadPrincipal } from '../middleware/auth.js';
+import { countUnreadNotifications, type UnreadCount } from '../services/audit.js';
 import { formatAmount, formatDate, formatDateTime } from './format.js';
 import { DEFAULT_LOCALE, isLocale, isMessageKey, translator, type Locale, type MessageKey, type Translate } from './i18n/index.js';
 
@@ -26,6 +27,12 @@ export interface Ui {
   money: (value: Money) => string;
   dateTime: (iso: string) => string;
   date: (iso: string) => string;
+  /**
+   * The signed-in member's unread notifications, for the menu's badge. Read
+   * only when a page renders the menu, at most once per request (a key read
+   * and one bounded COUNT Query); absent for visitors without an organisation.
+   */
+  unreadNotifications?: () => Promise<UnreadCount>;
 }
 
 export interface SignedInUi extends Ui {
@@ -66,6 +73,12 @@ export const endSession = (c: Context) => deleteCookie(c, SESSION_COOKIE, cookie
 /** Remembers a confirmation (a `flash.*` message key) for the page the browser is sent to next. */
 export const flash = (c: Context, key: MessageKey & `flash.${string}`) => setCookie(c, FLASH_COOKIE, key, { ...cookieOptions(c), maxAge: 60 });
 
+/** A lazy value: computed on the first call, shared by the later ones. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= load());
+}
+
 async function resolveUi(c: Context, deps: AppDeps): Promise<Ui> {
   const locale = negotiateLocale(c);
   const t = translator(locale);
@@ -91,6 +104,7 @@ async function resolveUi(c: Context, deps: AppDeps): Promise<Ui> {
     money: formatAmount,
     dateTime: (iso) => formatDateTime(iso, locale),
     date: (iso) => formatDate(iso, locale),
+    unreadNotifications: principal?.membership && principal.org ? once(() => countUnreadNotifications(deps, principal)) : undefined,
   };
   c.set('webUi', ui);
   return ui;

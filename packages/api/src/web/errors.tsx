@@ -14,7 +14,7 @@ const asStatus = (status: number): ErrorStatus => (KNOWN.includes(status as Erro
 export function ErrorPage({ ui, status, message, details }: { ui: Ui; status: ErrorStatus; message?: string; details?: string[] }) {
   const t = ui.t;
   return (
-    <Layout ui={ui} title={t(`errorPage.${status}.title`)}>
+    <Layout ui={ui} title={t(`errorPage.${status}.title`)} unread={false}>
       <div class="error-page card" data-error-status={status}>
         <p class="code" aria-hidden="true">
           {status}

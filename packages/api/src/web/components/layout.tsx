@@ -1,5 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
 import type { OrgType } from '@sharedtech/core';
+import type { UnreadCount } from '../../services/audit.js';
 import { ASSET_VERSION } from '../assets.js';
 import type { Ui } from '../context.js';
 import { LOCALES, type Locale, type MessageKey } from '../i18n/index.js';
@@ -8,9 +9,11 @@ import { orgTypeLabel } from '../labels.js';
 interface NavItem {
   href: string;
   key: MessageKey;
+  /** The entry shows how many notifications the visitor has not read. */
+  unreadBadge?: true;
 }
 
-const notifications: NavItem = { href: '/notifications', key: 'nav.notifications' };
+const notifications: NavItem = { href: '/notifications', key: 'nav.notifications', unreadBadge: true };
 const contracts: NavItem = { href: '/contracts', key: 'nav.contracts' };
 const feed: NavItem = { href: '/feed', key: 'nav.feed' };
 const accounts: NavItem = { href: '/accounts', key: 'nav.accounts' };
@@ -101,8 +104,28 @@ const Account: FC<{ ui: Ui }> = ({ ui }) => {
   );
 };
 
-/** The page frame every page shares: language, header with menu, flash message, footer. */
-export const Layout: FC<{ ui: Ui; title: string; children: Child }> = ({ ui, title, children }) => {
+/**
+ * The unread count beside "Notifications": a badge for the eye (aria-hidden)
+ * and the same number in words for screen readers. Nothing when all is read.
+ */
+const UnreadBadge: FC<{ ui: Ui; unread?: UnreadCount | false }> = async ({ ui, unread }) => {
+  const counted = unread === false ? undefined : (unread ?? (await ui.unreadNotifications?.()));
+  if (!counted || counted.unreadCount === 0) return null;
+  const count = counted.unreadCountCapped ? `${counted.unreadCount}+` : String(counted.unreadCount);
+  return (
+    <span class="nav-badge" data-unread-count={count}>
+      <span aria-hidden="true">{count}</span>
+      <span class="visually-hidden">{ui.t('nav.unread', { count })}</span>
+    </span>
+  );
+};
+
+/**
+ * The page frame every page shares: language, header with menu, flash message, footer.
+ * `unread` is the menu badge's count when the page has read it already; `false`
+ * leaves the badge out (error pages: the database may be what failed).
+ */
+export const Layout: FC<{ ui: Ui; title: string; children: Child; unread?: UnreadCount | false }> = ({ ui, title, children, unread }) => {
   const items = navFor(ui);
   const current = currentHref(items, ui.url.pathname);
   return (
@@ -137,6 +160,7 @@ export const Layout: FC<{ ui: Ui; title: string; children: Child }> = ({ ui, tit
                   <li>
                     <a href={item.href} aria-current={item.href === current ? 'page' : undefined}>
                       {ui.t(item.key)}
+                      {item.unreadBadge ? <UnreadBadge ui={ui} unread={unread} /> : null}
                     </a>
                   </li>
                 ))}

@@ -21,6 +21,7 @@ export const en: Messages = {
   'nav.disputes': 'Disputes',
   'nav.stats': 'Consortium figures',
   'nav.audit': 'Audit trail',
+  'nav.unread': ' ({count} unread)',
 
   'footer.consortium': 'City industry–education consortium · Shared technology services',
   'footer.timezone': 'All times are Beijing time (UTC+8)',
@@ -356,6 +357,9 @@ export const en: Messages = {
   'notifications.title': 'Notifications',
   'notifications.lead': 'What concerns your organisation, newest first.',
   'notifications.empty': 'No notifications.',
+  'notifications.unread': 'Unread',
+  'notifications.unreadSummary': '{count} unread',
+  'notifications.markAllRead': 'Mark all as read',
   'notification.other': 'Something changed ({type})',
   'notification.ORG_REGISTERED': 'New organisation “{name}” registered and awaits verification',
   'notification.ORG_VERIFIED': 'Organisation “{name}” is verified',
@@ -389,6 +393,7 @@ export const en: Messages = {
 
   'flash.orgRegistered': 'Registered; an industry association will review it.',
   'flash.memberAdded': 'The member is added.',
+  'flash.notificationsRead': 'Marked as read.',
   'flash.orgVERIFY': 'The organisation is verified.',
   'flash.orgREJECT': 'The rejection is recorded.',
   'flash.orgSUSPEND': 'The organisation is suspended.',

@@ -23,6 +23,7 @@ export const zhCN = {
   'nav.disputes': '纠纷处理',
   'nav.stats': '联合体统计',
   'nav.audit': '审计记录',
+  'nav.unread': '（{count} 条未读）',
 
   'footer.consortium': '市域产教联合体 · 共性技术服务平台',
   'footer.timezone': '页面时间均为北京时间（UTC+8）',
@@ -358,6 +359,9 @@ export const zhCN = {
   'notifications.title': '通知',
   'notifications.lead': '与本机构相关的事项，最新的在前。',
   'notifications.empty': '暂无通知。',
+  'notifications.unread': '未读',
+  'notifications.unreadSummary': '{count} 条未读',
+  'notifications.markAllRead': '全部标为已读',
   'notification.other': '有新的动态（{type}）',
   'notification.ORG_REGISTERED': '新机构「{name}」已登记，等待审核',
   'notification.ORG_VERIFIED': '机构「{name}」已通过认证',
@@ -391,6 +395,7 @@ export const zhCN = {
 
   'flash.orgRegistered': '机构已登记，等待行业协会审核。',
   'flash.memberAdded': '成员已添加。',
+  'flash.notificationsRead': '已标为已读。',
   'flash.orgVERIFY': '机构已认证。',
   'flash.orgREJECT': '已记录不予通过的决定。',
   'flash.orgSUSPEND': '机构已暂停。',

@@ -60,7 +60,7 @@ async function HomePage({ ui, deps }: { ui: SignedInUi; deps: AppDeps }) {
   }
   const inbox = await readNotifications(deps, principal, { limit: 5 });
   return (
-    <Layout ui={ui} title={t('home.title')}>
+    <Layout ui={ui} title={t('home.title')} unread={inbox}>
       <PageHeader title={org.name} lead={t('home.signedInAs', { sub: principal.sub })} />
       {org.status !== 'VERIFIED' ? (
         <p class={org.status === 'PENDING' ? 'notice warn' : 'notice bad'} role="status">
