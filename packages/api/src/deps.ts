@@ -8,6 +8,8 @@ export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
 export interface HostedSignIn {
   /** Where to send the browser: the authorize URL for this redirect, state and S256 code challenge. */
   authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  /** Where to send the browser to end the hosted session too, coming back to `redirectUri`. */
+  logoutUrl(input: { redirectUri: string }): string;
   /** Redeems an authorization code for the ID token of the person who signed in. */
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<string>;
 }

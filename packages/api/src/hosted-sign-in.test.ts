@@ -30,6 +30,13 @@ describe('cognitoHostedSignIn', () => {
     });
   });
 
+  it('builds the logout URL that ends the hosted session and returns to the site', () => {
+    const hosted = cognitoHostedSignIn({ baseUrl, clientId: 'client-1' });
+    const url = new URL(hosted.logoutUrl({ redirectUri: 'https://market.example/signin' }));
+    expect(`${url.origin}${url.pathname}`).toBe('https://sharedtech-dev.auth.cn-north-1.amazoncognito.com/logout');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'client-1', logout_uri: 'https://market.example/signin' });
+  });
+
   it('redeems the code at the token endpoint with the verifier and returns the ID token', async () => {
     const endpoint = tokenEndpoint(() => Response.json({ id_token: 'id.token.value', access_token: 'a', token_type: 'Bearer' }));
     const hosted = cognitoHostedSignIn({ baseUrl, clientId: 'client-1', fetch: endpoint.fetch });

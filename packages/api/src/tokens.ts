@@ -144,6 +144,7 @@ export function cognitoHostedSignIn({
       });
       return `${base}/oauth2/authorize?${query}`;
     },
+    logoutUrl: ({ redirectUri }) => `${base}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: redirectUri })}`,
     exchangeCode: async ({ code, redirectUri, codeVerifier }) => {
       let response: Response;
       try {

@@ -144,7 +144,9 @@ export function safeNext(value: string | undefined): string {
   if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
   try {
     const resolved = new URL(value, PROBE_ORIGIN);
-    return resolved.origin === PROBE_ORIGIN ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
+    // Dot segments resolve away (`/.//host` becomes `//host`), so check what the browser would finally request.
+    if (resolved.origin !== PROBE_ORIGIN || resolved.pathname.startsWith('//')) return '/';
+    return `${resolved.pathname}${resolved.search}${resolved.hash}`;
   } catch {
     return '/';
   }

@@ -45,7 +45,7 @@ describe('web session cookie', () => {
 
   it('never redirects off the site after sign-in', async () => {
     const app = createApp(localDeps);
-    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example']) {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/.//evil.example', '/..//evil.example', '/a/..//evil.example']) {
       const response = await post(app, 'http://127.0.0.1/signin', { origin: 'http://127.0.0.1' }, form({ identity: 'demo-studio', next }));
       expect(response.headers.get('location'), next).toBe('/');
     }
@@ -78,6 +78,7 @@ describe('web session cookie', () => {
     const hostedSignIn: HostedSignIn = {
       authorizeUrl: ({ redirectUri, state, codeChallenge }) =>
         `https://auth.market.example/oauth2/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state, code_challenge: codeChallenge })}`,
+      logoutUrl: ({ redirectUri }) => `https://auth.market.example/logout?${new URLSearchParams({ logout_uri: redirectUri })}`,
       exchangeCode: async (input) => {
         exchanges.push(input);
         return tokens.issueDevToken('cognito-user');
@@ -134,7 +135,20 @@ describe('web session cookie', () => {
       expect(forged.headers.get('set-cookie') ?? '').not.toContain('st_session=ey');
       const { state } = await start();
       expect((await app.request(`https://market.example/auth/callback?code=abc123&state=${state}`)).status).toBe(401);
+      // A state of another length or script is refused the same way, never a 500.
+      const again = await start();
+      const odd = await app.request(`https://market.example/auth/callback?code=abc123&state=${encodeURIComponent('ä'.repeat(43))}`, { headers: { cookie: again.cookie } });
+      expect(odd.status).toBe(401);
       expect(exchanges.length).toBe(before);
+    });
+
+    it('signs out of the hosted UI too, coming back to the sign-in page', async () => {
+      const response = await post(app, 'https://market.example/signout', { origin: 'https://market.example' }, '');
+      expect(response.status).toBe(303);
+      const location = new URL(response.headers.get('location') ?? '');
+      expect(`${location.origin}${location.pathname}`).toBe('https://auth.market.example/logout');
+      expect(location.searchParams.get('logout_uri')).toBe('https://market.example/signin');
+      expect(response.headers.get('set-cookie')).toMatch(/st_session=;/);
     });
   });
 });

@@ -33,7 +33,9 @@ function signInAttempt(cookie: string | undefined) {
   }
 }
 
-const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Constant-time comparison of two strings of any length or script (hashed first, so the byte lengths always match). */
+const sameText = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 interface DemoChoice {
   sub: string;
@@ -170,7 +172,7 @@ export function sessionPages(web: Hono, deps: AppDeps) {
         if (error instanceof UnauthenticatedError) return renderErrorPage(c, 401);
         throw error;
       }
-      return c.redirect(attempt.next, 303);
+      return c.redirect(safeNext(attempt.next), 303);
     }),
   );
 
@@ -179,7 +181,10 @@ export function sessionPages(web: Hono, deps: AppDeps) {
     action(
       async (c) => {
         endSession(c);
-        return c.redirect('/signin', 303);
+        // Deployed, the hosted UI keeps its own session: end it too, or the next "sign in" on a shared
+        // computer would silently be the previous person.
+        const signInPage = new URL('/signin', callbackUrl(c)).toString();
+        return c.redirect(deps.hostedSignIn ? deps.hostedSignIn.logoutUrl({ redirectUri: signInPage }) : '/signin', 303);
       },
       { anonymous: true },
     ),
