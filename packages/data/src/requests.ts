@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
 import type { Db } from './client.js';
-import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
+import { commitChange, deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
 
@@ -60,11 +60,16 @@ const deadlineTimerSchema = z.object({ requestId: z.string(), biddingDeadline: z
 /** The deadline timer follows the OPEN state: put on entering it, deleted on leaving it, in the same transaction. */
 function deadlineTimerWrites(db: Db, previous: TechnicalRequest, next: TechnicalRequest): Write[] {
   if (next.status === 'OPEN' && previous.status !== 'OPEN') {
-    const timer = { requestId: next.id, biddingDeadline: next.biddingDeadline };
-    return [{ op: { Put: { TableName: db.tableName, Item: { ...keys.deadlineTimer(next.id), ...keys.deadlinesDue(next.biddingDeadline, next.id), ...timer } } } }];
+    // Normalised again here: the timer's sort key must be a UTC instant whatever the request carries.
+    const timer = { requestId: next.id, biddingDeadline: new Date(next.biddingDeadline).toISOString() };
+    return [{ op: { Put: { TableName: db.tableName, Item: { ...keys.deadlineTimer(next.id), ...keys.deadlinesDue(timer.biddingDeadline, next.id), ...timer } } } }];
   }
   return previous.status === 'OPEN' && next.status !== 'OPEN' ? [deleteItem(db, keys.deadlineTimer(previous.id))] : [];
 }
+
+/** Removes a deadline timer on its own (one the closing job found outliving its request's OPEN state). */
+export const deleteDeadlineTimer = (db: Db, requestId: string) =>
+  commitChange(db, { writes: [deleteItem(db, keys.deadlineTimer(requestId))], audit: [], notifications: [] });
 
 /**
  * OPEN requests whose bidding deadline is before `now`, earliest first: one

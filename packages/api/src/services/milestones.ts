@@ -289,12 +289,14 @@ export async function autoReleaseMilestone(deps: AppDeps, contractId: string, n:
  * index) is skipped by the lifecycle's 409; one on a contract that is no longer
  * ACTIVE is removed; real failures are reported and retried on the next run.
  */
-export async function releaseOverdueMilestones(deps: AppDeps) {
+export async function releaseOverdueMilestones(deps: AppDeps, { pageSize = 100 }: { pageSize?: number } = {}) {
   let released = 0;
   const failures: { id: string; error: string }[] = [];
+  // One instant for the whole run: the cursor of a range Query is only valid for the same range.
+  const now = deps.clock();
   let cursor: string | undefined;
   do {
-    const page = await listDueReleaseTimers(deps.db, deps.clock(), { cursor, limit: 100 });
+    const page = await listDueReleaseTimers(deps.db, now, { cursor, limit: pageSize });
     for (const timer of page.items) {
       try {
         await autoReleaseMilestone(deps, timer.contractId, timer.n);

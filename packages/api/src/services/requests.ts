@@ -4,7 +4,7 @@ import {
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
-  getRequest as readRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
+  deleteDeadlineTimer, getRequest as readRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
   writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
@@ -232,16 +232,22 @@ export async function closeExpiredRequest(deps: AppDeps, request: TechnicalReque
  * deadline timers (one range Query, never the whole OPEN list). A timer read
  * from the index a moment before its request left OPEN is skipped.
  */
-export async function closeRequestsPastDeadline(deps: AppDeps) {
+export async function closeRequestsPastDeadline(deps: AppDeps, { pageSize = 100 }: { pageSize?: number } = {}) {
   let closed = 0;
   const failures: { id: string; error: string }[] = [];
+  // One instant for the whole run: the cursor of a range Query is only valid for the same range.
+  const now = deps.clock();
   let cursor: string | undefined;
   do {
-    const page = await listExpiredDeadlines(deps.db, deps.clock(), { cursor, limit: 100 });
+    const page = await listExpiredDeadlines(deps.db, now, { cursor, limit: pageSize });
     for (const timer of page.items) {
       try {
         const request = await readRequest(deps.db, timer.requestId, true);
-        if (!request || request.status !== 'OPEN') continue;
+        if (!request || request.status !== 'OPEN') {
+          // A timer outliving its OPEN state would sit at the front of the index for ever: remove it.
+          await deleteDeadlineTimer(deps.db, timer.requestId);
+          continue;
+        }
         await closeExpiredRequest(deps, request);
         closed += 1;
       } catch (error) {
