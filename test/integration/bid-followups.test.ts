@@ -43,4 +43,18 @@ describe('follow-ups after an award', () => {
     // Done once: a second run finds no task left.
     expect((await runScheduledJobs(api.deps)).settledBids).toBe(0);
   });
+
+  it('leave a large follow-up to the scheduled job instead of the award request', async () => {
+    const requestId = await openRequest(api, enterprise.caller, moderator);
+    const bidders = await Promise.all(Array.from({ length: 32 }, () => organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })));
+    const bids = await Promise.all(bidders.map((bidder, i) => placeBid(bidder.caller, requestId, 60_000 + i)));
+    const awarded = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId: bids[0], shares: evenShares(enterprise.orgId, bidders[0]!.orgId) });
+    expect(awarded.status).toBe(201);
+    const statuses = async () => (await enterprise.caller.get(`/v1/requests/${requestId}/bids?limit=100`)).body.items.map((bid: { status: string }) => bid.status);
+    expect((await statuses()).filter((status: string) => status === 'SUBMITTED')).toHaveLength(31);
+
+    const report = await runScheduledJobs(api.deps);
+    expect(report.failures).toEqual([]);
+    expect((await statuses()).sort()).toEqual(['ACCEPTED', ...Array(31).fill('REJECTED')]);
+  });
 });

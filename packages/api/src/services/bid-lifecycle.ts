@@ -18,6 +18,8 @@ export async function transitionBid(deps: AppDeps, actor: Principal, bid: Bid, a
   return next;
 }
 
+/** Bids settled right after the change that ended bidding; more are left to the scheduled job, off the caller's request. */
+const INLINE_SETTLE_LIMIT = 30;
 /** Passes over the locks before a follow-up is left to the scheduled job. */
 const SETTLE_PASSES = 3;
 
@@ -30,13 +32,20 @@ const SETTLE_PASSES = 3;
  * edited meanwhile is settled at its new version on the next pass. The task is
  * deleted only after a pass finds nothing left to settle.
  */
-export async function settleLiveBids(deps: AppDeps, kind: TaskKind, requestId: string): Promise<number> {
+export async function settleLiveBids(
+  deps: AppDeps,
+  kind: TaskKind,
+  requestId: string,
+  { maxBids = Number.POSITIVE_INFINITY }: { maxBids?: number } = {},
+): Promise<number> {
   const action: BidAction = kind === 'reject-losing-bids' ? 'reject' : 'expire';
   const reason = kind === 'reject-losing-bids' ? 'another bid was accepted' : 'the request closed without an award';
   let settled = 0;
   for (let pass = 0; pass < SETTLE_PASSES; pass += 1) {
     let unsettled = 0;
-    for (const { bidId } of await listLiveBidLocks(deps.db, requestId)) {
+    const locks = await listLiveBidLocks(deps.db, requestId);
+    if (locks.length > maxBids) return settled; // too many for this caller: the scheduled job takes the task
+    for (const { bidId } of locks) {
       const bid = await getBid(deps.db, bidId, true);
       if (!bid || !bidLifecycle.can(bid.status, action)) continue; // the accepted bid keeps its lock
       try {
@@ -56,13 +65,14 @@ export async function settleLiveBids(deps: AppDeps, kind: TaskKind, requestId: s
 }
 
 /**
- * Runs a follow-up right after the change that queued it. Its task is already
+ * Runs a follow-up right after the change that queued it, when it is small
+ * enough to finish within the caller's request. Its task is already
  * committed, so a failure here only delays the work to the next scheduled run;
  * it must not turn a change that happened into an error for the caller.
  */
 export async function settleLiveBidsNow(deps: AppDeps, kind: TaskKind, requestId: string): Promise<void> {
   try {
-    await settleLiveBids(deps, kind, requestId);
+    await settleLiveBids(deps, kind, requestId, { maxBids: INLINE_SETTLE_LIMIT });
   } catch {
     // left to the scheduled job (runPendingBidTasks)
   }

@@ -69,6 +69,8 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
+/** Studios read per capability tag: far above a city consortium's studios with one skill, and still a bounded read. */
+const STUDIOS_PER_TAG = 500;
 /** How many candidates get their past contracts looked up; the rest are ranked on skills and cluster alone. */
 const CANDIDATES_WITH_HISTORY = 30;
 
@@ -84,8 +86,10 @@ export async function matchStudiosForRequest(deps: AppDeps, principal: Principal
   if (principal.membership?.orgId !== request.ownerOrgId && !isAssociation(principal)) {
     throw new ForbiddenError('NOT_REQUEST_OWNER', 'Only the request owner and associations see matching studios.');
   }
-  const pages = await Promise.all(request.tags.map((tag) => listStudiosWithCapability(deps.db, tag, { limit: 100 })));
-  const studios = new Map(pages.flatMap((page) => page.items).map((studio) => [studio.orgId, studio]));
+  const perTag = await Promise.all(
+    request.tags.map((tag) => readAll((page) => listStudiosWithCapability(deps.db, tag, page), 100, STUDIOS_PER_TAG)),
+  );
+  const studios = new Map(perTag.flat().map((studio) => [studio.orgId, studio]));
   const scoreOf = (studio: StudioCapability, pastContracts: number) =>
     matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts });
   const shortlist = [...studios.values()]
