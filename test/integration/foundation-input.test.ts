@@ -3,6 +3,7 @@ import { sign } from 'hono/utils/jwt/jwt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCursorCodec } from '@sharedtech/data';
 import { startTestApi, type ApiResponse } from '../support/harness.js';
+import { expectError, issuePaths } from '../support/assertions.js';
 import { cny, consortium, openRequest, requestBody } from '../support/fixtures.js';
 
 /**
@@ -40,19 +41,11 @@ async function tableItemCount(): Promise<number> {
   return count;
 }
 
-function expectErrorBody(response: ApiResponse, status: number, code?: string) {
-  expect(response.status, JSON.stringify(response.body)?.slice(0, 500)).toBe(status);
-  expect(Object.keys(response.body)).toEqual(['error']);
-  expect(response.body.error).toEqual({ code: code ?? expect.any(String), message: expect.any(String), details: expect.toSatisfy((value: unknown) => value !== undefined) });
-  expect(JSON.stringify(response.body)).not.toMatch(/\bat \S+:\d+:\d+|node_modules/);
-}
-const issuePaths = (response: ApiResponse) => (response.body.error.details.issues as { path: string }[]).map((issue) => issue.path);
-
 /** Sends `act`, asserts a 400 listing exactly `paths` (in any order), and that the table did not change. */
 async function refusedWith(paths: string[], act: () => Promise<ApiResponse>, code = 'VALIDATION_FAILED') {
   const before = await tableItemCount();
   const response = await act();
-  expectErrorBody(response, 400, code);
+  expectError(response, 400, code);
   expect(new Set(issuePaths(response))).toEqual(new Set(paths));
   expect(await tableItemCount()).toBe(before);
   return response;
@@ -107,7 +100,7 @@ describe('a new request with bad content', () => {
     ['not JSON at all', 'title=焊缝'],
   ])('refuses %s with 400 MALFORMED_JSON, writing nothing', async (_label, text) => {
     const before = await tableItemCount();
-    expectErrorBody(await rawPost('/v1/requests', text), 400, 'MALFORMED_JSON');
+    expectError(await rawPost('/v1/requests', text), 400, 'MALFORMED_JSON');
     expect(await tableItemCount()).toBe(before);
   });
 
@@ -118,14 +111,14 @@ describe('a new request with bad content', () => {
   it('refuses deeply nested JSON without falling over', async () => {
     const before = await tableItemCount();
     const response = await rawPost('/v1/requests', `{"title":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
-    expectErrorBody(response, 400);
+    expectError(response, 400);
     expect(await tableItemCount()).toBe(before);
   });
 
   it('refuses a body that is not JSON by its content type (415)', async () => {
     const before = await tableItemCount();
     const response = await api.call<any>('POST', '/v1/requests', enterprise.caller.token, JSON.stringify(requestBody(api)), { 'content-type': 'text/plain' });
-    expectErrorBody(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await tableItemCount()).toBe(before);
   });
 
@@ -134,9 +127,9 @@ describe('a new request with bad content', () => {
     const huge = JSON.stringify(requestBody(api, { details: '细'.repeat(30_000) }));
     expect(Buffer.byteLength(huge)).toBeGreaterThan(64 * 1024);
     const response = await post('/v1/requests', JSON.parse(huge));
-    expectErrorBody(response, 413, 'PAYLOAD_TOO_LARGE');
+    expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     expect(response.body.error.details).toEqual({ limitBytes: 64 * 1024 });
-    expectErrorBody(await api.call<any>('POST', '/dev/token', undefined, { sub: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await api.call<any>('POST', '/dev/token', undefined, { sub: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE');
     expect(await tableItemCount()).toBe(before);
   });
 
@@ -155,7 +148,7 @@ describe('a new request with bad content', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    expectErrorBody({ status: response.status, body: await response.json(), headers: response.headers }, 413, 'PAYLOAD_TOO_LARGE');
+    expectError({ status: response.status, body: await response.json(), headers: response.headers }, 413, 'PAYLOAD_TOO_LARGE');
     expect(await tableItemCount()).toBe(before);
   });
 
@@ -238,11 +231,11 @@ describe('bad queries and forged cursors', () => {
       [genuine, 'status=CLOSED'],
     ] as const) {
       const response = await studio.caller.get(`/v1/requests?${path}&limit=1&cursor=${encodeURIComponent(cursor)}`);
-      expectErrorBody(response, 400, 'INVALID_CURSOR');
+      expectError(response, 400, 'INVALID_CURSOR');
       expect(issuePaths(response)).toEqual(['cursor']);
     }
-    expectErrorBody(await moderator.get(`/v1/orgs?cursor=${encodeURIComponent(genuine)}`), 400, 'INVALID_CURSOR');
-    expectErrorBody(await moderator.get(`/v1/notifications?cursor=${encodeURIComponent(genuine)}`), 400, 'INVALID_CURSOR');
+    expectError(await moderator.get(`/v1/orgs?cursor=${encodeURIComponent(genuine)}`), 400, 'INVALID_CURSOR');
+    expectError(await moderator.get(`/v1/notifications?cursor=${encodeURIComponent(genuine)}`), 400, 'INVALID_CURSOR');
   });
 });
 
@@ -266,7 +259,7 @@ describe('absurd ids', () => {
       ['POST', `/v1/requests/${id}/cancel`, {}],
     ] as const) {
       const response = await api.call<any>(method, path, enterprise.caller.token, body);
-      expectErrorBody(response, 400, 'VALIDATION_FAILED');
+      expectError(response, 400, 'VALIDATION_FAILED');
       expect(issuePaths(response)).toContain('id');
     }
   });
@@ -274,7 +267,7 @@ describe('absurd ids', () => {
   it('refuses an absurd organisation id (400)', async () => {
     for (const id of ['x'.repeat(500), 'req_01JD0000000000000000000000', '%00']) {
       const response = await moderator.post(`/v1/orgs/${id}/verification`, { decision: 'VERIFY' });
-      expectErrorBody(response, 400, 'VALIDATION_FAILED');
+      expectError(response, 400, 'VALIDATION_FAILED');
       expect(new Set(issuePaths(response))).toEqual(new Set(['orgId']));
     }
   });
@@ -302,7 +295,7 @@ describe('bearer tokens', () => {
       ['POST', `/v1/requests/${draftId}/submit`, {}],
     ] as const) {
       const response = await api.call<any>(method, path, undefined, body, auth);
-      expectErrorBody(response, 401, code);
+      expectError(response, 401, code);
     }
     expect(await tableItemCount()).toBe(before);
     expect((await enterprise.caller.get(`/v1/requests/${draftId}`)).body.status).toBe('DRAFT');
@@ -325,7 +318,7 @@ describe('unknown routes', () => {
     ['GET', '/dev/nothing'],
   ])('answer %s %s with 404 and the error body', async (method, path) => {
     const response = await api.call<any>(method, path, enterprise.caller.token);
-    expectErrorBody(response, 404, 'NOT_FOUND');
+    expectError(response, 404, 'NOT_FOUND');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse } from '../support/harness.js';
+import { expectError, itemIds } from '../support/assertions.js';
 import { association, requestBody } from '../support/fixtures.js';
 
 /**
@@ -21,14 +22,6 @@ const as = (who: string) => ({
 const ids: Record<string, string> = {};
 const CLUSTER = 'precision-parts';
 const TAG = '激光焊接';
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(Object.keys(response.body)).toEqual(['error']);
-  expect(Object.keys(response.body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(response.body.error).toMatchObject({ code, message: expect.any(String) });
-}
-const itemIds = (response: ApiResponse) => (response.body.items as { id: string }[]).map((item) => item.id);
 
 describe('a new user following PRODUCT.md over plain HTTP', () => {
   it('gets tokens for several identities, each of them nobody yet', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
+import { expectError, issuePaths, itemIds } from '../support/assertions.js';
 import { association, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
 
 /** Every organisation endpoint of the foundation, with its refusals: /v1/me, /v1/orgs…, members and verification. */
@@ -10,14 +11,6 @@ const enterprise = await organisation(api, moderator, { type: 'ENTERPRISE', clus
 
 const newcomer = () => api.as(uniqueSub('newcomer'));
 const UNKNOWN_ORG = 'org_01JD0000000000000000000000';
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error).toMatchObject({ code, message: expect.any(String) });
-  expect(response.body.error).toHaveProperty('details');
-}
-const issuePaths = (response: ApiResponse) => (response.body.error.details.issues as { path: string }[]).map((issue) => issue.path);
-const itemIds = (response: ApiResponse) => (response.body.items as { id: string }[]).map((item) => item.id);
 
 /** Asserts that the caller still has no organisation and the verification queue did not grow. */
 async function expectNothingRegistered(caller: Caller, queueBefore: string[]) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
+import { expectError, issuePaths, itemIds } from '../support/assertions.js';
 import { association, consortium, openRequest, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
 
 /** Every technical-request endpoint of the foundation, with its refusals: wrong role, other organisation, wrong state. */
@@ -7,14 +8,6 @@ const api = await startTestApi();
 const { moderator, enterprise, studio, college } = await consortium(api);
 const rival = await organisation(api, moderator, { type: 'ENTERPRISE', name: '竞争对手企业' });
 const UNKNOWN_REQUEST = 'req_01JD0000000000000000000000';
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error).toMatchObject({ code, message: expect.any(String) });
-  expect(response.body.error).toHaveProperty('details');
-}
-const issuePaths = (response: ApiResponse) => (response.body.error.details.issues as { path: string }[]).map((issue) => issue.path);
-const itemIds = (response: ApiResponse) => (response.body.items as { id: string }[]).map((item) => item.id);
 
 async function draft(owner: Caller = enterprise.caller, overrides: Record<string, unknown> = {}) {
   const created = await owner.post('/v1/requests', requestBody(api, overrides));

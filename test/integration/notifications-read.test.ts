@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notification } from '@sharedtech/core';
 import { commitChange } from '@sharedtech/data';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
+import { expectError } from '../support/assertions.js';
 import { association, openRequest, organisation, uniqueSub } from '../support/fixtures.js';
 
 /** The inbox's read state: per user, a marker that only moves forward, and a bounded unread count. */
@@ -27,12 +28,6 @@ const ok = <T>(response: ApiResponse<T>, status = 200): T => {
 };
 const inboxOf = async (caller: Caller, query = '?limit=100') => ok(await caller.get<Inbox>(`/v1/notifications${query}`));
 const markRead = (caller: Caller, body: unknown = {}) => caller.post('/v1/notifications/read', body);
-
-function expectErrorBody(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(Object.keys(response.body)).toEqual(['error']);
-  expect(response.body.error).toEqual({ code, message: expect.any(String), details: expect.toSatisfy((value: unknown) => value !== undefined) });
-}
 
 /** A verified enterprise (its inbox starts with ORG_VERIFIED) with `approved` more notifications (REQUEST_APPROVED). */
 async function enterpriseWith(approved: number) {
@@ -193,7 +188,7 @@ describe('POST /v1/notifications/read', () => {
 
     const refused = await markRead(caller, body);
 
-    expectErrorBody(refused, 400, 'VALIDATION_FAILED');
+    expectError(refused, 400, 'VALIDATION_FAILED');
     expect(refused.body.error.details.issues.map((issue: { path: string }) => issue.path)).toEqual(['upTo']);
     expect(await inboxOf(caller)).toMatchObject({ readUpTo: null, unreadCount: 1 });
   });
@@ -201,7 +196,7 @@ describe('POST /v1/notifications/read', () => {
   it('refuses unknown fields with 400', async () => {
     const { caller } = await enterpriseWith(0);
     const refused = await markRead(caller, { everything: true });
-    expectErrorBody(refused, 400, 'VALIDATION_FAILED');
+    expectError(refused, 400, 'VALIDATION_FAILED');
   });
 
   it('refuses a notification of another inbox with 404, and marks nothing', async () => {
@@ -209,14 +204,14 @@ describe('POST /v1/notifications/read', () => {
     const other = await enterpriseWith(0);
     const foreign = (await inboxOf(other.caller)).items[0]!.id;
 
-    expectErrorBody(await markRead(enterprise.caller, { upTo: foreign }), 404, 'NOT_FOUND');
+    expectError(await markRead(enterprise.caller, { upTo: foreign }), 404, 'NOT_FOUND');
     expect(await inboxOf(enterprise.caller)).toMatchObject({ readUpTo: null, unreadCount: 1 });
   });
 
   it('is for members of an organisation only', async () => {
     const stranger = await api.as(uniqueSub('stranger'));
-    expectErrorBody(await markRead(stranger), 403, 'NO_ORGANISATION');
-    expectErrorBody(await api.call<any>('POST', '/v1/notifications/read', undefined, {}), 401, 'UNAUTHENTICATED');
+    expectError(await markRead(stranger), 403, 'NO_ORGANISATION');
+    expectError(await api.call<any>('POST', '/v1/notifications/read', undefined, {}), 401, 'UNAUTHENTICATED');
   });
 });
 
