@@ -262,3 +262,9 @@ describe('the marketplace journey through the pages only', () => {
     await browser.shot('studio-accounts');
   });
 });
+
+it('ran the whole journey without a Content-Security-Policy violation or a script error', async () => {
+  const headers = (await fetch(`${api.baseUrl}/signin`)).headers;
+  expect(headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(browser.problems).toEqual([]);
+});

@@ -14,6 +14,8 @@ export const SCREENSHOTS = resolve('test-results/screenshots');
 export interface Browser {
   page: Page;
   context: BrowserContext;
+  /** Content-Security-Policy violations and uncaught script errors seen so far, in any page. */
+  problems: string[];
   /** Opens a path of the app and waits for the page to load. */
   go(path: string): Promise<Page>;
   /** Clicks something that submits a form or follows a link, and waits for the next page. */
@@ -42,10 +44,16 @@ export async function openBrowser(baseUrl: string, prefix: string): Promise<Brow
   // A missing element fails the step well inside the test's own timeout, with Playwright's message.
   page.setDefaultTimeout(10_000);
   let counter = 0;
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
 
   const browser: Browser = {
     page,
     context,
+    problems,
     async go(path) {
       await page.goto(new URL(path, baseUrl).toString(), { waitUntil: 'load' });
       return page;

@@ -16,6 +16,16 @@ import { requestPages } from './pages/requests.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
 
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Paths that belong to the JSON API and tooling; their 404s stay JSON. */
 const API_PATH = /^\/(v1|dev|openapi\.json|docs|health)(\/|$)/;
 
@@ -26,6 +36,13 @@ const API_PATH = /^\/(v1|dev|openapi\.json|docs|health)(\/|$)/;
  */
 export function webRoutes(deps: AppDeps) {
   const web = new Hono();
+
+  // Pages run only our own script and stylesheet: an injected <script> or a foreign frame has nowhere to go.
+  // (Inline style attributes remain allowed for a few layout tweaks; `/docs` is not a page and keeps its own rules.)
+  web.use('*', async function contentSecurityPolicy(c, next) {
+    await next();
+    if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+  });
 
   // A browser that asks for a page nobody serves gets a page, not the API's JSON 404.
   web.use('*', async function htmlNotFound(c, next) {
