@@ -37,6 +37,14 @@ describe('npm run ops -- create-association', () => {
     expect(again.output).toContain('already belongs to an organisation');
   });
 
+  it('upgrades the data to the current design, idempotently', async () => {
+    for (let run = 0; run < 2; run++) {
+      const upgraded = await ops('upgrade-data');
+      expect(upgraded.code, upgraded.output).toBe(0);
+      expect(upgraded.output).toContain('Data is up to date');
+    }
+  });
+
   it('explains its usage and fails on anything else', async () => {
     const wrong = await ops('create-enterprise', '--name', 'x');
     expect(wrong.code).toBe(2);

@@ -8,3 +8,4 @@ export { registerPartyResolver } from './services/audit.js';
 export { awardRequest } from './services/contracts.js';
 export * from './jobs.js';
 export { loadPrincipal } from './middleware/auth.js';
+export { upgradeDerivedItems } from './services/maintenance.js';

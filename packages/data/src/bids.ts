@@ -13,6 +13,19 @@ const bidItem = (bid: Bid) => ({
   ...bid,
 });
 
+/** Writes a bid again as it is (same version, guarded), so every index key it should carry is present. */
+export const reindexBid = (db: Db, bid: Bid): Write => ({
+  op: {
+    Put: {
+      TableName: db.tableName,
+      Item: bidItem(bid),
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': bid.version },
+    },
+  },
+});
+
 export const getBid = (db: Db, bidId: string, consistent = false) => getItem(db, keys.bid(bidId), bidSchema, consistent);
 
 /** A new bid and the lock that makes it the studio's only live bid on the request. */

@@ -58,14 +58,19 @@ export function writesForOrganisationChange(db: Db, previous: Organisation, next
   const wasListed = previous.status === 'VERIFIED';
   const isListed = next.status === 'VERIFIED';
   if (isListed && !wasListed) {
-    const studio = { orgId: next.id, name: next.name, cluster: next.cluster, capabilities: next.capabilities };
-    for (const tag of new Set(next.capabilities.map((capability) => capability.toLowerCase()))) {
-      writes.push({ op: { Put: { TableName: db.tableName, Item: { ...keys.studioCapability(next.id, tag), ...keys.studiosWithCapability(tag, next.id), ...studio } } } });
-    }
+    writes.push(...putStudioCapabilities(db, next));
   } else if (wasListed && !isListed) {
     for (const tag of new Set(previous.capabilities.map((capability) => capability.toLowerCase()))) writes.push(deleteItem(db, keys.studioCapability(previous.id, tag)));
   }
   return writes;
+}
+
+/** One capability item per tag of a verified studio (a plain Put: writing them again changes nothing). */
+export function putStudioCapabilities(db: Db, studio: Organisation): Write[] {
+  const entry = { orgId: studio.id, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities };
+  return [...new Set(studio.capabilities.map((capability) => capability.toLowerCase()))].map((tag) => ({
+    op: { Put: { TableName: db.tableName, Item: { ...keys.studioCapability(studio.id, tag), ...keys.studiosWithCapability(tag, studio.id), ...entry } } },
+  }));
 }
 
 export const studioCapabilitySchema = z.object({ orgId: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) });

@@ -59,12 +59,15 @@ const deadlineTimerSchema = z.object({ requestId: z.string(), biddingDeadline: z
 
 /** The deadline timer follows the OPEN state: put on entering it, deleted on leaving it, in the same transaction. */
 function deadlineTimerWrites(db: Db, previous: TechnicalRequest, next: TechnicalRequest): Write[] {
-  if (next.status === 'OPEN' && previous.status !== 'OPEN') {
-    // Normalised again here: the timer's sort key must be a UTC instant whatever the request carries.
-    const timer = { requestId: next.id, biddingDeadline: new Date(next.biddingDeadline).toISOString() };
-    return [{ op: { Put: { TableName: db.tableName, Item: { ...keys.deadlineTimer(next.id), ...keys.deadlinesDue(timer.biddingDeadline, next.id), ...timer } } } }];
-  }
+  if (next.status === 'OPEN' && previous.status !== 'OPEN') return [putDeadlineTimer(db, next)];
   return previous.status === 'OPEN' && next.status !== 'OPEN' ? [deleteItem(db, keys.deadlineTimer(previous.id))] : [];
+}
+
+/** The deadline timer of an OPEN request (a plain Put: writing it again changes nothing). */
+export function putDeadlineTimer(db: Db, request: TechnicalRequest): Write {
+  // Normalised again here: the timer's sort key must be a UTC instant whatever the request carries.
+  const timer = { requestId: request.id, biddingDeadline: new Date(request.biddingDeadline).toISOString() };
+  return { op: { Put: { TableName: db.tableName, Item: { ...keys.deadlineTimer(request.id), ...keys.deadlinesDue(timer.biddingDeadline, request.id), ...timer } } } };
 }
 
 /** Removes a deadline timer on its own (one the closing job found outliving its request's OPEN state). */

@@ -1,0 +1,46 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { runScheduledJobs, upgradeDerivedItems } from '@sharedtech/api';
+import { keys } from '@sharedtech/data';
+import { startTestApi } from '../support/harness.js';
+import { consortium, openRequest } from '../support/fixtures.js';
+import { placeBid } from '../support/bids.js';
+
+const api = await startTestApi();
+const { moderator, enterprise, studio } = await consortium(api);
+const { doc, tableName } = api.deps.db;
+
+describe('upgrading data written by an earlier version', () => {
+  it('adds deadline timers, capability items and bid index keys, normalises deadlines, and changes nothing the second time', async () => {
+    // Prepare: an OPEN request, a verified studio and its bid as the earlier version stored them —
+    // a +08:00 deadline, no deadline timer, no capability items, no per-request bid index key.
+    const requestId = await openRequest(api, enterprise.caller, moderator);
+    const bidId = await placeBid(studio.caller, requestId);
+    const stored = (await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(requestId) }))).Item!;
+    const deadline = new Date(stored.biddingDeadline);
+    const beijing = `${new Date(deadline.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...stored, biddingDeadline: beijing } }));
+    await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.deadlineTimer(requestId) }));
+    await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.studioCapability(studio.orgId, '机器视觉') }));
+    await doc.send(new UpdateCommand({ TableName: tableName, Key: keys.bid(bidId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+    expect((await studio.caller.get(`/v1/requests/${requestId}/bids`)).body.items).toEqual([]);
+    expect((await enterprise.caller.get(`/v1/matches?requestId=${requestId}`)).body.items).toEqual([]);
+
+    // Act
+    const report = await upgradeDerivedItems(api.deps);
+
+    // Assess
+    expect(report).toMatchObject({ requestsNormalised: 1 });
+    expect(report.deadlineTimers).toBeGreaterThanOrEqual(1);
+    expect(report.studioCapabilities).toBeGreaterThanOrEqual(1);
+    expect(report.bidsReindexed).toBeGreaterThanOrEqual(1);
+    expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.biddingDeadline).toBe(new Date(beijing).toISOString());
+    expect((await studio.caller.get(`/v1/requests/${requestId}/bids`)).body.items.map((bid: { id: string }) => bid.id)).toEqual([bidId]);
+    expect((await enterprise.caller.get(`/v1/matches?requestId=${requestId}`)).body.items.map((m: { studio: { id: string } }) => m.studio.id)).toContain(studio.orgId);
+    expect((await upgradeDerivedItems(api.deps)).requestsNormalised).toBe(0);
+
+    api.clock.advance(deadline.getTime() - api.clock().getTime() + 60_000);
+    await runScheduledJobs(api.deps);
+    expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.status).toBe('CLOSED');
+  });
+});
