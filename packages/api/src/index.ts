@@ -4,7 +4,6 @@ export * from './tokens.js';
 export { createAssociation, registerOrganisation, decideVerification, addMember } from './services/organisations.js';
 export { createRequest, submitRequest, reviewRequest, closeRequestsPastDeadline } from './services/requests.js';
 export { releaseOverdueMilestones } from './services/milestones.js';
-export { registerPartyResolver } from './services/audit.js';
 export { awardRequest } from './services/contracts.js';
 export * from './jobs.js';
 export { loadPrincipal } from './middleware/auth.js';

@@ -4,7 +4,8 @@ import {
   AuditQuerySchema, AuditRecordSchema, MarkNotificationsReadSchema, NotificationPageSchema, NotificationReadStateSchema, PageQuerySchema,
   errorResponses, jsonBody, jsonResponse, pageOf,
 } from '../schemas.js';
-import { markNotificationsRead, parseEntityRef, readAuditTrail, readNotifications } from '../services/audit.js';
+import { parseEntityRef, readAuditTrail } from '../services/audit.js';
+import { markNotificationsRead, readNotifications } from '../services/notifications.js';
 import { bearer, createRouter } from './router.js';
 
 export function auditRoutes(deps: AppDeps) {

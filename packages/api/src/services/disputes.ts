@@ -4,17 +4,9 @@ import {
 } from '@sharedtech/core';
 import { getContract, getDispute, getMilestone, listDisputesByStatus, putDisputeVersion, type PageRequest } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
-import { registerPartyResolver } from './audit.js';
 import { applyChange } from './change.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
 import { notificationsFor, planMilestoneStep, viewOfMilestone, type MilestoneView } from './milestones.js';
-
-// A dispute's parties are its contract's parties: they may read its audit trail.
-registerPartyResolver('dispute', async (db, id) => {
-  const dispute = await getDispute(db, id);
-  const contract = dispute && (await getContract(db, dispute.contractId));
-  return contract ? contractParties(contract) : undefined;
-});
 
 export type DisputeView = Omit<Dispute, 'version'>;
 export const viewOfDispute = ({ version: _version, ...dispute }: Dispute): DisputeView => dispute;

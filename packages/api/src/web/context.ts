@@ -6,7 +6,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import { NotFoundError, UnauthenticatedError, type Money, type Principal } from '@sharedtech/core';
 import type { AppDeps } from '../deps.js';
 import { loadPrincipal } from '../middleware/auth.js';
-import { countUnreadNotifications, type UnreadCount } from '../services/audit.js';
+import { countUnreadNotifications, type UnreadCount } from '../services/notifications.js';
 import { formatAmount, formatDate, formatDateTime } from './format.js';
 import { DEFAULT_LOCALE, isLocale, isMessageKey, translator, type Locale, type MessageKey, type Translate } from './i18n/index.js';
 

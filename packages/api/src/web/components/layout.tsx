@@ -1,6 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
 import type { OrgType } from '@sharedtech/core';
-import type { UnreadCount } from '../../services/audit.js';
+import type { UnreadCount } from '../../services/notifications.js';
 import { ASSET_VERSION } from '../assets.js';
 import type { Ui } from '../context.js';
 import { LOCALES, type Locale, type MessageKey } from '../i18n/index.js';

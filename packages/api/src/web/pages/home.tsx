@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { OrgType } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
-import { readNotifications } from '../../services/audit.js';
+import { readNotifications } from '../../services/notifications.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Section } from '../components/ui.js';
 import { pageKit, render, type SignedInUi } from '../context.js';

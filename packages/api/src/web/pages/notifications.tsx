@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppDeps } from '../../deps.js';
 import { MarkNotificationsReadSchema } from '../../schemas.js';
-import { markNotificationsRead, readNotifications } from '../../services/audit.js';
+import { markNotificationsRead, readNotifications } from '../../services/notifications.js';
 import { ActionButton } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, Time } from '../components/ui.js';
