@@ -1,6 +1,6 @@
 import type { LambdaContext } from 'hono/aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { runScheduledJobs, type JobReport } from '@sharedtech/api';
+import { runScheduledJobs, upgradeDerivedItems, type JobReport, type UpgradeReport } from '@sharedtech/api';
 import { readJobsConfig } from '#commons/config';
 import { createDeployedDeps } from '#commons/deps';
 import { logger, metrics } from '#commons/powertools';
@@ -13,12 +13,20 @@ const deps = await createDeployedDeps(config);
  * closing, automatic release, …). Item failures do not fail the invocation —
  * every item is its own conditional write and the next run retries it — but
  * each is logged and counted as `JobItemFailures`, which has an alarm.
+ *
+ * An operator can also invoke it with `{"job": "upgrade-data"}` after deploying
+ * a version that derives new items from existing data (idempotent).
  */
-export const handler = async (_event: unknown, context: LambdaContext): Promise<JobReport> => {
+export const handler = async (event: { job?: string } | undefined, context: LambdaContext): Promise<JobReport | UpgradeReport> => {
   logger.addContext(context);
   logger.appendKeys({ stage: config.STAGE });
   metrics.captureColdStartMetric();
   try {
+    if (event?.job === 'upgrade-data') {
+      const upgrade = await upgradeDerivedItems(deps);
+      logger.info('Data upgrade finished', { upgrade });
+      return upgrade;
+    }
     const report = await runScheduledJobs(deps);
     // Every counter in the report becomes a metric, so jobs added later are measured too.
     for (const [name, value] of Object.entries(report)) {
