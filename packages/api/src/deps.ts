@@ -19,7 +19,6 @@ export interface EventPublisher {
   publish(events: DomainEvent[]): Promise<void>;
 }
 
-export const noopPublisher: EventPublisher = { publish: async () => {} };
 
 /** Everything the app needs from the outside world, injected so tests and both runtimes build the same app. */
 export interface AppDeps {

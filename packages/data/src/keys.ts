@@ -1,4 +1,4 @@
-import type { EntityRef, Recipient } from '@sharedtech/core';
+import { entityRefKey, type EntityRef, type Recipient } from '@sharedtech/core';
 
 /**
  * Every key value in the table is built here and nowhere else. Prefixes name
@@ -96,7 +96,7 @@ export const keys = {
   /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 
-  audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entity.type}:${entity.id}`, sk: auditId }),
+  audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entityRefKey(entity)}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({ pk: `INBOX#${inboxName(recipient)}`, sk: notificationId }),
   /**
    * What one user has read of one inbox: the id of the newest notification seen

@@ -6,7 +6,7 @@ import {
 } from '../schemas.js';
 import { awardRequest, listMyContracts, readContract, signContract } from '../services/contracts.js';
 import { terminateContract } from '../services/termination.js';
-import { idempotencyOf, sendResult } from './idempotency.js';
+import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Contracts'];
@@ -64,9 +64,9 @@ export function contractRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const result = await terminateContract(deps, c.get('principal'), c.req.valid('param').id, body,
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        const terminated = await idempotent(c, c.req.valid('header')['idempotency-key'], body, (idempotency) =>
+          terminateContract(deps, c.get('principal'), c.req.valid('param').id, body, idempotency));
+        return c.json(terminated, 200);
       },
     );
 }

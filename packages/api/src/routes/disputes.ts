@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { DisputeListQuerySchema, DisputeSchema, RequiredIdempotencyHeaders, ResolveDisputeSchema, ResolvedDisputeSchema, moneyErrorResponses } from '../money-schemas.js';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../schemas.js';
 import { listDisputes, readDispute, resolveDispute } from '../services/disputes.js';
-import { idempotencyOf, sendResult } from './idempotency.js';
+import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Disputes'];
@@ -40,9 +40,9 @@ export function disputeRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const result = await resolveDispute(deps, c.get('principal'), c.req.valid('param').id, body,
-          idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-        return c.json(sendResult(c, result).body, 200);
+        const resolved = await idempotent(c, c.req.valid('header')['idempotency-key'], body, (idempotency) =>
+          resolveDispute(deps, c.get('principal'), c.req.valid('param').id, body, idempotency));
+        return c.json(resolved, 200);
       },
     );
 }

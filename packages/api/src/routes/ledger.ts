@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { AccountsSchema, LedgerSchema, OptionalIdempotencyHeaders, StatementInputSchema, StatementSchema, moneyErrorResponses } from '../money-schemas.js';
 import { PageQuerySchema, errorResponses, idParam, idSchema, jsonBody, jsonResponse, pageOf } from '../schemas.js';
 import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '../services/ledger.js';
-import { idempotencyOf, sendResult } from './idempotency.js';
+import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const ContractIdParam = idParam('contract');
@@ -32,9 +32,9 @@ export function contractLedgerRoutes(deps: AppDeps) {
         }),
         async (c) => {
           const body = c.req.valid('json');
-          const result = await reportShareStatement(deps, c.get('principal'), c.req.valid('param').id, kind, body,
-            idempotencyOf(c, c.req.valid('header')['idempotency-key'], body));
-          return c.json(sendResult(c, result).body, 201);
+          const statement = await idempotent(c, c.req.valid('header')['idempotency-key'], body, (idempotency) =>
+            reportShareStatement(deps, c.get('principal'), c.req.valid('param').id, kind, body, idempotency));
+          return c.json(statement, 201);
         },
       )
       .openapi(

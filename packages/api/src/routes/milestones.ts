@@ -7,7 +7,7 @@ import {
 } from '../money-schemas.js';
 import { jsonBody, jsonResponse } from '../schemas.js';
 import { actOnMilestone, type PartyCommand } from '../services/milestones.js';
-import { idempotencyOf, sendResult } from './idempotency.js';
+import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Milestones'];
@@ -15,10 +15,8 @@ const optionalBody = <T extends Parameters<typeof jsonBody>[0]>(schema: T) => ({
 const ok = (description: string) => ({ 200: jsonResponse(MilestoneResultSchema, description), ...moneyErrorResponses });
 
 /** Runs one milestone step for the route's contract and milestone, honouring the Idempotency-Key. */
-async function step(c: Context, deps: AppDeps, params: { id: string; n: number }, key: string | undefined, body: unknown, command: PartyCommand) {
-  const result = await actOnMilestone(deps, c.get('principal'), params.id, params.n, command, idempotencyOf(c, key, body));
-  return sendResult(c, result).body;
-}
+const step = (c: Context, deps: AppDeps, params: { id: string; n: number }, key: string | undefined, body: unknown, command: PartyCommand) =>
+  idempotent(c, key, body, (idempotency) => actOnMilestone(deps, c.get('principal'), params.id, params.n, command, idempotency));
 
 /** `/v1/contracts/{id}/milestones/{n}/…`: the milestone steps of the contract parties. */
 export function milestoneRoutes(deps: AppDeps) {
