@@ -6,9 +6,8 @@ import {
 } from '../schemas.js';
 import {
   cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest,
-  updateRequest, viewOfRequest,
+  readRequest, updateRequest, viewOfRequest,
 } from '../services/requests.js';
-import { readRequest } from '../services/bids.js';
 import { bearer, createRouter } from './router.js';
 
 const tags = ['Technical requests'];

@@ -9,7 +9,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { applyChange, toOrg } from './change.js';
 import { bidChangedMeanwhile, transitionBid } from './bid-lifecycle.js';
-import { getVisibleRequest, viewOfRequest } from './requests.js';
+import { getVisibleRequest } from './requests.js';
 
 export interface BidContent {
   price: Money;
@@ -151,11 +151,5 @@ export async function listMyBids(deps: AppDeps, principal: Principal, page: Page
   const studio = requireVerified(principal, ['STUDIO']);
   const result = await listBidsOfStudio(deps.db, studio.org.id, page);
   return { ...result, items: result.items.map(viewOfBid) };
-}
-
-/** A request as the caller may see it, with the public bid count. */
-export async function readRequest(deps: AppDeps, principal: Principal, requestId: string) {
-  const request = await getVisibleRequest(deps, principal, requestId);
-  return viewOfRequest(principal, request, await countBidsOfRequest(deps.db, request.id));
 }
 

@@ -4,7 +4,7 @@ import {
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
-  deleteDeadlineTimer, getRequest as readRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
+  deleteDeadlineTimer, countBidsOfRequest, getRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
   writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
@@ -34,11 +34,17 @@ export function viewOfRequest(principal: Principal, request: TechnicalRequest, b
  * to anyone else it is a 404, so drafts do not leak by id.
  */
 export async function getVisibleRequest(deps: AppDeps, principal: Principal, requestId: string, consistent = false) {
-  const request = await readRequest(deps.db, requestId, consistent);
+  const request = await getRequest(deps.db, requestId, consistent);
   const visible =
     request && (PUBLIC_REQUEST_STATUSES.includes(request.status) || isOwnerMember(principal, request) || isAssociation(principal));
   if (!request || !visible) throw new NotFoundError('Request', requestId);
   return request;
+}
+
+/** A request as the caller may see it, with the public bid count. */
+export async function readRequest(deps: AppDeps, principal: Principal, requestId: string) {
+  const request = await getVisibleRequest(deps, principal, requestId);
+  return viewOfRequest(principal, request, await countBidsOfRequest(deps.db, request.id));
 }
 
 /** The request, if the caller's organisation owns it (403 otherwise). */
@@ -242,7 +248,7 @@ export async function closeRequestsPastDeadline(deps: AppDeps, { pageSize = 100 
     const page = await listExpiredDeadlines(deps.db, now, { cursor, limit: pageSize });
     for (const timer of page.items) {
       try {
-        const request = await readRequest(deps.db, timer.requestId, true);
+        const request = await getRequest(deps.db, timer.requestId, true);
         if (!request || request.status !== 'OPEN') {
           // A timer outliving its OPEN state would sit at the front of the index for ever: remove it.
           await deleteDeadlineTimer(deps.db, timer.requestId);

@@ -5,7 +5,8 @@ import {
 import type { AppDeps } from '../../deps.js';
 import { AcceptMilestoneSchema, DisputeMilestoneSchema, RevisionSchema, StatementInputSchema, SubmitMilestoneSchema } from '../../money-schemas.js';
 import { AwardSchema, RequiredReasonSchema } from '../../schemas.js';
-import { getVisibleBid, readRequest } from '../../services/bids.js';
+import { getVisibleBid } from '../../services/bids.js';
+import { readRequest } from '../../services/requests.js';
 import { awardRequest, listMyContracts, readContract, signContract } from '../../services/contracts.js';
 import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '../../services/ledger.js';
 import { actOnMilestone, type PartyCommand } from '../../services/milestones.js';

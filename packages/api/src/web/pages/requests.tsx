@@ -5,10 +5,11 @@ import {
 } from '@sharedtech/core';
 import type { AppDeps } from '../../deps.js';
 import { CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema } from '../../schemas.js';
-import { listBidsForRequest, readRequest } from '../../services/bids.js';
+import { listBidsForRequest } from '../../services/bids.js';
 import { matchStudiosForRequest } from '../../services/insight.js';
 import {
   cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest, updateRequest,
+  readRequest,
 } from '../../services/requests.js';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
