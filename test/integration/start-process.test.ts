@@ -192,4 +192,19 @@ describe('npm start (packages/local/src/start.ts)', () => {
     expect(dynamoDbLocalPids().has(running.javaPid)).toBe(false);
     expect(processesUsingDataDir()).toEqual([]);
   });
+
+  it('leaves no Java behind even when the marketplace process is killed outright (SIGKILL runs no handler)', { timeout: START_TIMEOUT_MS * 2 }, async () => {
+    // Prepare
+    const running = await startMarketplace();
+    const marketplacePid = parentOf(running.javaPid)!;
+
+    // Act: the one signal Node cannot handle; only the watchdog can clean up after it.
+    process.kill(marketplacePid, 'SIGKILL');
+    await running.exited;
+    for (let check = 0; check < 50 && isAlive(running.javaPid); check++) await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Assess
+    expect(isAlive(running.javaPid)).toBe(false);
+    expect(processesUsingDataDir()).toEqual([]);
+  });
 });
