@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { runScheduledJobs, upgradeDerivedItems } from '@sharedtech/api';
+import { runScheduledJobs, upgradeDerivedItems, upgradeDerivedItemsIfNeeded } from '@sharedtech/api';
 import { keys } from '@sharedtech/data';
 import { startTestApi } from '../support/harness.js';
 import { consortium, openRequest } from '../support/fixtures.js';
@@ -11,6 +11,11 @@ const { moderator, enterprise, studio } = await consortium(api);
 const { doc, tableName } = api.deps.db;
 
 describe('upgrading data written by an earlier version', () => {
+  it('runs once per data version: a table that never had one is upgraded, an upgraded one is not read again', async () => {
+    expect(await upgradeDerivedItemsIfNeeded(api.deps)).toMatchObject({ requestsNormalised: 0 });
+    expect(await upgradeDerivedItemsIfNeeded(api.deps)).toBeUndefined();
+  });
+
   it('adds deadline timers, capability items and bid index keys, normalises deadlines, and changes nothing the second time', async () => {
     // Prepare: an OPEN request, a verified studio and its bid as the earlier version stored them —
     // a +08:00 deadline, no deadline timer, no capability items, no per-request bid index key.

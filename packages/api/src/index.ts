@@ -7,4 +7,4 @@ export { releaseOverdueMilestones } from './services/milestones.js';
 export { awardRequest } from './services/contracts.js';
 export * from './jobs.js';
 export { loadPrincipal } from './middleware/auth.js';
-export { upgradeDerivedItems, type UpgradeReport } from './services/maintenance.js';
+export { upgradeDerivedItems, upgradeDerivedItemsIfNeeded, type UpgradeReport } from './services/maintenance.js';

@@ -17,3 +17,4 @@ export * from './idempotency.js';
 export * from './disputes.js';
 export * from './share-statements.js';
 export * from './release-timers.js';
+export * from './maintenance.js';

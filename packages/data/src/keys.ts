@@ -61,6 +61,9 @@ export const keys = {
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
   contractsOfCluster: (cluster: string, contractId: string) => ({ gsi2pk: `CONTRACTS#CLUSTER#${cluster}`, gsi2sk: contractId }),
 
+  /** Which version of the derived items the data has been brought up to (see upgrade-data). */
+  dataVersion: () => ({ pk: 'META', sk: '#DATA_VERSION' }),
+
   /** Follow-up work committed with the change that needs it (an outbox), picked up by the scheduled job. */
   task: (kind: string, subjectId: string) => ({ pk: `TASK#${kind}`, sk: subjectId }),
 

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
-import { createApp, runScheduledJobs, upgradeDerivedItems } from '@sharedtech/api';
+import { createApp, runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/api';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';
@@ -32,8 +32,8 @@ async function main() {
   try {
     const table = await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     const deps = createLocalDeps({ endpoint: dynamo.endpoint, secret: localSecret(dataDir) });
-    // A data folder written by an earlier version gets the items the current design derives (idempotent).
-    await upgradeDerivedItems(deps);
+    // A data folder written by an earlier version gets the items the current design derives.
+    await upgradeDerivedItemsIfNeeded(deps);
     const seed = await seedDemoConsortium(deps);
     const app = createApp(deps);
     server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });

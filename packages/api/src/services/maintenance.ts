@@ -1,9 +1,15 @@
 import { REQUEST_STATUSES, normaliseRequestTimes } from '@sharedtech/core';
 import {
-  commitChange, listBidsOfStudio, listOrganisationsByType, listRequests, putDeadlineTimer, putStudioCapabilities, readAll,
+  commitChange, getDataVersion, listBidsOfStudio, listOrganisationsByType, listRequests, putDataVersion, putDeadlineTimer, putStudioCapabilities, readAll,
   reindexBid, writesForRequestChange, type Write,
 } from '@sharedtech/data';
 import type { AppDeps } from '../deps.js';
+
+/**
+ * The version of the derived items this code writes. Raise it when a change
+ * derives new items from existing data, and extend upgradeDerivedItems.
+ */
+export const DATA_VERSION = 1;
 
 const write = (deps: AppDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
 
@@ -50,5 +56,11 @@ export async function upgradeDerivedItems(deps: AppDeps): Promise<UpgradeReport>
       }
     }
   }
+  await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;
+}
+
+/** Upgrades only data older than this code (what `npm start` runs on its data folder): one read when up to date. */
+export async function upgradeDerivedItemsIfNeeded(deps: AppDeps): Promise<UpgradeReport | undefined> {
+  return (await getDataVersion(deps.db)) < DATA_VERSION ? upgradeDerivedItems(deps) : undefined;
 }
