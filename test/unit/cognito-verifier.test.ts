@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sign } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
-import { cognitoVerifier } from '@sharedtech/api';
+import { cognitoVerifier } from '@sharedtech/identity';
 import { cognitoAccessToken, rsaSigningKey } from '../support/jwks.js';
 
 const issuer = 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool';

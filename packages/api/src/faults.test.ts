@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIdGenerator, type Organisation, type TechnicalRequest } from '@sharedtech/core';
 import { createDb, keys } from '@sharedtech/data';
 import { createApp } from './app.js';
-import { localTokens } from './tokens.js';
+import { localTokens } from '@sharedtech/identity';
 
 /**
  * DynamoDB faults through the real app: createApp with a Db whose document

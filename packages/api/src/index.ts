@@ -1,6 +1,6 @@
 export * from './app.js';
 export * from './deps.js';
-export * from './tokens.js';
+
 export { createAssociation, registerOrganisation, decideVerification, addMember } from './services/organisations.js';
 export { createRequest, submitRequest, reviewRequest, closeRequestsPastDeadline } from './services/requests.js';
 export { releaseOverdueMilestones } from './services/milestones.js';

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIdGenerator, systemClock, type Clock } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
-import { localTokens, type AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/api';
+import { localTokens } from '@sharedtech/identity';
 import { DEMO_IDENTITIES } from './seed.js';
 
 export const LOCAL_TABLE_NAME = 'Marketplace';

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError, type Principal } from '@sharedtech/core';
 import { getMembership, getOrganisation, type Db } from '@sharedtech/data';
-import type { TokenVerifier } from '../deps.js';
+import type { TokenVerifier } from '@sharedtech/identity';
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -3,8 +3,9 @@ import { createIdGenerator } from '@sharedtech/core';
 import type { Db } from '@sharedtech/data';
 import { createApp } from '../app.js';
 import { createHash } from 'node:crypto';
-import type { AppDeps, HostedSignIn } from '../deps.js';
-import { localTokens } from '../tokens.js';
+import type { AppDeps } from '../deps.js';
+import type { HostedSignIn } from '@sharedtech/identity';
+import { localTokens } from '@sharedtech/identity';
 
 // Prepare: the sign-in paths touch no table until a session exists, so no database is needed here.
 const tokens = localTokens('unit-test-secret-unit-test-secret');

@@ -1,7 +1,19 @@
 import { decodeHeader, sign, verify, verifyWithJwks } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { ServiceUnavailableError, UnauthenticatedError } from '@sharedtech/core';
-import type { HostedSignIn, TokenVerifier } from './deps.js';
+
+/** Verifies a bearer token and returns its subject; throws UnauthenticatedError otherwise. */
+export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
+
+/** An OAuth 2.0 authorization server the web pages sign in through (Cognito's hosted UI when deployed). */
+export interface HostedSignIn {
+  /** Where to send the browser: the authorize URL for this redirect, state and S256 code challenge. */
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string;
+  /** Where to send the browser to end the hosted session too, coming back to `redirectUri`. */
+  logoutUrl(input: { redirectUri: string }): string;
+  /** Redeems an authorization code for the ID token of the person who signed in. */
+  exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<string>;
+}
 
 const DEV_ISSUER = 'sharedtech-local';
 const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
