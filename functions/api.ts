@@ -1,5 +1,5 @@
 import { handle, type ApiGatewayRequestContextV2, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { createApp } from '@sharedtech/api';
+import { createApp } from '@sharedtech/app';
 import { readApiConfig } from '#commons/config';
 import { createDeployedDeps } from '#commons/deps';
 import { logger, metrics } from '#commons/powertools';

@@ -1,6 +1,6 @@
 import type { LambdaContext } from 'hono/aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { runScheduledJobs, upgradeDerivedItems, type JobReport, type UpgradeReport } from '@sharedtech/api';
+import { runScheduledJobs, upgradeDerivedItems, type JobReport, type UpgradeReport } from '@sharedtech/services';
 import { readJobsConfig } from '#commons/config';
 import { createDeployedDeps } from '#commons/deps';
 import { logger, metrics } from '#commons/powertools';

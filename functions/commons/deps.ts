@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
-import type { AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
 import { cognitoHostedSignIn, cognitoVerifier, type TokenVerifier } from '@sharedtech/identity';
 import { eventBridge, secretsManager } from './clients.js';
 import type { ApiConfig, JobsConfig } from './config.js';

@@ -2,7 +2,7 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { DomainEvent } from '@sharedtech/core';
-import type { EventPublisher } from '@sharedtech/api';
+import type { EventPublisher } from '@sharedtech/services';
 
 /** The `source` of every marketplace event on the bus; rules and the archive match on it. */
 export const EVENT_SOURCE = 'sharedtech.marketplace';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
-import { createAssociation } from '@sharedtech/api';
+import { createAssociation } from '@sharedtech/services';
 
 const usage = `Creates an association (moderator powers) in a deployed stage's table; there is no self-service path to it.
   npx tsx infra/bin/create-association.ts --table <TableName> --name "<协会名称>" --owner <cognito sub> [--cluster <slug>] [--region <region>]

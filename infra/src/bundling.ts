@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -32,4 +34,14 @@ export const BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
   forceDockerBundling: false,
   banner: "import { createRequire as __sharedtechCreateRequire } from 'node:module'; const require = __sharedtechCreateRequire(import.meta.url);",
+};
+
+/**
+ * Files the API function serves that are not code it imports: the browser
+ * build of the API reference behind `/docs` (read from beside the bundle by
+ * packages/api/src/docs.ts, under this name), kept out of the bundle so it
+ * costs nothing at cold start.
+ */
+export const API_BUNDLED_FILES: Record<string, string> = {
+  'api-reference.js': join(dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')), 'browser', 'standalone.js'),
 };

@@ -6,7 +6,7 @@
  */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '@sharedtech/api';
+import { createApp } from '@sharedtech/app';
 import { createLocalDeps, ensureTable, seedDemoConsortium, startDynamoDbLocal, DEMO_IDENTITIES } from '@sharedtech/local';
 
 const REQUESTS_PER_CASE = Number(process.env.BENCH_REQUESTS ?? 400);

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { awardRequest, loadPrincipal, runScheduledJobs, type AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
+import { awardRequest, loadPrincipal, runScheduledJobs } from '@sharedtech/services';
 import { startTestApi } from '../support/harness.js';
 import { consortium, organisation, openRequest } from '../support/fixtures.js';
 import { evenShares, placeBid } from '../support/bids.js';

@@ -206,7 +206,7 @@ describe('award and contract', () => {
 
 describe('closing', () => {
   it('closes an OPEN request past its deadline by the scheduled job and expires its live bids', async () => {
-    const { runScheduledJobs } = await import('@sharedtech/api');
+    const { runScheduledJobs } = await import('@sharedtech/services');
     const requestId = await openRequest(api, enterprise.caller, moderator);
     const bidId = await placeBid(studio.caller, requestId);
     api.clock.advanceDays(21);
@@ -223,7 +223,7 @@ describe('closing', () => {
   });
 
   it('keeps deadlines given with an offset exact: edits and closing happen at the same instant', async () => {
-    const { runScheduledJobs } = await import('@sharedtech/api');
+    const { runScheduledJobs } = await import('@sharedtech/services');
     // A Beijing-time deadline (+08:00), as the web form writes it, ten days ahead.
     const deadline = new Date(api.clock().getTime() + 10 * 86_400_000);
     const beijing = `${new Date(deadline.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;

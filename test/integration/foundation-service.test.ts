@@ -127,7 +127,10 @@ describe('GET /docs', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(response.body).toMatch(/<html/i);
-    expect(response.body).toContain('/openapi.json');
+    expect(response.body).toContain('src="/docs/reference.js"');
+    expect(response.body).toContain('src="/docs/init.js"');
+    const init = await api.call<string>('GET', '/docs/init.js');
+    expect(init.body).toContain("url: '/openapi.json'");
   });
 });
 

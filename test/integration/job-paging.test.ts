@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closeRequestsPastDeadline, releaseOverdueMilestones, type AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
+import { closeRequestsPastDeadline, releaseOverdueMilestones } from '@sharedtech/services';
 import { startTestApi } from '../support/harness.js';
 import { openRequest } from '../support/fixtures.js';
 import { activeContract, key, milestonePath, moneyConsortium } from '../support/money.js';

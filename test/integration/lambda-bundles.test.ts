@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createAssociation, type JobReport } from '@sharedtech/api';
+import { createAssociation, type JobReport } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
 import { consortium, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
 import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
@@ -184,6 +185,18 @@ describe('the API bundle behind API Gateway', () => {
     expect(devToken.statusCode).toBe(404);
     expect(openapi.statusCode).toBe(200);
     expect(Object.keys(JSON.parse(openapi.body).paths)).not.toContain('/dev/token');
+  });
+
+  it('ships the API reference script beside the bundle and serves /docs from it', async () => {
+    const shipped = readFileSync(join(dirname(bundles.api.entry), 'api-reference.js'), 'utf8');
+    const docs = (await invokeApi(httpApiEvent('GET', '/docs'))).result;
+    const script = (await invokeApi(httpApiEvent('GET', '/docs/reference.js'))).result;
+
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers?.['content-security-policy']).toContain("script-src 'self'");
+    expect(script.statusCode).toBe(200);
+    const body = script.isBase64Encoded ? Buffer.from(script.body, 'base64').toString('utf8') : script.body;
+    expect(body.length).toBe(shipped.length);
   });
 
   it('logs structured JSON with the Lambda and API Gateway request ids, and emits EMF metrics', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScheduledJobs } from '@sharedtech/api';
+import { runScheduledJobs } from '@sharedtech/services';
 import { commitChange, getContract, listDueReleaseTimers, putContractVersion } from '@sharedtech/data';
 import { startTestApi, testClock } from '../support/harness.js';
 import { activeContract, key, ledgerOf, milestonePath, moneyConsortium } from '../support/money.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, inject } from 'vitest';
-import { loadPrincipal } from '@sharedtech/api';
+import { loadPrincipal } from '@sharedtech/services';
 import { LOCAL_TABLE_NAME, createLocalDeps } from '@sharedtech/local';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { getMembership, listAuditTrail, listOrganisationsByStatus, listRequests, listRequestsOfOrganisation } from '@sharedtech/data';
 import type { OrgType } from '@sharedtech/core';
-import { createAssociation, registerOrganisation } from '@sharedtech/api';
+import { createAssociation, registerOrganisation } from '@sharedtech/services';
 import { DEMO_IDENTITIES, createLocalDeps, ensureTable, seedDemoConsortium } from '@sharedtech/local';
 
 async function freshDeps() {

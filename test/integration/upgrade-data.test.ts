@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { runScheduledJobs, upgradeDerivedItems, upgradeDerivedItemsIfNeeded } from '@sharedtech/api';
+import { runScheduledJobs, upgradeDerivedItems, upgradeDerivedItemsIfNeeded } from '@sharedtech/services';
 import { keys } from '@sharedtech/data';
 import { startTestApi } from '../support/harness.js';
 import { consortium, openRequest } from '../support/fixtures.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '@sharedtech/core';
 import { seedDemoConsortium } from '@sharedtech/local';
-import { isoToLocalInput } from '../../packages/api/src/web/format.js';
+import { isoToLocalInput } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 

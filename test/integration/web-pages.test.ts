@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoConsortium } from '@sharedtech/local';
-import { DICTIONARIES, LOCALES, type Locale } from '../../packages/api/src/web/i18n/index.js';
+import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest, requestBody } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';

@@ -26,7 +26,7 @@ export function requestBody(api: TestApi, overrides: Record<string, unknown> = {
 
 /** Creates the association (operator path) for this test file's table and returns its caller. */
 export async function association(api: TestApi): Promise<Caller> {
-  const { createAssociation } = await import('@sharedtech/api');
+  const { createAssociation } = await import('@sharedtech/services');
   const sub = uniqueSub('association');
   await createAssociation(api.deps, { name: '测试产业协会', ownerSub: sub });
   return api.as(sub);

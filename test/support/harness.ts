@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, inject } from 'vitest';
-import { createApp, type AppDeps } from '@sharedtech/api';
+import { createApp, type AppDeps } from '@sharedtech/app';
 import { createLocalDeps, ensureTable } from '@sharedtech/local';
 
 /** A clock tests can move: starts at the real time, `advance` jumps forward. */

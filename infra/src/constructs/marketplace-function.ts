@@ -32,6 +32,8 @@ export interface MarketplaceFunctionProps extends Omit<NodejsFunctionProps, 'run
   logRetention: RetentionDays;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   stage: string;
+  /** Files copied beside the bundle (name in the bundle → path on disk), for what the code reads rather than imports. */
+  bundledFiles?: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface MarketplaceFunctionProps extends Omit<NodejsFunctionProps, 'run
  */
 export class MarketplaceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: MarketplaceFunctionProps) {
-    const { serviceName, metricsNamespace, logRetention, logLevel, stage, environment, ...rest } = props;
+    const { serviceName, metricsNamespace, logRetention, logLevel, stage, environment, bundledFiles = {}, ...rest } = props;
     // Made before super(), as the function needs them at construction; named after the function.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention });
     const role = new Role(scope, `${id}Role`, {
@@ -66,7 +68,15 @@ export class MarketplaceFunction extends NodejsFunction {
       role,
       projectRoot: REPO_ROOT,
       depsLockFilePath: DEPS_LOCK_FILE,
-      bundling: BUNDLING,
+      bundling: {
+        ...BUNDLING,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            Object.entries(bundledFiles).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(`${outputDir}/${name}`)}`),
+        },
+      },
       environment: {
         // Stack traces point into the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',

@@ -12,7 +12,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '@sharedtech/functions/commons/event-publisher';
-import { FUNCTION_ENTRIES } from '../bundling.js';
+import { API_BUNDLED_FILES, FUNCTION_ENTRIES } from '../bundling.js';
 import { MarketplaceFunction } from '../constructs/marketplace-function.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import type { Stage } from '../settings.js';
@@ -62,6 +62,7 @@ export class ApiStack extends Stack {
       ...common,
       description: 'SharedTech Marketplace HTTP API (Hono app behind API Gateway)',
       entry: FUNCTION_ENTRIES.api,
+      bundledFiles: API_BUNDLED_FILES,
       serviceName: SERVICE_NAMES.api,
       memorySize: settings.apiMemoryMb,
       timeout: Duration.seconds(15),

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIdGenerator, type Organisation, type TechnicalRequest } from '@sharedtech/core';
 import { createDb, keys } from '@sharedtech/data';
-import { createApp } from './app.js';
+import { createApiApp } from './app.js';
 import { localTokens } from '@sharedtech/identity';
 
 /**
@@ -19,7 +19,7 @@ import { localTokens } from '@sharedtech/identity';
 const NOW = new Date('2026-05-01T08:00:00.000Z');
 const db = createDb({ tableName: 'FaultTest', cursorSecret: 'unit-cursor-secret', endpoint: 'http://127.0.0.1:9', region: 'local' });
 const tokens = localTokens('unit-token-secret');
-const app = createApp({ db, clock: () => NOW, ids: createIdGenerator(() => NOW.getTime()), verifyToken: tokens.verifyToken });
+const app = createApiApp({ db, clock: () => NOW, ids: createIdGenerator(() => NOW.getTime()), verifyToken: tokens.verifyToken });
 const ddb = mockClient(db.doc);
 
 const ENTERPRISE = 'org_01JD00000000000000000000E1';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createAssociation, upgradeDerivedItems, type AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
+import { createAssociation, upgradeDerivedItems } from '@sharedtech/services';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIdGenerator, systemClock, type Clock } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
-import type { AppDeps } from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
 import { localTokens } from '@sharedtech/identity';
 import { DEMO_IDENTITIES } from './seed.js';
 

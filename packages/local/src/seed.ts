@@ -1,8 +1,7 @@
 import { addDays, type RequestContent } from '@sharedtech/core';
 import { listRequestsOfOrganisation, readAll } from '@sharedtech/data';
-import {
-  createAssociation, loadPrincipal, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest, type AppDeps,
-} from '@sharedtech/api';
+import type { AppDeps } from '@sharedtech/app';
+import { createAssociation, loadPrincipal, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest } from '@sharedtech/services';
 
 export const DEMO_IDENTITIES = {
   association: 'demo-association',

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
-import { createApp, runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/api';
+import { createApp } from '@sharedtech/app';
+import { runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/services';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';

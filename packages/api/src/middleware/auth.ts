@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError, type Principal } from '@sharedtech/core';
-import { getMembership, getOrganisation, type Db } from '@sharedtech/data';
+import { loadPrincipal, type ServiceDeps } from '@sharedtech/services';
 import type { TokenVerifier } from '@sharedtech/identity';
 
 declare module 'hono' {
@@ -14,7 +14,7 @@ declare module 'hono' {
  * database: membership and organisation are never taken from token claims.
  * The same shape serves the local HS256 verifier and Cognito's JWKS verifier.
  */
-export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; db: Db }): MiddlewareHandler {
+export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; db: ServiceDeps['db'] }): MiddlewareHandler {
   return async function authenticateBearer(c, next) {
     const header = c.req.header('Authorization');
     const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -23,11 +23,4 @@ export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; 
     c.set('principal', await loadPrincipal(db, sub));
     await next();
   };
-}
-
-/** The caller as stored: membership first, then its organisation (both strongly consistent). */
-export async function loadPrincipal(db: Db, sub: string): Promise<Principal> {
-  const membership = await getMembership(db, sub);
-  const org = membership ? await getOrganisation(db, membership.orgId, true) : undefined;
-  return { sub, membership, org };
 }

@@ -1,15 +1,43 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import {
-  BidSchema, CreateBidSchema, PageQuerySchema, SealedBidPageSchema, UpdateBidSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
-} from '../schemas.js';
-import { getVisibleBid, listBidsForRequest, listMyBids, submitBid, updateBid, viewOfBid, withdrawBid } from '../services/bids.js';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ApiDeps } from '../deps.js';
+import { CreateBidSchema, getVisibleBid, listBidsForRequest, listMyBids, MoneySchema, PageQuerySchema, PlannedMilestoneSchema, submitBid, updateBid, UpdateBidSchema, viewOfBid, withdrawBid } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const BidSchema = z
+  .object({
+    id: z.string(),
+    requestId: z.string(),
+    requestOwnerOrgId: z.string(),
+    studioOrgId: z.string(),
+    status: z.enum(['SUBMITTED', 'WITHDRAWN', 'ACCEPTED', 'REJECTED', 'EXPIRED']),
+    price: MoneySchema,
+    durationDays: z.number().int(),
+    approach: z.string(),
+    milestones: z.array(PlannedMilestoneSchema),
+    team: z.object({ teachers: z.array(z.string()), students: z.array(z.string()), mentors: z.array(z.string()) }),
+    proposedShares: z.unknown().optional(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Bid');
+
+export const SealedBidPageSchema = z
+  .object({
+    items: z.array(BidSchema),
+    nextCursor: z.string().nullable(),
+    count: z.number().int().openapi({ description: 'Bids received (not withdrawn); visible to everyone.' }),
+    sealed: z.boolean().openapi({ description: 'True when the caller sees only its own bids (or none).' }),
+  })
+  .openapi('SealedBidPage');
 
 const tags = ['Bids'];
 
 /** Bids under a request: `/v1/requests/{id}/bids`. */
-export function requestBidRoutes(deps: AppDeps) {
+export function requestBidRoutes(deps: ApiDeps) {
   const RequestIdParam = idParam('request');
   return createRouter()
     .openapi(
@@ -32,7 +60,7 @@ export function requestBidRoutes(deps: AppDeps) {
 }
 
 /** `/v1/bids`: a studio's own bids and single bids by id. */
-export function bidRoutes(deps: AppDeps) {
+export function bidRoutes(deps: ApiDeps) {
   const BidIdParam = idParam('bid');
   return createRouter()
     .openapi(

@@ -1,20 +1,56 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import { JournalEntrySchema, RequiredIdempotencyHeaders, moneyErrorResponses } from '../money-schemas.js';
-import {
-  AwardSchema, ContractSchema, ContractSummarySchema, PageQuerySchema, RequiredReasonSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
-} from '../schemas.js';
-import { awardRequest, listMyContracts, readContract, signContract } from '../services/contracts.js';
-import { terminateContract } from '../services/termination.js';
+import type { ApiDeps } from '../deps.js';
+import { awardRequest, AwardSchema, listMyContracts, MoneySchema, PageQuerySchema, readContract, RequiredReasonSchema, ShareAgreementSchema, signContract, terminateContract } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, pageOf } from '../openapi.js';
+import { RequiredIdempotencyHeaders } from './idempotency.js';
+import { JournalEntrySchema } from './ledger.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const ContractMilestoneSchema = z
+  .object({
+    n: z.number().int(),
+    title: z.string(),
+    amount: MoneySchema,
+    dueInDays: z.number().int(),
+    status: z.enum(['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT']),
+  })
+  .passthrough()
+  .openapi('ContractMilestone');
+
+const contractShape = {
+  id: z.string(),
+  requestId: z.string(),
+  bidId: z.string(),
+  title: z.string(),
+  enterpriseOrgId: z.string(),
+  studioOrgId: z.string(),
+  collegeOrgId: z.string().optional(),
+  governmentOrgId: z.string().optional(),
+  status: z.enum(['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED']),
+  price: MoneySchema,
+  milestoneCount: z.number().int(),
+  shares: ShareAgreementSchema,
+  requiredSigners: z.array(z.string()),
+  signatures: z.array(z.object({ orgId: z.string(), sub: z.string(), at: z.string() })),
+  reviewWindowDays: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  activatedAt: z.string().optional(),
+};
+
+export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
+
+export const ContractSchema = z.object({ ...contractShape, milestones: z.array(ContractMilestoneSchema) }).openapi('Contract');
 
 const tags = ['Contracts'];
 
 const TerminatedContractSchema = ContractSchema.extend({ refunds: z.array(JournalEntrySchema) }).openapi('TerminatedContract');
 
 /** `/v1/requests/{id}/award`. */
-export function awardRoutes(deps: AppDeps) {
+export function awardRoutes(deps: ApiDeps) {
   const RequestIdParam = idParam('request');
   return createRouter().openapi(
     createRoute({
@@ -28,7 +64,7 @@ export function awardRoutes(deps: AppDeps) {
 }
 
 /** `/v1/contracts`. */
-export function contractRoutes(deps: AppDeps) {
+export function contractRoutes(deps: ApiDeps) {
   const ContractIdParam = idParam('contract');
   return createRouter()
     .openapi(

@@ -1,16 +1,41 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import { DisputeListQuerySchema, DisputeSchema, RequiredIdempotencyHeaders, ResolveDisputeSchema, ResolvedDisputeSchema, moneyErrorResponses } from '../money-schemas.js';
-import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../schemas.js';
-import { listDisputes, readDispute, resolveDispute } from '../services/disputes.js';
+import { MilestoneResultSchema } from './milestones.js';
+import { DISPUTE_OUTCOMES, DISPUTE_STATUSES } from '@sharedtech/core';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ApiDeps } from '../deps.js';
+import { DisputeListQuerySchema, listDisputes, readDispute, resolveDispute, ResolveDisputeSchema } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, pageOf, PartyRefSchema } from '../openapi.js';
+import { RequiredIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const DisputeSchema = z
+  .object({
+    id: z.string(),
+    contractId: z.string(),
+    milestoneN: z.number().int(),
+    status: z.enum(DISPUTE_STATUSES),
+    reason: z.string(),
+    raisedBy: PartyRefSchema,
+    milestoneStatusBefore: z.string(),
+    outcome: z.enum(DISPUTE_OUTCOMES).optional(),
+    studioBps: z.number().int().optional(),
+    note: z.string().optional(),
+    resolvedBy: PartyRefSchema.optional(),
+    entryId: z.string().optional(),
+    createdAt: z.string(),
+    resolvedAt: z.string().optional(),
+  })
+  .openapi('Dispute');
+
+export const ResolvedDisputeSchema = DisputeSchema.extend({ milestone: MilestoneResultSchema }).openapi('ResolvedDispute');
 
 const tags = ['Disputes'];
 const DisputeIdParam = idParam('dispute');
 
 /** `/v1/disputes`: the associations' queue, reading a dispute, and the decision. */
-export function disputeRoutes(deps: AppDeps) {
+export function disputeRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({

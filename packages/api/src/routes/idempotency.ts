@@ -1,5 +1,17 @@
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { CommandResult, IdempotencyInput } from '../services/idempotency.js';
+import { IdempotencyKeySchema, type CommandResult, type IdempotencyInput } from '@sharedtech/services';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+
+const keyParam = { param: { name: 'idempotency-key', in: 'header' as const }, description: 'Retries with the same key return the first result and move nothing again.' };
+
+/** Money-moving routes require the header (400 without it). */
+export const RequiredIdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKeySchema.openapi(keyParam) });
+
+/** Other state changes honour it when given. */
+export const OptionalIdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKeySchema.optional().openapi(keyParam) });
 
 /**
  * Runs a money-moving command under the request's `Idempotency-Key` (if any:

@@ -1,11 +1,50 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import { ClusterStatsSchema, MatchQuerySchema, MatchesSchema, StatsQuerySchema, errorResponses, jsonResponse } from '../schemas.js';
-import { clusterStatistics, matchRequestsForStudio, matchStudiosForRequest } from '../services/insight.js';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ApiDeps } from '../deps.js';
+import { clusterStatistics, MatchQuerySchema, matchRequestsForStudio, matchStudiosForRequest, MoneySchema, StatsQuerySchema } from '@sharedtech/services';
+import { errorResponses, jsonResponse } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+const CnyMoney = MoneySchema;
+
+export const ClusterStatsSchema = z
+  .object({
+    cluster: z.string(),
+    requests: z.object({ byStatus: z.record(z.string(), z.number().int()), total: z.number().int() }),
+    bids: z.object({ total: z.number().int(), perRequest: z.number() }),
+    award: z.object({
+      awarded: z.number().int(),
+      closedWithoutAward: z.number().int(),
+      rateBps: z.number().int().openapi({ description: 'Awarded ÷ (awarded + closed without award), in basis points.' }),
+      medianDaysToAward: z.number().nullable(),
+    }),
+    contracts: z.object({
+      total: z.number().int(),
+      byStatus: z.record(z.string(), z.number().int()),
+      value: CnyMoney,
+      escrowHeld: CnyMoney,
+      released: CnyMoney,
+    }),
+    education: z.object({ teachers: z.number().int(), students: z.number().int(), mentors: z.number().int() }),
+  })
+  .openapi('ClusterStatistics');
+
+export const MatchesSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        score: z.number().int(),
+        sharedTags: z.array(z.string()),
+        studio: z.object({ id: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) }).optional(),
+        request: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .openapi('Matches');
+
 /** `/v1/stats`: consortium statistics per industry cluster (associations). */
-export function statsRoutes(deps: AppDeps) {
+export function statsRoutes(deps: ApiDeps) {
   return createRouter().openapi(
     createRoute({
       method: 'get', path: '/', tags: ['Insight'], security: bearer, summary: 'Association: consortium statistics of one industry cluster',
@@ -17,7 +56,7 @@ export function statsRoutes(deps: AppDeps) {
 }
 
 /** `/v1/matches`: studios for a request, or requests for my studio. */
-export function matchRoutes(deps: AppDeps) {
+export function matchRoutes(deps: ApiDeps) {
   return createRouter().openapi(
     createRoute({
       method: 'get', path: '/', tags: ['Insight'], security: bearer,

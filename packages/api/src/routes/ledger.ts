@@ -1,17 +1,75 @@
+import { CURRENCIES, ENTRY_KINDS, STATEMENT_KINDS } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StatementKind } from '@sharedtech/core';
-import type { AppDeps } from '../deps.js';
-import { AccountsSchema, LedgerSchema, OptionalIdempotencyHeaders, StatementInputSchema, StatementSchema, moneyErrorResponses } from '../money-schemas.js';
-import { PageQuerySchema, errorResponses, idParam, idSchema, jsonBody, jsonResponse, pageOf } from '../schemas.js';
-import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '../services/ledger.js';
+import type { ApiDeps } from '../deps.js';
+import { idSchema, listStatements, MoneySchema, PageQuerySchema, readContractLedger, readOrganisationAccounts, reportShareStatement, StatementInputSchema } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, pageOf, PartyRefSchema } from '../openapi.js';
+import { OptionalIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const PostingSchema = z
+  .object({ account: z.string().openapi({ example: 'escrow:ctr_01JD0000000000000000000000' }), amount: z.number().int().openapi({ description: 'Signed minor units: positive arrives in the account.' }) })
+  .openapi('Posting');
+
+export const JournalEntrySchema = z
+  .object({
+    id: z.string(),
+    contractId: z.string(),
+    kind: z.enum(ENTRY_KINDS),
+    currency: z.enum(CURRENCIES),
+    postings: z.array(PostingSchema).openapi({ description: 'They sum to zero.' }),
+    milestoneN: z.number().int().optional(),
+    disputeId: z.string().optional(),
+    studioBps: z.number().int().optional(),
+    at: z.string(),
+  })
+  .openapi('JournalEntry');
+
+export const BalanceSchema = z.object({ account: z.string(), amount: z.number().int() }).openapi('Balance');
+
+export const LedgerSchema = z
+  .object({
+    contractId: z.string(),
+    currency: z.enum(CURRENCIES),
+    items: z.array(JournalEntrySchema),
+    nextCursor: z.string().nullable(),
+    balances: z.array(BalanceSchema).openapi({ description: 'Every account this contract touched; they sum to zero.' }),
+  })
+  .openapi('ContractLedger');
+
+export const AccountsSchema = z
+  .object({
+    orgId: z.string(),
+    accounts: z.array(z.object({ account: z.string(), currency: z.enum(CURRENCIES), amount: z.number().int() })).openapi({
+      description: '`external:<orgId>` is negative by what the organisation has paid in net of refunds; `earnings:<orgId>` is what it has been paid.',
+    }),
+    byContract: z.array(z.object({ account: z.string(), contractId: z.string(), currency: z.enum(CURRENCIES), amount: z.number().int() })),
+  })
+  .openapi('OrganisationAccounts');
+
+export const StatementSchema = z
+  .object({
+    id: z.string(),
+    contractId: z.string(),
+    kind: z.enum(STATEMENT_KINDS),
+    amount: MoneySchema,
+    note: z.string().optional(),
+    allocations: z.array(z.object({ orgId: z.string(), bps: z.number().int(), amount: MoneySchema })).openapi({
+      description: 'Largest-remainder shares: they sum exactly to the amount.',
+    }),
+    reportedBy: PartyRefSchema,
+    at: z.string(),
+  })
+  .openapi('ShareStatement');
 
 const ContractIdParam = idParam('contract');
 const StatementPageSchema = pageOf(StatementSchema, 'ShareStatementPage');
 
 /** `/v1/contracts/{id}/ledger`, `/benefits`, `/risks`. */
-export function contractLedgerRoutes(deps: AppDeps) {
+export function contractLedgerRoutes(deps: ApiDeps) {
   const router = createRouter().openapi(
     createRoute({
       method: 'get', path: '/{id}/ledger', tags: ['Ledger'], security: bearer,
@@ -52,7 +110,7 @@ export function contractLedgerRoutes(deps: AppDeps) {
 }
 
 /** `/v1/accounts/me` and `/v1/accounts/{orgId}`: an organisation's balances across its contracts. */
-export function accountRoutes(deps: AppDeps) {
+export function accountRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({

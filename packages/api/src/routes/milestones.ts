@@ -1,25 +1,53 @@
-import { createRoute } from '@hono/zod-openapi';
+import { JournalEntrySchema } from './ledger.js';
+import { MILESTONE_STATUSES } from '@sharedtech/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppDeps } from '../deps.js';
-import {
-  AcceptMilestoneSchema, DisputeMilestoneSchema, FundMilestoneSchema, MilestoneParams, MilestoneResultSchema,
-  OptionalIdempotencyHeaders, RequiredIdempotencyHeaders, RevisionSchema, SubmitMilestoneSchema, moneyErrorResponses,
-} from '../money-schemas.js';
-import { jsonBody, jsonResponse } from '../schemas.js';
-import { actOnMilestone, type PartyCommand } from '../services/milestones.js';
+import type { ApiDeps } from '../deps.js';
+import { AcceptMilestoneSchema, actOnMilestone, DisputeMilestoneSchema, FundMilestoneSchema, idSchema, MoneySchema, type PartyCommand, RevisionSchema, SubmitMilestoneSchema } from '@sharedtech/services';
+import { jsonBody, jsonResponse, moneyErrorResponses } from '../openapi.js';
+import { OptionalIdempotencyHeaders, RequiredIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const MilestoneParams = z.object({
+  id: idSchema('contract').openapi({ param: { name: 'id', in: 'path' } }),
+  n: z.coerce.number().int().min(1).max(1000).openapi({ param: { name: 'n', in: 'path' }, example: 1, description: 'Milestone number, 1 = first in plan order.' }),
+});
+
+const FundingShareSchema = z.object({ orgId: z.string(), amount: z.number().int() });
+
+export const MilestoneResultSchema = z
+  .object({
+    contractId: z.string(),
+    n: z.number().int(),
+    title: z.string(),
+    amount: MoneySchema,
+    dueInDays: z.number().int(),
+    status: z.enum(MILESTONE_STATUSES),
+    funding: z.array(FundingShareSchema).optional().openapi({ description: 'What each funder paid into escrow.' }),
+    submission: z.object({ note: z.string(), link: z.string().optional(), at: z.string() }).optional(),
+    disputeId: z.string().optional(),
+    fundedAt: z.string().optional(),
+    submittedAt: z.string().optional(),
+    settledAt: z.string().optional(),
+    updatedAt: z.string(),
+    contractStatus: z.enum(['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED']),
+    entry: JournalEntrySchema.optional().openapi({ description: 'The journal entry this step posted, if it moved money.' }),
+  })
+  .openapi('MilestoneResult');
 
 const tags = ['Milestones'];
 const optionalBody = <T extends Parameters<typeof jsonBody>[0]>(schema: T) => ({ ...jsonBody(schema), required: false });
 const ok = (description: string) => ({ 200: jsonResponse(MilestoneResultSchema, description), ...moneyErrorResponses });
 
 /** Runs one milestone step for the route's contract and milestone, honouring the Idempotency-Key. */
-const step = (c: Context, deps: AppDeps, params: { id: string; n: number }, key: string | undefined, body: unknown, command: PartyCommand) =>
+const step = (c: Context, deps: ApiDeps, params: { id: string; n: number }, key: string | undefined, body: unknown, command: PartyCommand) =>
   idempotent(c, key, body, (idempotency) => actOnMilestone(deps, c.get('principal'), params.id, params.n, command, idempotency));
 
 /** `/v1/contracts/{id}/milestones/{n}/…`: the milestone steps of the contract parties. */
-export function milestoneRoutes(deps: AppDeps) {
+export function milestoneRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({

@@ -1,18 +1,35 @@
+import { MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import {
-  AddMemberSchema, MembershipSchema, OrgListQuerySchema, OrganisationSchema, PageQuerySchema, RegisterOrganisationSchema,
-  VerificationSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
-} from '../schemas.js';
-import {
-  addMember, decideVerification, getOrganisationOrThrow, listMembers, listOrganisations, publicOrganisation, registerOrganisation,
-} from '../services/organisations.js';
+import type { ApiDeps } from '../deps.js';
+import { addMember, AddMemberSchema, decideVerification, getOrganisationOrThrow, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, registerOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(ORG_TYPES),
+    name: z.string(),
+    status: z.enum(ORG_STATUSES),
+    cluster: z.string().optional(),
+    collegeId: z.string().optional(),
+    capabilities: z.array(z.string()),
+    statusReason: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Organisation');
+
+export const MembershipSchema = z
+  .object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES), displayName: z.string().optional(), joinedAt: z.string() })
+  .openapi('Membership');
 
 const tags = ['Organisations'];
 const OrgIdParam = idParam('org', 'orgId');
 
-export function organisationRoutes(deps: AppDeps) {
+export function organisationRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({

@@ -1,20 +1,38 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { AppDeps } from '../deps.js';
-import {
-  CreateRequestSchema, ReasonSchema, RequestListQuerySchema, RequestSchema, RequiredReasonSchema, ReviewSchema,
-  UpdateRequestSchema, errorResponses, idParam, jsonBody, jsonResponse, pageOf,
-} from '../schemas.js';
-import {
-  cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest,
-  readRequest, updateRequest, viewOfRequest,
-} from '../services/requests.js';
+import { IP_PREFERENCES, REQUEST_STATUSES } from '@sharedtech/core';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ApiDeps } from '../deps.js';
+import { cancelRequest, closeRequest, createRequest, CreateRequestSchema, listRequests, MoneySchema, readRequest, ReasonSchema, RequestListQuerySchema, RequiredReasonSchema, reviewRequest, ReviewSchema, submitRequest, suspendRequest, updateRequest, UpdateRequestSchema, viewOfRequest } from '@sharedtech/services';
+import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
+
+// ── Schemas of this resource ─────────────────────────────────────────────
+
+export const RequestSchema = z
+  .object({
+    id: z.string(),
+    ownerOrgId: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    title: z.string(),
+    summary: z.string(),
+    details: z.string().optional().openapi({ description: 'Only for verified studios, the owner and associations.' }),
+    cluster: z.string(),
+    tags: z.array(z.string()),
+    budget: z.object({ min: MoneySchema, max: MoneySchema }),
+    biddingDeadline: z.string(),
+    wantedBy: z.string().optional(),
+    ipPreference: z.enum(IP_PREFERENCES).optional(),
+    reviewReason: z.string().optional(),
+    bidCount: z.number().int().optional().openapi({ description: 'Bids received (not withdrawn); on single reads.' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('TechnicalRequest');
 
 const tags = ['Technical requests'];
 const RequestIdParam = idParam('request');
 const ok = { 200: jsonResponse(RequestSchema, 'The request after the change'), ...errorResponses };
 
-export function requestRoutes(deps: AppDeps) {
+export function requestRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({

@@ -1,0 +1,171 @@
+import {
+  ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
+  contractLifecycle, contractParties, isAssociation, requestLifecycle, requireMember, requireVerified, bidLifecycle,
+  type Contract, type Milestone, type Principal, type ShareAgreement,
+} from '@sharedtech/core';
+import {
+  getContract, getOrganisation, listContractsOfOrganisation, listMilestones, putContractVersion, putTask, writesForBidChange,
+  writesForNewContract, writesForRequestChange, type PageRequest,
+} from '@sharedtech/data';
+import type { ServiceDeps } from './deps.js';
+import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
+import { getVisibleBid } from './bids.js';
+import { applyChange, toOrg, type NotificationSpec } from './change.js';
+import { getVisibleRequest } from './requests.js';
+
+export interface AwardInput {
+  bidId: string;
+  shares: ShareAgreement;
+  reviewWindowDays?: number;
+}
+
+const alreadyAwarded = () => new ConflictError('ALREADY_AWARDED', 'This request has already been awarded or changed meanwhile.');
+
+/** A contract without its optimistic-lock version, with its milestones. */
+export const viewOfContract = ({ version: _version, ...contract }: Contract, milestones: Milestone[]) => ({
+  ...contract,
+  milestones: milestones.map(({ version: _v, contractId: _c, ...milestone }) => milestone),
+});
+
+/**
+ * The owner accepts one bid. One transaction moves the request to AWARDED and
+ * the bid to ACCEPTED, and creates the contract with its milestones — or
+ * nothing happens. Both the request and the bid are written conditionally on
+ * the version read, so of concurrent awards exactly one commits. The other
+ * bids are rejected by a follow-up queued in the same transaction.
+ */
+export async function awardRequest(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
+  const enterprise = requireVerified(principal, ['ENTERPRISE']);
+  const request = await getVisibleRequest(deps, principal, requestId, true);
+  if (request.ownerOrgId !== enterprise.org.id) {
+    throw new ForbiddenError('NOT_REQUEST_OWNER', 'Only the enterprise that posted this request can award it.');
+  }
+  const requestStatus = requestLifecycle.next(request.status, 'award');
+  const bid = await getVisibleBid(deps, principal, input.bidId, true);
+  if (bid.requestId !== request.id) throw ValidationError.field('bidId', 'This bid is for another request.', 'BID_OF_OTHER_REQUEST');
+  const bidStatus = bidLifecycle.next(bid.status, 'accept');
+
+  const studio = await getOrganisation(deps.db, bid.studioOrgId, true);
+  if (!studio || studio.status !== 'VERIFIED') {
+    throw new ConflictError('STUDIO_NOT_VERIFIED', 'The studio of this bid is no longer verified.');
+  }
+  const government = input.shares.subsidy ? await getOrganisation(deps.db, input.shares.subsidy.orgId, true) : undefined;
+  if (input.shares.subsidy && (!government || government.type !== 'GOVERNMENT' || government.status !== 'VERIFIED')) {
+    throw ValidationError.field('shares.subsidy.orgId', 'The subsidy must come from a verified government organisation.', 'NOT_A_GOVERNMENT');
+  }
+  const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: studio.collegeId, governmentOrgId: government?.id };
+  assertShareAgreement(input.shares, contractParties(parties));
+
+  const now = deps.clock().toISOString();
+  const contract: Contract = {
+    id: deps.ids('contract'),
+    requestId: request.id,
+    bidId: bid.id,
+    title: request.title,
+    cluster: request.cluster,
+    team: bid.team,
+    ...parties,
+    status: 'PENDING_SIGNATURES',
+    price: bid.price,
+    milestoneCount: bid.milestones.length,
+    shares: input.shares,
+    requiredSigners: [enterprise.org.id, studio.id, ...(government ? [government.id] : [])],
+    signatures: [],
+    reviewWindowDays: input.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  const milestones: Milestone[] = bid.milestones.map((planned, index) => ({
+    contractId: contract.id,
+    n: index + 1,
+    title: planned.title,
+    amount: planned.amount,
+    dueInDays: planned.dueInDays,
+    status: 'PENDING',
+    updatedAt: now,
+    version: 1,
+  }));
+  const awardedRequest = { ...request, status: requestStatus, awardedAt: now, updatedAt: now, version: request.version + 1 };
+  const acceptedBid = { ...bid, status: bidStatus, updatedAt: now, version: bid.version + 1 };
+  const signatureNeeded: NotificationSpec[] = contract.requiredSigners.map((orgId) => ({
+    to: toOrg(orgId),
+    type: 'SIGNATURE_NEEDED',
+    params: { title: contract.title, contractId: contract.id },
+  }));
+
+  await applyChange(deps, principal, {
+    writes: [
+      ...writesForRequestChange(deps.db, request, awardedRequest, alreadyAwarded),
+      ...writesForBidChange(deps.db, acceptedBid, bidChangedMeanwhile),
+      ...writesForNewContract(deps.db, contract, milestones),
+      putTask(deps.db, 'reject-losing-bids', request.id, now),
+    ],
+    transitions: [
+      { entity: { type: 'request', id: request.id }, action: 'award', before: request.status, after: requestStatus, details: { bidId: bid.id, contractId: contract.id } },
+      { entity: { type: 'bid', id: bid.id }, action: 'accept', before: bid.status, after: bidStatus },
+      { entity: { type: 'contract', id: contract.id }, action: 'create', after: contract.status, details: { requestId: request.id, bidId: bid.id } },
+    ],
+    notify: [{ to: toOrg(studio.id), type: 'BID_ACCEPTED', params: { title: request.title } }, ...signatureNeeded],
+  });
+  await settleLiveBidsNow(deps, 'reject-losing-bids', request.id);
+  return viewOfContract(contract, milestones);
+}
+
+/** The contract, if the caller's organisation is a party or an association (404 for anyone else). */
+export async function getVisibleContract(deps: ServiceDeps, principal: Principal, contractId: string, consistent = false) {
+  const contract = await getContract(deps.db, contractId, consistent);
+  const orgId = principal.membership?.orgId;
+  if (!contract || !((orgId && contractParties(contract).includes(orgId)) || isAssociation(principal))) {
+    throw new NotFoundError('Contract', contractId);
+  }
+  return contract;
+}
+
+export async function readContract(deps: ServiceDeps, principal: Principal, contractId: string) {
+  const contract = await getVisibleContract(deps, principal, contractId);
+  return viewOfContract(contract, await listMilestones(deps.db, contract.id));
+}
+
+/** My organisation's contracts, newest first. */
+export async function listMyContracts(deps: ServiceDeps, principal: Principal, page: PageRequest) {
+  const acting = requireMember(principal);
+  const result = await listContractsOfOrganisation(deps.db, acting.org.id, page);
+  return { ...result, items: result.items.map(({ version: _version, ...contract }) => contract) };
+}
+
+/**
+ * An owner of a signing party signs. When the last required signature lands
+ * the contract becomes ACTIVE in the same write, and only then can money move.
+ */
+export async function signContract(deps: ServiceDeps, principal: Principal, contractId: string) {
+  const contract = await getVisibleContract(deps, principal, contractId, true);
+  const signer = requireVerified(principal);
+  if (!contract.requiredSigners.includes(signer.org.id)) {
+    throw new ForbiddenError('NOT_A_SIGNER', 'Your organisation does not sign this contract.');
+  }
+  if (signer.membership.role !== 'OWNER') throw new ForbiddenError('NOT_ORG_OWNER', 'Only an owner of your organisation can sign.');
+  if (contract.status !== 'PENDING_SIGNATURES') {
+    throw new ConflictError('NOT_AWAITING_SIGNATURES', `The contract is ${contract.status}; it no longer takes signatures.`);
+  }
+  if (contract.signatures.some((signature) => signature.orgId === signer.org.id)) {
+    throw new ConflictError('ALREADY_SIGNED', 'Your organisation has already signed this contract.');
+  }
+  const now = deps.clock().toISOString();
+  const signatures = [...contract.signatures, { orgId: signer.org.id, sub: principal.sub, at: now }];
+  const complete = contract.requiredSigners.every((orgId) => signatures.some((signature) => signature.orgId === orgId));
+  const status = complete ? contractLifecycle.next(contract.status, 'activate') : contract.status;
+  const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), version: contract.version + 1 };
+  const others = contractParties(contract).filter((orgId) => orgId !== signer.org.id);
+  await applyChange(deps, principal, {
+    writes: [putContractVersion(deps.db, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.'))],
+    transitions: [
+      { entity: { type: 'contract', id: contract.id }, action: 'sign', before: contract.status, after: status, details: { orgId: signer.org.id } },
+      ...(complete ? [{ entity: { type: 'contract' as const, id: contract.id }, action: 'activate', before: contract.status, after: status }] : []),
+    ],
+    notify: complete
+      ? contractParties(contract).map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_ACTIVE', params: { title: contract.title } }))
+      : others.map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_SIGNED', params: { title: contract.title, signer: signer.org.name } })),
+  });
+  return viewOfContract(next, await listMilestones(deps.db, contract.id));
+}

@@ -1,0 +1,19 @@
+import { PageQuerySchema, idSchema } from './common.js';
+import { z } from './zod.js';
+
+export const MarkNotificationsReadSchema = z
+  .object({
+    upTo: idSchema('notification')
+      .optional()
+      .openapi({ description: 'Mark this notification and every older one as read (default: the newest).', example: 'ntf_01JD0000000000000000000000' }),
+  })
+  .strict()
+  .openapi('MarkNotificationsRead');
+
+export const AuditQuerySchema = PageQuerySchema.extend({
+  entity: z
+    .string()
+    .max(80)
+    .regex(/^(organisation|request|bid|contract|dispute):[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/, 'Use <type>:<id>, e.g. request:req_01J….')
+    .openapi({ example: 'request:req_01JD0000000000000000000000' }),
+});

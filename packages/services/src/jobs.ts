@@ -1,0 +1,43 @@
+import type { ServiceDeps } from './deps.js';
+import { runPendingBidTasks } from './bid-lifecycle.js';
+import { releaseOverdueMilestones } from './milestones.js';
+import { closeRequestsPastDeadline } from './requests.js';
+
+export interface JobReport {
+  closedRequests: number;
+  /** Bids rejected or expired by follow-ups a crash had left behind. */
+  settledBids: number;
+  /** SUBMITTED milestones released because their review window passed. */
+  releasedMilestones: number;
+  failures: { job: string; id: string; error: string }[];
+}
+
+/**
+ * One run of the periodic jobs: the EventBridge schedule invokes it when
+ * deployed, and `npm start` runs it every minute. Each item is its own
+ * conditional write, so overlapping runs or a crash half-way are harmless: a
+ * retried item simply fails its condition.
+ */
+export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, failures: [] };
+  try {
+    const closing = await closeRequestsPastDeadline(deps);
+    report.closedRequests = closing.closed;
+    report.failures.push(...closing.failures.map((failure) => ({ job: 'close-expired-request', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'close-expired-request', id: '*', error: (error as Error).message });
+  }
+  try {
+    report.settledBids = await runPendingBidTasks(deps);
+  } catch (error) {
+    report.failures.push({ job: 'settle-live-bids', id: '*', error: (error as Error).message });
+  }
+  try {
+    const release = await releaseOverdueMilestones(deps);
+    report.releasedMilestones = release.released;
+    report.failures.push(...release.failures.map((failure) => ({ job: 'auto-release-milestone', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'auto-release-milestone', id: '*', error: (error as Error).message });
+  }
+  return report;
+}

@@ -1,0 +1,146 @@
+import type { Hono } from 'hono';
+import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
+import type { WebDeps } from '../deps.js';
+import { RegisterOrganisationSchema } from '@sharedtech/services';
+import { getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation } from '@sharedtech/services';
+import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
+import { Layout } from '../components/layout.js';
+import { PageHeader, Section } from '../components/ui.js';
+import { flash, formOf, pageKit, render, type SignedInUi, pathParam } from '../context.js';
+import { splitList } from '../format.js';
+import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { orgTypeLabel } from '../labels.js';
+import { MembersTable } from '../components/organisations.js';
+import { VerificationForms } from '../components/organisations.js';
+import { clusterOptions, OrganisationFacts } from '../components/organisations.js';
+
+const FIELDS = ['type', 'name', 'cluster', 'collegeId', 'capabilities'] as const;
+
+function RegisterPage({ ui, form, colleges }: { ui: SignedInUi; form: FormState; colleges: Organisation[] }) {
+  const t = ui.t;
+  const label: Record<(typeof FIELDS)[number], string> = {
+    type: t('org.field.type'),
+    name: t('org.field.name'),
+    cluster: t('org.field.cluster'),
+    collegeId: t('org.field.college'),
+    capabilities: t('org.field.capabilities'),
+  };
+  return (
+    <Layout ui={ui} title={t('org.register.title')}>
+      <PageHeader title={t('org.register.title')} lead={t('org.register.lead')} />
+      <form method="post" action="/org/new" class="stack card" novalidate>
+        <ErrorSummary ui={ui} form={form} labels={label} />
+        <Select
+          ui={ui}
+          form={form}
+          name="type"
+          required
+          label={label.type}
+          blank={t('form.choose')}
+          options={SELF_SERVICE_ORG_TYPES.map((type) => ({ value: type, label: orgTypeLabel(ui, type) }))}
+        />
+        <TextInput ui={ui} form={form} name="name" required label={label.name} maxlength={100} autocomplete="organization" />
+        <Select ui={ui} form={form} name="cluster" label={label.cluster} blank={t('org.field.noCluster')} options={clusterOptions(ui, form.values.cluster)} />
+        <Select
+          ui={ui}
+          form={form}
+          name="collegeId"
+          label={label.collegeId}
+          hint={t('org.field.collegeHint')}
+          blank={t('org.field.noCollege')}
+          options={colleges.map((college) => ({ value: college.id, label: college.name }))}
+        />
+        <TextInput ui={ui} form={form} name="capabilities" label={label.capabilities} hint={t('org.field.capabilitiesHint')} />
+        <FormSubmit label={t('org.register.submit')} variant="primary" />
+      </form>
+    </Layout>
+  );
+}
+
+export function organisationPages(web: Hono, deps: WebDeps) {
+  const { page, action } = pageKit(deps);
+  const verifiedColleges = async (ui: SignedInUi) =>
+    (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'COLLEGE' }, { limit: 100 })).items;
+
+  web.get(
+    '/org/new',
+    page(async (c, ui) => {
+      if (ui.principal.membership) return c.redirect('/org', 303);
+      return render(c, <RegisterPage ui={ui} form={emptyForm()} colleges={await verifiedColleges(ui)} />);
+    }),
+  );
+
+  web.post(
+    '/org/new',
+    action(async (c, ui) => {
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const capabilities = splitList(values.capabilities ?? '');
+          const input = parseInput(RegisterOrganisationSchema, {
+            type: values.type || undefined,
+            name: values.name ?? '',
+            cluster: values.cluster || undefined,
+            collegeId: values.collegeId || undefined,
+            ...(capabilities.length > 0 ? { capabilities } : {}),
+          });
+          await registerOrganisation(deps, ui.principal, input);
+          flash(c, 'flash.orgRegistered');
+          return c.redirect('/org', 303);
+        },
+        async (issues) => render(c, <RegisterPage ui={ui} form={formState(ui, values, issues, FIELDS)} colleges={await verifiedColleges(ui)} />, 400),
+      );
+    }),
+  );
+
+  web.get(
+    '/org',
+    page(async (c, ui) => {
+      const org = ui.principal.org;
+      if (!org) return c.redirect('/org/new', 303);
+      const members = await listMembers(deps, ui.principal, org.id, { limit: 100 });
+      const t = ui.t;
+      return render(
+        c,
+        <Layout ui={ui} title={org.name}>
+          <PageHeader title={org.name} lead={t('org.mine.lead')} actions={<a href={`/audit?entity=organisation:${org.id}`}>{t('common.auditTrail')}</a>} />
+          <Section title={t('org.mine.profile')}>
+            <OrganisationFacts ui={ui} org={org} />
+          </Section>
+          <Section
+            title={t('org.mine.members')}
+            actions={<a href="/org/members">{t(ui.principal.membership?.role === 'OWNER' ? 'org.mine.addMember' : 'org.mine.allMembers')}</a>}
+          >
+            <MembersTable ui={ui} members={members.items} />
+          </Section>
+        </Layout>,
+      );
+    }),
+  );
+
+  web.get(
+    '/orgs/:id',
+    page(async (c, ui) => {
+      const org = await getOrganisationOrThrow(deps, pathParam(c));
+      const t = ui.t;
+      return render(
+        c,
+        <Layout ui={ui} title={org.name}>
+          <PageHeader
+            title={org.name}
+            back={isAssociation(ui.principal) ? { href: '/moderation/orgs', label: t('nav.verification') } : undefined}
+            actions={isAssociation(ui.principal) ? <a href={`/audit?entity=organisation:${org.id}`}>{t('common.auditTrail')}</a> : undefined}
+          />
+          <Section title={t('org.mine.profile')}>
+            <OrganisationFacts ui={ui} org={org} />
+          </Section>
+          {isAssociation(ui.principal) && org.type !== 'ASSOCIATION' ? (
+            <Section title={t('moderation.orgs.decide')}>
+              <VerificationForms ui={ui} org={org} form={emptyForm()} />
+            </Section>
+          ) : null}
+        </Layout>,
+      );
+    }),
+  );
+}
