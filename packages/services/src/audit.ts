@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError, contractParties, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
-import { getBid, getContract, getDispute, getOrganisation, getRequest, listAuditTrail, type Db, type PageRequest } from '@sharedtech/data';
+import { getBid, getContract, getDispute, getOrganisation, getQuestion, getRequest, listAuditTrail, type Db, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
 /** For each audited entity type: the organisations that are its parties (undefined if it does not exist). */
@@ -18,6 +18,10 @@ const partyResolvers: Partial<Record<EntityRef['type'], PartyResolver>> = {
   contract: async (db, id) => {
     const contract = await getContract(db, id);
     return contract ? contractParties(contract) : undefined;
+  },
+  question: async (db, id) => {
+    const question = await getQuestion(db, id);
+    return question ? [question.requestOwnerOrgId, question.askerOrgId] : undefined;
   },
   // A dispute's parties are its contract's parties.
   dispute: async (db, id) => {
