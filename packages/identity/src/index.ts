@@ -1,1 +1,3 @@
 export * from './tokens.js';
+export * from './types.js';
+export * from './oidc.js';
