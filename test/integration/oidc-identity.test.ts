@@ -70,6 +70,30 @@ describe('hosted sign-in through the provider: authorization code with PKCE, red
     expect(await verify(idToken)).toEqual({ sub: 'teacher-li' });
   });
 
+  it('lets a person sign in on the provider’s own form (the page a browser journey fills in)', async () => {
+    // Prepare: no signInAs, so the provider shows its login form.
+    const hosted = await hostedFor(op, clients.web);
+    const { verifier, challenge } = pkce();
+    const jar = new CookieJar();
+    let url = hosted.authorizeUrl({ redirectUri, state: 'form-state', codeChallenge: challenge });
+    let response = await fetch(url, { redirect: 'manual' });
+    jar.store(url, response);
+    url = new URL(response.headers.get('location')!, url).toString();
+    response = await fetch(url, { headers: { cookie: jar.header(url) } });
+    const page = await response.text();
+    expect(page).toContain('<input name="sub"');
+
+    // Act: submit the form as a browser would, then follow the provider back to the site.
+    const action = new URL(/action="([^"]+)"/.exec(page)![1]!, url).toString();
+    const submitted = await fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie: jar.header(action), 'content-type': 'application/x-www-form-urlencoded' }, body: 'sub=mentor-zhao' });
+    jar.store(action, submitted);
+    const callback = await followToCallback(new URL(submitted.headers.get('location')!, action).toString(), redirectUri, jar);
+
+    // Assess
+    const idToken = await hosted.exchangeCode({ code: callback.searchParams.get('code')!, redirectUri, codeVerifier: verifier });
+    expect(await oidcVerifier({ issuer: op.issuer, audience: clients.web.clientId })(idToken)).toEqual({ sub: 'mentor-zhao' });
+  });
+
   it('refuses a wrong code verifier and a replayed code with 401', async () => {
     const hosted = await hostedFor(op, clients.web);
     const state = 'state-1';
