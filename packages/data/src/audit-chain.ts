@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { entityRefKey, type AuditRecord, type EntityRef } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
-import { keys } from './keys.js';
+import { keys, stripKeys } from './keys.js';
 
 /**
  * A tamper-evident audit trail: the records of one entity form a hash chain.
@@ -171,4 +171,86 @@ export async function readAuditPartition(db: Db, entity: EntityRef): Promise<Rec
 /** Verifies one entity's audit chain against the table (what an association's check calls). */
 export async function verifyEntityAuditChain(db: Db, entity: EntityRef): Promise<AuditChainReport> {
   return verifyAuditChain(entityRefKey(entity), await readAuditPartition(db, entity));
+}
+
+/**
+ * Every audit item of the table, grouped by entity (`<type>:<id>`), read with a
+ * parallel Scan: the operator's verify-audit and the sealing of old records,
+ * never a request path.
+ */
+export async function scanAuditPartitions(db: Db, segments = 4): Promise<Map<string, Record<string, unknown>[]>> {
+  const byEntity = new Map<string, Record<string, unknown>[]>();
+  try {
+    await Promise.all(
+      Array.from({ length: segments }, async (_, segment) => {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await db.doc.send(
+            new ScanCommand({
+              TableName: db.tableName,
+              Segment: segment,
+              TotalSegments: segments,
+              ConsistentRead: true,
+              FilterExpression: 'begins_with(#pk, :audit)',
+              ExpressionAttributeNames: { '#pk': 'pk' },
+              ExpressionAttributeValues: { ':audit': 'AUDIT#' },
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            const entity = (item.pk as string).slice('AUDIT#'.length);
+            byEntity.set(entity, [...(byEntity.get(entity) ?? []), item]);
+          }
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }),
+    );
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return byEntity;
+}
+
+/** How many pre-chain records one transaction moves into a chain (a Put and a Delete each). */
+const SEAL_BATCH = 40;
+
+/**
+ * Moves audit records written before the chain existed into their entity's
+ * chain, oldest first, after its current tail: each is put at its chain
+ * position (with its hash) and its old item deleted in the same transaction,
+ * so a record is never lost or doubled, and running it again finds nothing to
+ * do. Part of upgrade-data. Returns how many records were sealed.
+ */
+export async function sealPreChainAuditRecords(db: Db, partitions?: Map<string, Record<string, unknown>[]>): Promise<number> {
+  let sealed = 0;
+  for (const items of (partitions ?? (await scanAuditPartitions(db))).values()) {
+    const legacy = items
+      .filter((item) => typeof item.sk === 'string' && !item.sk.startsWith(AUDIT_LINK_PREFIX))
+      .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1));
+    for (let offset = 0; offset < legacy.length; offset += SEAL_BATCH) {
+      const batch = legacy.slice(offset, offset + SEAL_BATCH);
+      const entity = (stripKeys(batch[0]!) as unknown as AuditRecord).entity;
+      for (let attempt = 1; ; attempt++) {
+        let tail = await readChainTail(db, entity);
+        const operations = batch.flatMap((item) => {
+          const linked = chainedAuditItem(stripKeys(item) as unknown as AuditRecord, tail);
+          tail = { seq: linked.seq as number, hash: linked.hash as string };
+          return [
+            { Put: { TableName: db.tableName, Item: linked, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Delete: { TableName: db.tableName, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+          ];
+        });
+        try {
+          await db.doc.send(new TransactWriteCommand({ TransactItems: operations }));
+          sealed += batch.length;
+          break;
+        } catch (error) {
+          // A change extended the chain meanwhile: relink on the new tail.
+          if (attempt < 12 && (error as { name?: string }).name === 'TransactionCanceledException') continue;
+          throw toDomainError(error);
+        }
+      }
+    }
+  }
+  return sealed;
 }

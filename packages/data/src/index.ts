@@ -19,3 +19,4 @@ export * from './share-statements.js';
 export * from './release-timers.js';
 export * from './maintenance.js';
 export * from './audit-chain.js';
+export * from './backup.js';
