@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { entityRefKey, type AuditRecord, type EntityRef } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
@@ -253,4 +253,22 @@ export async function sealPreChainAuditRecords(db: Db, partitions?: Map<string, 
     }
   }
   return sealed;
+}
+
+const SEALED_MARKER = { pk: 'META', sk: '#AUDIT_CHAIN' };
+
+/**
+ * Seals pre-chain audit records once per table: the marker item records that it
+ * was done, so a start on up-to-date data costs one read.
+ */
+export async function sealPreChainAuditRecordsOnce(db: Db, at: string): Promise<number | undefined> {
+  try {
+    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: SEALED_MARKER, ConsistentRead: true }));
+    if (Item) return undefined;
+    const sealed = await sealPreChainAuditRecords(db);
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...SEALED_MARKER, sealedAt: at, sealed } }));
+    return sealed;
+  } catch (error) {
+    throw toDomainError(error);
+  }
 }

@@ -147,18 +147,19 @@ export async function scanTable(
 /**
  * A consistent export while the table may be in use: scans until two scans in
  * a row read exactly the same items (so no write landed between them and
- * every transaction is in the export wholly or not at all), at most `attempts`
- * times.
+ * every transaction is in the export wholly or not at all), for at most
+ * `withinMs`.
  */
-export async function snapshotTable(client: DynamoDBClient, tableName: string, attempts = 6): Promise<{ items: RawItem[]; sha256: string; scans: number }> {
-  let previous: { items: RawItem[]; sha256: string } | undefined;
-  for (let scan = 1; scan <= attempts; scan++) {
+export async function snapshotTable(client: DynamoDBClient, tableName: string, withinMs = 60_000): Promise<{ items: RawItem[]; sha256: string; scans: number }> {
+  const deadline = Date.now() + withinMs;
+  let previous: string | undefined;
+  for (let scan = 1; ; scan++) {
     const items = await scanTable(client, tableName);
     const { sha256 } = backupLines(items);
-    if (previous?.sha256 === sha256) return { items, sha256, scans: scan };
-    previous = { items, sha256 };
+    if (previous === sha256) return { items, sha256, scans: scan };
+    if (Date.now() > deadline) throw new Error(`the table kept changing while it was read (${scan} scans, no two alike in ${withinMs / 1000} s); back up when it is quieter`);
+    previous = sha256;
   }
-  throw new Error(`the table kept changing while it was read (${attempts} scans, no two alike); back up when it is quieter`);
 }
 
 /** Writes items with BatchWriteItem (25 at a time), resending whatever DynamoDB leaves unprocessed. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES, createApp, runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/api';
+import { sealPreChainAuditRecordsOnce } from '@sharedtech/data';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';
@@ -43,6 +44,8 @@ async function main() {
     const deps = createLocalDeps({ endpoint: dynamo.endpoint, secret: localSecret(dataDir) });
     // A data folder written by an earlier version gets the items the current design derives.
     await upgradeDerivedItemsIfNeeded(deps);
+    // Audit records written before the hash chains existed join their chains (once per data folder).
+    await sealPreChainAuditRecordsOnce(deps.db, new Date().toISOString());
     const seed = await seedDemoConsortium(deps);
     // Follow-ups a crash interrupted (e.g. rejecting the losing bids of an award) finish before anything else.
     const jobsAtStart = await runScheduledJobs(deps);
