@@ -70,6 +70,8 @@ export const StageSettingsSchema = z
       .number()
       .refine((days): days is RetentionDays => Object.values(RetentionDays).includes(days), 'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)')
       .default(RetentionDays.ONE_MONTH),
+    /** Days AWS Backup keeps each daily backup of the table (on top of its 35 days of point-in-time recovery). */
+    backupRetentionDays: z.number().int().min(1).max(36_500).default(35),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     /** Steady-state requests per second and burst for the whole HTTP API stage. */
     apiThrottle: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 50, burstLimit: 100 }),

@@ -12,6 +12,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE } from '@sharedtech/data';
 import type { Stage } from '../settings.js';
+import { TableBackup } from '../constructs/backup.js';
 
 export interface StatefulStackProps extends StackProps {
   stage: Stage;
@@ -54,6 +55,8 @@ export class StatefulStack extends Stack {
         projectionType: ProjectionType.ALL,
       });
     }
+    // Daily AWS Backup on top of PITR, kept `backupRetentionDays` (per stage).
+    new TableBackup(this, 'Backup', { table: this.table, retentionDays: settings.backupRetentionDays });
 
     if (settings.identity.provider === 'cognito') {
       const { userPool, signInDomain } = this.addUserPool(props.stage);

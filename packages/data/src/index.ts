@@ -19,3 +19,5 @@ export * from './share-statements.js';
 export * from './release-timers.js';
 export * from './maintenance.js';
 export * from './questions.js';
+export * from './audit-chain.js';
+export * from './backup.js';

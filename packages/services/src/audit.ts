@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError, contractParties, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
-import { getBid, getContract, getDispute, getOrganisation, getQuestion, getRequest, listAuditTrail, type Db, type PageRequest } from '@sharedtech/data';
+import { getBid, getContract, getDispute, getOrganisation, getQuestion, getRequest, listAuditTrail, verifyEntityAuditChain, type Db, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
 /** For each audited entity type: the organisations that are its parties (undefined if it does not exist). */
@@ -48,5 +48,10 @@ export async function readAuditTrail(deps: ServiceDeps, principal: Principal, en
       throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of this record and associations can read its audit trail.');
     }
   }
-  return listAuditTrail(deps.db, entity, page);
+  // Associations also see whether the entity's hash chain still verifies (one more read of the same partition).
+  const [trail, chain] = await Promise.all([
+    listAuditTrail(deps.db, entity, page),
+    isAssociation(principal) ? verifyEntityAuditChain(deps.db, entity) : undefined,
+  ]);
+  return chain ? { ...trail, chain } : trail;
 }
