@@ -1,0 +1,185 @@
+/**
+ * Per-endpoint measurement against the floor: each case is sent N times in
+ * sequence, each request traced (latency, the DynamoDB calls it made, the
+ * capacity they consumed); then the calls of every sample are replayed
+ * directly through a plain document client, one after another, and the floor
+ * of the case is the p50 of `/health` plus the p50 of those replays.
+ */
+import { awardBody, bidBody, CLUSTER, idempotencyKey, TAG, type Consortium, type Loaded } from './consortium.js';
+import { http, nextTraceId, type BenchServer, type HttpResult } from './server.js';
+import { median, mode, percentile, round, summariseLabels } from './stats.js';
+import { describeCall, isUnbounded, replay, replayInput, sequentialDepth, type RecordedCall } from './trace.js';
+
+export type CaseKind = 'baseline' | 'read' | 'write' | 'page';
+
+export interface EndpointRow {
+  name: string;
+  kind: CaseKind;
+  route: string;
+  samples: number;
+  p50: number;
+  p95: number;
+  /** DynamoDB calls per request (median, min, max over the samples). */
+  calls: number;
+  callsMin: number;
+  callsMax: number;
+  /** Round trips in sequence (overlapping calls count once), median. */
+  roundTrips: number;
+  /** Consumed capacity units per request, median. */
+  capacity: number;
+  /** The usual mix of calls, e.g. `Get(strong)×2, Query(gsi2)`. */
+  mix: string;
+  /** Labels of calls that were a Scan or a Query without Limit. */
+  unbounded: string[];
+  /** Calls made after the response (not in `calls`). */
+  lateCalls: number;
+  /** p50 of replaying the sample's calls through the document client, sequentially. */
+  replayP50: number;
+  /** `/health` p50 + replayP50. */
+  floorP50: number;
+  /** p50 ÷ floorP50. */
+  ratio: number;
+  /** Statuses seen (all expected ones, or the case fails). */
+  statuses: Record<string, number>;
+}
+
+interface Sample {
+  ms: number;
+  status: number;
+  calls: RecordedCall[];
+  late: number;
+}
+
+export interface MeasureOptions {
+  samples: number;
+  warmup: number;
+  /** A read case stops early once this much time is spent (slow, growing endpoints), keeping at least 3 samples. */
+  budgetMs: number;
+}
+
+type Send = (traceId: string, i: number) => Promise<HttpResult>;
+
+async function collect(server: BenchServer, name: string, count: number, warmup: number, budgetMs: number, expected: number[], send: Send) {
+  const samples: Sample[] = [];
+  const results: HttpResult[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const traceId = nextTraceId();
+    const result = await send(traceId, i);
+    const trace = server.takeTrace(traceId);
+    if (!expected.includes(result.status)) {
+      throw new Error(`${name}: HTTP ${result.status} ${typeof result.body === 'string' ? result.body.slice(0, 300) : JSON.stringify(result.body).slice(0, 300)}`);
+    }
+    results.push(result);
+    if (i >= warmup) samples.push({ ms: result.ms, status: result.status, calls: trace?.calls ?? [], late: trace?.late ?? 0 });
+    if (i >= warmup + 2 && performance.now() - started > budgetMs) break;
+  }
+  return { samples, results };
+}
+
+async function summarise(server: BenchServer, name: string, kind: CaseKind, route: string, samples: Sample[], healthP50: number, replayBudgetMs: number): Promise<EndpointRow> {
+  // Replay every sample's calls (two unrecorded rounds first, so the client and the JIT are warm).
+  const replays: number[] = [];
+  const inputs = samples.map((sample) => sample.calls.map((call) => ({ op: call.op, input: replayInput(call, server.shadowTable) })));
+  const started = performance.now();
+  if (inputs[0]) for (let i = 0; i < 2; i++) await replay(server.plain.doc, inputs[0]);
+  for (const calls of inputs) {
+    replays.push(await replay(server.plain.doc, calls));
+    if (replays.length >= 3 && performance.now() - started > replayBudgetMs) break;
+  }
+  const latencies = samples.map((sample) => sample.ms);
+  const callCounts = samples.map((sample) => sample.calls.length);
+  const p50 = percentile(latencies, 0.5);
+  const replayP50 = kind === 'baseline' ? 0 : median(replays);
+  const floorP50 = kind === 'baseline' ? p50 : healthP50 + replayP50;
+  const statuses: Record<string, number> = {};
+  for (const sample of samples) statuses[sample.status] = (statuses[sample.status] ?? 0) + 1;
+  const unbounded = [...new Set(samples.flatMap((sample) => sample.calls.filter(isUnbounded).map(describeCall)))];
+  return {
+    name,
+    kind,
+    route,
+    samples: samples.length,
+    p50: round(p50),
+    p95: round(percentile(latencies, 0.95)),
+    calls: median(callCounts),
+    callsMin: Math.min(...callCounts),
+    callsMax: Math.max(...callCounts),
+    roundTrips: median(samples.map((sample) => sequentialDepth(sample.calls))),
+    capacity: round(median(samples.map((sample) => sample.calls.reduce((sum, call) => sum + call.capacity, 0))), 1),
+    mix: mode(samples.map((sample) => summariseLabels(sample.calls.map(describeCall)))) ?? '',
+    unbounded,
+    lateCalls: samples.reduce((sum, sample) => sum + sample.late, 0),
+    replayP50: round(replayP50),
+    floorP50: round(floorP50),
+    ratio: round(p50 / floorP50),
+    statuses,
+  };
+}
+
+/** Every endpoint of the issue, in one run, at one data size. */
+export async function measureEndpoints(server: BenchServer, consortium: Consortium, loaded: Loaded, options: MeasureOptions, log: (line: string) => void): Promise<EndpointRow[]> {
+  const rows: EndpointRow[] = [];
+  const enterprise = consortium.enterprises[0]!;
+  const studio = consortium.studios[0]!;
+  const association = consortium.association;
+  const base = server.base;
+
+  // The floor's first term: one HTTP hop through the same server and client.
+  const health = await collect(server, 'health', Math.max(options.samples * 2, 50) + 10, 10, Infinity, [200], (traceId) => http(base, 'GET', '/health', { traceId }));
+  const healthP50 = median(health.samples.map((sample) => sample.ms));
+  rows.push(await summarise(server, 'health (one HTTP hop)', 'baseline', 'GET /health', health.samples, healthP50, 0));
+
+  const pick = (ids: readonly string[], i: number) => {
+    if (ids.length === 0) throw new Error('the load gave no ids for this case');
+    return ids[i % ids.length]!;
+  };
+  const read = async (name: string, kind: CaseKind, route: string, send: Send) => {
+    const { samples } = await collect(server, name, options.samples + options.warmup, options.warmup, options.budgetMs, [200], send);
+    const row = await summarise(server, name, kind, route, samples, healthP50, options.budgetMs);
+    rows.push(row);
+    log(`  ${name.padEnd(34)} p50 ${row.p50.toFixed(1).padStart(7)} ms  calls ${String(row.calls).padStart(4)}  ×floor ${row.ratio.toFixed(2)}`);
+  };
+
+  await read('me', 'read', 'GET /v1/me', (t) => studio.caller.get('/v1/me', t));
+  await read('requests by cluster', 'read', 'GET /v1/requests?cluster=', (t) => studio.caller.get(`/v1/requests?cluster=${CLUSTER}`, t));
+  await read('requests by tag', 'read', 'GET /v1/requests?tag=', (t) => studio.caller.get(`/v1/requests?tag=${encodeURIComponent(TAG)}`, t));
+  await read('request detail', 'read', 'GET /v1/requests/{id}', (t, i) => studio.caller.get(`/v1/requests/${pick(loaded.demoRequests, i)}`, t));
+  await read('bid list', 'read', 'GET /v1/requests/{id}/bids', (t, i) => enterprise.caller.get(`/v1/requests/${pick(loaded.demoRequests, i)}/bids`, t));
+  await read('my bids (studio)', 'read', 'GET /v1/bids', (t) => studio.caller.get('/v1/bids', t));
+  await read('my contracts', 'read', 'GET /v1/contracts', (t) => enterprise.caller.get('/v1/contracts', t));
+  await read('contract detail', 'read', 'GET /v1/contracts/{id}', (t, i) => enterprise.caller.get(`/v1/contracts/${pick(loaded.demoContracts, i)}`, t));
+  await read('ledger', 'read', 'GET /v1/contracts/{id}/ledger', (t, i) => enterprise.caller.get(`/v1/contracts/${pick(loaded.demoContracts, i)}/ledger`, t));
+  await read('my accounts', 'read', 'GET /v1/accounts/me', (t) => enterprise.caller.get('/v1/accounts/me', t));
+  await read('notifications', 'read', 'GET /v1/notifications', (t) => enterprise.caller.get('/v1/notifications', t));
+  await read('stats', 'read', 'GET /v1/stats?cluster=', (t) => association.get(`/v1/stats?cluster=${CLUSTER}`, t));
+  await read('matches for a request', 'read', 'GET /v1/matches?requestId=', (t, i) => enterprise.caller.get(`/v1/matches?requestId=${pick(loaded.demoRequests, i)}`, t));
+  await read('matches for my studio', 'read', 'GET /v1/matches', (t) => studio.caller.get('/v1/matches', t));
+  await read('web: feed', 'page', 'GET /feed', (t) => studio.caller.page('/feed', t));
+  await read('web: request', 'page', 'GET /requests/{id}', (t, i) => studio.caller.page(`/requests/${pick(loaded.demoRequests, i)}`, t));
+  await read('web: contract', 'page', 'GET /contracts/{id}', (t, i) => enterprise.caller.page(`/contracts/${pick(loaded.demoContracts, i)}`, t));
+
+  // Writes: a chain over fresh objects, so every timed write is a real one —
+  // bid on N fresh requests, award those bids, sign, fund, submit, accept the contracts.
+  const n = Math.min(loaded.targets.length, options.samples + options.warmup);
+  const write = async (name: string, route: string, expected: number[], send: Send) => {
+    const { samples, results } = await collect(server, name, n, Math.min(options.warmup, Math.max(0, n - 3)), Infinity, expected, send);
+    const row = await summarise(server, name, 'write', route, samples, healthP50, options.budgetMs);
+    rows.push(row);
+    log(`  ${name.padEnd(34)} p50 ${row.p50.toFixed(1).padStart(7)} ms  calls ${String(row.calls).padStart(4)}  ×floor ${row.ratio.toFixed(2)}`);
+    return results;
+  };
+  const targets = loaded.targets.slice(0, n);
+  const bids = await write('submit bid', 'POST /v1/requests/{id}/bids', [201], (t, i) => studio.caller.post(`/v1/requests/${targets[i]}/bids`, bidBody(), undefined, t));
+  const contracts = await write('award', 'POST /v1/requests/{id}/award', [201], (t, i) =>
+    enterprise.caller.post(`/v1/requests/${targets[i]}/award`, awardBody(bids[i]!.body.id, enterprise.orgId, studio.orgId), undefined, t),
+  );
+  const contractIds = contracts.map((result) => result.body.id as string);
+  await write('sign (first party)', 'POST /v1/contracts/{id}/sign', [200], (t, i) => enterprise.caller.post(`/v1/contracts/${contractIds[i]}/sign`, {}, undefined, t));
+  await write('sign (last party, activates)', 'POST /v1/contracts/{id}/sign', [200], (t, i) => studio.caller.post(`/v1/contracts/${contractIds[i]}/sign`, {}, undefined, t));
+  const milestone = (i: number, step: string) => `/v1/contracts/${contractIds[i]}/milestones/1/${step}`;
+  await write('fund', 'POST …/milestones/{n}/fund', [200], (t, i) => enterprise.caller.post(milestone(i, 'fund'), {}, idempotencyKey(), t));
+  await write('submit', 'POST …/milestones/{n}/submit', [200], (t, i) => studio.caller.post(milestone(i, 'submit'), { note: '样机完成，附测试报告。' }, undefined, t));
+  await write('accept', 'POST …/milestones/{n}/accept', [200], (t, i) => enterprise.caller.post(milestone(i, 'accept'), {}, idempotencyKey(), t));
+  return rows;
+}
