@@ -225,8 +225,8 @@ export async function batchWrite(db: Db, source: Iterable<Item>, concurrency = 1
       for (let batch = nextBatch(); batch.length > 0; batch = nextBatch()) {
         let request: Record<string, any[]> | undefined = { [db.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) };
         for (let attempt = 0; request; attempt++) {
-          const result = await db.doc.send(new BatchWriteCommand({ RequestItems: request }));
-          const unprocessed = result.UnprocessedItems?.[db.tableName];
+          const result: { UnprocessedItems?: Record<string, any[]> } = await db.doc.send(new BatchWriteCommand({ RequestItems: request }));
+          const unprocessed: any[] | undefined = result.UnprocessedItems?.[db.tableName];
           request = unprocessed && unprocessed.length > 0 ? { [db.tableName]: unprocessed } : undefined;
           if (request) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
         }

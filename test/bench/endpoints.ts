@@ -3,7 +3,9 @@
  * sequence, each request traced (latency, the DynamoDB calls it made, the
  * capacity they consumed); then the calls of every sample are replayed
  * directly through a plain document client, one after another, and the floor
- * of the case is the p50 of `/health` plus the p50 of those replays.
+ * of the case is the p50 of `/health` plus the p50 of those replays. The
+ * machine may be shared, so the three are paired: each sample is a `/health`
+ * request, the request itself and the replay of its calls, back to back.
  */
 import { awardBody, bidBody, CLUSTER, idempotencyKey, TAG, type Consortium, type Loaded } from './consortium.js';
 import { http, nextTraceId, type BenchServer, type HttpResult } from './server.js';
@@ -45,6 +47,10 @@ export interface EndpointRow {
 
 interface Sample {
   ms: number;
+  /** The same calls replayed through the plain document client right after the request (paired, so both see the same machine load). */
+  replayMs: number;
+  /** A `/health` request sent just before (the HTTP hop under the same conditions). */
+  healthMs: number;
   status: number;
   calls: RecordedCall[];
   late: number;
@@ -64,6 +70,7 @@ async function collect(server: BenchServer, name: string, count: number, warmup:
   const results: HttpResult[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i++) {
+    const healthMs = (await http(server.base, 'GET', '/health')).ms;
     const traceId = nextTraceId();
     const result = await send(traceId, i);
     const trace = server.takeTrace(traceId);
@@ -71,22 +78,17 @@ async function collect(server: BenchServer, name: string, count: number, warmup:
       throw new Error(`${name}: HTTP ${result.status} ${typeof result.body === 'string' ? result.body.slice(0, 300) : JSON.stringify(result.body).slice(0, 300)}`);
     }
     results.push(result);
-    if (i >= warmup) samples.push({ ms: result.ms, status: result.status, calls: trace?.calls ?? [], late: trace?.late ?? 0 });
+    const calls = trace?.calls ?? [];
+    const replayMs = calls.length ? await replay(server.plain.doc, calls.map((call) => ({ op: call.op, input: replayInput(call, server.shadowTable) }))) : 0;
+    if (i >= warmup) samples.push({ ms: result.ms, replayMs, healthMs, status: result.status, calls, late: trace?.late ?? 0 });
     if (i >= warmup + 2 && performance.now() - started > budgetMs) break;
   }
   return { samples, results };
 }
 
-async function summarise(server: BenchServer, name: string, kind: CaseKind, route: string, samples: Sample[], healthP50: number, replayBudgetMs: number): Promise<EndpointRow> {
-  // Replay every sample's calls (two unrecorded rounds first, so the client and the JIT are warm).
-  const replays: number[] = [];
-  const inputs = samples.map((sample) => sample.calls.map((call) => ({ op: call.op, input: replayInput(call, server.shadowTable) })));
-  const started = performance.now();
-  if (inputs[0]) for (let i = 0; i < 2; i++) await replay(server.plain.doc, inputs[0]);
-  for (const calls of inputs) {
-    replays.push(await replay(server.plain.doc, calls));
-    if (replays.length >= 3 && performance.now() - started > replayBudgetMs) break;
-  }
+function summarise(name: string, kind: CaseKind, route: string, samples: Sample[]): EndpointRow {
+  const healthP50 = median(samples.map((sample) => sample.healthMs));
+  const replays = samples.map((sample) => sample.replayMs);
   const latencies = samples.map((sample) => sample.ms);
   const callCounts = samples.map((sample) => sample.calls.length);
   const p50 = percentile(latencies, 0.5);
@@ -126,9 +128,8 @@ export async function measureEndpoints(server: BenchServer, consortium: Consorti
   const base = server.base;
 
   // The floor's first term: one HTTP hop through the same server and client.
-  const health = await collect(server, 'health', Math.max(options.samples * 2, 50) + 10, 10, Infinity, [200], (traceId) => http(base, 'GET', '/health', { traceId }));
-  const healthP50 = median(health.samples.map((sample) => sample.ms));
-  rows.push(await summarise(server, 'health (one HTTP hop)', 'baseline', 'GET /health', health.samples, healthP50, 0));
+  const health = await collect(server, 'health', Math.max(options.samples, 20) + 10, 10, Infinity, [200], (traceId) => http(base, 'GET', '/health', { traceId }));
+  rows.push(summarise('health (one HTTP hop)', 'baseline', 'GET /health', health.samples));
 
   const pick = (ids: readonly string[], i: number) => {
     if (ids.length === 0) throw new Error('the load gave no ids for this case');
@@ -136,7 +137,7 @@ export async function measureEndpoints(server: BenchServer, consortium: Consorti
   };
   const read = async (name: string, kind: CaseKind, route: string, send: Send) => {
     const { samples } = await collect(server, name, options.samples + options.warmup, options.warmup, options.budgetMs, [200], send);
-    const row = await summarise(server, name, kind, route, samples, healthP50, options.budgetMs);
+    const row = summarise(name, kind, route, samples);
     rows.push(row);
     log(`  ${name.padEnd(34)} p50 ${row.p50.toFixed(1).padStart(7)} ms  calls ${String(row.calls).padStart(4)}  ×floor ${row.ratio.toFixed(2)}`);
   };
@@ -164,7 +165,7 @@ export async function measureEndpoints(server: BenchServer, consortium: Consorti
   const n = Math.min(loaded.targets.length, options.samples + options.warmup);
   const write = async (name: string, route: string, expected: number[], send: Send) => {
     const { samples, results } = await collect(server, name, n, Math.min(options.warmup, Math.max(0, n - 3)), Infinity, expected, send);
-    const row = await summarise(server, name, 'write', route, samples, healthP50, options.budgetMs);
+    const row = summarise(name, 'write', route, samples);
     rows.push(row);
     log(`  ${name.padEnd(34)} p50 ${row.p50.toFixed(1).padStart(7)} ms  calls ${String(row.calls).padStart(4)}  ×floor ${row.ratio.toFixed(2)}`);
     return results;
