@@ -186,7 +186,7 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const apiEnv = {
+    const apiEnv: Record<string, string> = {
       ...api.api.runtimeEnvironment,
       ...deployedEnvironment(api.api.environment, {
         TABLE_NAME: server.tableName,

@@ -14,11 +14,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startDynamoDbLocal } from './app.js';
-import { buildConsortium, buildTemplates, loadScale, type Loaded } from './consortium.js';
+import { loadScale, type Loaded } from './consortium.js';
+import { buildWorld, type World } from './world.js';
 import { measureEndpoints, type EndpointRow } from './endpoints.js';
 import { parseOptions } from './options.js';
 import { compareScales, comparisonTable, endpointTable, type ScaleComparison } from './report.js';
-import { startBenchServer } from './server.js';
 import { measureColdStart, coldStartTable, type ColdStartReport } from './coldstart.js';
 import { runLoad, loadTable, type LoadReport } from './load.js';
 
@@ -61,18 +61,16 @@ async function main() {
   };
   const dynamo = await startDynamoDbLocal();
   log(`DynamoDB Local on ${dynamo.endpoint}`);
+  let world: World | undefined;
   try {
-    if (!options.skip.has('endpoints')) {
+    if (!options.skip.has('endpoints') || !options.skip.has('load')) world = await buildWorld(dynamo.endpoint, log);
+    if (world && !options.skip.has('endpoints')) {
       for (const scale of options.scales) {
         const tableName = `bench-${String(scale).replace('.', '_')}x-${Date.now().toString(36)}`;
-        const server = await startBenchServer(dynamo.endpoint, tableName);
+        const { server, consortium } = await world.instance(tableName);
         try {
           log(`\n── ${scale}× data (table ${tableName}) ──`);
-          const t0 = performance.now();
-          const consortium = await buildConsortium(server);
-          const templates = await buildTemplates(consortium, server.plain);
-          log(`consortium and templates through the app: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-          const loaded = await loadScale(server.plain, templates, scale, options.samples + options.warmup, { audit: options.audit });
+          const loaded = await loadScale(server.plain, world.templates, scale, options.samples + options.warmup, { audit: options.audit });
           log(
             `loaded ${loaded.items} items in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.items / loaded.seconds)}/s): ` +
               `${loaded.counts.requests} requests, ${loaded.counts.bids} bids, ${loaded.counts.contracts} contracts, ` +
@@ -103,10 +101,11 @@ async function main() {
     }
     if (!options.skip.has('load')) {
       log('\n── load run ──');
-      report.loadRun = await runLoad(dynamo.endpoint, options, log);
+      report.loadRun = await runLoad(world!, options, log);
       log(loadTable(report.loadRun));
     }
   } finally {
+    await world?.close();
     await dynamo.stop();
   }
   report.goals = goals(report);
