@@ -40,8 +40,12 @@ function expectStatus(what: string, result: { status: number; body: unknown }, .
   if (!statuses.includes(result.status)) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.body).slice(0, 400)}`);
 }
 
-/** The demo consortium (as `npm start` seeds it) plus four enterprises and five studios of the bench. */
-export async function buildConsortium(server: BenchServer): Promise<Consortium> {
+/**
+ * The demo consortium (as `npm start` seeds it) plus, by default, four
+ * enterprises and five studios of the bench (so each request can have five
+ * bids from five studios); `--tiny` makes fewer.
+ */
+export async function buildConsortium(server: BenchServer, size: { enterprises: number; studios: number } = { enterprises: 5, studios: 6 }): Promise<Consortium> {
   await seedDemoConsortium(server.deps);
   const base = server.base;
   const me = async (caller: Caller): Promise<Org> => {
@@ -61,11 +65,11 @@ export async function buildConsortium(server: BenchServer): Promise<Consortium> 
     return { caller, orgId: created.body.id };
   };
   const enterprises = [await me(await callerFor(base, DEMO_IDENTITIES.enterprise))];
-  for (let i = 1; i <= 4; i++) {
+  for (let i = 1; i < size.enterprises; i++) {
     enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER }));
   }
   const studios = [await me(await callerFor(base, DEMO_IDENTITIES.studio))];
-  for (let i = 1; i <= 5; i++) {
+  for (let i = 1; i < size.studios; i++) {
     studios.push(
       await register(`bench-studio-${i}`, {
         type: 'STUDIO',

@@ -45,15 +45,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
     return value;
   };
-  const scales = (args.get('scale') ?? (tiny ? '0.1,0.3' : '1,100')).split(',').map(Number);
+  const scales = (args.get('scale') ?? (tiny ? '0.05,0.1' : '1,100')).split(',').map(Number);
   if (scales.some((scale) => !(scale > 0))) throw new Error('--scale takes positive numbers, e.g. 1,100');
   const skip = new Set((args.get('skip') ?? '').split(',').filter(Boolean)) as BenchOptions['skip'];
   for (const part of skip) if (!['endpoints', 'cold', 'load'].includes(part)) throw new Error(`--skip: unknown part ${part}`);
   return {
     tiny,
     scales,
-    samples: number('samples', tiny ? 3 : 60),
-    warmup: tiny ? 1 : 5,
+    samples: number('samples', tiny ? 2 : 60),
+    warmup: tiny ? 0 : 5,
     budgetMs: number('budget', tiny ? 5 : 20) * 1000,
     audit: args.has('audit'),
     coldRuns: number('cold-runs', tiny ? 1 : 7),

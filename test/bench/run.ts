@@ -63,7 +63,7 @@ async function main() {
   log(`DynamoDB Local on ${dynamo.endpoint}`);
   let world: World | undefined;
   try {
-    if (!options.skip.has('endpoints') || !options.skip.has('load')) world = await buildWorld(dynamo.endpoint, log);
+    if (!options.skip.has('endpoints') || !options.skip.has('load')) world = await buildWorld(dynamo.endpoint, log, options.tiny ? { enterprises: 2, studios: 3 } : undefined);
     if (world && !options.skip.has('endpoints')) {
       for (const scale of options.scales) {
         const tableName = `bench-${String(scale).replace('.', '_')}x-${Date.now().toString(36)}`;

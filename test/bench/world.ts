@@ -27,14 +27,14 @@ async function scanItems(db: Db): Promise<Record<string, unknown>[]> {
   return items;
 }
 
-export async function buildWorld(endpoint: string, log: (line: string) => void): Promise<World> {
+export async function buildWorld(endpoint: string, log: (line: string) => void, size?: { enterprises: number; studios: number }): Promise<World> {
   const started = performance.now();
   const baseServer = await startBenchServer(endpoint, `bench-base-${Date.now().toString(36)}`);
   let consortium: Consortium;
   let templates: Templates;
   let baseItems: Record<string, unknown>[];
   try {
-    consortium = await buildConsortium(baseServer);
+    consortium = await buildConsortium(baseServer, size);
     templates = await buildTemplates(consortium, baseServer.plain);
     baseItems = await scanItems(baseServer.plain);
   } finally {
