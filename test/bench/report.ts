@@ -16,7 +16,9 @@ export function endpointTable(rows: readonly EndpointRow[]): string {
       pad(row.capacity, 6),
       pad(row.floorP50.toFixed(1), 7),
       pad(row.kind === 'baseline' ? '' : row.ratio.toFixed(2), 6),
-      `  ${row.mix.length > 70 ? `${row.mix.slice(0, 67)}…` : row.mix}${row.unbounded.length ? '  ⚠ unbounded' : ''}`,
+      `  ${row.mix.length > 70 ? `${row.mix.slice(0, 67)}…` : row.mix}${row.unbounded.length ? '  ⚠ unbounded' : ''}${
+        row.errors ? `  ✗ ${Object.entries(row.statuses).map(([status, n]) => `HTTP ${status}×${n}`).join(' ')}` : ''
+      }${row.replayEstimated ? '  (floor replay scaled from the first 300 calls)' : ''}`,
     ].join(' '),
   );
   return [header, ...lines].join('\n');

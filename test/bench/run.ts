@@ -139,6 +139,8 @@ function goals(report: BenchReport): BenchReport['goals'] {
       detail: grown.length ? `grow: ${grown.map((row) => `${row.name} (calls ${row.callsRatio}×, capacity ${row.capacityRatio}×)`).join(', ')}` : 'all flat',
     });
   }
+  const failing = report.scales.flatMap((scale) => scale.endpoints.filter((row) => row.errors > 0).map((row) => `${row.name} at ${scale.scale}×: ${Object.entries(row.statuses).map(([status, n]) => `HTTP ${status}×${n}`).join(' ')}`));
+  if (report.scales.length) result.push({ goal: 'every endpoint answers at every data size', met: failing.length === 0, detail: failing.length ? failing.join('; ') : 'all did' });
   const unbounded = [...new Set(report.scales.flatMap((scale) => scale.endpoints.filter((row) => row.unbounded.length).map((row) => `${row.name}: ${row.unbounded.join(' ')}`)))];
   if (report.scales.length) result.push({ goal: 'no request path uses Scan or a Query without Limit', met: unbounded.length === 0, detail: unbounded.length ? unbounded.join('; ') : 'none seen' });
   if (report.coldStart) {

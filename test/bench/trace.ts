@@ -33,6 +33,16 @@ export interface Trace {
 
 const als = new AsyncLocalStorage<Trace>();
 
+let inFlight = 0;
+/** DynamoDB calls of the instrumented clients not answered yet (a failed request may leave some behind). */
+export const callsInFlight = () => inFlight;
+
+/** Waits until no instrumented call is in flight (at most `timeoutMs`). */
+export async function quiesce(timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (inFlight > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 export const newTrace = (): Trace => ({ calls: [], late: 0, closed: false });
 
 /** Runs `fn` with every DynamoDB call it makes recorded into `trace`. */
@@ -63,6 +73,7 @@ export function instrument(doc: DynamoDBDocumentClient, onUntraced?: (call: Reco
       const trace = als.getStore();
       const call: RecordedCall = { op, input: structuredClone(input), capacity: 0, startedAt: performance.now(), endedAt: 0 };
       if (trace?.closed) trace.late++;
+      inFlight++;
       try {
         const result: any = await next({ ...args, input });
         call.capacity = totalCapacity(result?.output?.ConsumedCapacity);
@@ -72,6 +83,7 @@ export function instrument(doc: DynamoDBDocumentClient, onUntraced?: (call: Reco
         throw error;
       } finally {
         call.endedAt = performance.now();
+        inFlight--;
         if (trace) trace.calls.push(call);
         else onUntraced?.(call);
       }
