@@ -211,7 +211,7 @@ export function cloneTemplate(template: Template, include: (item: Item) => boole
  * flight, retrying unprocessed items. Takes a generator so the data never
  * has to be in memory at once.
  */
-export async function batchWrite(db: Db, source: Iterable<Item>, concurrency = 12): Promise<number> {
+export async function batchWrite(db: Db, source: Iterable<Item>, concurrency = 16): Promise<number> {
   const iterator = source[Symbol.iterator]();
   let written = 0;
   let done = false;
