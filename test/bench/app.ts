@@ -4,5 +4,5 @@
  * moves to `@sharedtech/app`, only the first import below changes.
  */
 export { createApp, type AppDeps } from '@sharedtech/api';
-export { createDb, createTableInput, TABLE, type Db } from '@sharedtech/data';
+export { createDb, type Db } from '@sharedtech/data';
 export { createLocalDeps, ensureTable, startDynamoDbLocal, seedDemoConsortium, DEMO_IDENTITIES, type RunningDynamoDb } from '@sharedtech/local';
