@@ -43,7 +43,7 @@ const template = app.synth().getStackByName(api.stackName).template as { Resourc
 const apiResource = template.Resources[api.getLogicalId(api.apiFunction.node.defaultChild as never)];
 const bundleEntry = join(outdir, apiResource.Metadata['aws:asset:path'], 'index.mjs');
 
-// The provider, with the marketplace's client registered as docs/DEPLOY.md says.
+// The provider, with the marketplace's client registered as the README's "Deploying" section says.
 const op = await startOidcProvider({
   clients: [
     {

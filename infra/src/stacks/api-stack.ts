@@ -246,7 +246,7 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * Any OpenID Provider: the client is registered there (see docs/DEPLOY.md); the function discovers the
+   * Any OpenID Provider: the client is registered there (see the README's "Deploying" section); the function discovers the
    * endpoints from the issuer and, for a confidential client, reads its secret from Secrets Manager.
    */
   private oidcIdentity(identity: Extract<Stage['settings']['identity'], { provider: 'oidc' }>) {

@@ -9,6 +9,7 @@ import { bidRoutes, requestBidRoutes } from './routes/bids.js';
 import { devRoutes } from './routes/dev.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { matchRoutes, statsRoutes } from './routes/insight.js';
+import { contractMessageRoutes } from './routes/messages.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
@@ -43,6 +44,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/contracts', contractRoutes(deps));
   api.route('/v1/contracts', milestoneRoutes(deps));
   api.route('/v1/contracts', contractLedgerRoutes(deps));
+  api.route('/v1/contracts', contractMessageRoutes(deps));
   api.route('/v1/disputes', disputeRoutes(deps));
   api.route('/v1/accounts', accountRoutes(deps));
   api.route('/v1/stats', statsRoutes(deps));

@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   audit: 'aud',
   notification: 'ntf',
   question: 'qst',
+  message: 'msg',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -16,3 +16,4 @@ export * from './milestone-money.js';
 export * from './share-statement.js';
 export * from './stats.js';
 export * from './question.js';
+export * from './message.js';

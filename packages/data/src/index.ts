@@ -21,3 +21,4 @@ export * from './maintenance.js';
 export * from './questions.js';
 export * from './audit-chain.js';
 export * from './backup.js';
+export * from './messages.js';

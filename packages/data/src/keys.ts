@@ -60,6 +60,8 @@ export const keys = {
   contract: (contractId: string) => ({ pk: `CTR#${contractId}`, sk: '#CTR' }),
   /** Milestones live in their contract's partition, numbered so they sort in plan order. */
   milestone: (contractId: string, n: number) => ({ pk: `CTR#${contractId}`, sk: `MS#${String(n).padStart(4, '0')}` }),
+  /** A contract's messages live in its partition; ULID sort keys make "newest first" a reverse Query. */
+  contractMessage: (contractId: string, messageId: string) => ({ pk: `CTR#${contractId}`, sk: `MSG#${messageId}` }),
   /** One pointer per party so "my organisation's contracts" is a Query. */
   contractParty: (contractId: string, orgId: string) => ({ pk: `CTR#${contractId}`, sk: `PARTY#${orgId}` }),
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),

@@ -5,8 +5,7 @@ import { decode } from 'hono/jwt';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { NotFoundError, UnauthenticatedError, type Money, type Principal } from '@sharedtech/core';
 import type { WebDeps } from './deps.js';
-import { loadPrincipal } from '@sharedtech/services';
-import { countUnreadNotifications, type UnreadCount } from '@sharedtech/services';
+import { countUnreadNotifications, loadPrincipal, type UnreadCount } from '@sharedtech/services';
 import { formatAmount, formatDate, formatDateTime } from './format.js';
 import { DEFAULT_LOCALE, isLocale, isMessageKey, translator, type Locale, type MessageKey, type Translate } from './i18n/index.js';
 

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { ValidationError, type FieldIssue } from '@sharedtech/core';
-import { IdempotencyKeySchema } from '@sharedtech/services';
-import type { IdempotencyInput } from '@sharedtech/services';
+import { type IdempotencyInput, IdempotencyKeySchema } from '@sharedtech/services';
 import type { ZodError, ZodType, output } from 'zod';
 import type { FormValues, Ui } from './context.js';
 import { localInputToIso, parsePercent, parseYuan, splitList } from './format.js';

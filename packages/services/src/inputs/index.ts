@@ -9,3 +9,4 @@ export * from './ledger.js';
 export * from './insight.js';
 export * from './trail.js';
 export * from './questions.js';
+export * from './messages.js';

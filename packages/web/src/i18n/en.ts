@@ -685,4 +685,14 @@ export const en: Messages = {
   'question.ask': "Ask the enterprise",
   'question.askHint': "Ask about the request before you bid; unanswered questions are seen only by you and the enterprise.",
   'question.askSubmit': "Send question",
+  // Messages on a contract
+  'audit.action.message': "message",
+  'notification.MESSAGE_POSTED': "New message on the contract “{title}”",
+  'flash.messageSent': "Your message was sent to the contract’s parties.",
+  'message.title': "Messages",
+  'message.write': "Write to the contract’s parties",
+  'message.hint': "The enterprise, the studio, the college and a co-funding government body see it; associations read it while a dispute is open.",
+  'message.send': "Send",
+  'message.empty': "No messages yet.",
+  'message.readOnly': "While a dispute is open, associations read this contract’s messages.",
 };

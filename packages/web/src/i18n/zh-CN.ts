@@ -687,6 +687,16 @@ export const zhCN = {
   'question.ask': "向需求方提问",
   'question.askHint': "投标前可就需求细节提问；未答复的问题只有你方与需求方可见。",
   'question.askSubmit': "提交问题",
+  // Messages on a contract
+  'audit.action.message': "留言",
+  'notification.MESSAGE_POSTED': "合同「{title}」有新留言",
+  'flash.messageSent': "留言已发送给合同各方。",
+  'message.title': "合同留言",
+  'message.write': "给合同各方留言",
+  'message.hint': "企业、工作室、学院与出资的政府部门都能看到；有纠纷时行业协会也可查阅。",
+  'message.send': "发送",
+  'message.empty': "还没有留言。",
+  'message.readOnly': "纠纷处理期间，行业协会可查阅本合同的留言。",
 };
 
 export type MessageKey = keyof typeof zhCN;

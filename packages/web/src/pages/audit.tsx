@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import type { WebDeps } from '../deps.js';
-import { AuditQuerySchema } from '@sharedtech/services';
-import { parseEntityRef, readAuditTrail } from '@sharedtech/services';
+import { AuditQuerySchema, parseEntityRef, readAuditTrail } from '@sharedtech/services';
 import { ErrorSummary, SubmitButton, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, TableScroll, Time } from '../components/ui.js';

@@ -1,9 +1,8 @@
 import type { Context, Hono } from 'hono';
 import type { WebDeps } from '../deps.js';
-import { CreateBidSchema, UpdateBidSchema } from '@sharedtech/services';
-import { getVisibleBid, listBidsForRequest, listMyBids, submitBid, updateBid, withdrawBid } from '@sharedtech/services';
-import { readRequest } from '@sharedtech/services';
-import { getOrganisationOrThrow } from '@sharedtech/services';
+import {
+  CreateBidSchema, getOrganisationOrThrow, getVisibleBid, listBidsForRequest, listMyBids, readRequest, submitBid, updateBid, UpdateBidSchema, withdrawBid,
+} from '@sharedtech/services';
 import { ActionButton, ErrorSummary, Fieldset, FormSubmit, LiveTotal, MoneyInput, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';

@@ -1,17 +1,11 @@
 import type { Context, Hono } from 'hono';
 import {
-  IP_OWNERSHIP, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
+  IP_OWNERSHIP, NotFoundError, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { AcceptMilestoneSchema, DisputeMilestoneSchema, RevisionSchema, StatementInputSchema, SubmitMilestoneSchema } from '@sharedtech/services';
-import { AwardSchema, RequiredReasonSchema } from '@sharedtech/services';
-import { getVisibleBid } from '@sharedtech/services';
-import { readRequest } from '@sharedtech/services';
-import { awardRequest, listMyContracts, readContract, signContract } from '@sharedtech/services';
-import { listStatements, readContractLedger, readOrganisationAccounts, reportShareStatement } from '@sharedtech/services';
-import { actOnMilestone, type PartyCommand } from '@sharedtech/services';
-import { getOrganisationOrThrow, listOrganisations } from '@sharedtech/services';
-import { terminateContract } from '@sharedtech/services';
+import {
+  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listMyContracts, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
+} from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
 } from '../components/form.js';
@@ -23,6 +17,7 @@ import { emptyForm, formIdempotency, formReader, formState, handleForm, issue, p
 import { contractStatusLabel, ipLabel, milestoneStatusLabel, orgTypeLabel } from '../labels.js';
 import { MilestonePlan } from '../components/bids.js';
 import { budgetText } from '../components/requests.js';
+import { MessagesSection } from '../components/messages.js';
 
 type ContractView = Awaited<ReturnType<typeof readContract>>;
 type MilestoneRow = ContractView['milestones'][number];
@@ -344,7 +339,7 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
   );
 }
 
-async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm() }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState }) {
+async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm(), messageForm = emptyForm() }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState; messageForm?: FormState }) {
   const t = ui.t;
   const contract = await readContract(deps, ui.principal, id);
   const orgs = await namesOf(deps, [...contractParties(contract), ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])]);
@@ -357,6 +352,11 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
     contract.status === 'PENDING_SIGNATURES' && orgId !== undefined && contract.requiredSigners.includes(orgId) && !contract.signatures.some((signature) => signature.orgId === orgId);
   const shareOf = (table: ShareTable, party: string) => contract.shares[table].find((share) => share.orgId === party);
   const shareParties = [...new Set([...contract.shares.benefitShares, ...contract.shares.riskShares].map((share) => share.orgId))];
+  // Associations see the thread only while a dispute is open; otherwise there is nothing of theirs to show.
+  const thread = await readContractMessages(deps, ui.principal, id, { limit: 30 }).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
   return (
     <Layout ui={ui} title={contract.title}>
       <PageHeader
@@ -425,6 +425,9 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
             canReport={orgId !== undefined && contractParties(contract).includes(orgId) && contract.status !== 'PENDING_SIGNATURES'}
             contractId={id}
           />
+          {thread ? (
+            <MessagesSection ui={ui} contractId={id} messages={thread.items} orgName={(party) => orgName(orgs, party)} canWrite={thread.canWrite} form={messageForm} />
+          ) : null}
           {isAssociation(ui.principal) && contract.status === 'ACTIVE' ? (
             <Section title={t('contract.terminate')}>
               <form method="post" action={`/contracts/${id}/terminate`} class="stack" novalidate data-confirm={t('contract.terminateConfirm')}>
@@ -641,7 +644,7 @@ export function contractPages(web: Hono, deps: WebDeps) {
     id: string,
     forms: MilestoneForms = {},
     status: 200 | 400 = 200,
-    extra: { statementForm?: FormState; terminateForm?: FormState } = {},
+    extra: { statementForm?: FormState; terminateForm?: FormState; messageForm?: FormState } = {},
   ) => ContractPage({ ui, deps, id, forms, ...extra }).then((node) => render(c, node, status));
 
   web.get(
@@ -695,6 +698,23 @@ export function contractPages(web: Hono, deps: WebDeps) {
           return c.redirect(`/contracts/${id}`, 303);
         },
         (issues) => contractPage(c, ui, id, {}, 400, { statementForm: formState(ui, values, issues, ['kind', 'amount', 'note']) }),
+      );
+    }),
+  );
+
+  web.post(
+    '/contracts/:id/messages',
+    action(async (c, ui) => {
+      const id = pathParam(c);
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const { text } = parseInput(PostMessageSchema, { text: values.text ?? '' });
+          await postContractMessage(deps, ui.principal, id, text);
+          flash(c, 'flash.messageSent');
+          return c.redirect(`/contracts/${id}#messages`, 303);
+        },
+        (issues) => contractPage(c, ui, id, {}, 400, { messageForm: formState(ui, values, issues, ['text']) }),
       );
     }),
   );

@@ -1,10 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, isAssociation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { ResolveDisputeSchema } from '@sharedtech/services';
-import { readContract } from '@sharedtech/services';
-import { listDisputes, readDispute, resolveDispute, type DisputeView } from '@sharedtech/services';
-import { getOrganisationOrThrow } from '@sharedtech/services';
+import {
+  type DisputeView, getOrganisationOrThrow, listDisputes, readContract, readDispute, resolveDispute, ResolveDisputeSchema,
+} from '@sharedtech/services';
 import { ErrorSummary, FormSubmit, IdempotencyField, PercentInput, Select, StatusFilter, TextArea } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Time } from '../components/ui.js';

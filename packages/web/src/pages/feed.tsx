@@ -1,8 +1,6 @@
 import type { Hono } from 'hono';
 import type { WebDeps } from '../deps.js';
-import { RequestListQuerySchema } from '@sharedtech/services';
-import { matchRequestsForStudio } from '@sharedtech/services';
-import { listRequests } from '@sharedtech/services';
+import { listRequests, matchRequestsForStudio, RequestListQuerySchema } from '@sharedtech/services';
 import { ErrorSummary, Select, SubmitButton, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, Section } from '../components/ui.js';

@@ -1,8 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { ConflictError, MEMBER_ROLES, requireOwnerOf } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { AddMemberSchema } from '@sharedtech/services';
-import { addMember, listMembers } from '@sharedtech/services';
+import { addMember, AddMemberSchema, listMembers } from '@sharedtech/services';
 import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Pager, Section } from '../components/ui.js';

@@ -1,9 +1,7 @@
 import type { Hono } from 'hono';
 import { ORG_STATUSES, requireAssociation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { VerificationSchema } from '@sharedtech/services';
-import { decideVerification, getOrganisationOrThrow, listOrganisations } from '@sharedtech/services';
-import { listRequests } from '@sharedtech/services';
+import { decideVerification, getOrganisationOrThrow, listOrganisations, listRequests, VerificationSchema } from '@sharedtech/services';
 import { StatusFilter } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, Facts, ItemTitle, PageHeader, Pager, Tags, Time } from '../components/ui.js';

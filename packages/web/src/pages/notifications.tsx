@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import type { WebDeps } from '../deps.js';
-import { MarkNotificationsReadSchema } from '@sharedtech/services';
-import { markNotificationsRead, readNotifications } from '@sharedtech/services';
+import { markNotificationsRead, MarkNotificationsReadSchema, readNotifications } from '@sharedtech/services';
 import { ActionButton } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, Time } from '../components/ui.js';

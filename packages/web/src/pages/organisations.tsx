@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { RegisterOrganisationSchema } from '@sharedtech/services';
-import { getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation } from '@sharedtech/services';
+import {
+  getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation, RegisterOrganisationSchema,
+} from '@sharedtech/services';
 import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section } from '../components/ui.js';

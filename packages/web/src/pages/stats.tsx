@@ -1,8 +1,7 @@
 import type { Hono } from 'hono';
 import { CONTRACT_STATUSES, REQUEST_STATUSES, requireAssociation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
-import { StatsQuerySchema } from '@sharedtech/services';
-import { clusterStatistics } from '@sharedtech/services';
+import { clusterStatistics, StatsQuerySchema } from '@sharedtech/services';
 import { ErrorSummary, Select, SubmitButton } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section, TableScroll } from '../components/ui.js';
