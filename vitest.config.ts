@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest runs one file at a time on a 2-core machine by default; the integration files spend most of their
+    // time waiting on DynamoDB Local, child processes and Chromium, so two at once halve the wall time.
+    maxWorkers: 2,
     // Node 20 locally, Node 22 on Lambda: the SDK's upgrade notice would only bury test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
