@@ -130,7 +130,7 @@ export function parseSearchQuery(q: string): SearchQuery {
 export const minimumMatch = (n: number) => Math.ceil((2 * n) / 3);
 
 /** One index entry read for a query token. */
-export interface Posting {
+export interface TokenPosting {
   requestId: string;
   token: string;
   weight: number;
@@ -150,7 +150,7 @@ export interface SearchHit {
  * the number of tokens matched, then by score (title over summary over tags),
  * then newest first (ids sort by creation time).
  */
-export function rankSearchHits(query: Pick<SearchQuery, 'tokens'>, postings: readonly Posting[]): SearchHit[] {
+export function rankSearchHits(query: Pick<SearchQuery, 'tokens'>, postings: readonly TokenPosting[]): SearchHit[] {
   const position = new Map(query.tokens.map((token, index) => [token, index]));
   const byRequest = new Map<string, Map<string, number>>();
   for (const posting of postings) {

@@ -40,6 +40,23 @@ export const keys = {
     gsi1sk: requestId,
   }),
 
+  /**
+   * Search: an OPEN request has one item per index token (see core/search.ts),
+   * indexed by token (gsi1) and by token within its cluster (gsi2). The index sort
+   * key starts with the token's weight, so a reverse Query reads the heaviest
+   * (then newest) first and a Limit keeps the best. Written and removed in the
+   * request's own transactions.
+   */
+  searchToken: (requestId: string, token: string) => ({ pk: `REQ#${requestId}`, sk: `TOK#${token}` }),
+  requestsByToken: (token: string, status: string, weight: number, requestId: string) => ({
+    gsi1pk: `REQS#TOK#${token}#${status}`,
+    gsi1sk: `${weight}#${requestId}`,
+  }),
+  requestsByTokenInCluster: (token: string, cluster: string, status: string, weight: number, requestId: string) => ({
+    gsi2pk: `REQS#TOK#${token}#CLUSTER#${cluster}#${status}`,
+    gsi2sk: `${weight}#${requestId}`,
+  }),
+
   bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),
   bidsOfRequest: (requestId: string, bidId: string) => ({ gsi1pk: `REQ#${requestId}#BIDS`, gsi1sk: bidId }),
   bidsOfStudio: (studioOrgId: string, bidId: string) => ({ gsi2pk: `ORG#${studioOrgId}#BIDS`, gsi2sk: bidId }),
