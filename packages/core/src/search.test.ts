@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_QUERY_TOKENS, MAX_TOKENS_PER_REQUEST, indexTokens, matchedWords, minimumMatch, parseSearchQuery, rankSearchHits, textRuns, tokensOfText,
+  MAX_QUERY_TOKENS, MAX_TOKENS_PER_REQUEST, firstHanChar, indexTokens, isCharToken, matchedWords, minimumMatch, parseSearchQuery, rankSearchHits, textRuns, tokensOfText,
 } from './search.js';
 
 describe('tokensOfText', () => {
@@ -25,10 +25,18 @@ describe('tokensOfText', () => {
     expect(tokensOfText('x'.repeat(40))).toEqual(['x'.repeat(32)]);
   });
 
-  it('adds Han unigrams when asked, without function characters; a lone Han character is its own token', () => {
-    expect(tokensOfText('焊缝的检测', { unigrams: true })).toEqual(['焊缝', '缝的', '的检', '检测', '焊', '缝', '检', '测']);
+  it('a lone Han character is its own token (not a function character); the index adds each run\'s last character', () => {
     expect(tokensOfText('PLC 与 机器人')).toEqual(['plc', '机器', '器人']);
     expect(tokensOfText('电 机')).toEqual(['电', '机']);
+    expect(tokensOfText('焊缝检测，电机', { index: true })).toEqual(['焊缝', '缝检', '检测', '测', '电机', '机']);
+    expect(tokensOfText('检测的', { index: true })).toEqual(['检测', '测的']);
+    // So every character of the text starts some token: a one-character query can be answered by first character.
+    const starts = new Set(tokensOfText('焊缝检测，电机', { index: true }).map((token) => firstHanChar(token)));
+    for (const char of '焊缝检测电机') expect(starts).toContain(char);
+    expect(isCharToken('焊')).toBe(true);
+    expect(isCharToken('焊缝')).toBe(false);
+    expect(isCharToken('x')).toBe(false);
+    expect(firstHanChar('plc')).toBeUndefined();
   });
 });
 
@@ -41,20 +49,19 @@ describe('indexTokens', () => {
     expect(tokens['检测']).toBe(4 + 2);
     expect(tokens['plc']).toBe(2 + 1);
     expect(tokens['视觉']).toBe(1);
-    expect(tokens['焊']).toBe(4); // title unigram
-    expect(tokens['在']).toBeUndefined(); // no summary unigrams
+    expect(tokens['测']).toBe(4 + 2); // last character of a run in title and summary
+    expect(tokens['焊']).toBeUndefined(); // not the last character of a run
     expect(tokens['在线']).toBe(2);
   });
 
-  it('keeps at most MAX_TOKENS_PER_REQUEST tokens, the heaviest first', () => {
+  it('keeps at most MAX_TOKENS_PER_REQUEST tokens: title, then tags, then the beginning of the summary', () => {
     const summary = '需要对冲压车间的伺服压力机进行数据采集与工艺参数优化，建立设备健康管理模型并实现预测性维护，降低停机时间和维修成本。';
-    const tokens = indexTokens({ title: '冲压设备预测性维护', summary, tags: ['预测性维护', '工业互联网'] });
+    const tokens = indexTokens({ title: '冲压设备预测性维护', summary, tags: ['工业互联网', 'IIoT'] });
     expect(tokens).toHaveLength(MAX_TOKENS_PER_REQUEST);
-    expect(tokens[0]).toEqual({ token: '预测', weight: 7 });
-    // Title tokens all survive the cap; some summary-only ones do not.
-    for (const token of tokensOfText('冲压设备预测性维护', { unigrams: true })) expect(tokens.map((t) => t.token)).toContain(token);
-    const weights = tokens.map((t) => t.weight);
-    expect([...weights].sort((a, b) => b - a)).toEqual(weights);
+    expect(tokens[0]).toEqual({ token: '冲压', weight: 4 + 2 });
+    const kept = tokens.map((t) => t.token);
+    for (const token of ['预测', '维护', '互联', 'iiot', '伺服', '采集']) expect(kept).toContain(token);
+    expect(kept).not.toContain('成本'); // the summary's tail
   });
 });
 

@@ -7,10 +7,12 @@
  * - Text is NFKC-normalised (full-width ＰＬＣ → plc) and lower-cased.
  * - A run of Han characters gives its overlapping bigrams (焊缝检测 → 焊缝, 缝检, 检测),
  *   so Chinese needs no dictionary and no spaces.
- * - Title and tags also give each Han character as a unigram (minus a few function
- *   characters), so a one-character query (焊) finds titles and tags that contain it.
- *   Summaries give bigrams only: indexing every summary character would double the
- *   items for little use. A one-character Han run gives its unigram in any field.
+ * - Single characters: a one-character Han run is its own token (unigram), and in the
+ *   index each Han run also gives its last character as a unigram. So every Han character
+ *   of the text is the first character of some token, and a one-character query (焊) is
+ *   answered from an index of tokens by their first character, without a unigram item
+ *   per character (which would double the items). A few function characters (的, 与…)
+ *   are never unigram tokens.
  * - Any other run of letters and digits is a latin word (plc, 5g, ros2), kept if it
  *   has at least two characters and is not an English stop word; at most 32 characters.
  */
@@ -60,21 +62,31 @@ function wordToken(word: string): string | undefined {
   return [...token].length < 2 || LATIN_STOP.has(token) ? undefined : token;
 }
 
-/** The tokens of one run, in order: bigrams (plus unigrams when asked) of a Han run, or the word. */
-function runTokens(run: TextRun, unigrams: boolean): string[] {
+/** The tokens of one run, in order: the word, or a Han run's bigrams (and, for the index, its last character). */
+function runTokens(run: TextRun, forIndex: boolean): string[] {
   if (run.kind === 'word') {
     const token = wordToken(run.text);
     return token ? [token] : [];
   }
   const chars = [...run.text];
-  if (chars.length === 1) return HAN_STOP.has(chars[0]!) ? [] : chars;
-  return [...bigrams(chars), ...(unigrams ? chars.filter((char) => !HAN_STOP.has(char)) : [])];
+  const last = chars[chars.length - 1]!;
+  const lastAlone = (chars.length === 1 || forIndex) && !HAN_STOP.has(last) ? [last] : [];
+  return [...bigrams(chars), ...lastAlone];
 }
 
-/** Distinct tokens of a text, in order of first appearance. */
-export function tokensOfText(text: string, { unigrams = false }: { unigrams?: boolean } = {}): string[] {
-  return [...new Set(textRuns(text).flatMap((run) => runTokens(run, unigrams)))];
+/** Distinct tokens of a text, in order of first appearance; `index` adds each Han run's last character. */
+export function tokensOfText(text: string, { index = false }: { index?: boolean } = {}): string[] {
+  return [...new Set(textRuns(text).flatMap((run) => runTokens(run, index)))];
 }
+
+/** A one-character Han token: looked up by first character, not as a token of its own. */
+export const isCharToken = (token: string) => [...token].length === 1 && HAN.test(token);
+
+/** The first character of a Han token (its entry in the by-first-character index), if it is one. */
+export const firstHanChar = (token: string): string | undefined => {
+  const first = [...token][0];
+  return first && HAN.test(first) ? first : undefined;
+};
 
 export interface IndexToken {
   token: string;
@@ -84,22 +96,18 @@ export interface IndexToken {
 
 /**
  * The index tokens of a request: each distinct token once, weighted by the
- * fields it occurs in. Capped at MAX_TOKENS_PER_REQUEST, keeping the heaviest
- * (then the earliest: title before tags before summary).
+ * fields it occurs in. Capped at MAX_TOKENS_PER_REQUEST in order of first
+ * appearance in title, then tags, then summary: a long summary loses its tail.
  */
 export function indexTokens(content: { title: string; summary: string; tags: readonly string[] }): IndexToken[] {
   const weights = new Map<string, number>();
   const add = (tokens: string[], field: SearchField) => {
     for (const token of tokens) weights.set(token, (weights.get(token) ?? 0) + SEARCH_FIELD_WEIGHTS[field]);
   };
-  add(tokensOfText(content.title, { unigrams: true }), 'title');
-  add([...new Set(content.tags.flatMap((tag) => tokensOfText(tag, { unigrams: true })))], 'tags');
-  add(tokensOfText(content.summary), 'summary');
-  const order = [...weights.keys()];
-  return [...weights.entries()]
-    .map(([token, weight]) => ({ token, weight }))
-    .sort((a, b) => b.weight - a.weight || order.indexOf(a.token) - order.indexOf(b.token))
-    .slice(0, MAX_TOKENS_PER_REQUEST);
+  add(tokensOfText(content.title, { index: true }), 'title');
+  add([...new Set(content.tags.flatMap((tag) => tokensOfText(tag, { index: true })))], 'tags');
+  add(tokensOfText(content.summary, { index: true }), 'summary');
+  return [...weights.entries()].slice(0, MAX_TOKENS_PER_REQUEST).map(([token, weight]) => ({ token, weight }));
 }
 
 /** One Han run or word of a query, with the tokens it gives. */
@@ -115,8 +123,9 @@ export interface SearchQuery {
 }
 
 /**
- * A query as tokens: Han runs give bigrams (a single character its unigram),
- * words give themselves. Tokens beyond MAX_QUERY_TOKENS are dropped.
+ * A query as tokens: Han runs give bigrams (a single character itself, matched
+ * by every token that starts with it), words give themselves. Tokens beyond
+ * MAX_QUERY_TOKENS are dropped.
  */
 export function parseSearchQuery(q: string): SearchQuery {
   const terms = textRuns(q)

@@ -42,8 +42,9 @@ export const keys = {
 
   /**
    * Search: an OPEN request has one item per index token (see core/search.ts),
-   * indexed by token (gsi1) and by token within its cluster (gsi2). The index sort
-   * key starts with the token's weight, so a reverse Query reads the heaviest
+   * indexed by token (gsi1) and by token within its cluster (gsi2); a Han token
+   * also by its first character (gsi3), for one-character queries. Index sort
+   * keys start with the token's weight, so a reverse Query reads the heaviest
    * (then newest) first and a Limit keeps the best. Written and removed in the
    * request's own transactions.
    */
@@ -55,6 +56,10 @@ export const keys = {
   requestsByTokenInCluster: (token: string, cluster: string, status: string, weight: number, requestId: string) => ({
     gsi2pk: `REQS#TOK#${token}#CLUSTER#${cluster}#${status}`,
     gsi2sk: `${weight}#${requestId}`,
+  }),
+  requestsByFirstChar: (char: string, status: string, weight: number, requestId: string) => ({
+    gsi3pk: `REQS#CHAR#${char}#${status}`,
+    gsi3sk: `${weight}#${requestId}`,
   }),
 
   bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),

@@ -1,7 +1,7 @@
 import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
-  indexTokens, rankSearchHits, technicalRequestSchema, type IndexToken, type TokenPosting, type SearchHit, type TechnicalRequest,
+  firstHanChar, indexTokens, isCharToken, rankSearchHits, technicalRequestSchema, type IndexToken, type TokenPosting, type SearchHit, type TechnicalRequest,
 } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, type Write } from './commit.js';
@@ -25,11 +25,17 @@ const tokenItemSchema = z.object({
 });
 type TokenItem = z.infer<typeof tokenItemSchema>;
 
-/** A token item: small (no copy of the request), with what a search filters on (cluster, tags). */
+/**
+ * A token item: small (no copy of the request), with what a search filters on
+ * (cluster, tags). A one-character token is only ever looked up by its first
+ * character, so it has only that index entry.
+ */
 const tokenItem = (request: TechnicalRequest, { token, weight }: IndexToken) => ({
   ...keys.searchToken(request.id, token),
-  ...keys.requestsByToken(token, 'OPEN', weight, request.id),
-  ...keys.requestsByTokenInCluster(token, request.cluster, 'OPEN', weight, request.id),
+  ...(isCharToken(token)
+    ? {}
+    : { ...keys.requestsByToken(token, 'OPEN', weight, request.id), ...keys.requestsByTokenInCluster(token, request.cluster, 'OPEN', weight, request.id) }),
+  ...(firstHanChar(token) ? keys.requestsByFirstChar(firstHanChar(token)!, 'OPEN', weight, request.id) : {}),
   requestId: request.id,
   token,
   weight,
@@ -93,27 +99,37 @@ export interface SearchFilter {
 }
 
 /**
- * One Query per token with a Limit: gsi1 `REQS#TOK#<token>#OPEN`, or gsi2 with the
- * cluster in the key when a cluster is given; newest among the heaviest first.
- * A tag is a filter on the token items (DynamoDB applies it after the Limit).
+ * One Query per token with a Limit, newest among the heaviest first: gsi1
+ * `REQS#TOK#<token>#OPEN`, or gsi2 `REQS#TOK#<token>#CLUSTER#<c>#OPEN` when a
+ * cluster is given; a one-character token reads gsi3 `REQS#CHAR#<c>#OPEN` (every
+ * token starting with it) with the cluster as a filter. A tag is always a filter
+ * on the token items; DynamoDB applies filters after the Limit.
  */
 async function readPostings(db: Db, filter: SearchFilter): Promise<TokenPosting[]> {
   const read = async (token: string): Promise<TokenPosting[]> => {
-    const partition = filter.cluster
-      ? { index: 'gsi2', name: 'gsi2pk', value: keys.requestsByTokenInCluster(token, filter.cluster, 'OPEN', 0, '').gsi2pk }
-      : { index: 'gsi1', name: 'gsi1pk', value: keys.requestsByToken(token, 'OPEN', 0, '').gsi1pk };
+    const byChar = isCharToken(token);
+    const partition = byChar
+      ? { index: 'gsi3', name: 'gsi3pk', value: keys.requestsByFirstChar(token, 'OPEN', 0, '').gsi3pk }
+      : filter.cluster
+        ? { index: 'gsi2', name: 'gsi2pk', value: keys.requestsByTokenInCluster(token, filter.cluster, 'OPEN', 0, '').gsi2pk }
+        : { index: 'gsi1', name: 'gsi1pk', value: keys.requestsByToken(token, 'OPEN', 0, '').gsi1pk };
+    const conditions: [string, string, string, string][] = [
+      ...(byChar && filter.cluster ? [['#cluster = :cluster', '#cluster', 'cluster', filter.cluster] as [string, string, string, string]] : []),
+      ...(filter.tag ? [['contains(#tags, :tags)', '#tags', 'tags', filter.tag] as [string, string, string, string]] : []),
+    ];
     const input: QueryCommandInput = {
       TableName: db.tableName,
       IndexName: partition.index,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partition.name, ...(filter.tag ? { '#tags': 'tags' } : {}) },
-      ExpressionAttributeValues: { ':pk': partition.value, ...(filter.tag ? { ':tag': filter.tag } : {}) },
-      FilterExpression: filter.tag ? 'contains(#tags, :tag)' : undefined,
+      ExpressionAttributeNames: { '#pk': partition.name, ...Object.fromEntries(conditions.map(([, name, attribute]) => [name, attribute])) },
+      ExpressionAttributeValues: { ':pk': partition.value, ...Object.fromEntries(conditions.map(([, name, , value]) => [`:${name.slice(1)}`, value])) },
+      FilterExpression: conditions.length ? conditions.map(([expression]) => expression).join(' AND ') : undefined,
       ScanIndexForward: false,
       Limit: SEARCH_READS_PER_TOKEN,
     };
     const result = await db.doc.send(new QueryCommand(input));
-    return (result.Items ?? []).map((item) => tokenItemSchema.parse(stripKeys(item)));
+    // By first character, the items are other tokens (焊缝, 焊接…): each counts as the query's character.
+    return (result.Items ?? []).map((item) => ({ ...tokenItemSchema.parse(stripKeys(item)), token }));
   };
   try {
     return (await Promise.all(filter.tokens.map(read))).flat();
