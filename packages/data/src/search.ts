@@ -113,17 +113,15 @@ async function readPostings(db: Db, filter: SearchFilter): Promise<TokenPosting[
       : filter.cluster
         ? { index: 'gsi2', name: 'gsi2pk', value: keys.requestsByTokenInCluster(token, filter.cluster, 'OPEN', 0, '').gsi2pk }
         : { index: 'gsi1', name: 'gsi1pk', value: keys.requestsByToken(token, 'OPEN', 0, '').gsi1pk };
-    const conditions: [string, string, string, string][] = [
-      ...(byChar && filter.cluster ? [['#cluster = :cluster', '#cluster', 'cluster', filter.cluster] as [string, string, string, string]] : []),
-      ...(filter.tag ? [['contains(#tags, :tags)', '#tags', 'tags', filter.tag] as [string, string, string, string]] : []),
-    ];
+    const clusterFilter = byChar && filter.cluster !== undefined;
+    const filters = [clusterFilter ? '#cluster = :cluster' : '', filter.tag ? 'contains(#tags, :tag)' : ''].filter(Boolean);
     const input: QueryCommandInput = {
       TableName: db.tableName,
       IndexName: partition.index,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partition.name, ...Object.fromEntries(conditions.map(([, name, attribute]) => [name, attribute])) },
-      ExpressionAttributeValues: { ':pk': partition.value, ...Object.fromEntries(conditions.map(([, name, , value]) => [`:${name.slice(1)}`, value])) },
-      FilterExpression: conditions.length ? conditions.map(([expression]) => expression).join(' AND ') : undefined,
+      ExpressionAttributeNames: { '#pk': partition.name, ...(clusterFilter ? { '#cluster': 'cluster' } : {}), ...(filter.tag ? { '#tags': 'tags' } : {}) },
+      ExpressionAttributeValues: { ':pk': partition.value, ...(clusterFilter ? { ':cluster': filter.cluster } : {}), ...(filter.tag ? { ':tag': filter.tag } : {}) },
+      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
       ScanIndexForward: false,
       Limit: SEARCH_READS_PER_TOKEN,
     };
