@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { runScheduledJobs, upgradeDerivedItems, upgradeDerivedItemsIfNeeded } from '@sharedtech/services';
 import { keys } from '@sharedtech/data';
@@ -47,5 +47,37 @@ describe('upgrading data written by an earlier version', () => {
     api.clock.advance(deadline.getTime() - api.clock().getTime() + 60_000);
     await runScheduledJobs(api.deps);
     expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.status).toBe('CLOSED');
+  });
+
+  it('derives search token items for OPEN requests written before search existed, removes strays, and changes nothing the second time', async () => {
+    // Prepare: an OPEN request without its token items (as the earlier version stored it),
+    // and a closed request with a stray token item.
+    const title = '变速箱齿轮啸叫诊断';
+    const requestId = await openRequest(api, enterprise.caller, moderator, { title, summary: '需要对变速箱齿轮啸叫进行声学诊断与优化。', tags: ['NVH'] });
+    const closedId = await openRequest(api, enterprise.caller, moderator, { title: '齿轮啸叫台架试验', summary: '台架上复现齿轮啸叫并测试改进方案。' });
+    expect((await enterprise.caller.post(`/v1/requests/${closedId}/close`, { reason: '内部解决' })).status).toBe(200);
+    const tokensOf = async (id: string) =>
+      (await doc.send(new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tok)',
+        ExpressionAttributeValues: { ':pk': keys.request(id).pk, ':tok': 'TOK#' },
+        ConsistentRead: true,
+      }))).Items ?? [];
+    const written = await tokensOf(requestId);
+    expect(written.length).toBeGreaterThan(10);
+    for (const item of written) await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...written[0]!, ...keys.searchToken(closedId, written[0]!.token), requestId: closedId } }));
+    const search = async () => (await studio.caller.get(`/v1/requests?q=${encodeURIComponent('齿轮啸叫')}`)).body.items.map((item: { id: string }) => item.id);
+    expect(await search()).toEqual([]);
+
+    // Act
+    const report = await upgradeDerivedItems(api.deps);
+
+    // Assess: the same items the approval wrote, found again; the stray is gone; a second run writes nothing.
+    expect(report.searchReindexed).toBe(2);
+    expect((await tokensOf(requestId)).sort((a, b) => a.sk.localeCompare(b.sk))).toEqual(written.sort((a, b) => a.sk.localeCompare(b.sk)));
+    expect(await tokensOf(closedId)).toEqual([]);
+    expect(await search()).toEqual([requestId]);
+    expect((await upgradeDerivedItems(api.deps)).searchReindexed).toBe(0);
   });
 });

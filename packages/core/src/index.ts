@@ -17,3 +17,4 @@ export * from './share-statement.js';
 export * from './stats.js';
 export * from './question.js';
 export * from './message.js';
+export * from './search.js';

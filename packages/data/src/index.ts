@@ -22,3 +22,4 @@ export * from './questions.js';
 export * from './audit-chain.js';
 export * from './backup.js';
 export * from './messages.js';
+export * from './search.js';

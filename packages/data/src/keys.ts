@@ -43,6 +43,27 @@ export const keys = {
   question: (questionId: string) => ({ pk: `QST#${questionId}`, sk: '#QST' }),
   /** A request's questions, oldest first: the order a reader follows a clarification thread. */
   questionsOfRequest: (requestId: string, questionId: string) => ({ gsi1pk: `REQ#${requestId}#QUESTIONS`, gsi1sk: questionId }),
+  /**
+   * Search: an OPEN request has one item per index token (see core/search.ts),
+   * indexed by token (gsi1) and by token within its cluster (gsi2); a Han token
+   * also by its first character (gsi3), for one-character queries. Index sort
+   * keys start with the token's weight, so a reverse Query reads the heaviest
+   * (then newest) first and a Limit keeps the best. Written and removed in the
+   * request's own transactions.
+   */
+  searchToken: (requestId: string, token: string) => ({ pk: `REQ#${requestId}`, sk: `TOK#${token}` }),
+  requestsByToken: (token: string, status: string, weight: number, requestId: string) => ({
+    gsi1pk: `REQS#TOK#${token}#${status}`,
+    gsi1sk: `${weight}#${requestId}`,
+  }),
+  requestsByTokenInCluster: (token: string, cluster: string, status: string, weight: number, requestId: string) => ({
+    gsi2pk: `REQS#TOK#${token}#CLUSTER#${cluster}#${status}`,
+    gsi2sk: `${weight}#${requestId}`,
+  }),
+  requestsByFirstChar: (char: string, status: string, weight: number, requestId: string) => ({
+    gsi3pk: `REQS#CHAR#${char}#${status}`,
+    gsi3sk: `${weight}#${requestId}`,
+  }),
 
   bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),
   bidsOfRequest: (requestId: string, bidId: string) => ({ gsi1pk: `REQ#${requestId}#BIDS`, gsi1sk: bidId }),

@@ -4,6 +4,7 @@ import type { Db } from './client.js';
 import { commitChange, deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { writesForSearchTokens } from './search.js';
 
 const requestItem = (request: TechnicalRequest) => ({
   ...keys.request(request.id),
@@ -32,7 +33,8 @@ export function writesForNewRequest(db: Db, request: TechnicalRequest): Write[] 
 
 /**
  * The writes that replace a request read at `previous.version`: the request
- * itself (guarded by version) and its tag copies, dropping tags that were removed.
+ * itself (guarded by version) and its tag copies, dropping tags that were removed;
+ * its deadline timer and search tokens follow the OPEN state.
  */
 export function writesForRequestChange(
   db: Db,
@@ -46,6 +48,7 @@ export function writesForRequestChange(
     ...next.tags.map((tag) => ({ op: { Put: { TableName: db.tableName, Item: tagItem(next, tag) } } })),
     ...removedTags.map((tag) => deleteItem(db, keys.requestTag(previous.id, tag))),
     ...deadlineTimerWrites(db, previous, next),
+    ...writesForSearchTokens(db, previous, next),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { REQUEST_STATUSES, normaliseRequestTimes } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, listBidsOfStudio, listOrganisationsByType, listRequests, putDataVersion, putDeadlineTimer, putStudioCapabilities, readAll,
-  reindexBid, sealPreChainAuditRecords, writesForRequestChange, type Write,
+  commitChange, getDataVersion, listBidsOfStudio, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer,
+  putStudioCapabilities, readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesToReindexSearch, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
@@ -9,9 +9,14 @@ import type { ServiceDeps } from './deps.js';
  * The version of the derived items this code writes. Raise it when a change
  * derives new items from existing data, and extend upgradeDerivedItems.
  */
-export const DATA_VERSION = 1;
+export const DATA_VERSION = 2;
 
 const write = (deps: ServiceDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
+
+/** Writes in transactions of at most 50 items (re-indexing may put and delete up to MAX_TOKENS_PER_REQUEST each). */
+async function writeInChunks(deps: ServiceDeps, writes: Write[]) {
+  for (let start = 0; start < writes.length; start += 50) await write(deps, writes.slice(start, start + 50));
+}
 
 export interface UpgradeReport {
   requestsNormalised: number;
@@ -20,19 +25,22 @@ export interface UpgradeReport {
   bidsReindexed: number;
   /** Audit records written before the hash chain, now linked into it. */
   auditRecordsChained: number;
+  /** Requests whose search token items were added, changed or removed. */
+  searchReindexed: number;
 }
 
 /**
  * Brings data written by an earlier version up to the current design: request
  * instants in UTC, a deadline timer per OPEN request, capability items per
- * verified studio, and every index key on every bid. Every step writes what
+ * verified studio, every index key on every bid, and the search token items of
+ * every OPEN request (and none for the others). Every step writes what
  * the current code would have written, so running it again changes nothing.
  * Reads whole partitions: an operator's command (and `npm start` on its own
  * data folder), never a request path. Run it while the marketplace is quiet:
  * the derived items it puts are plain Puts, not guarded by their owner's version.
  */
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
-  const report: UpgradeReport = { requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, auditRecordsChained: 0 };
+  const report: UpgradeReport = { requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0 };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
       const normalised = { ...request, ...normaliseRequestTimes(request) };
@@ -43,6 +51,13 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       if (status === 'OPEN') {
         await write(deps, [putDeadlineTimer(deps.db, normalised)]);
         report.deadlineTimers += 1;
+      }
+      // Token items exactly as the current tokeniser derives them: added for OPEN requests written
+      // before search existed, replaced if the rules changed, removed from requests that are not OPEN.
+      const tokenWrites = writesToReindexSearch(deps.db, normalised, await listSearchTokensOfRequest(deps.db, request.id));
+      if (tokenWrites.length > 0) {
+        await writeInChunks(deps, tokenWrites);
+        report.searchReindexed += 1;
       }
     }
   }

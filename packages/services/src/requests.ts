@@ -1,11 +1,11 @@
 import {
   ConflictError, EDITABLE_REQUEST_STATUSES, SCHEDULER, ForbiddenError, NotFoundError, PUBLIC_REQUEST_STATUSES, ValidationError,
-  assertRequestContentValid, isAssociation, normaliseRequestTimes, requestLifecycle, requireAssociation, requireMember, requireVerified,
+  assertRequestContentValid, isAssociation, matchedWords, normaliseRequestTimes, parseSearchQuery, requestLifecycle, requireAssociation, requireMember, requireVerified,
   type Principal, type RequestAction, type RequestContent, type RequestStatus, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
   deleteDeadlineTimer, countBidsOfRequest, getRequest, listExpiredDeadlines, listRequests as queryRequests, listRequestsOfOrganisation, putTask, writesForNewRequest,
-  writesForRequestChange, type PageRequest,
+  searchOpenRequests, writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { settleLiveBidsNow } from './bid-lifecycle.js';
@@ -197,6 +197,26 @@ export interface RequestListQuery {
   cluster?: string;
   tag?: string;
   mine?: boolean;
+  /** Words to search OPEN requests for (see searchRequests). */
+  q?: string;
+}
+
+/**
+ * Searches OPEN requests by words in title, summary and tags, ranked; narrowed
+ * by cluster and/or tag. Each hit says which words of the query it matched
+ * (`matched`) and its `score`. Cost is bounded (see data searchOpenRequests).
+ */
+export async function searchRequests(deps: ServiceDeps, principal: Principal, query: { q: string; cluster?: string; tag?: string }, page: PageRequest) {
+  const parsed = parseSearchQuery(query.q);
+  if (parsed.tokens.length === 0) {
+    const message = 'Search for at least one Chinese character or a word of two or more letters.';
+    throw new ValidationError(message, [{ path: 'q', message, code: 'NO_SEARCH_WORDS' }]);
+  }
+  const result = await searchOpenRequests(deps.db, { tokens: parsed.tokens, cluster: query.cluster, tag: query.tag }, page);
+  return {
+    ...result,
+    items: result.items.map(({ request, hit }) => ({ ...viewOfRequest(principal, request), matched: matchedWords(parsed, hit.tokens), score: hit.score })),
+  };
 }
 
 /**
@@ -205,6 +225,12 @@ export interface RequestListQuery {
  * caller's own organisation's requests in every state.
  */
 export async function listRequests(deps: ServiceDeps, principal: Principal, query: RequestListQuery, page: PageRequest) {
+  if (query.q !== undefined) {
+    if (query.mine || (query.status && query.status !== 'OPEN')) {
+      throw ValidationError.field('q', 'Search finds OPEN requests; combine it with cluster and tag only.', 'UNSUPPORTED_FILTER');
+    }
+    return searchRequests(deps, principal, { q: query.q, cluster: query.cluster, tag: query.tag }, page);
+  }
   if (query.mine) {
     const acting = requireMember(principal);
     if (query.cluster || query.tag) {

@@ -87,6 +87,8 @@ main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .tone-done { color: var(--done); background: var(--done-bg); }
 .tags { list-style: none; margin: .25rem 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
 .tags li { font-size: .8rem; background: var(--brand-soft); color: var(--brand-dark); padding: .05rem .5rem; border-radius: 4px; }
+.request-card mark { background: #fff3b0; color: inherit; padding: 0 .05em; border-radius: 2px; }
+.matched { font-size: .85rem; color: var(--muted); margin: .25rem 0; }
 .amount { font-variant-numeric: tabular-nums; white-space: nowrap; }
 
 .facts { display: grid; gap: .5rem 1.5rem; margin: 0; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); }
@@ -165,6 +167,7 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
   .row.two { grid-template-columns: 1fr 1fr; }
   .row.three { grid-template-columns: repeat(3, 1fr); }
   .filters { grid-template-columns: 1fr 1fr auto; }
+  .filters > .field:has(input[name="q"]) { grid-column: 1 / -1; }
   .milestone-row { grid-template-columns: 2fr 1fr 1fr; align-items: start; }
   .share-row { grid-template-columns: 2fr 1fr 1fr; align-items: start; }
   .account { flex-basis: auto; }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bpsToPercent, formatDateTime, isoToLocalInput, localInputToIso, parsePercent, parseYuan, splitList } from './format.js';
+import { bpsToPercent, formatDateTime, highlightSegments, isoToLocalInput, localInputToIso, parsePercent, parseYuan, splitList } from './format.js';
 
 describe('money and percentages typed by people', () => {
   it('turns yuan into integer fen without floating point', () => {
@@ -44,5 +44,24 @@ describe('lists', () => {
   it('splits on Chinese and latin separators', () => {
     expect(splitList('机器视觉, PLC，电池检测、 数据采集\n')).toEqual(['机器视觉', 'PLC', '电池检测', '数据采集']);
     expect(splitList('  ')).toEqual([]);
+  });
+});
+
+describe('highlightSegments', () => {
+  it('marks every occurrence of the matched words, joining overlaps, ignoring case', () => {
+    expect(highlightSegments('焊缝缺陷视觉检测，替代人工检测', ['焊缝', '检测'])).toEqual([
+      { text: '焊缝', mark: true },
+      { text: '缺陷视觉', mark: false },
+      { text: '检测', mark: true },
+      { text: '，替代人工', mark: false },
+      { text: '检测', mark: true },
+    ]);
+    expect(highlightSegments('PLC linkage for the plc', ['plc', 'lc l'])).toEqual([
+      { text: 'PLC l', mark: true },
+      { text: 'inkage for the ', mark: false },
+      { text: 'plc', mark: true },
+    ]);
+    expect(highlightSegments('无匹配', ['焊'])).toEqual([{ text: '无匹配', mark: false }]);
+    expect(highlightSegments('', ['焊'])).toEqual([]);
   });
 });

@@ -80,3 +80,27 @@ export const splitList = (input: string) =>
     .split(/[,，、;；\n]+/)
     .map((item) => item.trim())
     .filter(Boolean);
+
+/**
+ * A text cut into pieces to show which search words it contains: every
+ * occurrence of a word (case-insensitive) is a marked piece. Overlapping and
+ * adjacent occurrences join into one piece.
+ */
+export function highlightSegments(text: string, words: readonly string[]): { text: string; mark: boolean }[] {
+  const lower = text.toLowerCase();
+  // Lower-casing that changes the length (rare letters) would shift every range: then mark nothing.
+  if (lower.length !== text.length) return [{ text, mark: false }];
+  const marked = new Array<boolean>(text.length).fill(false);
+  for (const word of words) {
+    const needle = word.toLowerCase();
+    if (!needle) continue;
+    for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) marked.fill(true, at, at + needle.length);
+  }
+  const segments: { text: string; mark: boolean }[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const last = segments[segments.length - 1];
+    if (last && last.mark === marked[index]) last.text += text[index];
+    else segments.push({ text: text[index]!, mark: marked[index]! });
+  }
+  return segments;
+}

@@ -23,6 +23,8 @@ export const RequestSchema = z
     ipPreference: z.enum(IP_PREFERENCES).optional(),
     reviewReason: z.string().optional(),
     bidCount: z.number().int().optional().openapi({ description: 'Bids received (not withdrawn); on single reads.' }),
+    matched: z.array(z.string()).optional().openapi({ description: 'Search results only: the words of `q` this request matched.' }),
+    score: z.number().int().optional().openapi({ description: 'Search results only: sum of the matched tokens\' field weights (title 4, summary 2, tags 1).' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -49,7 +51,7 @@ export function requestRoutes(deps: ApiDeps) {
     .openapi(
       createRoute({
         method: 'get', path: '/', tags, security: bearer,
-        summary: 'List requests by status (default OPEN), cluster and tag, newest first; mine=true for your own',
+        summary: 'List requests by status (default OPEN), cluster and tag, newest first; mine=true for your own; q= searches OPEN requests, ranked',
         request: { query: RequestListQuerySchema },
         responses: { 200: jsonResponse(pageOf(RequestSchema, 'RequestPage'), 'A page of requests'), ...errorResponses },
       }),

@@ -34,10 +34,16 @@ export const TagSchema = z.string().min(1).max(32).regex(/^[\p{L}\p{N}][\p{L}\p{
 
 export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-31T18:00:00+08:00' });
 
-export const PageQuerySchema = z.object({
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-});
+/**
+ * Paging of every list. Strict, like every query schema (`.extend` keeps it so):
+ * an unknown query parameter is a 400 naming it, never silently ignored.
+ */
+export const PageQuerySchema = z
+  .object({
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  })
+  .strict();
 
 export const ReasonSchema = z.object({ reason: z.string().trim().min(1).max(1000).optional() }).strict().openapi('Reason');
 

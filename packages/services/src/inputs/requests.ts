@@ -28,6 +28,17 @@ export const RequestListQuerySchema = PageQuerySchema.extend({
   cluster: ClusterSchema.optional(),
   tag: TagSchema.optional(),
   mine: z.enum(['true', 'false']).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({
+      description:
+        'Search OPEN requests by words in title, summary and tags (Chinese or English), ranked; combinable with cluster and tag, not with mine or another status.',
+      example: '焊缝检测',
+    }),
 });
 
 export const ReviewSchema = z

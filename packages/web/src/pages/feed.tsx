@@ -1,18 +1,20 @@
 import type { Hono } from 'hono';
+import { ValidationError } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import { listRequests, matchRequestsForStudio, RequestListQuerySchema } from '@sharedtech/services';
 import { ErrorSummary, Select, SubmitButton, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Pager, Section } from '../components/ui.js';
 import { pageKit, render } from '../context.js';
-import { emptyForm, formState, zodToWebIssues } from '../forms.js';
+import { emptyForm, formState, issuesOf, zodToWebIssues } from '../forms.js';
 import { clusterLabel } from '../labels.js';
 import { clusterOptions } from '../components/organisations.js';
 import { RequestCard } from '../components/requests.js';
 
 /**
- * The marketplace: OPEN requests, filtered by cluster and tag. A verified
- * studio also sees the requests that fit its capability tags first.
+ * The marketplace: OPEN requests, searched by words (the same search as
+ * `GET /v1/requests?q=`), filtered by cluster and tag. A verified studio also
+ * sees the requests that fit its capability tags first.
  */
 export function feedPages(web: Hono, deps: WebDeps) {
   const { page } = pageKit(deps);
@@ -21,13 +23,29 @@ export function feedPages(web: Hono, deps: WebDeps) {
     page(async (c, ui) => {
       const t = ui.t;
       const org = ui.principal.org;
-      const values = { cluster: c.req.query('cluster') ?? '', tag: c.req.query('tag')?.trim() ?? '' };
-      const parsed = RequestListQuerySchema.safeParse({ cluster: values.cluster || undefined, tag: values.tag || undefined, cursor: c.req.query('cursor') });
-      const form = parsed.success ? emptyForm(values) : formState(ui, values, zodToWebIssues(parsed.error), ['cluster', 'tag', 'cursor']);
-      const filter = parsed.success ? parsed.data : {};
-      const feed = await listRequests(deps, ui.principal, { status: 'OPEN', cluster: filter.cluster, tag: filter.tag }, { cursor: filter.cursor });
+      const fields = ['q', 'cluster', 'tag', 'cursor'];
+      const values = { q: c.req.query('q')?.trim() ?? '', cluster: c.req.query('cluster') ?? '', tag: c.req.query('tag')?.trim() ?? '' };
+      const parsed = RequestListQuerySchema.safeParse({
+        q: values.q || undefined,
+        cluster: values.cluster || undefined,
+        tag: values.tag || undefined,
+        cursor: c.req.query('cursor'),
+      });
+      let form = parsed.success ? emptyForm(values) : formState(ui, values, zodToWebIssues(parsed.error), fields);
+      let filter = parsed.success ? parsed.data : {};
+      const list = (query: typeof filter) => listRequests(deps, ui.principal, { status: 'OPEN', q: query.q, cluster: query.cluster, tag: query.tag }, { cursor: query.cursor });
+      let feed: Awaited<ReturnType<typeof list>>;
+      try {
+        feed = await list(filter);
+      } catch (error) {
+        // Words the search cannot use (only punctuation, one letter): said beside the box, with the unsearched list below.
+        if (!(error instanceof ValidationError)) throw error;
+        form = formState(ui, values, issuesOf(error), fields);
+        filter = { cluster: filter.cluster, tag: filter.tag };
+        feed = await list(filter);
+      }
       const isStudio = org?.type === 'STUDIO' && org.status === 'VERIFIED';
-      const filtered = Boolean(filter.cluster || filter.tag || filter.cursor);
+      const filtered = Boolean(filter.q || filter.cluster || filter.tag || filter.cursor);
       const matches = isStudio && !filtered ? (await matchRequestsForStudio(deps, ui.principal, 5)).items : [];
       const capabilities = isStudio ? org.capabilities : [];
       return render(
@@ -36,9 +54,10 @@ export function feedPages(web: Hono, deps: WebDeps) {
           <PageHeader title={t('feed.title')} lead={t('feed.lead')} />
           <form method="get" action="/feed" class="filters card" role="search" novalidate>
             <ErrorSummary ui={ui} form={form} />
+            <TextInput ui={ui} form={form} name="q" type="search" label={t('feed.search')} hint={t('feed.searchHint')} placeholder={t('feed.searchPlaceholder')} maxlength={100} />
             <Select ui={ui} form={form} name="cluster" label={t('feed.cluster')} blank={t('common.all')} options={clusterOptions(ui, values.cluster)} />
             <TextInput ui={ui} form={form} name="tag" type="search" label={t('feed.tag')} placeholder={t('feed.tagPlaceholder')} maxlength={32} />
-            <SubmitButton label={t('common.filter')} variant="primary" />
+            <SubmitButton label={t('feed.submit')} variant="primary" />
           </form>
           {capabilities.length > 0 ? (
             <p class="quick-tags">
@@ -62,9 +81,11 @@ export function feedPages(web: Hono, deps: WebDeps) {
             </Section>
           ) : null}
           <h2>
-            {filter.cluster || filter.tag
-              ? t('feed.filteredTitle', { cluster: filter.cluster ? clusterLabel(ui, filter.cluster) : t('common.all'), tag: filter.tag ?? t('common.all') })
-              : t('feed.allTitle')}
+            {filter.q
+              ? t('feed.searchTitle', { q: filter.q })
+              : filter.cluster || filter.tag
+                ? t('feed.filteredTitle', { cluster: filter.cluster ? clusterLabel(ui, filter.cluster) : t('common.all'), tag: filter.tag ?? t('common.all') })
+                : t('feed.allTitle')}
           </h2>
           {feed.items.length > 0 ? (
             <ul class="list">
@@ -73,7 +94,7 @@ export function feedPages(web: Hono, deps: WebDeps) {
               ))}
             </ul>
           ) : (
-            <Empty>{t('feed.empty')}</Empty>
+            <Empty>{filter.q ? t('feed.searchEmpty', { q: filter.q }) : t('feed.empty')}</Empty>
           )}
           <Pager ui={ui} nextCursor={feed.nextCursor} />
         </Layout>,
