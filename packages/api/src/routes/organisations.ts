@@ -1,7 +1,7 @@
 import { MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { addMember, AddMemberSchema, decideVerification, getOrganisationOrThrow, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, registerOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
+import { addMember, AddMemberSchema, decideVerification, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation, viewOfOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
@@ -48,16 +48,18 @@ export function organisationRoutes(deps: ApiDeps) {
       async (c) => {
         const { status, type, cursor, limit } = c.req.valid('query');
         const page = await listOrganisations(deps, c.get('principal'), { status, type }, { cursor, limit });
-        return c.json({ ...page, items: page.items.map(publicOrganisation) }, 200);
+        const principal = c.get('principal');
+        return c.json({ ...page, items: page.items.map((org) => viewOfOrganisation(principal, org)) }, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/{orgId}', tags, security: bearer, summary: 'Read an organisation’s profile',
+        method: 'get', path: '/{orgId}', tags, security: bearer, summary: 'Read an organisation’s profile (verified ones: anyone; others: their members and associations)',
+        description: 'PENDING, REJECTED and SUSPENDED organisations are a 404 to everyone but their own members and associations; `statusReason` is shown only to them.',
         request: { params: OrgIdParam },
         responses: { 200: jsonResponse(OrganisationSchema, 'The organisation'), ...errorResponses },
       }),
-      async (c) => c.json(publicOrganisation(await getOrganisationOrThrow(deps, c.req.valid('param').orgId)), 200),
+      async (c) => c.json(await readOrganisation(deps, c.get('principal'), c.req.valid('param').orgId), 200),
     )
     .openapi(
       createRoute({

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import { RegisterOrganisationSchema } from '@sharedtech/services';
-import { getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation } from '@sharedtech/services';
+import { getVisibleOrganisation, listMembers, listOrganisations, registerOrganisation, viewOfOrganisation } from '@sharedtech/services';
 import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section } from '../components/ui.js';
@@ -121,7 +121,7 @@ export function organisationPages(web: Hono, deps: WebDeps) {
   web.get(
     '/orgs/:id',
     page(async (c, ui) => {
-      const org = await getOrganisationOrThrow(deps, pathParam(c));
+      const org = viewOfOrganisation(ui.principal, await getVisibleOrganisation(deps, ui.principal, pathParam(c)));
       const t = ui.t;
       return render(
         c,
