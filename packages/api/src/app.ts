@@ -31,7 +31,7 @@ export function createApiApp(deps: ApiDeps) {
   if (deps.issueDevToken) api.route('/dev', devRoutes(deps.issueDevToken));
 
   api.use('/v1/*', authenticate({ verifyToken: deps.verifyToken, db: deps.db }));
-  api.route('/v1/me', meRoutes());
+  api.route('/v1/me', meRoutes(deps));
   api.route('/v1/orgs', organisationRoutes(deps));
   api.route('/v1/requests', requestRoutes(deps));
   api.route('/v1/requests', requestBidRoutes(deps));

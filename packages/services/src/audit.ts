@@ -14,7 +14,7 @@ import { getVisibleRequest } from './requests.js';
  */
 export type TrailGuard = (deps: ServiceDeps, principal: Principal, id: string) => Promise<boolean>;
 
-const trailGuards: Record<EntityRef['type'], TrailGuard> = {
+const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   organisation: async (deps, principal, id) => {
     await getVisibleOrganisation(deps, principal, id);
     return isMemberOrModerator(principal, id);
