@@ -29,13 +29,35 @@ const common = {
 };
 
 const jobsSchema = z.object(common);
-const apiSchema = z.object({
-  ...common,
-  JWT_ISSUER: issuerUrl,
-  JWT_AUDIENCE: z.string().min(1),
-  /** The pool's hosted-UI domain, where the web pages send people to sign in. */
-  AUTH_BASE_URL: issuerUrl,
-});
+const apiSchema = z
+  .object({
+    ...common,
+    /**
+     * Who signs people in: `cognito` (the stage's user pool; the default) or
+     * `oidc` (any OpenID Provider, found through its discovery document).
+     */
+    IDENTITY_PROVIDER: z.enum(['cognito', 'oidc']).optional(),
+    /** The issuer exactly as its tokens carry it in `iss`. */
+    JWT_ISSUER: issuerUrl,
+    /** The client id the tokens are issued for. */
+    JWT_AUDIENCE: z.string().min(1),
+    /** Cognito only: the pool's hosted-UI domain, where the web pages send people to sign in. */
+    AUTH_BASE_URL: issuerUrl.optional(),
+    /** OIDC only, for a confidential client: the Secrets Manager secret holding the client secret. */
+    OIDC_CLIENT_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN').optional(),
+    /** OIDC only: how the client secret goes to the token endpoint (default: basic, or what the provider offers). */
+    OIDC_TOKEN_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+    /** The site's ICP recordal number (备案号), shown in the page footer in mainland China. */
+    ICP_RECORD_NUMBER: z.string().min(1).max(64).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const provider = env.IDENTITY_PROVIDER ?? 'cognito';
+    if (provider === 'cognito' && env.AUTH_BASE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['AUTH_BASE_URL'], message: 'is required with Cognito' });
+    for (const name of ['OIDC_CLIENT_SECRET_ARN', 'OIDC_TOKEN_AUTH_METHOD'] as const) {
+      if (provider === 'cognito' && env[name] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is for IDENTITY_PROVIDER=oidc only' });
+    }
+    if (provider === 'oidc' && env.AUTH_BASE_URL !== undefined) ctx.addIssue({ code: 'custom', path: ['AUTH_BASE_URL'], message: 'is for Cognito only; an OpenID Provider is discovered from JWT_ISSUER' });
+  });
 
 export type JobsConfig = z.infer<typeof jobsSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
@@ -46,7 +68,7 @@ function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${env[String(issue.path[0])] === undefined ? 'is not set' : issue.message}`));
 }
 
-/** The API function's settings: the table, the cursor secret, the bus and the user pool it trusts. */
+/** The API function's settings: the table, the cursor secret, the bus and the identity provider it trusts. */
 export const readApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => read(apiSchema, env);
 
 /** The jobs function's settings: like the API's, without a token issuer (jobs authenticate nobody). */

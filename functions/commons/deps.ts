@@ -2,7 +2,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtech/core';
 import { createDb } from '@sharedtech/data';
 import type { AppDeps } from '@sharedtech/app';
-import { cognitoHostedSignIn, cognitoVerifier, type TokenVerifier } from '@sharedtech/identity';
+import { cognitoHostedSignIn, cognitoVerifier, oidcDiscovery, oidcHostedSignIn, oidcVerifier, type HostedSignIn, type TokenVerifier } from '@sharedtech/identity';
 import { eventBridge, secretsManager } from './clients.js';
 import type { ApiConfig, JobsConfig } from './config.js';
 import { EventBridgePublisher } from './event-publisher.js';
@@ -19,6 +19,43 @@ export async function readCursorSecret(secretArn: string): Promise<string> {
   return SecretString;
 }
 
+/**
+ * An OIDC client secret from Secrets Manager: the secret string itself, or a
+ * JSON object with a `clientSecret` (or `client_secret`) field. Read once per container.
+ */
+export async function readClientSecret(secretArn: string): Promise<string> {
+  const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  let value = SecretString?.trim();
+  if (value?.startsWith('{')) {
+    const parsed = JSON.parse(value) as { clientSecret?: unknown; client_secret?: unknown };
+    const field = parsed.clientSecret ?? parsed.client_secret;
+    value = typeof field === 'string' ? field : undefined;
+  }
+  if (!value) throw new Error(`Secret ${secretArn} holds no client secret`);
+  return value;
+}
+
+/**
+ * Who signs people in, from the API's configuration: Cognito (its pool's
+ * issuer and hosted UI) or any OpenID Provider, whose discovery document the
+ * verifier and the hosted sign-in share. The provider's metadata is read now,
+ * at cold start; if the provider does not answer, the container still starts
+ * (tokens are then 503 until it answers; the public pages keep working).
+ */
+export async function identityFor(config: ApiConfig): Promise<{ verifyToken: TokenVerifier; hostedSignIn: HostedSignIn }> {
+  if ((config.IDENTITY_PROVIDER ?? 'cognito') === 'cognito') {
+    return {
+      verifyToken: cognitoVerifier({ issuer: config.JWT_ISSUER, clientId: config.JWT_AUDIENCE }),
+      hostedSignIn: cognitoHostedSignIn({ baseUrl: config.AUTH_BASE_URL!, clientId: config.JWT_AUDIENCE }),
+    };
+  }
+  const discovery = oidcDiscovery(config.JWT_ISSUER);
+  const clientSecret = config.OIDC_CLIENT_SECRET_ARN ? await readClientSecret(config.OIDC_CLIENT_SECRET_ARN) : undefined;
+  const hostedSignIn = oidcHostedSignIn({ discovery, clientId: config.JWT_AUDIENCE, clientSecret, tokenEndpointAuthMethod: config.OIDC_TOKEN_AUTH_METHOD });
+  await hostedSignIn.ready().catch((error: Error) => logger.warn('The identity provider could not be discovered at cold start', { issuer: config.JWT_ISSUER, error: error.message }));
+  return { verifyToken: oidcVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, discovery }), hostedSignIn };
+}
+
 /** Jobs act as the scheduler and authenticate nobody: any token is refused. */
 const refuseTokens: TokenVerifier = async () => {
   throw new UnauthenticatedError('Scheduled jobs accept no tokens.');
@@ -26,19 +63,24 @@ const refuseTokens: TokenVerifier = async () => {
 
 /**
  * The app's dependencies in a deployed stage, built once per container: the
- * table from TABLE_NAME, Cognito tokens checked against the configured pool,
- * the hosted sign-in for the web pages, the system clock, ULIDs, and domain
+ * table from TABLE_NAME, tokens checked against the configured identity
+ * provider (Cognito or any OpenID Provider) and its hosted sign-in for the web
+ * pages (API only), the system clock, ULIDs, and domain
  * events to EventBridge. No `issueDevToken`,
  * so `/dev/token` does not exist here.
  */
 export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promise<AppDeps> {
-  const cursorSecret = await readCursorSecret(config.CURSOR_SECRET_ARN);
+  const [cursorSecret, identity] = await Promise.all([
+    readCursorSecret(config.CURSOR_SECRET_ARN),
+    'JWT_ISSUER' in config ? identityFor(config) : { verifyToken: refuseTokens, hostedSignIn: undefined },
+  ]);
   return {
     db: createDb({ tableName: config.TABLE_NAME, cursorSecret }),
     clock: systemClock,
     ids: createIdGenerator(),
-    verifyToken: 'JWT_ISSUER' in config ? cognitoVerifier({ issuer: config.JWT_ISSUER, clientId: config.JWT_AUDIENCE }) : refuseTokens,
-    hostedSignIn: 'AUTH_BASE_URL' in config ? cognitoHostedSignIn({ baseUrl: config.AUTH_BASE_URL, clientId: config.JWT_AUDIENCE }) : undefined,
+    verifyToken: identity.verifyToken,
+    hostedSignIn: identity.hostedSignIn,
+    icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: new EventBridgePublisher({ client: eventBridge, busName: config.EVENT_BUS_NAME, logger, metrics }),
   };
 }

@@ -5,9 +5,10 @@ import { createDb } from '@sharedtech/data';
 import { createAssociation } from '@sharedtech/services';
 
 const usage = `Creates an association (moderator powers) in a deployed stage's table; there is no self-service path to it.
-  npx tsx infra/bin/create-association.ts --table <TableName> --name "<协会名称>" --owner <cognito sub> [--cluster <slug>] [--region <region>]
-Credentials and region come from your AWS CLI environment (profile, SSO or variables); the table name is
-the TableName output of the stage's Stateful stack:
+  npx tsx infra/bin/create-association.ts --table <TableName> --name "<协会名称>" --owner <sub> [--cluster <slug>] [--region <region>]
+Credentials and region come from your AWS CLI environment (profile, SSO or variables).
+<sub> is the owner's subject at the stage's identity provider (Cognito or OIDC: the \`sub\` of their token,
+also shown by GET /v1/me after they signed in once); the table name is the TableName output of the stage's Stateful stack:
   aws cloudformation describe-stacks --stack-name SharedTech-<stage>-Stateful --query "Stacks[0].Outputs"`;
 
 /** Operator command for a deployed stage: the counterpart of `npm run ops -- create-association` locally. */

@@ -163,7 +163,7 @@ function bindingsOf(operation: Operation): Binding[] {
     const name = segment.match(/^\{(\w+)\}$/)?.[1];
     if (!name) continue;
     const before = segments[index - 1]!;
-    if (name === 'n' && before === 'milestones') extra.n = [1, 2];
+    if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }

@@ -1,9 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sign } from 'hono/utils/jwt/jwt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCursorCodec } from '@sharedtech/data';
 import { startTestApi, type ApiResponse } from '../support/harness.js';
-import { expectError, issuePaths } from '../support/assertions.js';
+import { expectError, issuePaths, tableItemCount } from '../support/assertions.js';
 import { cny, consortium, openRequest, requestBody } from '../support/fixtures.js';
 
 /**
@@ -29,25 +28,13 @@ beforeAll(async () => {
   ];
 });
 
-/** Items in this file's table: the ground truth that a refused call wrote nothing. */
-async function tableItemCount(): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await api.deps.db.doc.send(new ScanCommand({ TableName: api.tableName, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-}
-
 /** Sends `act`, asserts a 400 listing exactly `paths` (in any order), and that the table did not change. */
 async function refusedWith(paths: string[], act: () => Promise<ApiResponse>, code = 'VALIDATION_FAILED') {
-  const before = await tableItemCount();
+  const before = await tableItemCount(api);
   const response = await act();
   expectError(response, 400, code);
   expect(new Set(issuePaths(response))).toEqual(new Set(paths));
-  expect(await tableItemCount()).toBe(before);
+  expect(await tableItemCount(api)).toBe(before);
   return response;
 }
 
@@ -99,9 +86,9 @@ describe('a new request with bad content', () => {
     ['an empty body', ''],
     ['not JSON at all', 'title=焊缝'],
   ])('refuses %s with 400 MALFORMED_JSON, writing nothing', async (_label, text) => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     expectError(await rawPost('/v1/requests', text), 400, 'MALFORMED_JSON');
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 
   it.each(['[]', 'null', '"焊缝"', '42', 'true'])('refuses the JSON document %s, which is not an object', async (text) => {
@@ -109,32 +96,32 @@ describe('a new request with bad content', () => {
   });
 
   it('refuses deeply nested JSON without falling over', async () => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const response = await rawPost('/v1/requests', `{"title":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
     expectError(response, 400);
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 
   it('refuses a body that is not JSON by its content type (415)', async () => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const response = await api.call<any>('POST', '/v1/requests', enterprise.caller.token, JSON.stringify(requestBody(api)), { 'content-type': 'text/plain' });
     expectError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 
   it('refuses a body over the size limit with 413, writing nothing', async () => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const huge = JSON.stringify(requestBody(api, { details: '细'.repeat(30_000) }));
     expect(Buffer.byteLength(huge)).toBeGreaterThan(64 * 1024);
     const response = await post('/v1/requests', JSON.parse(huge));
     expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     expect(response.body.error.details).toEqual({ limitBytes: 64 * 1024 });
     expectError(await api.call<any>('POST', '/dev/token', undefined, { sub: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE');
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 
   it('refuses an oversized body sent in chunks without a Content-Length (413)', async () => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const chunk = new TextEncoder().encode(`"${'x'.repeat(10_000)}`);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -149,7 +136,7 @@ describe('a new request with bad content', () => {
       duplex: 'half',
     } as RequestInit);
     expectError({ status: response.status, body: await response.json(), headers: response.headers }, 413, 'PAYLOAD_TOO_LARGE');
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 
   it('has created none of them: the enterprise still has only its one draft and the OPEN requests', async () => {
@@ -287,7 +274,7 @@ describe('bearer tokens', () => {
     ['a token of another issuer', async () => ({ authorization: `Bearer ${await sign({ sub: enterprise.caller.sub, iss: 'someone-else', exp: now() + 600 }, TOKEN_SECRET, 'HS256')}` }), 'INVALID_TOKEN'],
     ['a token without a subject', async () => ({ authorization: `Bearer ${await sign({ iss: 'sharedtech-local', exp: now() + 600 }, TOKEN_SECRET, 'HS256')}` }), 'UNAUTHENTICATED'],
   ])('refuses %s with 401', async (_label, headers, code) => {
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const auth = await headers();
     for (const [method, path, body] of [
       ['GET', '/v1/me', undefined],
@@ -297,7 +284,7 @@ describe('bearer tokens', () => {
       const response = await api.call<any>(method, path, undefined, body, auth);
       expectError(response, 401, code);
     }
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
     expect((await enterprise.caller.get(`/v1/requests/${draftId}`)).body.status).toBe('DRAFT');
   });
 
@@ -336,7 +323,7 @@ describe('every route of the OpenAPI document', () => {
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })));
     expect(operations.length).toBeGreaterThanOrEqual(20);
-    const before = await tableItemCount();
+    const before = await tableItemCount(api);
     const failures: string[] = [];
     let tried = 0;
 
@@ -379,6 +366,6 @@ describe('every route of the OpenAPI document', () => {
 
     // Assess
     expect(failures).toEqual([]);
-    expect(await tableItemCount()).toBe(before);
+    expect(await tableItemCount(api)).toBe(before);
   });
 });

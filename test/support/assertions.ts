@@ -1,5 +1,6 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import type { ApiResponse } from './harness.js';
+import type { ApiResponse, TestApi } from './harness.js';
 
 /**
  * The error body of PRODUCT.md §5, exactly: `{"error": {"code", "message", "details"}}` with the
@@ -21,3 +22,15 @@ export const issuePaths = (response: ApiResponse) => (response.body.error.detail
 
 /** The ids of a list page's items, in order. */
 export const itemIds = (response: ApiResponse) => (response.body.items as { id: string }[]).map((item) => item.id);
+
+/** Items in a test file's table: the ground truth that a refused call wrote nothing (a test-only Scan). */
+export async function tableItemCount(api: TestApi): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await api.deps.db.doc.send(new ScanCommand({ TableName: api.tableName, Select: 'COUNT', ExclusiveStartKey: start }));
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}

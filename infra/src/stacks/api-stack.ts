@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { ApiMapping, CorsHttpMethod, DomainName, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type UserPool, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
@@ -9,7 +10,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '@sharedtech/functions/commons/event-publisher';
 import { API_BUNDLED_FILES, FUNCTION_ENTRIES } from '../bundling.js';
@@ -20,8 +21,9 @@ import type { Stage } from '../settings.js';
 export interface ApiStackProps extends StackProps {
   stage: Stage;
   table: ITable;
-  userPool: UserPool;
-  signInDomain: UserPoolDomain;
+  /** The stage's user pool and hosted sign-in domain, when its identity provider is Cognito. */
+  userPool?: UserPool;
+  signInDomain?: UserPoolDomain;
   cursorSecret: ISecret;
 }
 
@@ -42,10 +44,14 @@ export class ApiStack extends Stack {
   readonly jobsFunction: MarketplaceFunction;
   readonly bus: EventBus;
   readonly monitoring: Monitoring;
+  /** The site's custom domain, when the stage has one (then the only way in). */
+  readonly domainName?: DomainName;
+  /** The issuer and client id API Gateway and the function both trust. */
+  readonly identity: { issuer: string; audience: string };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { stage, table, userPool, signInDomain, cursorSecret } = props;
+    const { stage, table, cursorSecret } = props;
     const { settings } = stage;
     const common = { stage: stage.name, metricsNamespace: METRICS_NAMESPACE, logRetention: settings.logRetentionDays, logLevel: settings.logLevel };
 
@@ -66,7 +72,7 @@ export class ApiStack extends Stack {
       serviceName: SERVICE_NAMES.api,
       memorySize: settings.apiMemoryMb,
       timeout: Duration.seconds(15),
-      environment: { JWT_ISSUER: userPool.userPoolProviderUrl, AUTH_BASE_URL: signInDomain.baseUrl() },
+      environment: settings.icpRecordNumber ? { ICP_RECORD_NUMBER: settings.icpRecordNumber } : {},
     })
       .bindTable({ table, accessMode: 'RW' })
       .bindCursorSecret(cursorSecret)
@@ -86,9 +92,19 @@ export class ApiStack extends Stack {
       .bindCursorSecret(cursorSecret)
       .bindEventBus(this.bus);
 
+    // The site's own domain, with its certificate; when set it is the only way in (in mainland China an
+    // ICP-recorded domain is the only address API Gateway may serve the public on).
+    if (settings.domain) {
+      const certificate: ICertificate = settings.domain.certificateArn
+        ? Certificate.fromCertificateArn(this, 'DomainCertificate', settings.domain.certificateArn)
+        : new Certificate(this, 'DomainCertificate', { domainName: settings.domain.name, validation: CertificateValidation.fromDns() });
+      this.domainName = new DomainName(this, 'SiteDomain', { domainName: settings.domain.name, certificate });
+    }
+
     this.api = new HttpApi(this, 'HttpApi', {
       description: `SharedTech Marketplace API (${stage.name})`,
       createDefaultStage: false,
+      disableExecuteApiEndpoint: this.domainName !== undefined,
       // Health, OpenAPI document, docs and web pages are public; the app itself
       // still authenticates every /v1 call it receives.
       defaultIntegration: new HttpLambdaIntegration('PublicRoutes', this.apiFunction),
@@ -102,33 +118,17 @@ export class ApiStack extends Stack {
           }
         : undefined,
     });
-    // The web pages' app client: a public client (no secret) signing people in through the hosted UI with
-    // the authorization code and PKCE, redeemed by the function at /auth/callback on this API's own address.
-    const siteUrl = this.api.apiEndpoint;
-    const userPoolClient = new UserPoolClient(this, 'WebClient', {
-      userPool,
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${siteUrl}/auth/callback`],
-        logoutUrls: [`${siteUrl}/signin`],
-      },
-      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-    });
-    this.apiFunction.addEnvironment('JWT_AUDIENCE', userPoolClient.userPoolClientId);
+    // Where people reach the site: sign-in comes back to `<site>/auth/callback`, sign-out to `<site>/signin`.
+    const siteUrl = settings.domain ? `https://${settings.domain.name}` : this.api.apiEndpoint;
 
-    // A JWT authorizer on the pool's own issuer URL (CloudFormation's ProviderURL,
-    // right for every partition, aws-cn included) and app client: the very values
-    // the function verifies again with JWT_ISSUER and JWT_AUDIENCE.
-    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', userPool.userPoolProviderUrl, {
-      jwtAudience: [userPoolClient.userPoolClientId],
+    this.identity = settings.identity.provider === 'cognito' ? this.cognitoIdentity(props, siteUrl) : this.oidcIdentity(settings.identity);
+    this.apiFunction.addEnvironment('JWT_ISSUER', this.identity.issuer);
+    this.apiFunction.addEnvironment('JWT_AUDIENCE', this.identity.audience);
+
+    // A JWT authorizer on the very issuer and audience the function verifies again with JWT_ISSUER and
+    // JWT_AUDIENCE (for Cognito, the pool's ProviderURL: right for every partition).
+    const authorizer = new HttpJwtAuthorizer(settings.identity.provider === 'cognito' ? 'CognitoAuthorizer' : 'OidcAuthorizer', this.identity.issuer, {
+      jwtAudience: [this.identity.audience],
     });
     this.api.addRoutes({
       path: '/v1/{proxy+}',
@@ -141,7 +141,7 @@ export class ApiStack extends Stack {
       Validations.of(defaultRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'The $default route serves only public content: /health, /openapi.json, /docs and the web pages. Every /v1 route has the Cognito JWT authorizer, and the app verifies the token again and loads the caller from the database.',
+          'The $default route serves only public content: /health, /openapi.json, /docs and the web pages. Every /v1 route has the JWT authorizer of the stage\'s identity provider, and the app verifies the token again and loads the caller from the database.',
       });
     }
 
@@ -172,6 +172,8 @@ export class ApiStack extends Stack {
       },
     });
 
+    if (this.domainName) new ApiMapping(this, 'SiteDomainMapping', { api: this.api, domainName: this.domainName, stage: httpStage });
+
     // EventBridge Scheduler invokes the jobs; a missed tick is covered by the next.
     new Schedule(this, 'JobsSchedule', {
       description: 'Runs the marketplace scheduled jobs',
@@ -200,10 +202,61 @@ export class ApiStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: httpStage.url, description: 'Base URL of the marketplace API' });
-    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ApiUrl', { value: this.domainName ? `${siteUrl}/` : httpStage.url, description: 'Base URL of the marketplace API and web pages' });
+    if (this.domainName) {
+      new CfnOutput(this, 'DomainTarget', {
+        value: this.domainName.regionalDomainName,
+        description: `DNS: a CNAME from ${settings.domain!.name} to this name`,
+      });
+    }
+    new CfnOutput(this, 'IdentityIssuer', { value: this.identity.issuer, description: 'Issuer of the tokens the API accepts' });
+    new CfnOutput(this, 'IdentityClientId', { value: this.identity.audience, description: 'Client id (audience) of the tokens the API accepts' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+  }
+
+  /**
+   * Cognito: the web pages' app client in the stage's pool, a public client (no secret) signing people in
+   * through the hosted UI with the authorization code and PKCE, redeemed by the function at /auth/callback.
+   */
+  private cognitoIdentity(props: ApiStackProps, siteUrl: string) {
+    const { userPool, signInDomain } = props;
+    if (!userPool || !signInDomain) throw new Error(`Stage ${props.stage.name} signs in with Cognito but has no user pool`);
+    const userPoolClient = new UserPoolClient(this, 'WebClient', {
+      userPool,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${siteUrl}/auth/callback`],
+        logoutUrls: [`${siteUrl}/signin`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    this.apiFunction.addEnvironment('AUTH_BASE_URL', signInDomain.baseUrl());
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    return { issuer: userPool.userPoolProviderUrl, audience: userPoolClient.userPoolClientId };
+  }
+
+  /**
+   * Any OpenID Provider: the client is registered there (see docs/DEPLOY.md); the function discovers the
+   * endpoints from the issuer and, for a confidential client, reads its secret from Secrets Manager.
+   */
+  private oidcIdentity(identity: Extract<Stage['settings']['identity'], { provider: 'oidc' }>) {
+    this.apiFunction.addEnvironment('IDENTITY_PROVIDER', 'oidc');
+    if (identity.clientSecretArn) {
+      const clientSecret = Secret.fromSecretCompleteArn(this, 'OidcClientSecret', identity.clientSecretArn);
+      clientSecret.grantRead(this.apiFunction);
+      this.apiFunction.addEnvironment('OIDC_CLIENT_SECRET_ARN', identity.clientSecretArn);
+    }
+    if (identity.tokenEndpointAuthMethod) this.apiFunction.addEnvironment('OIDC_TOKEN_AUTH_METHOD', identity.tokenEndpointAuthMethod);
+    return { issuer: identity.issuer, audience: identity.clientId };
   }
 }

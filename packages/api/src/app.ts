@@ -14,6 +14,7 @@ import { matchRoutes, statsRoutes } from './routes/insight.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
+import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
 import { createRouter } from './routes/router.js';
 
@@ -46,6 +47,8 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/requests', requestRoutes(deps));
   api.route('/v1/requests', requestBidRoutes(deps));
   api.route('/v1/requests', awardRoutes(deps));
+  api.route('/v1/requests', requestQuestionRoutes(deps));
+  api.route('/v1/questions', questionRoutes(deps));
   api.route('/v1/bids', bidRoutes(deps));
   api.route('/v1/contracts', contractRoutes(deps));
   api.route('/v1/contracts', milestoneRoutes(deps));

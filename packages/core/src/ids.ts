@@ -11,6 +11,7 @@ export const ID_PREFIX = {
   statement: 'stm',
   audit: 'aud',
   notification: 'ntf',
+  question: 'qst',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -15,3 +15,4 @@ export * from './dispute.js';
 export * from './milestone-money.js';
 export * from './share-statement.js';
 export * from './stats.js';
+export * from './question.js';

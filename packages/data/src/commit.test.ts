@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, type AuditRecord, type Notification } from '@sharedtech/core';
 import { createDb } from './client.js';
+import { AUDIT_GENESIS, hashAuditItem } from './audit-chain.js';
 import { MAX_TRANSACTION_ITEMS, commitChange, putIfVersion, putNew, type Change } from './commit.js';
 
 const db = createDb({ tableName: 'CommitTest', cursorSecret: 'unit', endpoint: 'http://127.0.0.1:9', region: 'local' });
@@ -47,8 +48,12 @@ describe('commitChange', () => {
     expect(items).toHaveLength(4);
     expect(items[0]!.Put).toMatchObject({ TableName: 'CommitTest', ConditionExpression: '#version = :expectedVersion', ExpressionAttributeValues: { ':expectedVersion': 1 } });
     expect(items[1]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
-    // The audit record is append-only: a Put that may never overwrite.
-    expect(items[2]!.Put).toMatchObject({ Item: { pk: 'AUDIT#request:req_1', sk: 'aud_1', action: 'submit' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    // The audit record is append-only: a Put that may never overwrite, at the next position of its entity's hash chain.
+    expect(items[2]!.Put).toMatchObject({
+      Item: { pk: 'AUDIT#request:req_1', sk: 'aud_seq#0000000001', id: 'aud_1', action: 'submit', seq: 1, prevHash: AUDIT_GENESIS, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(hashAuditItem(items[2]!.Put!.Item!)).toBe(items[2]!.Put!.Item!.hash);
     expect(items[3]!.Put).toMatchObject({ Item: { pk: 'INBOX#ASSOCIATIONS', sk: 'ntf_1', type: 'REQUEST_SUBMITTED' } });
   });
 
@@ -69,6 +74,39 @@ describe('commitChange', () => {
     expect(error).toMatchObject({ status: 409, code });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(otherWrites()).toHaveLength(0);
+  });
+
+  it('links the record after the chain tail it reads, and rebuilds the link when another change took that position first', async () => {
+    // Prepare: the chain has 4 links; a concurrent change takes position 5 between our read and our write.
+    ddb.on(QueryCommand).resolvesOnce({ Items: [{ seq: 4, hash: 'a'.repeat(64) }] }).resolves({ Items: [{ seq: 5, hash: 'b'.repeat(64) }] });
+    const taken = new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+    ddb.on(TransactWriteCommand).rejectsOnce(taken).resolves({});
+
+    // Act
+    await commitChange(db, change());
+
+    // Assess
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.args[0].input.TransactItems![2]!.Put!.Item).toMatchObject({ sk: 'aud_seq#0000000005', seq: 5, prevHash: 'a'.repeat(64) });
+    expect(calls[1]!.args[0].input.TransactItems![2]!.Put!.Item).toMatchObject({ sk: 'aud_seq#0000000006', seq: 6, prevHash: 'b'.repeat(64) });
+    expect(otherWrites()).toHaveLength(0);
+  });
+
+  it('does not retry when an entity item failed too: that is the change\'s own conflict', async () => {
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    await expect(commitChange(db, change())).rejects.toMatchObject({ status: 409, code: 'CHANGED' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('answers 503 when the transaction is throttled', async () => {

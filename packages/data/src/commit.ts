@@ -1,5 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DomainError, Notification } from '@sharedtech/core';
+import { chainAuditRecords } from './audit-chain.js';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
@@ -27,23 +28,52 @@ export interface Change {
 /** DynamoDB's limit on items per transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
+/** How often a change is rebuilt when only its audit links lost a race (another change extended the same chain). */
+export const MAX_AUDIT_CHAIN_ATTEMPTS = 12;
+
+/**
+ * Writes a change in one transaction. Its audit records are linked into their
+ * entities' hash chains (see audit-chain.ts): each is put at the next position
+ * of its chain, so when a concurrent change of the same entity took that
+ * position first, and nothing else in the transaction failed, the links are
+ * rebuilt on the new tail and the transaction is sent again.
+ */
 export async function commitChange(db: Db, change: Change): Promise<void> {
-  const writes: Write[] = [
-    ...change.writes,
-    ...change.audit.map((record) => putNew(db, { ...keys.audit(record.entity, record.id), ...record })),
-    ...change.notifications.map((notification) => ({
-      op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },
-    })),
-  ];
-  assertDistinctItems(writes);
-  if (writes.length > MAX_TRANSACTION_ITEMS) {
-    throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${writes.length}`);
+  const size = change.writes.length + change.audit.length + change.notifications.length;
+  if (size > MAX_TRANSACTION_ITEMS) throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${size}`);
+  for (let attempt = 1; ; attempt++) {
+    const links = await chainAuditRecords(db, change.audit);
+    const writes: Write[] = [
+      ...change.writes,
+      ...links.map((item) => putNew(db, item)),
+      ...change.notifications.map((notification) => ({
+        op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },
+      })),
+    ];
+    assertDistinctItems(writes);
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.op) }));
+      return;
+    } catch (error) {
+      const firstLink = change.writes.length;
+      if (attempt < MAX_AUDIT_CHAIN_ATTEMPTS && onlyAuditLinksFailed(error, firstLink, firstLink + links.length)) {
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+        continue;
+      }
+      throw toDomainError(error, (index, reason) => writes[index]?.onConflict?.(reason));
+    }
   }
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.op) }));
-  } catch (error) {
-    throw toDomainError(error, (index, reason) => writes[index]?.onConflict?.(reason));
-  }
+}
+
+/** A cancelled transaction whose only failed items are audit links (positions [from, to)). */
+function onlyAuditLinksFailed(error: unknown, from: number, to: number): boolean {
+  const cancelled = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (cancelled?.name !== 'TransactionCanceledException' || !cancelled.CancellationReasons?.length || from === to) return false;
+  const failed = cancelled.CancellationReasons.flatMap((reason, index) => (reason.Code && reason.Code !== 'None' ? [{ index, code: reason.Code }] : []));
+  return (
+    failed.length > 0 &&
+    failed.every(({ index, code }) => index >= from && index < to && (code === 'ConditionalCheckFailed' || code === 'TransactionConflict'))
+  );
 }
 
 /** Put that fails if the item already exists. */

@@ -18,4 +18,7 @@ export * from './disputes.js';
 export * from './share-statements.js';
 export * from './release-timers.js';
 export * from './maintenance.js';
+export * from './questions.js';
+export * from './audit-chain.js';
+export * from './backup.js';
 export * from './personal-data.js';

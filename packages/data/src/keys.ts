@@ -40,6 +40,10 @@ export const keys = {
     gsi1sk: requestId,
   }),
 
+  question: (questionId: string) => ({ pk: `QST#${questionId}`, sk: '#QST' }),
+  /** A request's questions, oldest first: the order a reader follows a clarification thread. */
+  questionsOfRequest: (requestId: string, questionId: string) => ({ gsi1pk: `REQ#${requestId}#QUESTIONS`, gsi1sk: questionId }),
+
   bid: (bidId: string) => ({ pk: `BID#${bidId}`, sk: '#BID' }),
   bidsOfRequest: (requestId: string, bidId: string) => ({ gsi1pk: `REQ#${requestId}#BIDS`, gsi1sk: bidId }),
   bidsOfStudio: (studioOrgId: string, bidId: string) => ({ gsi2pk: `ORG#${studioOrgId}#BIDS`, gsi2sk: bidId }),

@@ -1,3 +1,4 @@
 export * from './dynamodb-local.js';
 export * from './runtime.js';
 export * from './seed.js';
+export * from './server.js';

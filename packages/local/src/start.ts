@@ -1,10 +1,12 @@
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { createApp } from '@sharedtech/app';
+import { DEFAULT_MAX_BODY_BYTES, createApp } from '@sharedtech/app';
 import { runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/services';
+import { sealPreChainAuditRecordsOnce } from '@sharedtech/data';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
 import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';
+import { serveLocal } from './server.js';
 
 const JOB_INTERVAL_MS = 60_000;
 
@@ -21,7 +23,15 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
-    server?.close();
+    // Let requests in flight finish (bounded), then stop DynamoDB Local gracefully.
+    if (server) {
+      const closing = server;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, 5_000);
+        closing.close(() => (clearTimeout(timer), done()));
+        closing.closeIdleConnections();
+      });
+    }
     await dynamo.stop();
     process.exit(0);
   };
@@ -29,15 +39,22 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
-  let server: ReturnType<typeof serve> | undefined;
+  let server: Server | undefined;
   try {
     const table = await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     const deps = createLocalDeps({ endpoint: dynamo.endpoint, secret: localSecret(dataDir) });
     // A data folder written by an earlier version gets the items the current design derives.
     await upgradeDerivedItemsIfNeeded(deps);
+    // Audit records written before the hash chains existed join their chains (once per data folder).
+    await sealPreChainAuditRecordsOnce(deps.db, new Date().toISOString());
     const seed = await seedDemoConsortium(deps);
+    // Follow-ups a crash interrupted (e.g. rejecting the losing bids of an award) finish before anything else.
+    const jobsAtStart = await runScheduledJobs(deps);
+    if (jobsAtStart.failures.length) console.error('Scheduled jobs at start-up left failures:', jobsAtStart.failures);
     const app = createApp(deps);
-    server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    server = await new Promise<Server>((listening) => {
+      const s = serveLocal({ fetch: app.fetch, port, hostname: '127.0.0.1', maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }, () => listening(s));
+    });
     // Locally the scheduled jobs (deadline closing, follow-ups, auto-release) run every minute.
     const jobs = setInterval(() => {
       runScheduledJobs(deps).catch((error) => console.error('Scheduled jobs failed:', error));

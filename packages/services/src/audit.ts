@@ -1,11 +1,12 @@
 import { ForbiddenError, NotFoundError, isAssociation, type EntityRef, type Principal } from '@sharedtech/core';
-import { listAuditTrail, type PageRequest } from '@sharedtech/data';
+import { getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { getVisibleBid } from './bids.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleDispute } from './disputes.js';
 import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js';
 import { getVisibleRequest } from './requests.js';
+import { requestIdOfQuestion } from './questions.js';
 
 /**
  * For each audited entity type: reads the entity exactly as its own route does
@@ -22,6 +23,13 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   request: async (deps, principal, id) => {
     const request = await getVisibleRequest(deps, principal, id);
     return isMemberOrModerator(principal, request.ownerOrgId);
+  },
+  // A question is read as on its request's page; its trail is for the request owner, the asker and associations.
+  question: async (deps, principal, id) => {
+    await requestIdOfQuestion(deps, principal, id);
+    const question = await getQuestion(deps.db, id);
+    const orgId = principal.membership?.orgId;
+    return isAssociation(principal) || (orgId !== undefined && question !== undefined && [question.requestOwnerOrgId, question.askerOrgId].includes(orgId));
   },
   // Bids, contracts and disputes are visible only to their parties and associations.
   bid: async (deps, principal, id) => Boolean(await getVisibleBid(deps, principal, id)),
@@ -45,5 +53,10 @@ export async function readAuditTrail(deps: ServiceDeps, principal: Principal, en
   if (!(await guard(deps, principal, entity.id))) {
     throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of this record and associations can read its audit trail.');
   }
-  return listAuditTrail(deps.db, entity, page);
+  // Associations also see whether the entity's hash chain still verifies (one more read of the same partition).
+  const [trail, chain] = await Promise.all([
+    listAuditTrail(deps.db, entity, page),
+    isAssociation(principal) ? verifyEntityAuditChain(deps.db, entity) : undefined,
+  ]);
+  return chain ? { ...trail, chain } : trail;
 }

@@ -18,3 +18,4 @@ export * from './principal.js';
 export * from './requests.js';
 export * from './termination.js';
 export * from './inputs/index.js';
+export * from './questions.js';

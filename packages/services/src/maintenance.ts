@@ -1,7 +1,7 @@
 import { REQUEST_STATUSES, normaliseRequestTimes } from '@sharedtech/core';
 import {
   commitChange, getDataVersion, listBidsOfStudio, listOrganisationsByType, listRequests, putDataVersion, putDeadlineTimer, putStudioCapabilities, readAll,
-  reindexBid, writesForRequestChange, type Write,
+  reindexBid, sealPreChainAuditRecords, writesForRequestChange, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
@@ -18,6 +18,8 @@ export interface UpgradeReport {
   deadlineTimers: number;
   studioCapabilities: number;
   bidsReindexed: number;
+  /** Audit records written before the hash chain, now linked into it. */
+  auditRecordsChained: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface UpgradeReport {
  * the derived items it puts are plain Puts, not guarded by their owner's version.
  */
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
-  const report: UpgradeReport = { requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0 };
+  const report: UpgradeReport = { requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, auditRecordsChained: 0 };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
       const normalised = { ...request, ...normaliseRequestTimes(request) };
@@ -56,6 +58,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       }
     }
   }
+  report.auditRecordsChained = await sealPreChainAuditRecords(deps.db);
   await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;
 }

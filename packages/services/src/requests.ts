@@ -17,7 +17,7 @@ const changedMeanwhile = () =>
 const isOwnerMember = (principal: Principal, request: TechnicalRequest) => principal.membership?.orgId === request.ownerOrgId;
 
 /** Details are for verified studios, the owner and associations; everyone else sees the public view. */
-const maySeeDetails = (principal: Principal, request: TechnicalRequest) =>
+export const maySeeRequestDetails = (principal: Principal, request: TechnicalRequest) =>
   isOwnerMember(principal, request) ||
   isAssociation(principal) ||
   (principal.org?.type === 'STUDIO' && principal.org.status === 'VERIFIED');
@@ -26,7 +26,7 @@ const maySeeDetails = (principal: Principal, request: TechnicalRequest) =>
 export function viewOfRequest(principal: Principal, request: TechnicalRequest, bidCount?: number) {
   const { version: _version, createdBy: _createdBy, details, ...rest } = request;
   const view = bidCount === undefined ? rest : { ...rest, bidCount };
-  return maySeeDetails(principal, request) ? { ...view, details } : view;
+  return maySeeRequestDetails(principal, request) ? { ...view, details } : view;
 }
 
 /**

@@ -44,6 +44,12 @@ export function createWebApp(deps: WebDeps) {
     if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
 
+  // Error pages are rendered without the request's full context; they still carry the footer's recordal number.
+  web.use('*', async function siteFacts(c, next) {
+    c.set('icpRecordNumber', deps.icpRecordNumber);
+    await next();
+  });
+
   // A browser that asks for a page nobody serves gets a page, not the API's JSON 404.
   web.use('*', async function htmlNotFound(c, next) {
     await next();

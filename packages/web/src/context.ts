@@ -33,6 +33,8 @@ export interface Ui {
    * and one bounded COUNT Query); absent for visitors without an organisation.
    */
   unreadNotifications?: () => Promise<UnreadCount>;
+  /** The site's ICP recordal number for the footer, where the stage has one. */
+  icpRecordNumber?: string;
 }
 
 export interface SignedInUi extends Ui {
@@ -42,6 +44,7 @@ export interface SignedInUi extends Ui {
 declare module 'hono' {
   interface ContextVariableMap {
     webUi: Ui;
+    icpRecordNumber: string | undefined;
   }
 }
 
@@ -105,6 +108,7 @@ async function resolveUi(c: Context, deps: WebDeps): Promise<Ui> {
     dateTime: (iso) => formatDateTime(iso, locale),
     date: (iso) => formatDate(iso, locale),
     unreadNotifications: principal?.membership && principal.org ? once(() => countUnreadNotifications(deps, principal)) : undefined,
+    icpRecordNumber: deps.icpRecordNumber,
   };
   c.set('webUi', ui);
   return ui;
@@ -124,6 +128,7 @@ export function fallbackUi(c: Context): Ui {
     money: formatAmount,
     dateTime: (iso) => formatDateTime(iso, locale),
     date: (iso) => formatDate(iso, locale),
+    icpRecordNumber: c.get('icpRecordNumber'),
   };
 }
 

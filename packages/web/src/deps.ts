@@ -11,4 +11,6 @@ export interface WebDeps extends ServiceDeps {
   demoIdentities?: readonly string[];
   /** Deployed mode: the hosted sign-in the web pages send people to (authorization code with PKCE). */
   hostedSignIn?: HostedSignIn;
+  /** The site's ICP recordal number (备案号), shown in every page footer and linked to the MIIT registry; required in mainland China. */
+  icpRecordNumber?: string;
 }

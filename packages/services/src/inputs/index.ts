@@ -8,3 +8,4 @@ export * from './disputes.js';
 export * from './ledger.js';
 export * from './insight.js';
 export * from './trail.js';
+export * from './questions.js';

@@ -123,6 +123,9 @@ const UnreadBadge: FC<{ ui: Ui; unread?: UnreadCount | false }> = async ({ ui, u
   );
 };
 
+/** Where mainland-China sites link their ICP recordal number (the MIIT registry). */
+export const ICP_REGISTRY = 'https://beian.miit.gov.cn/';
+
 /**
  * The page frame every page shares: language, header with menu, flash message, footer.
  * `unread` is the menu badge's count when the page has read it already; `false`
@@ -182,6 +185,13 @@ export const Layout: FC<{ ui: Ui; title: string; children: Child; unread?: Unrea
         <footer class="site-footer">
           <p>{ui.t('footer.consortium')}</p>
           <p>{ui.t('footer.timezone')}</p>
+          {ui.icpRecordNumber ? (
+            <p>
+              <a href={ICP_REGISTRY} rel="noopener" target="_blank">
+                {ui.icpRecordNumber}
+              </a>
+            </p>
+          ) : null}
         </footer>
       </body>
     </html>

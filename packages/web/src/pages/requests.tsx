@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono';
-import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, REQUEST_STATUSES, isAssociation, requestLifecycle } from '@sharedtech/core';
+import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQUEST_STATUSES, isAssociation, requestLifecycle } from '@sharedtech/core';
+import {
+  AnswerQuestionSchema, AskQuestionSchema, CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema, answerQuestion, askQuestion,
+  cancelRequest, closeRequest, createRequest, listBidsForRequest, listQuestions, listRequests, matchStudiosForRequest, readRequest, requestIdOfQuestion,
+  reviewRequest, submitRequest, suspendRequest, updateRequest,
+} from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
-import { CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema } from '@sharedtech/services';
-import { listBidsForRequest } from '@sharedtech/services';
-import { matchStudiosForRequest } from '@sharedtech/services';
-import { cancelRequest, closeRequest, createRequest, listRequests, reviewRequest, submitRequest, suspendRequest, updateRequest, readRequest } from '@sharedtech/services';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, PageHeader, Pager, Section, Tags, Time } from '../components/ui.js';
@@ -14,7 +15,8 @@ import { emptyForm, formReader, formState, handleForm, parseInput, type FormStat
 import { clusterLabel, ipLabel, requestStatusLabel } from '../labels.js';
 import { clusterOptions } from '../components/organisations.js';
 import { MyBidsOnRequest } from '../components/bids.js';
-import { RequestView, budgetText, RequestCard, ReviewForm } from '../components/requests.js';
+import { QuestionsSection, type QuestionForms } from '../components/questions.js';
+import { type RequestView, budgetText, RequestCard, ReviewForm } from '../components/requests.js';
 
 const FIELDS = ['title', 'summary', 'details', 'cluster', 'tags', 'budget.min', 'budget.max', 'biddingDeadline', 'wantedBy', 'ipPreference'] as const;
 
@@ -103,7 +105,7 @@ function RequestForm({ ui, form, action, title, lead, back }: { ui: SignedInUi; 
   );
 }
 
-interface DetailForms {
+interface DetailForms extends QuestionForms {
   review?: FormState;
   suspend?: FormState;
 }
@@ -119,6 +121,8 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const bids = isStudio ? await listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined;
   const feedback = request.reviewReason && ['REJECTED', 'SUSPENDED', 'OPEN'].includes(request.status);
   const matches = (isOwner || moderator) && request.status === 'OPEN' ? (await matchStudiosForRequest(deps, principal, id, 5)).items : [];
+  const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
+  const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -170,6 +174,9 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
             )}
           </Section>
           {bids ? <MyBidsOnRequest ui={ui} bids={bids.items} /> : null}
+          {PUBLIC_REQUEST_STATUSES.includes(request.status) && (questions.length > 0 || canAsk || isOwner) ? (
+            <QuestionsSection ui={ui} requestId={id} questions={questions} canAsk={canAsk} canAnswer={isOwner} forms={forms} />
+          ) : null}
           {matches.length > 0 ? (
             <Section title={t('request.matches')}>
               <p class="muted">{t('request.matchesLead')}</p>
@@ -373,6 +380,41 @@ export function requestPages(web: Hono, deps: WebDeps) {
           return c.redirect(`/requests/${id}`, 303);
         },
         (issues) => detail(c, ui, id, { suspend: formState(ui, values, issues, ['reason']) }, 400),
+      );
+    }),
+  );
+
+  web.post(
+    '/requests/:id/questions',
+    action(async (c, ui) => {
+      const id = pathParam(c);
+      const values = await formOf(c);
+      return handleForm(
+        async () => {
+          const { text } = parseInput(AskQuestionSchema, { text: values.question ?? '' });
+          await askQuestion(deps, ui.principal, id, text);
+          flash(c, 'flash.questionAsked');
+          return c.redirect(`/requests/${id}#questions`, 303);
+        },
+        (issues) => detail(c, ui, id, { ask: formState(ui, values, issues.map((item) => ({ ...item, path: item.path.replace(/^text/, 'question') })), ['question']) }, 400),
+      );
+    }),
+  );
+
+  web.post(
+    '/questions/:id/answer',
+    action(async (c, ui) => {
+      const questionId = pathParam(c);
+      const values = await formOf(c);
+      const requestId = await requestIdOfQuestion(deps, ui.principal, questionId);
+      return handleForm(
+        async () => {
+          const input = parseInput(AnswerQuestionSchema, { text: values.text ?? '', visibility: values.visibility ?? '' });
+          await answerQuestion(deps, ui.principal, questionId, input);
+          flash(c, 'flash.questionAnswered');
+          return c.redirect(`/requests/${requestId}#q-${questionId}`, 303);
+        },
+        (issues) => detail(c, ui, requestId, { answer: { questionId, form: formState(ui, values, issues, ['text', 'visibility']) } }, 400),
       );
     }),
   );
