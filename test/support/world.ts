@@ -10,7 +10,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question';
 
 export interface WorldObject {
   name: string;
@@ -65,6 +65,9 @@ export async function buildWorld(api: TestApi) {
   expect(draft.status).toBe(201);
   const openId = await openRequest(api, enterprise.caller, moderator);
   const liveBidId = await placeBid(studio.caller, openId);
+  // A question of the rival studio, not answered yet: for the owner, the asker and associations.
+  const question = await rival.caller.post(`/v1/requests/${openId}/questions`, { text: '节拍 3 秒是否包含上下料时间？' });
+  expect(question.status, JSON.stringify(question.body)).toBe(201);
   const awardedId = await openRequest(api, enterprise.caller, moderator);
   const wonBid = await studio.caller.post(`/v1/requests/${awardedId}/bids`, {
     ...bidBody(),
@@ -102,6 +105,7 @@ export async function buildWorld(api: TestApi) {
     { name: 'draft', kind: 'request', id: draft.body.id, parties: [enterprise.orgId], public: false, state: 'DRAFT' },
     { name: 'open', kind: 'request', id: openId, parties: [enterprise.orgId], public: true, state: 'OPEN' },
     { name: 'awarded', kind: 'request', id: awardedId, parties: [enterprise.orgId], public: true, state: 'AWARDED' },
+    { name: 'question', kind: 'question', id: question.body.id, parties: [enterprise.orgId, rival.orgId], public: false, state: 'OPEN' },
     { name: 'liveBid', kind: 'bid', id: liveBidId, parties: [studio.orgId, enterprise.orgId], public: false, state: 'SUBMITTED', studioOrgId: studio.orgId },
     { name: 'wonBid', kind: 'bid', id: wonBid.body.id, parties: [studio.orgId, enterprise.orgId], public: false, state: 'AWARDED', studioOrgId: studio.orgId, namedBy: ['contract', 'dispute'] },
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
