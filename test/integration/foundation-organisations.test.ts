@@ -257,7 +257,7 @@ describe('POST and GET /v1/orgs/{orgId}/members', () => {
     expectError(await moderator.post(path, { sub: uniqueSub('x') }), 403, 'NOT_ORG_OWNER');
     expectError(await (await newcomer()).post(path, { sub: uniqueSub('x') }), 403, 'NO_ORGANISATION');
     expectError(await enterprise.caller.get(path), 403, 'NOT_ORG_MEMBER');
-    expectError(await (await newcomer()).get(path), 403, 'NO_ORGANISATION');
+    expectError(await (await newcomer()).get(path), 403, 'NOT_ORG_MEMBER');
   });
 
   it('refuses a user who is already in an organisation (409) and bad input (400)', async () => {

@@ -2,6 +2,8 @@ import type { ApiDeps } from './deps.js';
 import { mountApiReference } from './docs.js';
 import { authenticate } from './middleware/auth.js';
 import { errorBody, handleError } from './middleware/errors.js';
+import { createRoute, z } from '@hono/zod-openapi';
+import { documentCommonResponses, jsonResponse } from './openapi.js';
 import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
 import { auditRoutes } from './routes/audit.js';
 import { awardRoutes, contractRoutes } from './routes/contracts.js';
@@ -19,6 +21,8 @@ import { createRouter } from './routes/router.js';
 
 export const API_VERSION = '1.0.0';
 
+const HealthSchema = z.object({ status: z.literal('ok'), version: z.string(), time: z.string() }).openapi('Health');
+
 /**
  * The JSON API: `/health`, `/v1/*` behind bearer authentication, `/dev/token`
  * in local mode, and its own description at `/openapi.json` and `/docs`.
@@ -28,12 +32,18 @@ export const API_VERSION = '1.0.0';
 export function createApiApp(deps: ApiDeps) {
   const api = createRouter();
 
-  api.get('/health', (c) => c.json({ status: 'ok', version: API_VERSION, time: deps.clock().toISOString() }));
+  api.openapi(
+    createRoute({
+      method: 'get', path: '/health', tags: ['Service'], summary: 'Is the service up (no database read)',
+      responses: { 200: jsonResponse(HealthSchema, 'Up') },
+    }),
+    (c) => c.json({ status: 'ok' as const, version: API_VERSION, time: deps.clock().toISOString() }, 200),
+  );
 
   if (deps.issueDevToken) api.route('/dev', devRoutes(deps.issueDevToken));
 
   api.use('/v1/*', authenticate({ verifyToken: deps.verifyToken, db: deps.db }));
-  api.route('/v1/me', meRoutes());
+  api.route('/v1/me', meRoutes(deps));
   api.route('/v1/orgs', organisationRoutes(deps));
   api.route('/v1/requests', requestRoutes(deps));
   api.route('/v1/requests', requestBidRoutes(deps));
@@ -52,6 +62,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
 
+  documentCommonResponses(api.openAPIRegistry);
   api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   api.doc('/openapi.json', {
     openapi: '3.0.3',

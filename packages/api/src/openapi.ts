@@ -55,3 +55,51 @@ export const moneyErrorResponses = {
 export const EntityRefSchema = z.object({ type: z.string(), id: z.string() });
 
 export const PartyRefSchema = z.object({ sub: z.string(), orgId: z.string() });
+
+const RateLimitedSchema = z
+  .object({ message: z.string().openapi({ example: 'Too Many Requests' }) })
+  .openapi('RateLimited', { description: 'API Gateway’s own body when the stage’s rate limit is exceeded (deployed only).' });
+
+/** Responses that follow from how a route is built, not from what it does; added to every route that can give them. */
+const commonResponses = {
+  400: errorResponse('Invalid input; `details.issues` lists field paths.'),
+  401: errorResponse('Missing or invalid bearer token.'),
+  413: errorResponse('The request body is larger than the limit (64 KiB unless configured otherwise); nothing was read or written.'),
+  415: errorResponse('The body is not `application/json` (or a body came without a content type).'),
+  422: errorResponse('The Idempotency-Key was used before for a different request.'),
+  429: {
+    description: 'Deployed only: the stage’s request rate limit (API Gateway throttling) was exceeded; retry later.',
+    content: { 'application/json': { schema: RateLimitedSchema } },
+  },
+  503: errorResponse('The database is busy; retry after `Retry-After` seconds.'),
+} as const;
+
+type RouteDefinition = { type: 'route'; route: { method: string; path: string; security?: unknown[]; responses: Record<string, unknown>; request?: { body?: unknown; params?: unknown; query?: unknown; headers?: unknown } } };
+
+/**
+ * Documents, on every route of the registry, the statuses its shape implies —
+ * whatever its module declared: 413 on every method that can carry a body (the
+ * composition's body limit), 415 and 400 where a JSON body is read, 400 where
+ * parameters are validated, 422 where an `Idempotency-Key` is honoured, and
+ * 401, 429 and 503 on authenticated routes. A route added later gets them too.
+ */
+export function documentCommonResponses(registry: { definitions: readonly { type: string }[] }) {
+  for (const definition of registry.definitions) {
+    if (definition.type !== 'route') continue;
+    const { route } = definition as RouteDefinition;
+    const add = (status: keyof typeof commonResponses) => {
+      if (!(String(status) in route.responses)) route.responses[status] = commonResponses[status];
+    };
+    const request = route.request ?? {};
+    const headers = request.headers as { shape?: Record<string, unknown> } | undefined;
+    if (['post', 'put', 'patch', 'delete'].includes(route.method.toLowerCase())) add(413);
+    if (request.body) add(415);
+    if (request.body || request.params || request.query || headers) add(400);
+    if (headers?.shape && 'idempotency-key' in headers.shape) add(422);
+    if (route.security?.length) {
+      add(401);
+      add(429);
+      add(503);
+    }
+  }
+}

@@ -23,3 +23,4 @@ export * from './audit-chain.js';
 export * from './backup.js';
 export * from './messages.js';
 export * from './search.js';
+export * from './personal-data.js';

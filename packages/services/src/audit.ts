@@ -1,34 +1,40 @@
-import { ForbiddenError, NotFoundError, contractParties, isAssociation, requireMember, type EntityRef, type Principal } from '@sharedtech/core';
-import { getBid, getContract, getDispute, getOrganisation, getQuestion, getRequest, listAuditTrail, verifyEntityAuditChain, type Db, type PageRequest } from '@sharedtech/data';
+import { ForbiddenError, NotFoundError, isAssociation, type EntityRef, type Principal } from '@sharedtech/core';
+import { getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { getVisibleBid } from './bids.js';
+import { getVisibleContract } from './contracts.js';
+import { getVisibleDispute } from './disputes.js';
+import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js';
+import { getVisibleRequest } from './requests.js';
+import { requestIdOfQuestion } from './questions.js';
 
-/** For each audited entity type: the organisations that are its parties (undefined if it does not exist). */
-export type PartyResolver = (db: Db, id: string) => Promise<string[] | undefined>;
+/**
+ * For each audited entity type: reads the entity exactly as its own route does
+ * (so what that route answers 404, the trail answers 404 too), then says whether
+ * the caller may also read its trail — the entity's parties and associations.
+ */
+export type TrailGuard = (deps: ServiceDeps, principal: Principal, id: string) => Promise<boolean>;
 
-const partyResolvers: Partial<Record<EntityRef['type'], PartyResolver>> = {
-  organisation: async (db, id) => ((await getOrganisation(db, id)) ? [id] : undefined),
-  request: async (db, id) => {
-    const request = await getRequest(db, id);
-    return request ? [request.ownerOrgId] : undefined;
+const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
+  organisation: async (deps, principal, id) => {
+    await getVisibleOrganisation(deps, principal, id);
+    return isMemberOrModerator(principal, id);
   },
-  bid: async (db, id) => {
-    const bid = await getBid(db, id);
-    return bid ? [bid.studioOrgId, bid.requestOwnerOrgId] : undefined;
+  request: async (deps, principal, id) => {
+    const request = await getVisibleRequest(deps, principal, id);
+    return isMemberOrModerator(principal, request.ownerOrgId);
   },
-  contract: async (db, id) => {
-    const contract = await getContract(db, id);
-    return contract ? contractParties(contract) : undefined;
+  // A question is read as on its request's page; its trail is for the request owner, the asker and associations.
+  question: async (deps, principal, id) => {
+    await requestIdOfQuestion(deps, principal, id);
+    const question = await getQuestion(deps.db, id);
+    const orgId = principal.membership?.orgId;
+    return isAssociation(principal) || (orgId !== undefined && question !== undefined && [question.requestOwnerOrgId, question.askerOrgId].includes(orgId));
   },
-  question: async (db, id) => {
-    const question = await getQuestion(db, id);
-    return question ? [question.requestOwnerOrgId, question.askerOrgId] : undefined;
-  },
-  // A dispute's parties are its contract's parties.
-  dispute: async (db, id) => {
-    const dispute = await getDispute(db, id);
-    const contract = dispute && (await getContract(db, dispute.contractId));
-    return contract ? contractParties(contract) : undefined;
-  },
+  // Bids, contracts and disputes are visible only to their parties and associations.
+  bid: async (deps, principal, id) => Boolean(await getVisibleBid(deps, principal, id)),
+  contract: async (deps, principal, id) => Boolean(await getVisibleContract(deps, principal, id)),
+  dispute: async (deps, principal, id) => Boolean(await getVisibleDispute(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {
@@ -36,17 +42,16 @@ export function parseEntityRef(value: string): EntityRef {
   return { type, id };
 }
 
-/** The audit trail of an entity, for associations and the entity's parties. */
+/**
+ * The audit trail of an entity, for associations and the entity's parties. An
+ * entity the caller cannot read is a 404 here as on its own route; a public
+ * one (a verified organisation, an open request) is a 403 to non-parties.
+ */
 export async function readAuditTrail(deps: ServiceDeps, principal: Principal, entity: EntityRef, page: PageRequest) {
-  const resolve = partyResolvers[entity.type];
-  if (!resolve) throw new NotFoundError('Entity', `${entity.type}:${entity.id}`);
-  const parties = await resolve(deps.db, entity.id);
-  if (!parties) throw new NotFoundError(entity.type, entity.id);
-  if (!isAssociation(principal)) {
-    const acting = requireMember(principal);
-    if (!parties.includes(acting.org.id)) {
-      throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of this record and associations can read its audit trail.');
-    }
+  const guard = trailGuards[entity.type];
+  if (!guard) throw new NotFoundError('Entity', `${entity.type}:${entity.id}`);
+  if (!(await guard(deps, principal, entity.id))) {
+    throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of this record and associations can read its audit trail.');
   }
   // Associations also see whether the entity's hash chain still verifies (one more read of the same partition).
   const [trail, chain] = await Promise.all([

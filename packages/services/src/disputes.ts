@@ -1,5 +1,5 @@
 import {
-  ConflictError, NotFoundError, assertMilestoneRole, contractParties, disputeLifecycle, isAssociation, requireAssociation, requireMember,
+  ConflictError, NotFoundError, assertMilestoneRole, contractParties, disputeLifecycle, isAssociation, requireAssociation,
   type Dispute, type DisputeOutcome, type DisputeStatus, type Principal,
 } from '@sharedtech/core';
 import { getContract, getDispute, getMilestone, listDisputesByStatus, putDisputeVersion, type PageRequest } from '@sharedtech/data';
@@ -98,6 +98,6 @@ export async function resolveDispute(
 
 /** Reads one dispute (associations and the contract's parties). */
 export async function readDispute(deps: ServiceDeps, principal: Principal, disputeId: string) {
-  requireMember(principal);
+  // No membership check first: to a caller without an organisation a dispute is a 404 like any other.
   return viewOfDispute(await getVisibleDispute(deps, principal, disputeId));
 }

@@ -13,6 +13,7 @@ export * from './maintenance.js';
 export * from './milestones.js';
 export * from './notifications.js';
 export * from './organisations.js';
+export * from './personal-data.js';
 export * from './principal.js';
 export * from './requests.js';
 export * from './termination.js';

@@ -1,5 +1,5 @@
 import {
-  ForbiddenError, allocateStatement, contractParties, isAssociation, requireMember, requireVerified,
+  ForbiddenError, NotFoundError, allocateStatement, contractParties, isAssociation, requireMember, requireVerified,
   type Money, type Principal, type ShareStatement, type StatementKind,
 } from '@sharedtech/core';
 import {
@@ -36,11 +36,10 @@ export async function readContractLedger(deps: ServiceDeps, principal: Principal
  * organisation's; associations may read any.
  */
 export async function readOrganisationAccounts(deps: ServiceDeps, principal: Principal, orgId?: string) {
+  // Another organisation's accounts do not exist for anyone but associations: a 404, like any record one may not read.
+  if (orgId !== undefined && orgId !== principal.membership?.orgId && !isAssociation(principal)) throw new NotFoundError('Accounts', orgId);
   const acting = requireMember(principal);
   const target = orgId ?? acting.org.id;
-  if (target !== acting.org.id && !isAssociation(principal)) {
-    throw new ForbiddenError('NOT_ORG_MEMBER', 'You can read only your own organisation’s accounts.');
-  }
   if (target !== acting.org.id) await getOrganisationOrThrow(deps, target);
   const balances = await listBalancesOfOrganisation(deps.db, target);
   return {

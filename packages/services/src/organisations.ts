@@ -4,7 +4,7 @@ import {
   type Membership, type Organisation, type OrgStatus, type OrgType, type Principal, type VerificationDecision,
 } from '@sharedtech/core';
 import {
-  conditionCheck, getOrganisation as readOrganisation, keys, listMembersOfOrganisation, listOrganisationsByStatus,
+  conditionCheck, getOrganisation as readOrganisationItem, keys, listMembersOfOrganisation, listOrganisationsByStatus,
   listOrganisationsByType, putNewMembership, putNewOrganisation, writesForOrganisationChange, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -15,6 +15,34 @@ const alreadyMember = () =>
 
 /** Public profile of an organisation (drops the optimistic-lock version). */
 export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;
+
+/** The caller belongs to this organisation, or moderates (a verified association). */
+export const isMemberOrModerator = (principal: Principal, orgId: string) => principal.membership?.orgId === orgId || isAssociation(principal);
+
+/**
+ * An organisation as this caller may see it: moderation reasons (`statusReason`)
+ * are for the organisation's own members and associations only.
+ */
+export function viewOfOrganisation(principal: Principal, org: Organisation) {
+  const { statusReason, ...view } = publicOrganisation(org);
+  return isMemberOrModerator(principal, org.id) && statusReason !== undefined ? { ...view, statusReason } : view;
+}
+
+/**
+ * Verified organisations are public; any other (PENDING, REJECTED, SUSPENDED)
+ * exists only for its own members and associations — a 404 to everyone else,
+ * as for draft requests.
+ */
+export async function getVisibleOrganisation(deps: ServiceDeps, principal: Principal, orgId: string, consistent = false) {
+  const org = await readOrganisationItem(deps.db, orgId, consistent);
+  if (!org || (org.status !== 'VERIFIED' && !isMemberOrModerator(principal, orgId))) throw new NotFoundError('Organisation', orgId);
+  return org;
+}
+
+/** Reads an organisation's profile as the caller may see it (404 if it may not). */
+export async function readOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
+  return viewOfOrganisation(principal, await getVisibleOrganisation(deps, principal, orgId));
+}
 
 export interface RegisterOrganisationInput {
   type: Exclude<OrgType, 'ASSOCIATION'>;
@@ -84,7 +112,7 @@ export async function createAssociation(deps: ServiceDeps, input: { name: string
 }
 
 export async function getOrganisationOrThrow(deps: ServiceDeps, orgId: string, consistent = false) {
-  const org = await readOrganisation(deps.db, orgId, consistent);
+  const org = await readOrganisationItem(deps.db, orgId, consistent);
   if (!org) throw new NotFoundError('Organisation', orgId);
   return org;
 }
@@ -132,11 +160,10 @@ export async function addMember(
 }
 
 export async function listMembers(deps: ServiceDeps, principal: Principal, orgId: string, page: PageRequest) {
-  const acting = requireMember(principal);
-  if (acting.org.id !== orgId && !isAssociation(principal)) {
+  await getVisibleOrganisation(deps, principal, orgId);
+  if (!isMemberOrModerator(principal, orgId)) {
     throw new ForbiddenError('NOT_ORG_MEMBER', 'Only members of this organisation and associations can see its members.');
   }
-  await getOrganisationOrThrow(deps, orgId);
   return listMembersOfOrganisation(deps.db, orgId, page);
 }
 

@@ -1,7 +1,7 @@
 import { MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { addMember, AddMemberSchema, decideVerification, getOrganisationOrThrow, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, registerOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
+import { addMember, AddMemberSchema, exportPersonalData, leaveOrganisation, decideVerification, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation, viewOfOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
@@ -26,6 +26,32 @@ export const MembershipSchema = z
   .object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES), displayName: z.string().optional(), joinedAt: z.string() })
   .openapi('Membership');
 
+export const LeftSchema = z.object({ sub: z.string(), orgId: z.string(), left: z.literal(true) }).openapi('LeftOrganisation');
+
+const ExportSectionSchema = <T extends z.ZodType>(data: T) =>
+  z.object({
+    description: z.string().openapi({ description: 'What this section is.' }),
+    complete: z.boolean().openapi({ description: 'False when the bounded read may have left older items out.' }),
+    data,
+  });
+
+export const PersonalDataExportSchema = z
+  .object({
+    sub: z.string(),
+    exportedAt: z.string(),
+    about: z.string(),
+    sections: z.object({
+      identity: ExportSectionSchema(z.object({ sub: z.string() })),
+      membership: ExportSectionSchema(MembershipSchema.nullable()),
+      organisation: ExportSectionSchema(OrganisationSchema.nullable()),
+      notificationReadState: ExportSectionSchema(z.object({ inbox: z.string(), readUpTo: z.string().nullable() }).nullable()),
+      requestsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      bidsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      auditRecordsAsActor: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+    }),
+  })
+  .openapi('PersonalDataExport');
+
 const tags = ['Organisations'];
 const OrgIdParam = idParam('org', 'orgId');
 
@@ -48,16 +74,18 @@ export function organisationRoutes(deps: ApiDeps) {
       async (c) => {
         const { status, type, cursor, limit } = c.req.valid('query');
         const page = await listOrganisations(deps, c.get('principal'), { status, type }, { cursor, limit });
-        return c.json({ ...page, items: page.items.map(publicOrganisation) }, 200);
+        const principal = c.get('principal');
+        return c.json({ ...page, items: page.items.map((org) => viewOfOrganisation(principal, org)) }, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/{orgId}', tags, security: bearer, summary: 'Read an organisation’s profile',
+        method: 'get', path: '/{orgId}', tags, security: bearer, summary: 'Read an organisation’s profile (verified ones: anyone; others: their members and associations)',
+        description: 'PENDING, REJECTED and SUSPENDED organisations are a 404 to everyone but their own members and associations; `statusReason` is shown only to them.',
         request: { params: OrgIdParam },
         responses: { 200: jsonResponse(OrganisationSchema, 'The organisation'), ...errorResponses },
       }),
-      async (c) => c.json(publicOrganisation(await getOrganisationOrThrow(deps, c.req.valid('param').orgId)), 200),
+      async (c) => c.json(await readOrganisation(deps, c.get('principal'), c.req.valid('param').orgId), 200),
     )
     .openapi(
       createRoute({
@@ -78,6 +106,15 @@ export function organisationRoutes(deps: ApiDeps) {
     )
     .openapi(
       createRoute({
+        method: 'post', path: '/{orgId}/members/leave', tags, security: bearer, summary: 'Leave the organisation (the caller’s own membership)',
+        description: 'Deletes the caller’s membership of this organisation. The last OWNER cannot leave (409 `LAST_OWNER`); another owner must exist and still be one when the membership goes.',
+        request: { params: OrgIdParam },
+        responses: { 200: jsonResponse(LeftSchema, 'The caller is no longer a member'), ...errorResponses },
+      }),
+      async (c) => c.json(await leaveOrganisation(deps, c.get('principal'), c.req.valid('param').orgId), 200),
+    )
+    .openapi(
+      createRoute({
         method: 'get', path: '/{orgId}/members', tags, security: bearer, summary: 'Members of an organisation',
         request: { params: OrgIdParam, query: PageQuerySchema },
         responses: { 200: jsonResponse(pageOf(MembershipSchema, 'MembershipPage'), 'A page of members'), ...errorResponses },
@@ -94,8 +131,21 @@ export const MeSchema = z
   })
   .openapi('Me');
 
-export function meRoutes() {
-  return createRouter().openapi(
+export function meRoutes(deps: ApiDeps) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get', path: '/export', tags: ['Identity'], security: bearer, summary: 'Download what the marketplace stores about me (PIPL)',
+        description: 'Membership, organisation, inbox read state, the requests and bids you created and the audit records in which you are the actor; each section says what it is and whether its bounded read is complete.',
+        responses: { 200: jsonResponse(PersonalDataExportSchema, 'Your personal data'), ...errorResponses },
+      }),
+      async (c) => {
+        c.header('Content-Disposition', 'attachment; filename="sharedtech-personal-data.json"');
+        c.header('Cache-Control', 'no-store');
+        return c.json(await exportPersonalData(deps, c.get('principal')), 200);
+      },
+    )
+    .openapi(
     createRoute({
       method: 'get', path: '/', tags: ['Identity'], security: bearer, summary: 'Who am I: identity, membership and organisation',
       responses: { 200: jsonResponse(MeSchema, 'The caller'), ...errorResponses },

@@ -95,6 +95,9 @@ const Account: FC<{ ui: Ui }> = ({ ui }) => {
           <span>{principal.sub}</span>
         )}
       </span>
+      <a href="/me/export" download data-my-data>
+        {ui.t('nav.myData')}
+      </a>
       <form method="post" action="/signout" class="inline-form">
         <button type="submit" class="link-button">
           {ui.t('nav.signOut')}

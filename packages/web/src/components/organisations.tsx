@@ -11,7 +11,7 @@ export const clusterOptions = (ui: Ui, current?: string): Option[] => {
 };
 
 /** The facts of an organisation, shared by "my organisation" and its profile page. */
-export function OrganisationFacts({ ui, org }: { ui: Ui; org: Organisation }) {
+export function OrganisationFacts({ ui, org }: { ui: Ui; org: Omit<Organisation, 'version'> }) {
   const t = ui.t;
   return (
     <Facts
@@ -28,7 +28,7 @@ export function OrganisationFacts({ ui, org }: { ui: Ui; org: Organisation }) {
 }
 
 /** Verify with one click; reject or suspend only with a reason the organisation will read. */
-export function VerificationForms({ ui, org, form, back = 'profile' }: { ui: Ui; org: Organisation; form: FormState; back?: 'queue' | 'profile' }) {
+export function VerificationForms({ ui, org, form, back = 'profile' }: { ui: Ui; org: Omit<Organisation, 'version'>; form: FormState; back?: 'queue' | 'profile' }) {
   const t = ui.t;
   const can = (decision: 'VERIFY' | 'REJECT' | 'SUSPEND') => organisationLifecycle.can(org.status, decision);
   return (

@@ -2,9 +2,10 @@ import type { Hono } from 'hono';
 import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  getOrganisationOrThrow, listMembers, listOrganisations, registerOrganisation, RegisterOrganisationSchema,
+  exportPersonalData, getVisibleOrganisation, leaveOrganisation, listMembers, listOrganisations, registerOrganisation, RegisterOrganisationSchema,
+  viewOfOrganisation,
 } from '@sharedtech/services';
-import { ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
+import { ActionButton, ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type SignedInUi, pathParam } from '../context.js';
@@ -114,15 +115,47 @@ export function organisationPages(web: Hono, deps: WebDeps) {
           >
             <MembersTable ui={ui} members={members.items} />
           </Section>
+          <Section title={t('org.mine.personalData')} id="personal-data">
+            <p class="muted">{t('org.mine.personalDataLead')}</p>
+            <p>
+              <a class="button secondary" href="/me/export" download>
+                {t('org.mine.exportData')}
+              </a>
+            </p>
+            <p class="muted">{t('org.mine.leaveLead')}</p>
+            <ActionButton action="/org/leave" label={t('org.mine.leave')} variant="danger" confirm={t('org.mine.leaveConfirm')} />
+          </Section>
         </Layout>,
       );
+    }),
+  );
+
+  // Personal data (PIPL): the signed-in user's own data as a JSON download, whatever their organisation.
+  web.get(
+    '/me/export',
+    page(async (c, ui) => {
+      c.header('Content-Disposition', 'attachment; filename="sharedtech-personal-data.json"');
+      c.header('Cache-Control', 'no-store');
+      return c.json(await exportPersonalData(deps, ui.principal));
+    }),
+  );
+
+  // Leaving one's organisation; the service refuses the last owner (409 page).
+  web.post(
+    '/org/leave',
+    action(async (c, ui) => {
+      const org = ui.principal.org;
+      if (!org) return c.redirect('/org/new', 303);
+      await leaveOrganisation(deps, ui.principal, org.id);
+      flash(c, 'flash.orgLeft');
+      return c.redirect('/', 303);
     }),
   );
 
   web.get(
     '/orgs/:id',
     page(async (c, ui) => {
-      const org = await getOrganisationOrThrow(deps, pathParam(c));
+      const org = viewOfOrganisation(ui.principal, await getVisibleOrganisation(deps, ui.principal, pathParam(c)));
       const t = ui.t;
       return render(
         c,

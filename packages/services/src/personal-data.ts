@@ -1,0 +1,98 @@
+import { ConflictError, ForbiddenError, isAssociation, requireMember, type Principal, type Recipient } from '@sharedtech/core';
+import {
+  getInboxReadMarker, listAuditTrail, listBidsOfStudio, listMembersOfOrganisation, listRequestsOfOrganisation, readAll, writesForLeaving,
+} from '@sharedtech/data';
+import type { ServiceDeps } from './deps.js';
+import { applyChange, toOrg } from './change.js';
+import { viewOfBid } from './bids.js';
+import { getVisibleOrganisation, publicOrganisation } from './organisations.js';
+
+/**
+ * Personal data (PIPL): what the marketplace stores about a signed-in user, and
+ * leaving an organisation. Every read here is a bounded Query or key read.
+ */
+
+/** How many of the organisation's newest requests and bids the export looks through for the ones the user created. */
+export const EXPORT_SCAN_LIMIT = 100;
+/** How many audit records per entity the export reads. */
+export const EXPORT_AUDIT_PER_ENTITY = 100;
+/** How many members an owner leaving looks through for another owner. */
+const OWNER_SCAN_LIMIT = 1000;
+
+const inboxOf = (principal: Principal): Recipient | undefined =>
+  principal.membership ? (isAssociation(principal) ? { associations: true } : { orgId: principal.membership.orgId }) : undefined;
+
+/** A section of the export: what it is, its data, and whether the bounded read may have left some out. */
+const section = <T>(description: string, data: T, complete = true) => ({ description, complete, data });
+
+export async function exportPersonalData(deps: ServiceDeps, principal: Principal) {
+  const { sub, membership, org } = principal;
+  const inbox = inboxOf(principal);
+  const readUpTo = inbox ? await getInboxReadMarker(deps.db, sub, inbox) : undefined;
+
+  const requestPage = org ? await listRequestsOfOrganisation(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
+  const bidPage = org?.type === 'STUDIO' ? await listBidsOfStudio(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
+  const requests = requestPage.items.filter((request) => request.createdBy === sub).map(({ version: _version, ...request }) => request);
+  const bids = bidPage.items.filter((bid) => bid.createdBy === sub).map(viewOfBid);
+
+  const entities = [
+    ...(org ? [{ type: 'organisation' as const, id: org.id }] : []),
+    ...requests.map((request) => ({ type: 'request' as const, id: request.id })),
+    ...bids.map((bid) => ({ type: 'bid' as const, id: bid.id })),
+  ];
+  const trails = await Promise.all(entities.map((entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY })));
+  const auditRecords = trails.flatMap((trail) => trail.items).filter((record) => record.actor.sub === sub);
+
+  return {
+    sub,
+    exportedAt: deps.clock().toISOString(),
+    about:
+      'What SharedTech Marketplace stores about you. Contracts, milestones, ledgers and statements belong to the organisations that are their parties and are not personal data of one user; the audit trail is append-only and keeps your identity (sub) on the records of what you did.',
+    sections: {
+      identity: section('Your identity as the sign-in service gives it: the subject (sub) of your token. We store no name, e-mail or password.', { sub }),
+      membership: section('Your membership: the organisation you belong to, your role, the display name an owner gave you, and when you joined.', membership ?? null),
+      organisation: section('The organisation you are a member of, as its members see it.', org ? publicOrganisation(org) : null),
+      notificationReadState: section(
+        'How far you have read your inbox: the id of the newest notification you marked as read.',
+        inbox ? { inbox: 'orgId' in inbox ? `organisation:${inbox.orgId}` : 'associations', readUpTo: readUpTo ?? null } : null,
+      ),
+      requestsCreated: section(
+        `Technical requests you created, among your organisation's ${EXPORT_SCAN_LIMIT} newest.`,
+        requests,
+        requestPage.nextCursor === null,
+      ),
+      bidsCreated: section(`Bids you created, among your studio's ${EXPORT_SCAN_LIMIT} newest.`, bids, bidPage.nextCursor === null),
+      auditRecordsAsActor: section(
+        `Audit records in which you are the actor, on your organisation and on the requests and bids above (at most ${EXPORT_AUDIT_PER_ENTITY} records read per entity).`,
+        auditRecords,
+        requestPage.nextCursor === null && bidPage.nextCursor === null && trails.every((trail) => trail.nextCursor === null),
+      ),
+    },
+  };
+}
+
+const lastOwner = () =>
+  new ConflictError('LAST_OWNER', 'You are the only owner of this organisation; make another member an owner before you leave.');
+
+/**
+ * The caller leaves their organisation. The last OWNER cannot (409): another
+ * owner must exist, and still be one when the membership is deleted.
+ */
+export async function leaveOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
+  await getVisibleOrganisation(deps, principal, orgId);
+  const acting = requireMember(principal);
+  if (acting.membership.orgId !== orgId) throw new ForbiddenError('NOT_ORG_MEMBER', 'You are not a member of this organisation.');
+  let otherOwner: string | undefined;
+  if (acting.membership.role === 'OWNER') {
+    const members = await readAll((page) => listMembersOfOrganisation(deps.db, orgId, page), 100, OWNER_SCAN_LIMIT);
+    otherOwner = members.find((member) => member.role === 'OWNER' && member.sub !== acting.sub)?.sub;
+    if (!otherOwner) throw lastOwner();
+  }
+  const changed = () => new ConflictError('CONCURRENT_UPDATE', 'Your membership changed meanwhile; reload and try again.');
+  await applyChange(deps, principal, {
+    writes: writesForLeaving(deps.db, acting.membership, inboxOf(principal)!, otherOwner, { membershipChanged: changed, ownerGone: lastOwner }),
+    transitions: [{ entity: { type: 'organisation', id: orgId }, action: 'leave', details: { sub: acting.sub, role: acting.membership.role } }],
+    notify: [{ to: toOrg(orgId), type: 'MEMBER_LEFT', params: { sub: acting.sub } }],
+  });
+  return { sub: acting.sub, orgId, left: true as const };
+}

@@ -1,0 +1,447 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '@sharedtech/app';
+import { startTestApi } from '../support/harness.js';
+import { requestBody } from '../support/fixtures.js';
+import { bidBody, evenShares } from '../support/bids.js';
+import { fen } from '../support/money.js';
+import { fillPath, ghostId, loadDocument, operationsOf, statusLedger, type Operation } from '../support/openapi.js';
+import { IDENTITY_NAMES, buildWorld, hiddenIds as hiddenIdsOf, sees, snapshot, type Identity, type ObjectKind, type WorldObject } from '../support/world.js';
+
+/**
+ * The authorisation matrix (issue 16): every operation of /openapi.json and
+ * every page route × twelve identities × the objects of one world. Writes an
+ * identity may not do are refused (4xx); an object an identity may not see is a
+ * 404 — the same answer as an id that does not exist — on reads, writes, pages
+ * and form posts; no response shows the id of an object hidden from its caller;
+ * and the table is exactly as it was afterwards. Operations and pages come from
+ * the app itself, so a route added later is in the matrix at once: the test
+ * fails until it has a rule below (and a body, if it reads one).
+ */
+const api = await startTestApi();
+const world = await buildWorld(api);
+const app = createApp(api.deps);
+const doc = await loadDocument(api);
+const operations = operationsOf(doc);
+const statuses = statusLedger();
+const identities = IDENTITY_NAMES.map((name) => world.identities[name]);
+const object = (name: string) => world.objects.find((o) => o.name === name)!;
+
+// ── Who may do what ────────────────────────────────────────────────────────
+// `may(who, target)`: for reads, the caller gets 2xx; for writes, the call
+// could succeed (those calls are not made, so the world stays as it is). Every
+// other call must be refused, and a 404 when the target is hidden from `who`.
+
+interface Ctx {
+  who: Identity;
+  /** The object the path (or `entity`/`requestId` query) names, if any. */
+  target?: WorldObject;
+  n?: number;
+}
+type Rule = (ctx: Ctx) => boolean;
+
+const anyone: Rule = () => true;
+const member: Rule = ({ who }) => who.orgId !== undefined;
+const association: Rule = ({ who }) => who.orgType === 'ASSOCIATION';
+const visible: Rule = ({ who, target }) => target !== undefined && sees(who, target);
+const party: Rule = ({ who, target }) => who.orgId !== undefined && target !== undefined && target.parties.includes(who.orgId);
+const partyOrAssociation: Rule = (ctx) => association(ctx) || party(ctx);
+const verified = (type: string): Rule => ({ who }) => who.orgType === type && who.verified;
+const ownerOfOrg: Rule = ({ who, target }) => who.role === 'OWNER' && who.orgId === target?.id;
+const requestOwnerIn = (...states: string[]): Rule => (ctx) => party(ctx) && verified('ENTERPRISE')(ctx) && states.includes(ctx.target!.state);
+const never: Rule = () => false;
+
+const READS: Record<string, Rule> = {
+  'GET /health': anyone,
+  'GET /v1/me': anyone,
+  'GET /v1/me/export': anyone,
+  'GET /v1/orgs': anyone,
+  'GET /v1/orgs/{orgId}': visible,
+  'GET /v1/orgs/{orgId}/members': partyOrAssociation,
+  'GET /v1/requests': anyone,
+  'GET /v1/requests/{id}': visible,
+  'GET /v1/requests/{id}/bids': visible,
+  'GET /v1/requests/{id}/questions': visible,
+  'GET /v1/bids': verified('STUDIO'),
+  'GET /v1/bids/{id}': visible,
+  'GET /v1/contracts': member,
+  'GET /v1/contracts/{id}': visible,
+  'GET /v1/contracts/{id}/ledger': visible,
+  'GET /v1/contracts/{id}/benefits': visible,
+  'GET /v1/contracts/{id}/risks': visible,
+  'GET /v1/disputes': association,
+  'GET /v1/disputes/{id}': visible,
+  'GET /v1/accounts/me': member,
+  'GET /v1/accounts/{orgId}': partyOrAssociation,
+  'GET /v1/stats': association,
+  'GET /v1/matches': verified('STUDIO'),
+  'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
+  'GET /v1/notifications': member,
+};
+
+const WRITES: Record<string, Rule> = {
+  'POST /dev/token': anyone,
+  'POST /v1/orgs': ({ who }) => who.orgId === undefined,
+  'POST /v1/orgs/{orgId}/verification': association,
+  'POST /v1/orgs/{orgId}/members': ownerOfOrg,
+  'POST /v1/orgs/{orgId}/members/leave': ({ who, target }) => who.orgId === target?.id && who.role === 'MEMBER',
+  'POST /v1/requests': verified('ENTERPRISE'),
+  'PATCH /v1/requests/{id}': requestOwnerIn('DRAFT'),
+  'POST /v1/requests/{id}/submit': requestOwnerIn('DRAFT'),
+  'POST /v1/requests/{id}/review': (ctx) => association(ctx) && ctx.target?.state === 'SUBMITTED',
+  'POST /v1/requests/{id}/cancel': requestOwnerIn('DRAFT', 'OPEN'),
+  'POST /v1/requests/{id}/close': requestOwnerIn('OPEN'),
+  'POST /v1/requests/{id}/suspend': (ctx) => association(ctx) && ctx.target?.state === 'OPEN',
+  // The studio that already has a live bid on it gets a 409; any other verified studio may bid.
+  'POST /v1/requests/{id}/bids': (ctx) => verified('STUDIO')(ctx) && ctx.target?.state === 'OPEN' && ctx.who.name !== 'studio',
+  'POST /v1/requests/{id}/award': requestOwnerIn('OPEN'),
+  'POST /v1/requests/{id}/questions': (ctx) => verified('STUDIO')(ctx) && ctx.target?.state === 'OPEN',
+  'POST /v1/questions/{id}/answer': (ctx) => ctx.target?.state === 'OPEN' && requestOwnerIn('OPEN')({ ...ctx, target: object('open') }),
+  'PATCH /v1/bids/{id}': ({ who, target }) => target?.state === 'SUBMITTED' && who.orgId === target.studioOrgId && who.verified,
+  'POST /v1/bids/{id}/withdraw': ({ who, target }) => target?.state === 'SUBMITTED' && who.orgId === target.studioOrgId && who.verified,
+  // Signers of a contract still waiting for signatures.
+  'POST /v1/contracts/{id}/sign': (ctx) => party(ctx) && ctx.target?.state === 'PENDING_SIGNATURES' && ctx.who.role === 'OWNER',
+  'POST /v1/contracts/{id}/terminate': (ctx) => association(ctx) && ctx.target?.state === 'ACTIVE',
+  // Milestone steps and statements: some party can do each; the matrix leaves the parties' own roles to the money suites.
+  'POST /v1/contracts/{id}/milestones/{n}/fund': party,
+  'POST /v1/contracts/{id}/milestones/{n}/submit': party,
+  'POST /v1/contracts/{id}/milestones/{n}/accept': party,
+  'POST /v1/contracts/{id}/milestones/{n}/request-revision': party,
+  'POST /v1/contracts/{id}/milestones/{n}/dispute': party,
+  'POST /v1/contracts/{id}/benefits': party,
+  'POST /v1/contracts/{id}/risks': party,
+  'POST /v1/disputes/{id}/resolve': association,
+  'POST /v1/notifications/read': member,
+};
+
+/** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
+const BODIES: Record<string, () => unknown> = {
+  'POST /dev/token': () => ({ sub: 'matrix-token' }),
+  'POST /v1/orgs': () => ({ type: 'ENTERPRISE', name: '矩阵测试单位' }),
+  'POST /v1/orgs/{orgId}/verification': () => ({ decision: 'SUSPEND', reason: 'matrix' }),
+  'POST /v1/orgs/{orgId}/members': () => ({ sub: 'matrix-new-user', role: 'MEMBER' }),
+  'POST /v1/requests': () => requestBody(api),
+  'PATCH /v1/requests/{id}': () => ({ title: '矩阵修改后的标题' }),
+  'POST /v1/requests/{id}/review': () => ({ decision: 'APPROVE' }),
+  'POST /v1/requests/{id}/cancel': () => ({ reason: 'matrix' }),
+  'POST /v1/requests/{id}/close': () => ({ reason: 'matrix' }),
+  'POST /v1/requests/{id}/suspend': () => ({ reason: 'matrix' }),
+  'POST /v1/requests/{id}/bids': () => bidBody(),
+  'POST /v1/requests/{id}/questions': () => ({ text: '是否需要现场调试？' }),
+  'POST /v1/questions/{id}/answer': () => ({ text: '需要。', visibility: 'PUBLIC' }),
+  'POST /v1/requests/{id}/award': () => ({ bidId: object('liveBid').id, shares: evenShares(world.orgs.enterprise.orgId, world.orgs.studio.orgId) }),
+  'PATCH /v1/bids/{id}': () => ({ durationDays: 80 }),
+  'POST /v1/contracts/{id}/terminate': () => ({ reason: 'matrix' }),
+  'POST /v1/contracts/{id}/milestones/{n}/fund': () => ({}),
+  'POST /v1/contracts/{id}/milestones/{n}/submit': () => ({ note: '矩阵交付' }),
+  'POST /v1/contracts/{id}/milestones/{n}/accept': () => ({}),
+  'POST /v1/contracts/{id}/milestones/{n}/request-revision': () => ({ reason: '矩阵' }),
+  'POST /v1/contracts/{id}/milestones/{n}/dispute': () => ({ reason: '矩阵' }),
+  'POST /v1/contracts/{id}/benefits': () => ({ amount: fen(10_000) }),
+  'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
+  'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
+  'POST /v1/notifications/read': () => ({}),
+};
+
+// ── The world's objects for each parameter ──────────────────────────────────
+
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
+const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
+/** Required query parameters that name no object. */
+const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
+const objectsOf = (kind: ObjectKind) => world.objects.filter((o) => o.kind === kind);
+
+interface Binding {
+  target?: WorldObject;
+  n?: number;
+  /** The call with this binding. */
+  url: string;
+  /** The same call naming an object that does not exist (for a target). */
+  ghostUrl?: string;
+}
+
+/** Every way to fill an operation's path and required query from the world; throws if a parameter has none. */
+function bindingsOf(operation: Operation): Binding[] {
+  const segments = operation.path.split('/');
+  let kind: ObjectKind | undefined;
+  const extra: Record<string, number[]> = {};
+  for (const [index, segment] of segments.entries()) {
+    const name = segment.match(/^\{(\w+)\}$/)?.[1];
+    if (!name) continue;
+    const before = segments[index - 1]!;
+    if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
+    else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
+    else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
+  }
+  const query = operation.requiredQuery.map((p) => p.name);
+  for (const name of query) if (name !== 'entity' && !(name in QUERY_VALUES)) throw new Error(`${operation.key}: no world value for the required query ?${name}=`);
+  const plain = query.filter((name) => name !== 'entity').map((name) => `${name}=${QUERY_VALUES[name]}`);
+  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : query.includes('entity') ? world.objects : [undefined];
+  const ns = extra.n ?? [undefined];
+  return targets.flatMap((target) =>
+    ns.map((n) => {
+      const fill = (id: string) => {
+        const values: Record<string, string | number> = {};
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : id;
+        const path = fillPath(operation.path, values);
+        const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
+        const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
+        return pairs.length ? `${path}?${pairs.join('&')}` : path;
+      };
+      return { target, n, url: fill(target?.id ?? ''), ghostUrl: target ? fill(ghostId(PREFIX[target.kind])) : undefined };
+    }),
+  );
+}
+
+// ── Calling ─────────────────────────────────────────────────────────────────
+
+interface Answer {
+  status: number;
+  code?: string;
+  text: string;
+}
+
+async function callApi(operation: Operation, url: string, who: Identity): Promise<Answer> {
+  const body = operation.hasBody ? BODIES[operation.key]!() : undefined;
+  const response = await app.request(url, {
+    method: operation.method,
+    headers: {
+      authorization: `Bearer ${who.caller.token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(operation.parameters.some((p) => p.name === 'idempotency-key') ? { 'idempotency-key': `matrix-${crypto.randomUUID()}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  statuses.record(operation, response.status);
+  let code: string | undefined;
+  try {
+    code = JSON.parse(text)?.error?.code;
+  } catch {
+    code = undefined;
+  }
+  return { status: response.status, code, text };
+}
+
+/** Ids of the world's objects `who` may not see: none may appear in anything `who` is shown. */
+const hiddenIds = (who: Identity) => hiddenIdsOf(who, world.objects);
+
+/** Answers for missing ids depend only on the call and the caller: asked once each. */
+const ghosts = new Map<string, Promise<unknown>>();
+const once = <T>(key: string, call: () => Promise<T>): Promise<T> => {
+  if (!ghosts.has(key)) ghosts.set(key, call());
+  return ghosts.get(key) as Promise<T>;
+};
+
+async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}
+
+let before: string[];
+beforeAll(async () => {
+  before = await snapshot(api);
+});
+
+// ── The JSON API ────────────────────────────────────────────────────────────
+
+describe('the authorisation matrix of the JSON API', () => {
+  it('has a rule for every operation of the document, and a body for every operation that reads one', () => {
+    const unruled = operations.filter((op) => !(op.key in READS) && !(op.key in WRITES)).map((op) => op.key);
+    expect(unruled, 'operations without a rule in the matrix').toEqual([]);
+    const bodiless = operations.filter((op) => op.hasBody && !(op.key in BODIES)).map((op) => op.key);
+    expect(bodiless, 'operations without a valid body in the matrix').toEqual([]);
+    for (const op of operations) expect(() => bindingsOf(op), op.key).not.toThrow();
+  });
+
+  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 120_000 }, async () => {
+    const failures: string[] = [];
+    const cases = operations.flatMap((operation) =>
+      bindingsOf(operation).flatMap((binding) => identities.map((who) => ({ operation, binding, who }))),
+    );
+    await inBatches(cases, 8, async ({ operation, binding, who }) => {
+      const isRead = operation.key in READS;
+      const ctx: Ctx = { who, target: binding.target, n: binding.n };
+      const allowed = (isRead ? READS : WRITES)[operation.key]!(ctx);
+      if (!isRead && allowed) return; // could succeed: not made, so the world stays as it is
+      const label = `${operation.key} ${binding.target?.name ?? ''}${binding.n ? `#${binding.n}` : ''} as ${who.name}`;
+      const answer = await callApi(operation, binding.url, who);
+      if (answer.status >= 500) failures.push(`${label}: ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (allowed && (answer.status < 200 || answer.status > 299)) failures.push(`${label}: expected 2xx, got ${answer.status} ${answer.code}`);
+      if (!allowed && (answer.status < 400 || answer.status > 499)) failures.push(`${label}: expected a refusal, got ${answer.status}`);
+      if (binding.target && !sees(who, binding.target)) {
+        const ghost = await once(`${operation.key} ${binding.ghostUrl} ${who.name}`, () => callApi(operation, binding.ghostUrl!, who));
+        if (isRead && answer.status !== 404) failures.push(`${label}: a hidden object must be a 404, got ${answer.status} ${answer.code}`);
+        if (answer.status !== ghost.status || answer.code !== ghost.code) {
+          failures.push(`${label}: answers ${answer.status} ${answer.code} but a missing id answers ${ghost.status} ${ghost.code}`);
+        }
+      }
+      if (answer.status < 300) {
+        const leaked = hiddenIds(who).filter((id) => answer.text.includes(id));
+        if (leaked.length) failures.push(`${label}: shows hidden ${leaked.map((id) => world.objects.find((o) => o.id === id)!.name).join(', ')}`);
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it('every status the matrix drew is documented for its operation', () => {
+    expect(statuses.undocumented(operations)).toEqual([]);
+  });
+});
+
+// ── The pages ───────────────────────────────────────────────────────────────
+
+/** Page routes as the app registers them. */
+const pageRoutes = [
+  ...new Map(
+    app.routes
+      .filter((r) => (r.method === 'GET' || r.method === 'POST') && !/^\/(v1|dev|openapi\.json|docs|health)(\/|$)/.test(r.path) && !r.path.includes('*'))
+      .map((r) => [`${r.method} ${r.path}`, { method: r.method as 'GET' | 'POST', path: r.path }]),
+  ).values(),
+];
+
+/** Pages that need no rule here: assets and the session itself. */
+const SESSION_PAGES = new Set(['GET /assets/app.css', 'GET /assets/app.js', 'GET /signin', 'POST /signin', 'GET /auth/start', 'GET /auth/callback', 'POST /signout']);
+
+/**
+ * Each form post, the API operation whose rule it follows (the pages call the
+ * same services), and a filled-in form. `own` binds the caller's own organisation.
+ */
+const FORMS: Record<string, { op: string; own?: true; form: Record<string, string> | ((step?: string) => Record<string, string>) }> = {
+  'POST /org/new': { op: 'POST /v1/orgs', form: { type: 'ENTERPRISE', name: '矩阵测试单位' } },
+  'POST /org/leave': { op: 'POST /v1/orgs/{orgId}/members/leave', own: true, form: {} },
+  'POST /org/members': { op: 'POST /v1/orgs/{orgId}/members', own: true, form: { sub: 'matrix-new-user', role: 'MEMBER' } },
+  'POST /requests/new': { op: 'POST /v1/requests', form: { title: '矩阵需求', summary: '需要对焊缝的气孔与裂纹进行在线视觉检测。', cluster: 'smart-manufacturing' } },
+  'POST /requests/:id/edit': { op: 'PATCH /v1/requests/{id}', form: { title: '矩阵修改后的标题' } },
+  'POST /requests/:id/submit': { op: 'POST /v1/requests/{id}/submit', form: {} },
+  'POST /requests/:id/cancel': { op: 'POST /v1/requests/{id}/cancel', form: { reason: 'matrix' } },
+  'POST /requests/:id/close': { op: 'POST /v1/requests/{id}/close', form: { reason: 'matrix' } },
+  'POST /requests/:id/review': { op: 'POST /v1/requests/{id}/review', form: { decision: 'APPROVE' } },
+  'POST /requests/:id/suspend': { op: 'POST /v1/requests/{id}/suspend', form: { reason: 'matrix' } },
+  'POST /requests/:id/bid': { op: 'POST /v1/requests/{id}/bids', form: { price: '90000', durationDays: '90', approach: '采用结构光与深度学习相结合的检测方案。' } },
+  'POST /requests/:id/questions': { op: 'POST /v1/requests/{id}/questions', form: { question: '是否需要现场调试？' } },
+  'POST /questions/:id/answer': { op: 'POST /v1/questions/{id}/answer', form: { text: '需要。', visibility: 'PUBLIC' } },
+  'POST /requests/:id/award': { op: 'POST /v1/requests/{id}/award', form: {} },
+  'POST /bids/:id/edit': { op: 'PATCH /v1/bids/{id}', form: { durationDays: '80' } },
+  'POST /bids/:id/withdraw': { op: 'POST /v1/bids/{id}/withdraw', form: {} },
+  'POST /contracts/:id/sign': { op: 'POST /v1/contracts/{id}/sign', form: {} },
+  'POST /contracts/:id/milestones/:n/:step': { op: 'POST /v1/contracts/{id}/milestones/{n}/{step}', form: { note: '矩阵', reason: '矩阵' } },
+  'POST /contracts/:id/statements': { op: 'POST /v1/contracts/{id}/benefits', form: { kind: 'BENEFIT', amount: '100' } },
+  'POST /contracts/:id/terminate': { op: 'POST /v1/contracts/{id}/terminate', form: { reason: 'matrix' } },
+  'POST /disputes/:id/resolve': { op: 'POST /v1/disputes/{id}/resolve', form: { outcome: 'RELEASE' } },
+  'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
+  'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
+};
+
+const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
+const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
+
+interface PageBinding {
+  target?: WorldObject;
+  url: string;
+  ghostUrl?: string;
+  step?: string;
+}
+
+function pageBindingsOf(route: { method: string; path: string }): PageBinding[] {
+  const segments = route.path.split('/');
+  let kind: ObjectKind | undefined;
+  let hasStep = false;
+  for (const [index, segment] of segments.entries()) {
+    if (!segment.startsWith(':')) continue;
+    const name = segment.slice(1);
+    if (name === 'id' && PAGE_KIND[segments[index - 1]!]) kind = PAGE_KIND[segments[index - 1]!];
+    else if (name === 'n' || name === 'step') hasStep ||= name === 'step';
+    else throw new Error(`${route.method} ${route.path}: no world object for :${name}; add one to the matrix`);
+  }
+  const steps = hasStep ? STEPS : [undefined];
+  if (route.path === '/audit') {
+    return world.objects.map((target) => {
+      const entity = (id: string) => `/audit?entity=${target.kind === 'org' ? 'organisation' : target.kind}:${id}`;
+      return { target, url: entity(target.id), ghostUrl: entity(ghostId(PREFIX[target.kind])) };
+    });
+  }
+  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : [undefined];
+  return targets.flatMap((target) =>
+    steps.map((step) => {
+      const fill = (id: string) => route.path.replace(':id', id).replace(':n', '1').replace(':step', step ?? '');
+      return { target, step, url: fill(target?.id ?? ''), ghostUrl: target ? fill(ghostId(PREFIX[target.kind])) : undefined };
+    }),
+  );
+}
+
+async function callPage(method: 'GET' | 'POST', url: string, who: Identity, form?: Record<string, string>): Promise<Answer & { location?: string }> {
+  const response = await app.request(`${api.baseUrl}${url}`, {
+    method,
+    headers: {
+      accept: 'text/html',
+      cookie: `st_session=${who.caller.token}`,
+      ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded', origin: api.baseUrl } : {}),
+    },
+    body: method === 'POST' ? new URLSearchParams(form ?? {}).toString() : undefined,
+  });
+  return { status: response.status, text: await response.text(), location: response.headers.get('location') ?? undefined };
+}
+
+describe('the authorisation matrix of the pages (session cookie)', () => {
+  it('has a rule for every page route and form post', () => {
+    const posts = pageRoutes.filter((r) => r.method === 'POST' && !SESSION_PAGES.has(`POST ${r.path}`)).map((r) => `POST ${r.path}`);
+    expect(posts.filter((key) => !(key in FORMS)), 'form posts without a rule in the matrix').toEqual([]);
+    for (const route of pageRoutes) expect(() => pageBindingsOf(route), route.path).not.toThrow();
+  });
+
+  it('a page of an object the identity may not see is a 404 page, like a missing id; no page shows a hidden object', { timeout: 120_000 }, async () => {
+    const failures: string[] = [];
+    const gets = pageRoutes.filter((r) => r.method === 'GET' && !SESSION_PAGES.has(`GET ${r.path}`) && r.path !== '/me/export');
+    const cases = gets.flatMap((route) => pageBindingsOf(route).flatMap((binding) => identities.map((who) => ({ route, binding, who }))));
+    await inBatches(cases, 8, async ({ route, binding, who }) => {
+      const label = `GET ${binding.url.split('?')[0]!.replace(binding.target?.id ?? '§', `<${binding.target?.name}>`)} as ${who.name}`;
+      const answer = await callPage('GET', binding.url, who);
+      if (answer.status >= 500) failures.push(`${label}: ${answer.status}`);
+      if (binding.target && !sees(who, binding.target)) {
+        const ghost = await once(`GET ${binding.ghostUrl} ${who.name}`, () => callPage('GET', binding.ghostUrl!, who));
+        if (answer.status !== 404 || !answer.text.includes('data-error-status="404"')) failures.push(`${label}: a hidden object must be a 404 page, got ${answer.status}`);
+        if (answer.status !== ghost.status) failures.push(`${label}: ${answer.status}, but a missing id gives ${ghost.status}`);
+      }
+      if (answer.status < 300) {
+        const leaked = hiddenIds(who).filter((id) => answer.text.includes(id));
+        if (leaked.length) failures.push(`${label}: shows hidden ${leaked.map((id) => world.objects.find((o) => o.id === id)!.name).join(', ')}`);
+      }
+      void route;
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it('no form post lets an identity do what the API refuses it, and hidden objects are a 404 there too', { timeout: 120_000 }, async () => {
+    const failures: string[] = [];
+    const posts = pageRoutes.filter((r) => r.method === 'POST' && `POST ${r.path}` in FORMS);
+    const cases = posts.flatMap((route) => pageBindingsOf(route).flatMap((binding) => identities.map((who) => ({ route, binding, who }))));
+    await inBatches(cases, 8, async ({ route, binding, who }) => {
+      const rule = FORMS[`POST ${route.path}`]!;
+      const opKey = rule.op.replace('{step}', binding.step ?? '');
+      const own = rule.own ? world.objects.find((o) => o.kind === 'org' && o.id === who.orgId) ?? { name: 'own', kind: 'org' as const, id: who.orgId ?? '', parties: who.orgId ? [who.orgId] : [], public: false, state: '' } : undefined;
+      const target = binding.target ?? own;
+      const allowed = WRITES[opKey]!({ who, target });
+      if (allowed) return;
+      const label = `POST ${binding.url.replace(binding.target?.id ?? '§', `<${binding.target?.name}>`)} as ${who.name}`;
+      const form = typeof rule.form === 'function' ? rule.form(binding.step) : rule.form;
+      const answer = await callPage('POST', binding.url, who, form);
+      // Refused: an error page, or (without an organisation) the way to register one.
+      const refused = (answer.status >= 400 && answer.status < 500) || (answer.status === 303 && answer.location === '/org/new');
+      if (!refused) failures.push(`${label}: expected a refusal, got ${answer.status} ${answer.location ?? ''}`);
+      if (binding.target && !sees(who, binding.target)) {
+        const ghost = await once(`POST ${binding.ghostUrl} ${who.name}`, () => callPage('POST', binding.ghostUrl!, who, form));
+        if (answer.status !== ghost.status) failures.push(`${label}: ${answer.status}, but a missing id gives ${ghost.status}`);
+        if (answer.status === 200 || answer.status === 303) failures.push(`${label}: a hidden object was acted on (${answer.status})`);
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('after the matrix', () => {
+  it('the world is unchanged: every item of the table is exactly as it was', async () => {
+  const after = await snapshot(api);
+  const added = after.filter((item) => !before.includes(item));
+  const removed = before.filter((item) => !after.includes(item));
+  expect({ added: added.map((i) => i.slice(0, 300)), removed: removed.map((i) => i.slice(0, 300)) }).toEqual({ added: [], removed: [] });
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { startTestApi, type Caller } from '../support/harness.js';
+import { expectError } from '../support/assertions.js';
+import { consortium, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { placeBid } from '../support/bids.js';
+import { openRequest } from '../support/fixtures.js';
+import { pageClient } from '../support/pages.js';
+
+/**
+ * Personal data (PIPL, issue 16): a signed-in user downloads what the
+ * marketplace stores about them, and leaves an organisation; the last owner
+ * cannot leave.
+ */
+const api = await startTestApi();
+const { moderator, enterprise, studio } = await consortium(api);
+
+async function addMember(owner: Caller, orgId: string, role: 'OWNER' | 'MEMBER' = 'MEMBER') {
+  const member = await api.as(uniqueSub('member'));
+  const added = await owner.post(`/v1/orgs/${orgId}/members`, { sub: member.sub, role, displayName: '王工' });
+  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  return member;
+}
+
+const client = pageClient(api);
+const page = (caller: Caller | undefined, path: string, init: { method?: 'GET' | 'POST'; form?: Record<string, string> } = {}) =>
+  client(caller?.token, path, init);
+
+describe('GET /v1/me/export', () => {
+  it('gives a member their membership, organisation, read state, what they created and what they did, each section described', async () => {
+    const member = await addMember(enterprise.caller, enterprise.orgId);
+    const mine = await member.post('/v1/requests', requestBody(api, { title: '我创建的需求' }));
+    expect(mine.status).toBe(201);
+    const othersRequest = await enterprise.caller.post('/v1/requests', requestBody(api, { title: '负责人的需求' }));
+    expect(othersRequest.status).toBe(201);
+    expect((await member.post('/v1/notifications/read', {})).status).toBe(200);
+
+    const exported = await member.get('/v1/me/export');
+    expect(exported.status, JSON.stringify(exported.body)).toBe(200);
+    expect(exported.headers.get('content-disposition')).toContain('attachment');
+    expect(exported.headers.get('cache-control')).toBe('no-store');
+    const { sections } = exported.body;
+    expect(Object.keys(sections)).toEqual(['identity', 'membership', 'organisation', 'notificationReadState', 'requestsCreated', 'bidsCreated', 'auditRecordsAsActor']);
+    for (const part of Object.values(sections) as { description: string; complete: boolean }[]) {
+      expect(part.description.length).toBeGreaterThan(20);
+      expect(part.complete).toBe(true);
+    }
+    expect(sections.identity.data).toEqual({ sub: member.sub });
+    expect(sections.membership.data).toMatchObject({ sub: member.sub, orgId: enterprise.orgId, role: 'MEMBER', displayName: '王工' });
+    expect(sections.organisation.data).toMatchObject({ id: enterprise.orgId, status: 'VERIFIED' });
+    expect(sections.notificationReadState.data).toEqual({ inbox: `organisation:${enterprise.orgId}`, readUpTo: expect.stringMatching(/^ntf_/) });
+    // Only what this user created, not their colleagues' requests.
+    expect(sections.requestsCreated.data.map((request: { id: string }) => request.id)).toEqual([mine.body.id]);
+    expect(sections.requestsCreated.data[0]).not.toHaveProperty('version');
+    expect(sections.bidsCreated.data).toEqual([]);
+    const actions = sections.auditRecordsAsActor.data.map((record: { action: string; entity: { id: string }; actor: { sub: string } }) => {
+      expect(record.actor.sub).toBe(member.sub);
+      return `${record.action}:${record.entity.id}`;
+    });
+    expect(actions).toEqual([`create:${mine.body.id}`]);
+  });
+
+  it("gives a studio member their bids, and nobody else's data", async () => {
+    const requestId = await openRequest(api, enterprise.caller, moderator);
+    const bidId = await placeBid(studio.caller, requestId);
+    const exported = (await studio.caller.get('/v1/me/export')).body;
+    expect(exported.sections.bidsCreated.data.map((bid: { id: string }) => bid.id)).toEqual([bidId]);
+    expect(exported.sections.auditRecordsAsActor.data.map((record: { action: string }) => record.action)).toEqual(['register', 'submit']);
+    expect(JSON.stringify(exported)).not.toContain(enterprise.caller.sub);
+  });
+
+  it('gives a user without an organisation an export with empty sections', async () => {
+    const newcomer = await api.as(uniqueSub('newcomer'));
+    const exported = await newcomer.get('/v1/me/export');
+    expect(exported.status).toBe(200);
+    expect(exported.body.sections.membership.data).toBeNull();
+    expect(exported.body.sections.organisation.data).toBeNull();
+    expect(exported.body.sections.notificationReadState.data).toBeNull();
+    expect(exported.body.sections.requestsCreated.data).toEqual([]);
+    expectError(await api.call('GET', '/v1/me/export'), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('POST /v1/orgs/{orgId}/members/leave', () => {
+  it('a member leaves: the membership goes, the organisation is told, the trail records it', async () => {
+    const member = await addMember(enterprise.caller, enterprise.orgId);
+    expect((await member.post('/v1/notifications/read', {})).status).toBe(200);
+    const left = await member.post(`/v1/orgs/${enterprise.orgId}/members/leave`);
+    expect(left.status, JSON.stringify(left.body)).toBe(200);
+    expect(left.body).toEqual({ sub: member.sub, orgId: enterprise.orgId, left: true });
+    const me = await member.get('/v1/me');
+    expect(me.body.membership).toBeNull();
+    expect(me.body.organisation).toBeNull();
+    // No read marker of the inbox it left stays behind.
+    expect((await member.get('/v1/me/export')).body.sections.notificationReadState.data).toBeNull();
+    const members = (await enterprise.caller.get(`/v1/orgs/${enterprise.orgId}/members?limit=100`)).body.items.map((m: { sub: string }) => m.sub);
+    expect(members).not.toContain(member.sub);
+    const inbox = (await enterprise.caller.get('/v1/notifications')).body.items;
+    expect(inbox[0]).toMatchObject({ type: 'MEMBER_LEFT', params: { sub: member.sub } });
+    const trail = (await enterprise.caller.get(`/v1/audit?entity=organisation:${enterprise.orgId}&limit=100`)).body.items;
+    expect(trail.at(-1)).toMatchObject({ action: 'leave', actor: { sub: member.sub }, details: { sub: member.sub, role: 'MEMBER' } });
+    // Gone means gone: leaving again is refused, and the user can register or join elsewhere.
+    expectError(await member.post(`/v1/orgs/${enterprise.orgId}/members/leave`), 403, 'NO_ORGANISATION');
+  });
+
+  it('the last owner cannot leave (409); with a second owner, one of them can', async () => {
+    const college = await organisation(api, moderator, { type: 'COLLEGE' });
+    const path = `/v1/orgs/${college.orgId}/members/leave`;
+    expectError(await college.caller.post(path), 409, 'LAST_OWNER');
+    const second = await addMember(college.caller, college.orgId, 'OWNER');
+    expect((await second.post(path)).status).toBe(200);
+    expectError(await college.caller.post(path), 409, 'LAST_OWNER');
+    expect((await college.caller.get('/v1/me')).body.membership.role).toBe('OWNER');
+  });
+
+  it('of two owners leaving at once, exactly one leaves', async () => {
+    const government = await organisation(api, moderator, { type: 'GOVERNMENT' });
+    const second = await addMember(government.caller, government.orgId, 'OWNER');
+    const path = `/v1/orgs/${government.orgId}/members/leave`;
+    const answers = await Promise.all([government.caller.post(path), second.post(path)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const owners = (await moderator.get(`/v1/orgs/${government.orgId}/members`)).body.items.filter((m: { role: string }) => m.role === 'OWNER');
+    expect(owners).toHaveLength(1);
+  });
+
+  it('refuses other organisations (403) and organisations the caller cannot see (404), writing nothing', async () => {
+    const pending = await organisation(api, moderator, { type: 'ENTERPRISE' }, false);
+    expectError(await studio.caller.post(`/v1/orgs/${enterprise.orgId}/members/leave`), 403, 'NOT_ORG_MEMBER');
+    expectError(await studio.caller.post(`/v1/orgs/${pending.orgId}/members/leave`), 404, 'NOT_FOUND');
+    expectError(await studio.caller.post('/v1/orgs/org_01JD0000000000000000000000/members/leave'), 404, 'NOT_FOUND');
+    expectError(await studio.caller.post('/v1/orgs/nonsense/members/leave'), 400);
+    expect((await studio.caller.get('/v1/me')).body.membership.orgId).toBe(studio.orgId);
+  });
+});
+
+describe('the pages', () => {
+  it('link "my data" in the menu and on "my organisation", in both languages, and download it', async () => {
+    const zh = await page(enterprise.caller, '/org?lang=zh-CN');
+    expect(zh.status).toBe(200);
+    expect(zh.body).toContain('href="/me/export"');
+    expect(zh.body).toContain('我的数据');
+    expect(zh.body).toContain('下载我的数据（JSON）');
+    expect(zh.body).toContain('action="/org/leave"');
+    const en = await page(enterprise.caller, '/org?lang=en');
+    expect(en.body).toContain('My data');
+    expect(en.body).toContain('Download my data (JSON)');
+    expect(en.body).toContain('Leave this organisation');
+    const download = await page(enterprise.caller, '/me/export');
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    expect(JSON.parse(download.body).sub).toBe(enterprise.caller.sub);
+    expect((await page(undefined, '/me/export')).status).toBe(303); // to sign-in
+  });
+
+  it('a member leaves from the page; the last owner gets a 409 page', async () => {
+    const member = await addMember(studio.caller, studio.orgId);
+    const left = await page(member, '/org/leave', { method: 'POST', form: {} });
+    expect(left.status).toBe(303);
+    expect((await member.get('/v1/me')).body.membership).toBeNull();
+    const refused = await page(studio.caller, '/org/leave?lang=en', { method: 'POST', form: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('You are the only owner of this organisation');
+    expect((await studio.caller.get('/v1/me')).body.membership.role).toBe('OWNER');
+  });
+});
