@@ -366,6 +366,8 @@ export const en: Messages = {
   'notification.ORG_REJECTED': 'Organisation “{name}” was rejected: {reason}',
   'notification.ORG_SUSPENDED': 'Organisation “{name}” was suspended: {reason}',
   'notification.MEMBER_ADDED': 'New member {sub} joined your organisation',
+  'notification.MEMBER_ROLE_CHANGED': 'Member {sub} is now {role}',
+  'notification.MEMBER_REMOVED': 'Member {sub} was removed from your organisation',
   'notification.REQUEST_SUBMITTED': 'Request “{title}” was submitted for review',
   'notification.REQUEST_APPROVED': 'Request “{title}” was approved and is open for bids',
   'notification.REQUEST_REJECTED': 'Request “{title}” was sent back: {reason}',
