@@ -1,8 +1,9 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord, DomainError, Notification } from '@sharedtech/core';
+import type { AuditRecord, DomainError, Notification, StatsDelta } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
+import { foldCounterWrites } from './stats.js';
 
 export type TxOp = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -10,6 +11,12 @@ export type TxOp = NonNullable<TransactWriteCommandInput['TransactItems']>[numbe
 export interface Write {
   op: TxOp;
   onConflict?: (reasonCode: string) => DomainError;
+  /**
+   * Set on a statistics counter delta (see stats.ts): `commitChange` folds all
+   * deltas of one cluster and bucket into one ADD on one shard item, because a
+   * transaction may touch each item once.
+   */
+  counters?: StatsDelta;
 }
 
 /**
@@ -29,7 +36,7 @@ export const MAX_TRANSACTION_ITEMS = 100;
 
 export async function commitChange(db: Db, change: Change): Promise<void> {
   const writes: Write[] = [
-    ...change.writes,
+    ...foldCounterWrites(db, change.writes),
     ...change.audit.map((record) => putNew(db, { ...keys.audit(record.entity, record.id), ...record })),
     ...change.notifications.map((notification) => ({
       op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },

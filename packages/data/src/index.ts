@@ -18,3 +18,4 @@ export * from './disputes.js';
 export * from './share-statements.js';
 export * from './release-timers.js';
 export * from './maintenance.js';
+export * from './stats.js';

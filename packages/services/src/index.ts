@@ -15,5 +15,6 @@ export * from './notifications.js';
 export * from './organisations.js';
 export * from './principal.js';
 export * from './requests.js';
+export * from './statistics.js';
 export * from './termination.js';
 export * from './inputs/index.js';

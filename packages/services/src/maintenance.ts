@@ -5,6 +5,7 @@ import {
   reindexBid, writesForRequestChange, writesForRosterBackfill, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { backfillStatistics } from './statistics.js';
 
 /**
  * The version of the derived items this code writes. Raise it when a change
@@ -23,6 +24,9 @@ export interface UpgradeReport {
   rostersBackfilled: number;
   /** Organisations over MAX_MEMBERS_PER_ORG: left as they were (their members are authenticated with two reads). */
   rostersTooLarge: string[];
+  /** Requests given their bid count, and clusters whose statistics counters were recounted. */
+  bidCountsSet: number;
+  statsClustersRecounted: number;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface UpgradeReport {
  */
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
-    requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, rostersBackfilled: 0, rostersTooLarge: [],
+    requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -64,6 +68,9 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
     }
   }
   await backfillRosters(deps, report);
+  const statistics = await backfillStatistics(deps);
+  report.bidCountsSet = statistics.bidCountsSet;
+  report.statsClustersRecounted = statistics.clustersRecounted;
   await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;
 }
