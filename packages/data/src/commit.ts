@@ -1,23 +1,12 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord, DomainError, Notification, StatsDelta } from '@sharedtech/core';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, Notification } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
 import { foldCounterWrites } from './stats.js';
+import type { TxOp, Write } from './write.js';
 
-export type TxOp = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** One item of a transaction and the error to report if its condition fails. */
-export interface Write {
-  op: TxOp;
-  onConflict?: (reasonCode: string) => DomainError;
-  /**
-   * Set on a statistics counter delta (see stats.ts): `commitChange` folds all
-   * deltas of one cluster and bucket into one ADD on one shard item, because a
-   * transaction may touch each item once.
-   */
-  counters?: StatsDelta;
-}
+export type { TxOp, Write } from './write.js';
 
 /**
  * A state change: the new state of the entities, plus the audit records and

@@ -1,7 +1,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, PEOPLE_ROLES, TOTAL_BUCKET, sumCounters, type Counters, type PeopleRole, type StatsDelta } from '@sharedtech/core';
 import type { Db } from './client.js';
-import type { Write } from './commit.js';
+import type { Write } from './write.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
 import { onTable, queryAll } from './query.js';
