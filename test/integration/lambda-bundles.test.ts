@@ -264,7 +264,16 @@ describe('the jobs bundle on its schedule', () => {
     const jobsFunction = await startExecutionEnvironment(bundles.jobs.entry, environmentOf(bundles.jobs), 'JobsFunction');
     try {
       const { result: upgrade, json } = await jobsFunction.invoke<{ deadlineTimers: number; studioCapabilities: number; bidsReindexed: number; requestsNormalised: number }>({ job: 'upgrade-data' });
-      expect(upgrade).toEqual({ requestsNormalised: 0, deadlineTimers: expect.any(Number), studioCapabilities: expect.any(Number), bidsReindexed: expect.any(Number) });
+      expect(upgrade).toEqual({
+        requestsNormalised: 0,
+        deadlineTimers: expect.any(Number),
+        studioCapabilities: expect.any(Number),
+        bidsReindexed: expect.any(Number),
+        rostersBackfilled: expect.any(Number),
+        rostersTooLarge: [],
+        bidCountsSet: expect.any(Number),
+        statsClustersRecounted: expect.any(Number),
+      });
       expect(upgrade.studioCapabilities).toBeGreaterThanOrEqual(1);
       expect(json.find((line) => line.message === 'Data upgrade finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO' });
     } finally {
