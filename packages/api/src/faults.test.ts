@@ -195,7 +195,7 @@ describe('cancelled transactions and failed conditions answer 409 with the reaso
 });
 
 describe('a successful state change', () => {
-  it('is one TransactWriteItems call: the versioned request, its tag copies, the audit record and the notification', async () => {
+  it('is one TransactWriteItems call: the versioned request, its tag copies, the statistics counters, the audit record and the notification', async () => {
     // Prepare
     ddb.on(TransactWriteCommand).resolves({});
 
@@ -208,14 +208,23 @@ describe('a successful state change', () => {
     expect(otherWrites()).toHaveLength(0);
     const calls = transactWrites();
     expect(calls).toHaveLength(1);
-    const items = calls[0]!.args[0].input.TransactItems!.map((item) => item.Put!);
-    expect(items.map((put) => `${put.Item!.pk} ${put.Item!.sk}`)).toEqual([
+    const transactItems = calls[0]!.args[0].input.TransactItems!;
+    const keyOf = (item: (typeof transactItems)[number]) =>
+      item.Put ? `${item.Put.Item!.pk} ${item.Put.Item!.sk}` : `${item.Update!.Key!.pk} ${item.Update!.Key!.sk}`;
+    expect(transactItems.map(keyOf)).toEqual([
       `REQ#${REQUEST} #REQ`,
       `REQ#${REQUEST} TAG#机器视觉`,
       `REQ#${REQUEST} TAG#质量检测`,
+      expect.stringMatching(/^STATS#smart-manufacturing#\d #TOTAL$/),
       expect.stringMatching(new RegExp(`^AUDIT#request:${REQUEST} aud_`)),
       expect.stringMatching(/^INBOX#ASSOCIATIONS ntf_/),
     ]);
+    expect(transactItems[3]!.Update).toMatchObject({
+      UpdateExpression: 'ADD #c0 :c0, #c1 :c1',
+      ExpressionAttributeNames: { '#c0': 'requests#DRAFT', '#c1': 'requests#SUBMITTED' },
+      ExpressionAttributeValues: { ':c0': -1, ':c1': 1 },
+    });
+    const items = transactItems.filter((item) => item.Put).map((item) => item.Put!);
     expect(items[0]).toMatchObject({ Item: { status: 'SUBMITTED', version: 5 }, ExpressionAttributeValues: { ':expectedVersion': 4 } });
     expect(items[3]!.Item).toMatchObject({ action: 'submit', before: 'DRAFT', after: 'SUBMITTED', actor: { sub: 'boss', orgId: ENTERPRISE } });
   });

@@ -15,6 +15,18 @@ export type VerificationDecision = (typeof VERIFICATION_DECISIONS)[number];
 export const MEMBER_ROLES = ['OWNER', 'MEMBER'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
+/**
+ * Members an organisation may have. Who a caller is comes from one read of their
+ * membership item, which carries a copy of the organisation; every change of the
+ * organisation rewrites all its members' copies in the same transaction, so the
+ * member count must stay well inside DynamoDB's 100 items per transaction
+ * (organisation + up to 20 capability items + members + audit + notification).
+ */
+export const MAX_MEMBERS_PER_ORG = 50;
+
+/** The members of an organisation and their roles, kept on the organisation item. */
+export type MemberRoster = Record<string, MemberRole>;
+
 export const organisationLifecycle = defineStateMachine<OrgStatus, VerificationDecision>('organisation', {
   VERIFY: { from: ['PENDING', 'REJECTED', 'SUSPENDED'], to: 'VERIFIED' },
   REJECT: { from: ['PENDING'], to: 'REJECTED' },

@@ -47,6 +47,12 @@ export const technicalRequestSchema = z.object({
   /** When bidding opened (approval) and when it was awarded: days-to-award statistics. */
   openedAt: z.string().optional(),
   awardedAt: z.string().optional(),
+  /**
+   * Bids not withdrawn (what everyone may see). Moved by ADD in the transaction
+   * that submits or withdraws a bid, which also moves `version`, so a change of
+   * the request written at the version it read never overwrites a count.
+   */
+  bidCount: z.number().int().optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

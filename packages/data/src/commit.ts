@@ -1,17 +1,13 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord, DomainError, Notification } from '@sharedtech/core';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, Notification } from '@sharedtech/core';
 import { chainAuditRecords } from './audit-chain.js';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
+import { foldCounterWrites } from './stats.js';
+import type { TxOp, Write } from './write.js';
 
-export type TxOp = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** One item of a transaction and the error to report if its condition fails. */
-export interface Write {
-  op: TxOp;
-  onConflict?: (reasonCode: string) => DomainError;
-}
+export type { TxOp, Write } from './write.js';
 
 /**
  * A state change: the new state of the entities, plus the audit records and
@@ -39,23 +35,26 @@ export const MAX_AUDIT_CHAIN_ATTEMPTS = 12;
  * rebuilt on the new tail and the transaction is sent again.
  */
 export async function commitChange(db: Db, change: Change): Promise<void> {
-  const size = change.writes.length + change.audit.length + change.notifications.length;
-  if (size > MAX_TRANSACTION_ITEMS) throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${size}`);
   for (let attempt = 1; ; attempt++) {
     const links = await chainAuditRecords(db, change.audit);
+    // Counter deltas on one item are folded into one update: a transaction touches each item once.
+    const entityWrites = foldCounterWrites(db, change.writes);
     const writes: Write[] = [
-      ...change.writes,
+      ...entityWrites,
       ...links.map((item) => putNew(db, item)),
       ...change.notifications.map((notification) => ({
         op: { Put: { TableName: db.tableName, Item: { ...keys.inbox(notification.recipient, notification.id), ...notification } } },
       })),
     ];
     assertDistinctItems(writes);
+    if (writes.length > MAX_TRANSACTION_ITEMS) {
+      throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${writes.length}`);
+    }
     try {
       await db.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.op) }));
       return;
     } catch (error) {
-      const firstLink = change.writes.length;
+      const firstLink = entityWrites.length;
       if (attempt < MAX_AUDIT_CHAIN_ATTEMPTS && onlyAuditLinksFailed(error, firstLink, firstLink + links.length)) {
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
         continue;

@@ -1,11 +1,12 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { contractParties, contractSchema, milestoneSchema, type Contract, type Milestone } from '@sharedtech/core';
+import { contractParties, contractSchema, contractStatsDeltas, milestoneSchema, type Contract, type Milestone } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putIfVersion, putNew, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryAll, queryPage, type Page, type PageRequest } from './query.js';
+import { statsWrites } from './stats.js';
 
 const contractItem = (contract: Contract) => ({
   ...keys.contract(contract.id),
@@ -41,8 +42,15 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
     ...contractParties(contract).map((orgId) =>
       putNew(db, { ...keys.contractParty(contract.id, orgId), ...keys.contractsOfOrg(orgId, contract.id), contractId: contract.id, orgId }),
     ),
+    ...statsWrites(db, contractStatsDeltas(undefined, contract)),
   ];
 }
+
+/** Replaces a contract read at `previous.version`, with the statistics counters its change of state moves. */
+export const writesForContractChange = (db: Db, previous: Contract, next: Contract, onConflict?: Write['onConflict']): Write[] => [
+  putContractVersion(db, next, onConflict),
+  ...statsWrites(db, contractStatsDeltas(previous, next)),
+];
 
 export const putContractVersion = (db: Db, contract: Contract, onConflict?: Write['onConflict']) =>
   putIfVersion(db, contractItem(contract), onConflict);

@@ -24,3 +24,4 @@ export * from './backup.js';
 export * from './messages.js';
 export * from './search.js';
 export * from './personal-data.js';
+export * from './stats.js';

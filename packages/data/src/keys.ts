@@ -88,6 +88,14 @@ export const keys = {
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
   contractsOfCluster: (cluster: string, contractId: string) => ({ gsi2pk: `CONTRACTS#CLUSTER#${cluster}`, gsi2sk: contractId }),
 
+  /**
+   * Consortium statistics: one counter item per cluster, shard and bucket
+   * (`#TOTAL` or `MONTH#yyyy-mm`); shards are separate partitions.
+   */
+  statsShard: (cluster: string, shard: number, bucket: string) => ({ pk: `STATS#${cluster}#${shard}`, sk: bucket }),
+  /** The names of a studio's people already counted in a cluster's statistics (string sets per role). */
+  studioPeople: (cluster: string, studioOrgId: string) => ({ pk: `STATS#${cluster}`, sk: `PEOPLE#${studioOrgId}` }),
+
   /** Which version of the derived items the data has been brought up to (see upgrade-data). */
   dataVersion: () => ({ pk: 'META', sk: '#DATA_VERSION' }),
 

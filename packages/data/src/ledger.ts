@@ -1,11 +1,12 @@
 import {
-  ConflictError, LedgerInvariantError, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
+  ConflictError, LedgerInvariantError, ledgerStatsDeltas, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
+import { statsWrites } from './stats.js';
 
 /**
  * The ledger in the table. Entries are immutable items written with `putNew`
@@ -70,15 +71,18 @@ function balanceUpdate(db: Db, entry: Pick<JournalEntry, 'contractId' | 'currenc
   };
 }
 
-/** The writes that post an entry: the immutable entry item and one balance update per posting. */
-export const writesForEntry = (db: Db, entry: JournalEntry): Write[] => writesForEntries(db, [entry]);
+/**
+ * The writes that post an entry: the immutable entry item and one balance update
+ * per posting (and, given the contract's cluster, the statistics' escrow and earnings counters).
+ */
+export const writesForEntry = (db: Db, entry: JournalEntry, cluster?: string): Write[] => writesForEntries(db, [entry], cluster);
 
 /**
  * The writes that post several entries of one contract in one transaction:
  * each entry item, and one balance update per account with the entries' net
  * movement on it — a transaction may touch each balance item only once.
  */
-export function writesForEntries(db: Db, entries: readonly JournalEntry[]): Write[] {
+export function writesForEntries(db: Db, entries: readonly JournalEntry[], cluster?: string): Write[] {
   const last = entries.at(-1);
   if (!last) return [];
   if (entries.some((entry) => entry.contractId !== last.contractId || entry.currency !== last.currency)) {
@@ -87,6 +91,7 @@ export function writesForEntries(db: Db, entries: readonly JournalEntry[]): Writ
   return [
     ...entries.map((entry) => putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`))),
     ...normalisePostings(entries.flatMap((entry) => entry.postings)).map((posting) => balanceUpdate(db, last, posting)),
+    ...statsWrites(db, ledgerStatsDeltas(cluster, entries)),
   ];
 }
 

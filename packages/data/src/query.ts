@@ -45,6 +45,8 @@ export interface PartitionQuery<S extends z.ZodType> {
   filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
   /** Extra sort-key condition, e.g. begins_with. */
   sortKeyCondition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
+  /** Parse items with their key attributes (for items whose sort key is data, e.g. statistics buckets). */
+  keepKeys?: boolean;
 }
 
 /** The QueryCommand input shared by page, count and read-all queries of one partition. */
@@ -85,7 +87,7 @@ export async function queryPage<S extends z.ZodType>(
     let reads = 0;
     do {
       const result = await db.doc.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusiveStartKey }));
-      for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
+      for (const item of result.Items ?? []) items.push(query.schema.parse(query.keepKeys ? item : stripKeys(item)));
       exclusiveStartKey = result.LastEvaluatedKey;
       reads += 1;
     } while (exclusiveStartKey && items.length < limit && reads < MAX_READS_PER_PAGE);
@@ -106,7 +108,7 @@ export async function queryAll<S extends z.ZodType>(db: Db, query: PartitionQuer
   try {
     do {
       const result = await db.doc.send(new QueryCommand({ ...input, ConsistentRead: consistent, ExclusiveStartKey: exclusiveStartKey }));
-      for (const item of result.Items ?? []) items.push(query.schema.parse(stripKeys(item)));
+      for (const item of result.Items ?? []) items.push(query.schema.parse(query.keepKeys ? item : stripKeys(item)));
       exclusiveStartKey = result.LastEvaluatedKey;
     } while (exclusiveStartKey);
   } catch (error) {

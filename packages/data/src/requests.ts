@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
+import { requestStatsDeltas, technicalRequestSchema, type RequestStatus, type TechnicalRequest } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { commitChange, deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
 import { writesForSearchTokens } from './search.js';
+import { statsWrites } from './stats.js';
 
 const requestItem = (request: TechnicalRequest) => ({
   ...keys.request(request.id),
@@ -23,18 +24,20 @@ const tagItem = (request: TechnicalRequest, tag: string) => ({
 export const getRequest = (db: Db, requestId: string, consistent = false) =>
   getItem(db, keys.request(requestId), technicalRequestSchema, consistent);
 
-/** The writes that store a new request and its tag index items. */
+/** The writes that store a new request, its tag index items and its place in the cluster's statistics. */
 export function writesForNewRequest(db: Db, request: TechnicalRequest): Write[] {
   return [
     putNew(db, requestItem(request)),
     ...request.tags.map((tag) => ({ op: { Put: { TableName: db.tableName, Item: tagItem(request, tag) } } })),
+    ...statsWrites(db, requestStatsDeltas(undefined, request)),
   ];
 }
 
 /**
  * The writes that replace a request read at `previous.version`: the request
  * itself (guarded by version) and its tag copies, dropping tags that were removed;
- * its deadline timer and search tokens follow the OPEN state.
+ * its deadline timer and search tokens follow the OPEN state, and the statistics
+ * counters move with its change of state (or cluster).
  */
 export function writesForRequestChange(
   db: Db,
@@ -49,7 +52,35 @@ export function writesForRequestChange(
     ...removedTags.map((tag) => deleteItem(db, keys.requestTag(previous.id, tag))),
     ...deadlineTimerWrites(db, previous, next),
     ...writesForSearchTokens(db, previous, next),
+    ...statsWrites(db, requestStatsDeltas(previous, next)),
   ];
+}
+
+/**
+ * A bid submitted (+1) or withdrawn (-1): the request's bid count moves by ADD
+ * and its version moves with it, so a change of the request made from an
+ * earlier read (which would carry the old count) fails its version check.
+ */
+export function countBidOnRequest(
+  db: Db,
+  requestId: string,
+  delta: 1 | -1,
+  condition: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  onConflict: Write['onConflict'],
+): Write {
+  return {
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.request(requestId),
+        UpdateExpression: 'SET #version = #version + :one ADD #bidCount :delta',
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { '#version': 'version', '#bidCount': 'bidCount', ...condition.names },
+        ExpressionAttributeValues: { ':one': 1, ':delta': delta, ...condition.values },
+      },
+    },
+    onConflict,
+  };
 }
 
 export interface RequestListFilter {
@@ -133,7 +164,3 @@ export const listRequestsOfOrganisation = (db: Db, orgId: string, page?: PageReq
     },
     page,
   );
-
-/** How many requests of a cluster are in `status` (an index Query with Select COUNT, reading no items). */
-export const countRequestsOfCluster = (db: Db, cluster: string, status: RequestStatus) =>
-  countItems(db, onIndex('gsi2', keys.requestsByCluster(cluster, status, '').gsi2pk));

@@ -1,17 +1,24 @@
 import { ConflictError, SCHEDULER, bidLifecycle, type Bid, type BidAction, type Principal } from '@sharedtech/core';
-import { deleteTask, getBid, listLiveBidLocks, listTasks, writesForBidChange, type TaskKind } from '@sharedtech/data';
+import { deleteTask, getBid, listLiveBidLocks, listTasks, writesForBidChange, type TaskKind, type Write } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 
 export const bidChangedMeanwhile = () => new ConflictError('CONCURRENT_UPDATE', 'The bid was changed meanwhile; reload and try again.');
 
 /** Moves one bid through its lifecycle with audit and a notification for the other side. */
-export async function transitionBid(deps: ServiceDeps, actor: Principal, bid: Bid, action: BidAction, reason?: string) {
+export async function transitionBid(
+  deps: ServiceDeps,
+  actor: Principal,
+  bid: Bid,
+  action: BidAction,
+  reason?: string,
+  alsoWrite: (next: Bid) => Write[] = () => [],
+) {
   const status = bidLifecycle.next(bid.status, action);
   const next: Bid = { ...bid, status, updatedAt: deps.clock().toISOString(), version: bid.version + 1 };
   const recipient = action === 'withdraw' ? bid.requestOwnerOrgId : bid.studioOrgId;
   await applyChange(deps, actor, {
-    writes: writesForBidChange(deps.db, next, bidChangedMeanwhile),
+    writes: [...writesForBidChange(deps.db, next, bidChangedMeanwhile), ...alsoWrite(next)],
     transitions: [{ entity: { type: 'bid', id: bid.id }, action, before: bid.status, after: status, details: reason ? { reason } : undefined }],
     notify: [{ to: toOrg(recipient), type: `BID_${status}`, params: { requestId: bid.requestId, ...(reason ? { reason } : {}) } }],
   });

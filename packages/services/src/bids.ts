@@ -1,10 +1,10 @@
 import {
-  ConflictError, ForbiddenError, NotFoundError, assertMilestonePlan, isAssociation, requireVerified,
+  ConflictError, ForbiddenError, NotFoundError, assertMilestonePlan, bidSubmittedDeltas, bidWithdrawnDeltas, isAssociation, requireVerified,
   type Bid, type Money, type PlannedMilestone, type Principal, type ShareAgreement, type Team, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
-  conditionCheck, countBidsOfRequest, getBid, keys, listBidsOfRequest, listBidsOfStudio, listBidsOfStudioOnRequest,
-  writesForBidChange, writesForNewBid, type PageRequest,
+  conditionCheck, countBidOnRequest, countBidsOfRequest, getBid, getRequest, keys, listBidsOfRequest, listBidsOfStudio, listBidsOfStudioOnRequest,
+  statsWrites, writesForBidChange, writesForNewBid, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
@@ -35,18 +35,18 @@ const biddingClosed = () =>
  * commit time. A ConditionCheck (not a write) so concurrent bids on one request
  * do not contend with each other, only with a change of the request itself.
  */
+const openForBids = (deps: ServiceDeps) => ({
+  expression: '#status = :open AND #deadline > :now',
+  names: { '#status': 'status', '#deadline': 'biddingDeadline' },
+  values: { ':open': 'OPEN', ':now': deps.clock().toISOString() },
+});
+
 function requestStillOpen(deps: ServiceDeps, requestId: string) {
-  return conditionCheck(
-    deps.db,
-    keys.request(requestId),
-    {
-      expression: '#status = :open AND #deadline > :now',
-      names: { '#status': 'status', '#deadline': 'biddingDeadline' },
-      values: { ':open': 'OPEN', ':now': deps.clock().toISOString() },
-    },
-    biddingClosed,
-  );
+  return conditionCheck(deps.db, keys.request(requestId), openForBids(deps), biddingClosed);
 }
+
+const requestChangedMeanwhile = () =>
+  new ConflictError('CONCURRENT_UPDATE', 'The request changed at the same moment; reload and try again.');
 
 function assertBiddable(deps: ServiceDeps, request: TechnicalRequest) {
   if (request.status !== 'OPEN' || Date.parse(request.biddingDeadline) <= deps.clock().getTime()) throw biddingClosed();
@@ -77,7 +77,12 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
     version: 1,
   };
   await applyChange(deps, principal, {
-    writes: [...writesForNewBid(deps.db, bid, duplicateLiveBid), requestStillOpen(deps, requestId)],
+    writes: [
+      ...writesForNewBid(deps.db, bid, duplicateLiveBid),
+      // The same guard as an edit's, on the write that counts the bid on the request.
+      countBidOnRequest(deps.db, requestId, 1, openForBids(deps), biddingClosed),
+      ...statsWrites(deps.db, bidSubmittedDeltas(request.cluster, requestId, now)),
+    ],
     transitions: [{ entity: { type: 'bid', id: bid.id }, action: 'submit', after: 'SUBMITTED', details: { requestId, price: bid.price.amount } }],
     notify: [{ to: toOrg(request.ownerOrgId), type: 'BID_RECEIVED', params: { title: request.title, studio: studio.org.name } }],
   });
@@ -122,9 +127,25 @@ export async function updateBid(deps: ServiceDeps, principal: Principal, bidId: 
   return next;
 }
 
+/**
+ * The studio withdraws its live bid: it no longer counts on the request, nor in
+ * the cluster's bidding total if the request (in the state read, checked at
+ * commit) counts there.
+ */
 export async function withdrawBid(deps: ServiceDeps, principal: Principal, bidId: string) {
   const bid = await getOwnBid(deps, principal, bidId);
-  return transitionBid(deps, principal, bid, 'withdraw');
+  const request = await getRequest(deps.db, bid.requestId, true);
+  if (!request) throw new NotFoundError('Request', bid.requestId);
+  return transitionBid(deps, principal, bid, 'withdraw', undefined, (next) => [
+    countBidOnRequest(
+      deps.db,
+      request.id,
+      -1,
+      { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': request.status } },
+      requestChangedMeanwhile,
+    ),
+    ...statsWrites(deps.db, bidWithdrawnDeltas(request.cluster, request.id, request.status, next.updatedAt)),
+  ]);
 }
 
 /**
@@ -133,7 +154,7 @@ export async function withdrawBid(deps: ServiceDeps, principal: Principal, bidId
  */
 export async function listBidsForRequest(deps: ServiceDeps, principal: Principal, requestId: string, page: PageRequest) {
   const request = await getVisibleRequest(deps, principal, requestId);
-  const count = await countBidsOfRequest(deps.db, requestId);
+  const count = request.bidCount ?? (await countBidsOfRequest(deps.db, requestId));
   const orgId = principal.membership?.orgId;
   if (orgId === request.ownerOrgId || isAssociation(principal)) {
     const result = await listBidsOfRequest(deps.db, requestId, page);

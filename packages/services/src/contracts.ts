@@ -1,11 +1,11 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
-  contractLifecycle, contractParties, isAssociation, requestLifecycle, requireMember, requireVerified, bidLifecycle,
+  contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle,
   type Contract, type Milestone, type Principal, type ShareAgreement,
 } from '@sharedtech/core';
 import {
-  getContract, getOrganisation, listContractsOfOrganisation, listMilestones, putContractVersion, putTask, writesForBidChange,
-  writesForNewContract, writesForRequestChange, type PageRequest,
+  addStudioPeople, getContract, getOrganisation, getStudioPeople, listContractsOfOrganisation, listMilestones, putTask, statsWrites, writesForBidChange,
+  writesForContractChange, writesForNewContract, writesForRequestChange, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -35,6 +35,18 @@ export const viewOfContract = ({ version: _version, ...contract }: Contract, mil
  * bids are rejected by a follow-up queued in the same transaction.
  */
 export async function awardRequest(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
+  // Counting the team's people for the statistics is conditional on no concurrent award of the same
+  // studio having counted one of them first; that rare race is settled by trying again from a fresh read.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await awardOnce(deps, principal, requestId, input);
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'TEAM_RECORDED_MEANWHILE') || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
   const enterprise = requireVerified(principal, ['ENTERPRISE']);
   const request = await getVisibleRequest(deps, principal, requestId, true);
   if (request.ownerOrgId !== enterprise.org.id) {
@@ -87,6 +99,8 @@ export async function awardRequest(deps: ServiceDeps, principal: Principal, requ
     version: 1,
   }));
   const awardedRequest = { ...request, status: requestStatus, awardedAt: now, updatedAt: now, version: request.version + 1 };
+  // Distinct people per studio and cluster: only names not counted before add to the statistics.
+  const people = newPeople(bid.team, await getStudioPeople(deps.db, request.cluster, studio.id));
   const acceptedBid = { ...bid, status: bidStatus, updatedAt: now, version: bid.version + 1 };
   const signatureNeeded: NotificationSpec[] = contract.requiredSigners.map((orgId) => ({
     to: toOrg(orgId),
@@ -99,6 +113,8 @@ export async function awardRequest(deps: ServiceDeps, principal: Principal, requ
       ...writesForRequestChange(deps.db, request, awardedRequest, alreadyAwarded),
       ...writesForBidChange(deps.db, acceptedBid, bidChangedMeanwhile),
       ...writesForNewContract(deps.db, contract, milestones),
+      ...addStudioPeople(deps.db, request.cluster, studio.id, people),
+      ...statsWrites(deps.db, peopleDeltas(request.cluster, contract.id, people)),
       putTask(deps.db, 'reject-losing-bids', request.id, now),
     ],
     transitions: [
@@ -158,7 +174,7 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
   const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), version: contract.version + 1 };
   const others = contractParties(contract).filter((orgId) => orgId !== signer.org.id);
   await applyChange(deps, principal, {
-    writes: [putContractVersion(deps.db, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.'))],
+    writes: writesForContractChange(deps.db, contract, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.')),
     transitions: [
       { entity: { type: 'contract', id: contract.id }, action: 'sign', before: contract.status, after: status, details: { orgId: signer.org.id } },
       ...(complete ? [{ entity: { type: 'contract' as const, id: contract.id }, action: 'activate', before: contract.status, after: status }] : []),

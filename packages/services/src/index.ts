@@ -16,6 +16,7 @@ export * from './organisations.js';
 export * from './personal-data.js';
 export * from './principal.js';
 export * from './requests.js';
+export * from './statistics.js';
 export * from './termination.js';
 export * from './inputs/index.js';
 export * from './questions.js';

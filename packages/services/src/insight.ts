@@ -1,72 +1,20 @@
 import {
-  REQUEST_STATUSES, ForbiddenError, daysBetween, isAssociation, matchScore, median, ratioBps, requireAssociation,
-  parseAccount, requireVerified, type Contract, type Principal, type RequestStatus,
+  ForbiddenError, clusterStatisticsFromCounters, isAssociation, matchScore, requireAssociation, requireVerified,
+  type Contract, type Principal,
 } from '@sharedtech/core';
-import {
-  countBidsOfRequest, countRequestsOfCluster, listContractBalances, listContractsOfCluster, listContractsOfOrganisation,
-  listRequests, listStudiosWithCapability, readAll, type StudioCapability,
-} from '@sharedtech/data';
+import { listContractsOfOrganisation, listRequests, listStudiosWithCapability, readAll, readClusterCounters, type StudioCapability } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { getVisibleRequest } from './requests.js';
 
-/** Requests that reached bidding: the denominator for bids per request. */
-const BIDDING_REACHED: readonly RequestStatus[] = ['OPEN', 'AWARDED', 'CLOSED', 'SUSPENDED'];
-
 /**
- * Consortium statistics for one industry cluster (associations only). Counts
- * come from index Queries with Select COUNT; money from the balance items of
- * the cluster's contracts; people from the winning bids' teams. Everything is a Query on a
- * partition of this cluster, so the cost grows with the cluster, not the table.
+ * Consortium statistics for one industry cluster (associations only), from the
+ * cluster's counter items: one BatchGet of its shards, the same cost for ten
+ * requests or ten thousand. The transactions that change what they count keep
+ * them (see `packages/core/src/stats.ts`); `recountClusterStatistics` is their definition.
  */
 export async function clusterStatistics(deps: ServiceDeps, principal: Principal, cluster: string) {
   requireAssociation(principal);
-  const counts = await Promise.all(REQUEST_STATUSES.map((status) => countRequestsOfCluster(deps.db, cluster, status)));
-  const byStatus = Object.fromEntries(REQUEST_STATUSES.map((status, index) => [status, counts[index]!])) as Record<RequestStatus, number>;
-
-  const biddingRequests = (
-    await Promise.all(BIDDING_REACHED.map((status) => readAll((page) => listRequests(deps.db, { status, cluster }, page))))
-  ).flat();
-  const bidCounts = await Promise.all(biddingRequests.map((request) => countBidsOfRequest(deps.db, request.id)));
-  const totalBids = bidCounts.reduce((sum, count) => sum + count, 0);
-
-  const awarded = biddingRequests.filter((request) => request.status === 'AWARDED');
-  const daysToAward = awarded
-    .filter((request) => request.awardedAt && (request.openedAt ?? request.createdAt))
-    .map((request) => daysBetween(request.openedAt ?? request.createdAt, request.awardedAt!));
-
-  const contracts = await readAll((page) => listContractsOfCluster(deps.db, cluster, page));
-  // Money figures come from the ledger's balance items, so a SPLIT counts exactly what the studio received.
-  const balances = (await Promise.all(contracts.map((contract) => listContractBalances(deps.db, contract.id)))).flat();
-  const sumOfKind = (kind: 'escrow' | 'earnings') =>
-    balances.filter((balance) => parseAccount(balance.account).kind === kind).reduce((sum, balance) => sum + balance.amount, 0);
-  const people = (role: 'teachers' | 'students' | 'mentors') =>
-    new Set(contracts.flatMap((contract) => (contract.team?.[role] ?? []).map((name) => `${contract.studioOrgId}/${name}`))).size;
-
-  return {
-    cluster,
-    requests: { byStatus, total: counts.reduce((sum, count) => sum + count, 0) },
-    bids: { total: totalBids, perRequest: biddingRequests.length ? Math.round((totalBids / biddingRequests.length) * 100) / 100 : 0 },
-    award: {
-      awarded: byStatus.AWARDED,
-      closedWithoutAward: byStatus.CLOSED,
-      rateBps: ratioBps(byStatus.AWARDED, byStatus.AWARDED + byStatus.CLOSED),
-      medianDaysToAward: median(daysToAward),
-    },
-    contracts: {
-      total: contracts.length,
-      byStatus: countBy(contracts, (contract) => contract.status),
-      value: { amount: contracts.reduce((sum, contract) => sum + contract.price.amount, 0), currency: 'CNY' as const },
-      escrowHeld: { amount: sumOfKind('escrow'), currency: 'CNY' as const },
-      released: { amount: sumOfKind('earnings'), currency: 'CNY' as const },
-    },
-    education: { teachers: people('teachers'), students: people('students'), mentors: people('mentors') },
-  };
-}
-
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
+  return clusterStatisticsFromCounters(cluster, await readClusterCounters(deps.db, cluster));
 }
 
 /** Studios read per capability tag: far above a city consortium's studios with one skill, and still a bounded read. */
@@ -122,7 +70,7 @@ export async function matchRequestsForStudio(deps: ServiceDeps, principal: Princ
   const byId = new Map(pages.flatMap((page) => page.items).map((request) => [request.id, request]));
   const ranked = [...byId.values()].map((request) => {
     const { score, sharedTags } = matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts: 0 });
-    const { details: _details, version: _version, createdBy: _createdBy, ...summary } = request;
+    const { details: _details, version: _version, createdBy: _createdBy, bidCount: _bidCount, ...summary } = request;
     return { request: summary, score, sharedTags };
   });
   return { items: rank(ranked, (item) => item.request.id).slice(0, limit) };

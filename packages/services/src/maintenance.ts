@@ -1,15 +1,17 @@
-import { REQUEST_STATUSES, normaliseRequestTimes } from '@sharedtech/core';
+import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, listBidsOfStudio, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer,
-  putStudioCapabilities, readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesToReindexSearch, type Write,
+  commitChange, getDataVersion, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
+  listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
+  readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { backfillStatistics } from './statistics.js';
 
 /**
  * The version of the derived items this code writes. Raise it when a change
  * derives new items from existing data, and extend upgradeDerivedItems.
  */
-export const DATA_VERSION = 2;
+export const DATA_VERSION = 3;
 
 const write = (deps: ServiceDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
 
@@ -27,6 +29,13 @@ export interface UpgradeReport {
   auditRecordsChained: number;
   /** Requests whose search token items were added, changed or removed. */
   searchReindexed: number;
+  /** Organisations given their roster and their members a copy of the organisation (one-read authentication). */
+  rostersBackfilled: number;
+  /** Organisations over MAX_MEMBERS_PER_ORG: left as they were (their members are authenticated with two reads). */
+  rostersTooLarge: string[];
+  /** Requests given their bid count, and clusters whose statistics counters were recounted. */
+  bidCountsSet: number;
+  statsClustersRecounted: number;
 }
 
 /**
@@ -40,7 +49,10 @@ export interface UpgradeReport {
  * the derived items it puts are plain Puts, not guarded by their owner's version.
  */
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
-  const report: UpgradeReport = { requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0 };
+  const report: UpgradeReport = {
+    requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0,
+  };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
       const normalised = { ...request, ...normaliseRequestTimes(request) };
@@ -73,9 +85,44 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       }
     }
   }
+  await backfillRosters(deps, report);
+  const statistics = await backfillStatistics(deps);
+  report.bidCountsSet = statistics.bidCountsSet;
+  report.statsClustersRecounted = statistics.clustersRecounted;
   report.auditRecordsChained = await sealPreChainAuditRecords(deps.db);
   await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;
+}
+
+/**
+ * Every organisation gets its roster (sub → role) and every member a copy of
+ * the organisation on their membership item. The roster is the members index
+ * merged with any roster already there (members added since this version ran
+ * are on it). Written only where something is missing or different, at the
+ * organisation's current version, so a second run writes nothing.
+ */
+async function backfillRosters(deps: ServiceDeps, report: UpgradeReport) {
+  for (const status of ORG_STATUSES) {
+    for (const listed of await readAll((page) => listOrganisationsByStatus(deps.db, status, page))) {
+      const record = await getOrganisationRecord(deps.db, listed.id);
+      if (!record) continue;
+      const indexed = await readAll((page) => listMembersOfOrganisation(deps.db, record.org.id, page));
+      const roster: MemberRoster = { ...record.members };
+      for (const member of indexed) roster[member.sub] = member.role;
+      if (Object.keys(roster).length > MAX_MEMBERS_PER_ORG) {
+        report.rostersTooLarge.push(record.org.id);
+        continue;
+      }
+      const copies = await Promise.all(Object.keys(roster).map((sub) => getMembershipWithOrganisation(deps.db, sub)));
+      const inStep =
+        record.members !== undefined &&
+        Object.keys(roster).length === Object.keys(record.members).length &&
+        copies.every((copy) => copy?.membership.orgId === record.org.id && JSON.stringify(copy.org) === JSON.stringify(record.org));
+      if (inStep) continue;
+      await write(deps, writesForRosterBackfill(deps.db, record.org, roster));
+      report.rostersBackfilled += 1;
+    }
+  }
 }
 
 /** Upgrades only data older than this code (what `npm start` runs on its data folder): one read when up to date. */

@@ -6,7 +6,7 @@ import {
 } from '@sharedtech/core';
 import {
   commitChange, conditionCheck, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
-  putContractVersion, putMilestoneVersion, putNewDispute, putReleaseTimer, unchangedSince, writesForEntry, type Write,
+  putMilestoneVersion, putNewDispute, putReleaseTimer, unchangedSince, writesForContractChange, writesForEntry, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toAssociations, toOrg, type NotificationSpec, type Transition } from './change.js';
@@ -85,7 +85,7 @@ export async function planMilestoneStep(
     ...(decision.entry.studioBps !== undefined ? { studioBps: decision.entry.studioBps } : {}),
     at,
   };
-  const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry) : [])];
+  const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry, contract.cluster) : [])];
   if (next.status === 'SUBMITTED') {
     writes.push(putReleaseTimer(deps.db, { contractId: contract.id, n: next.n, dueAt: releaseDueAt(contract, next).toISOString() }));
   } else if (milestone.status === 'SUBMITTED') {
@@ -113,7 +113,7 @@ export async function planMilestoneStep(
     const others = (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n);
     if (allMilestonesSettled([...others, next])) {
       contractAfter = { ...contract, status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
-      writes.push(putContractVersion(deps.db, contractAfter, contractChanged));
+      writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
       transitions.push({ entity: { type: 'contract', id: contract.id }, action: 'complete', before: contract.status, after: contractAfter.status });
       notify.push(...contractParties(contract).map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_COMPLETED', params: { title: contract.title } })));
     } else {

@@ -1,17 +1,19 @@
 import {
-  ConflictError, ForbiddenError, NotFoundError, ValidationError, isAssociation, organisationLifecycle,
+  ConflictError, ForbiddenError, MAX_MEMBERS_PER_ORG, NotFoundError, ValidationError, isAssociation, organisationLifecycle,
   requireAssociation, requireMember, requireOwnerOf,
-  type Membership, type Organisation, type OrgStatus, type OrgType, type Principal, type VerificationDecision,
+  type Membership, type MemberRole, type Organisation, type OrgStatus, type OrgType, type Principal, type VerificationDecision,
 } from '@sharedtech/core';
 import {
-  conditionCheck, getOrganisation as readOrganisationItem, keys, listMembersOfOrganisation, listOrganisationsByStatus,
-  listOrganisationsByType, putNewMembership, putNewOrganisation, writesForOrganisationChange, type PageRequest,
+  conditionCheck, getOrganisation as readOrganisationItem, getOrganisationRecord, keys, listMembersOfOrganisation, listOrganisationsByStatus,
+  listOrganisationsByType, writesForNewOrganisation, writesForOrganisationChange, type OrganisationRecord, type PageRequest, type RosterChange,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toAssociations, toOrg } from './change.js';
 
 const alreadyMember = () =>
   new ConflictError('ALREADY_MEMBER', 'This user already belongs to an organisation; a user belongs to one organisation.');
+const orgChangedMeanwhile = () =>
+  new ConflictError('CONCURRENT_UPDATE', 'The organisation was changed by someone else meanwhile; reload and try again.');
 
 /** Public profile of an organisation (drops the optimistic-lock version). */
 export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;
@@ -80,7 +82,7 @@ export async function registerOrganisation(deps: ServiceDeps, principal: Princip
       ]
     : [];
   await applyChange(deps, principal, {
-    writes: [putNewOrganisation(deps.db, org), putNewMembership(deps.db, membership, alreadyMember), ...collegeGuard],
+    writes: [...writesForNewOrganisation(deps.db, org, membership), ...collegeGuard],
     transitions: [{ entity: { type: 'organisation', id: org.id }, action: 'register', after: 'PENDING', details: { type: org.type, name: org.name } }],
     notify: [{ to: toAssociations, type: 'ORG_REGISTERED', params: { name: org.name, orgType: org.type } }],
   });
@@ -102,10 +104,8 @@ export async function createAssociation(deps: ServiceDeps, input: { name: string
     version: 1,
   };
   await applyChange(deps, { sub: 'operator' }, {
-    writes: [
-      putNewOrganisation(deps.db, org, () => new ConflictError('ORG_EXISTS', `Organisation ${org.id} exists already.`)),
-      putNewMembership(deps.db, { sub: input.ownerSub, orgId: org.id, role: 'OWNER', joinedAt: now }, alreadyMember),
-    ],
+    writes: writesForNewOrganisation(deps.db, org, { sub: input.ownerSub, orgId: org.id, role: 'OWNER', joinedAt: now }, () =>
+      new ConflictError('ORG_EXISTS', `Organisation ${org.id} exists already.`)),
     transitions: [{ entity: { type: 'organisation', id: org.id }, action: 'create-association', after: 'VERIFIED', details: { owner: input.ownerSub } }],
   });
   return org;
@@ -116,6 +116,21 @@ export async function getOrganisationOrThrow(deps: ServiceDeps, orgId: string, c
   if (!org) throw new NotFoundError('Organisation', orgId);
   return org;
 }
+
+/** The organisation with its roster, strongly consistent (404 if absent): where every change of it starts. */
+async function getOrganisationRecordOrThrow(deps: ServiceDeps, orgId: string): Promise<OrganisationRecord> {
+  const record = await getOrganisationRecord(deps.db, orgId);
+  if (!record) throw new NotFoundError('Organisation', orgId);
+  return record;
+}
+
+/** The organisation one version on: every change of it, roster changes included, bumps the version its members' copies carry. */
+const touched = (deps: ServiceDeps, org: Organisation, changes: Partial<Organisation> = {}): Organisation => ({
+  ...org,
+  ...changes,
+  updatedAt: deps.clock().toISOString(),
+  version: org.version + 1,
+});
 
 /** Association decision on an organisation: VERIFY, REJECT or SUSPEND (409 from a state that does not allow it). */
 export async function decideVerification(
@@ -128,21 +143,26 @@ export async function decideVerification(
   if (input.decision !== 'VERIFY' && !input.reason) {
     throw ValidationError.field('reason', `Say why the organisation is ${input.decision === 'REJECT' ? 'rejected' : 'suspended'}.`, 'REASON_REQUIRED');
   }
-  const org = await getOrganisationOrThrow(deps, orgId, true);
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  const { org } = record;
   if (org.type === 'ASSOCIATION') {
     throw new ForbiddenError('ASSOCIATION_MANAGED_BY_OPERATOR', 'Associations are managed by the operator, not by other associations.');
   }
   const status = organisationLifecycle.next(org.status, input.decision);
-  const next: Organisation = { ...org, status, statusReason: input.reason, updatedAt: deps.clock().toISOString(), version: org.version + 1 };
+  const next = touched(deps, org, { status, statusReason: input.reason });
   await applyChange(deps, principal, {
-    writes: writesForOrganisationChange(deps.db, org, next),
+    // Every member's copy of the organisation changes in the same transaction: a suspension applies to their next request.
+    writes: writesForOrganisationChange(deps.db, record, next, { onConflict: orgChangedMeanwhile }),
     transitions: [{ entity: { type: 'organisation', id: org.id }, action: input.decision.toLowerCase(), before: org.status, after: status, details: input.reason ? { reason: input.reason } : undefined }],
     notify: [{ to: toOrg(org.id), type: `ORG_${status}`, params: { name: org.name, ...(input.reason ? { reason: input.reason } : {}) } }],
   });
   return next;
 }
 
-/** An OWNER adds a user to their organisation; a user already in one is a 409. */
+/**
+ * An OWNER adds a user to their organisation; a user already in one is a 409, and
+ * so is an organisation at MAX_MEMBERS_PER_ORG members.
+ */
 export async function addMember(
   deps: ServiceDeps,
   principal: Principal,
@@ -150,13 +170,99 @@ export async function addMember(
   input: { sub: string; role: Membership['role']; displayName?: string },
 ) {
   requireOwnerOf(principal, orgId);
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  if (Object.keys(record.members ?? {}).length >= MAX_MEMBERS_PER_ORG) {
+    throw new ConflictError('TOO_MANY_MEMBERS', `An organisation can have at most ${MAX_MEMBERS_PER_ORG} members.`, { limit: MAX_MEMBERS_PER_ORG });
+  }
+  if (record.members?.[input.sub]) throw alreadyMember();
   const membership: Membership = { sub: input.sub, orgId, role: input.role, displayName: input.displayName, joinedAt: deps.clock().toISOString() };
-  await applyChange(deps, principal, {
-    writes: [putNewMembership(deps.db, membership, alreadyMember)],
-    transitions: [{ entity: { type: 'organisation', id: orgId }, action: 'add-member', details: { sub: input.sub, role: input.role } }],
-    notify: [{ to: toOrg(orgId), type: 'MEMBER_ADDED', params: { sub: input.sub, role: input.role } }],
+  await changeRoster(deps, principal, record, { add: membership }, {
+    transition: { action: 'add-member', details: { sub: input.sub, role: input.role } },
+    notify: { type: 'MEMBER_ADDED', params: { sub: input.sub, role: input.role } },
   });
   return membership;
+}
+
+/** An OWNER changes a member's role; the organisation must keep at least one OWNER. */
+export async function changeMemberRole(deps: ServiceDeps, principal: Principal, orgId: string, sub: string, input: { role: MemberRole }) {
+  requireOwnerOf(principal, orgId);
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  const members = rosterOf(record);
+  const current = members[sub];
+  if (!current) throw new NotFoundError('Member', sub);
+  if (current === 'OWNER' && input.role !== 'OWNER') assertAnotherOwner(members, sub);
+  if (current !== input.role) {
+    await changeRoster(deps, principal, record, { setRole: { sub, role: input.role } }, {
+      transition: { action: 'change-member-role', details: { sub, before: current, after: input.role } },
+      notify: { type: 'MEMBER_ROLE_CHANGED', params: { sub, role: input.role } },
+    });
+  }
+  return { sub, orgId, role: input.role };
+}
+
+/** An OWNER removes a member (themselves included); the organisation must keep at least one OWNER. */
+export async function removeMember(deps: ServiceDeps, principal: Principal, orgId: string, sub: string) {
+  requireOwnerOf(principal, orgId);
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  const members = rosterOf(record);
+  const current = members[sub];
+  if (!current) throw new NotFoundError('Member', sub);
+  if (current === 'OWNER') assertAnotherOwner(members, sub);
+  await changeRoster(deps, principal, record, { remove: sub }, {
+    transition: { action: 'remove-member', details: { sub, role: current } },
+    notify: { type: 'MEMBER_REMOVED', params: { sub } },
+  });
+}
+
+/**
+ * The caller leaves their organisation (personal data, PIPL): a roster change
+ * like any removal, so every remaining member's copy moves with it. The last
+ * OWNER cannot leave (409), even when two owners leave at the same moment: the
+ * organisation's version lets only one of them through.
+ */
+export async function leaveOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
+  await getVisibleOrganisation(deps, principal, orgId);
+  const acting = requireMember(principal);
+  if (acting.membership.orgId !== orgId) throw new ForbiddenError('NOT_ORG_MEMBER', 'You are not a member of this organisation.');
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  const members = rosterOf(record);
+  const role = members[acting.sub];
+  if (!role) throw new NotFoundError('Member', acting.sub);
+  if (role === 'OWNER') assertAnotherOwner(members, acting.sub);
+  await changeRoster(deps, principal, record, { remove: acting.sub }, {
+    transition: { action: 'leave', details: { sub: acting.sub, role } },
+    notify: { type: 'MEMBER_LEFT', params: { sub: acting.sub } },
+  });
+  return { sub: acting.sub, orgId, left: true as const };
+}
+
+function rosterOf(record: OrganisationRecord) {
+  if (!record.members) {
+    throw new ConflictError('MEMBERS_NOT_UPGRADED', 'This organisation\'s members were stored by an earlier version; run upgrade-data first.');
+  }
+  return record.members;
+}
+
+function assertAnotherOwner(members: Record<string, MemberRole>, sub: string) {
+  if (!Object.entries(members).some(([other, role]) => other !== sub && role === 'OWNER')) {
+    throw new ConflictError('LAST_OWNER', 'An organisation must keep at least one owner; make someone else an owner first.');
+  }
+}
+
+/** A roster change is a change of the organisation: its version moves and every member's copy is rewritten with it. */
+async function changeRoster(
+  deps: ServiceDeps,
+  principal: Principal,
+  record: OrganisationRecord,
+  roster: RosterChange,
+  what: { transition: { action: string; details: Record<string, unknown> }; notify: { type: string; params: Record<string, string> } },
+) {
+  const next = touched(deps, record.org);
+  await applyChange(deps, principal, {
+    writes: writesForOrganisationChange(deps.db, record, next, { roster, onConflict: orgChangedMeanwhile }),
+    transitions: [{ entity: { type: 'organisation', id: record.org.id }, ...what.transition }],
+    notify: [{ to: toOrg(record.org.id), ...what.notify }],
+  });
 }
 
 export async function listMembers(deps: ServiceDeps, principal: Principal, orgId: string, page: PageRequest) {

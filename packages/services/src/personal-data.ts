@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, isAssociation, requireMember, type Principal, type Recipient } from '@sharedtech/core';
 import {
-  getInboxReadMarker, listAuditTrail, listBidsOfStudio, listMembersOfOrganisation, listRequestsOfOrganisation, readAll, writesForLeaving,
+  getInboxReadMarker, listAuditTrail, listBidsOfStudio, listMembersOfOrganisation, listRequestsOfOrganisation, readAll,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
@@ -71,28 +71,3 @@ export async function exportPersonalData(deps: ServiceDeps, principal: Principal
   };
 }
 
-const lastOwner = () =>
-  new ConflictError('LAST_OWNER', 'You are the only owner of this organisation; make another member an owner before you leave.');
-
-/**
- * The caller leaves their organisation. The last OWNER cannot (409): another
- * owner must exist, and still be one when the membership is deleted.
- */
-export async function leaveOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
-  await getVisibleOrganisation(deps, principal, orgId);
-  const acting = requireMember(principal);
-  if (acting.membership.orgId !== orgId) throw new ForbiddenError('NOT_ORG_MEMBER', 'You are not a member of this organisation.');
-  let otherOwner: string | undefined;
-  if (acting.membership.role === 'OWNER') {
-    const members = await readAll((page) => listMembersOfOrganisation(deps.db, orgId, page), 100, OWNER_SCAN_LIMIT);
-    otherOwner = members.find((member) => member.role === 'OWNER' && member.sub !== acting.sub)?.sub;
-    if (!otherOwner) throw lastOwner();
-  }
-  const changed = () => new ConflictError('CONCURRENT_UPDATE', 'Your membership changed meanwhile; reload and try again.');
-  await applyChange(deps, principal, {
-    writes: writesForLeaving(deps.db, acting.membership, inboxOf(principal)!, otherOwner, { membershipChanged: changed, ownerGone: lastOwner }),
-    transitions: [{ entity: { type: 'organisation', id: orgId }, action: 'leave', details: { sub: acting.sub, role: acting.membership.role } }],
-    notify: [{ to: toOrg(orgId), type: 'MEMBER_LEFT', params: { sub: acting.sub } }],
-  });
-  return { sub: acting.sub, orgId, left: true as const };
-}

@@ -24,7 +24,7 @@ export const maySeeRequestDetails = (principal: Principal, request: TechnicalReq
 
 /** What the caller may see of a request: drops details and internal fields as needed. */
 export function viewOfRequest(principal: Principal, request: TechnicalRequest, bidCount?: number) {
-  const { version: _version, createdBy: _createdBy, details, ...rest } = request;
+  const { version: _version, createdBy: _createdBy, bidCount: _stored, details, ...rest } = request;
   const view = bidCount === undefined ? rest : { ...rest, bidCount };
   return maySeeRequestDetails(principal, request) ? { ...view, details } : view;
 }
@@ -44,7 +44,8 @@ export async function getVisibleRequest(deps: ServiceDeps, principal: Principal,
 /** A request as the caller may see it, with the public bid count. */
 export async function readRequest(deps: ServiceDeps, principal: Principal, requestId: string) {
   const request = await getVisibleRequest(deps, principal, requestId);
-  return viewOfRequest(principal, request, await countBidsOfRequest(deps.db, request.id));
+  // The count kept on the request; requests stored before it existed (until upgrade-data) are counted on the index.
+  return viewOfRequest(principal, request, request.bidCount ?? (await countBidsOfRequest(deps.db, request.id)));
 }
 
 /** The request, if the caller's organisation owns it (403 otherwise). */
@@ -68,6 +69,7 @@ export async function createRequest(deps: ServiceDeps, principal: Principal, con
     ownerOrgId: acting.org.id,
     status: 'DRAFT',
     ...content,
+    bidCount: 0,
     createdBy: principal.sub,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

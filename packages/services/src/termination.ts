@@ -3,8 +3,8 @@ import {
   type Contract, type JournalEntry, type Principal,
 } from '@sharedtech/core';
 import {
-  MAX_TRANSACTION_ITEMS, deleteReleaseTimer, keys, listMilestones, putContractVersion, putMilestoneVersion,
-  unchangedSince, writesForEntries, type Write,
+  MAX_TRANSACTION_ITEMS, deleteReleaseTimer, keys, listMilestones, putMilestoneVersion,
+  unchangedSince, writesForContractChange, writesForEntries, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg, type Transition } from './change.js';
@@ -75,9 +75,9 @@ export async function terminateContract(
       return decision.milestone;
     });
     // All refunds touch the same escrow and funder balances: posted together, each balance moves once.
-    writes.push(...writesForEntries(deps.db, refunds));
+    writes.push(...writesForEntries(deps.db, refunds, contract.cluster));
     const terminated: Contract = { ...contract, status, updatedAt: at, version: contract.version + 1 };
-    writes.push(putContractVersion(deps.db, terminated, contractChanged));
+    writes.push(...writesForContractChange(deps.db, contract, terminated, contractChanged));
     transitions.unshift({ entity: { type: 'contract', id: contract.id }, action: 'terminate', before: contract.status, after: status, details: { reason: input.reason } });
     // Each refund adds its milestone, entry and balance items; with the audit records, one notification per
     // party and the idempotency record it must still fit in one transaction.

@@ -1,7 +1,11 @@
 import { MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { addMember, AddMemberSchema, exportPersonalData, leaveOrganisation, decideVerification, listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation, viewOfOrganisation, RegisterOrganisationSchema, VerificationSchema } from '@sharedtech/services';
+import {
+  addMember, AddMemberSchema, changeMemberRole, ChangeMemberRoleSchema, decideVerification, exportPersonalData, getOrganisationOrThrow, leaveOrganisation,
+  listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation,
+  RegisterOrganisationSchema, removeMember, VerificationSchema, viewOfOrganisation,
+} from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
@@ -52,8 +56,11 @@ export const PersonalDataExportSchema = z
   })
   .openapi('PersonalDataExport');
 
+export const MemberRoleSchema = z.object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES) }).openapi('MemberRole');
+
 const tags = ['Organisations'];
 const OrgIdParam = idParam('org', 'orgId');
+const MemberParams = OrgIdParam.extend({ sub: z.string().min(1).max(128).openapi({ param: { name: 'sub', in: 'path' } }) });
 
 export function organisationRoutes(deps: ApiDeps) {
   return createRouter()
@@ -120,6 +127,29 @@ export function organisationRoutes(deps: ApiDeps) {
         responses: { 200: jsonResponse(pageOf(MembershipSchema, 'MembershipPage'), 'A page of members'), ...errorResponses },
       }),
       async (c) => c.json(await listMembers(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch', path: '/{orgId}/members/{sub}', tags, security: bearer, summary: 'Owner: change a member’s role (effective on their next request)',
+        request: { params: MemberParams, body: jsonBody(ChangeMemberRoleSchema) },
+        responses: { 200: jsonResponse(MemberRoleSchema, 'The member’s role now'), ...errorResponses },
+      }),
+      async (c) => {
+        const { orgId, sub } = c.req.valid('param');
+        return c.json(await changeMemberRole(deps, c.get('principal'), orgId, sub, c.req.valid('json')), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete', path: '/{orgId}/members/{sub}', tags, security: bearer, summary: 'Owner: remove a member (effective on their next request)',
+        request: { params: MemberParams },
+        responses: { 204: { description: 'Removed' }, ...errorResponses },
+      }),
+      async (c) => {
+        const { orgId, sub } = c.req.valid('param');
+        await removeMember(deps, c.get('principal'), orgId, sub);
+        return c.body(null, 204);
+      },
     );
 }
 

@@ -37,6 +37,8 @@ export const AddMemberSchema = z
   .strict()
   .openapi('AddMember');
 
+export const ChangeMemberRoleSchema = z.object({ role: z.enum(MEMBER_ROLES) }).strict().openapi('ChangeMemberRole');
+
 export const OrgListQuerySchema = PageQuerySchema.extend({
   status: z.enum(ORG_STATUSES).optional(),
   type: z.enum(ORG_TYPES).optional(),

@@ -381,6 +381,8 @@ export const en: Messages = {
   'notification.ORG_SUSPENDED': 'Organisation “{name}” was suspended: {reason}',
   'notification.MEMBER_ADDED': 'New member {sub} joined your organisation',
   'notification.MEMBER_LEFT': 'Member {sub} left your organisation',
+  'notification.MEMBER_ROLE_CHANGED': 'Member {sub} is now {role}',
+  'notification.MEMBER_REMOVED': 'Member {sub} was removed from your organisation',
   'notification.REQUEST_SUBMITTED': 'Request “{title}” was submitted for review',
   'notification.REQUEST_APPROVED': 'Request “{title}” was approved and is open for bids',
   'notification.REQUEST_REJECTED': 'Request “{title}” was sent back: {reason}',

@@ -383,6 +383,8 @@ export const zhCN = {
   'notification.ORG_SUSPENDED': '机构「{name}」已被暂停：{reason}',
   'notification.MEMBER_ADDED': '新成员 {sub} 已加入本机构',
   'notification.MEMBER_LEFT': '成员 {sub} 已退出本机构',
+  'notification.MEMBER_ROLE_CHANGED': '成员 {sub} 的角色已改为 {role}',
+  'notification.MEMBER_REMOVED': '成员 {sub} 已被移出本机构',
   'notification.REQUEST_SUBMITTED': '需求「{title}」已提交，等待审核',
   'notification.REQUEST_APPROVED': '需求「{title}」已通过审核，开放投标',
   'notification.REQUEST_REJECTED': '需求「{title}」被退回：{reason}',

@@ -1,0 +1,150 @@
+import {
+  BIDDING_REACHED, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, monthBucket, requireAssociation, sumCounters,
+  type Counters, type PeopleRole, type Principal,
+} from '@sharedtech/core';
+import {
+  countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listJournalEntries, listRequests, readAll,
+  readClusterBuckets, readStoredStats, replaceClusterStats, setRequestBidCount,
+} from '@sharedtech/data';
+import type { ServiceDeps } from './deps.js';
+
+/** A cluster's statistics as counters by bucket (`#TOTAL`, `MONTH#yyyy-mm`) and the people counted per studio. */
+export interface ClusterCounts {
+  buckets: Record<string, Counters>;
+  people: Record<string, Record<PeopleRole, string[]>>;
+}
+
+/**
+ * Monthly flows of a cluster for the `months` UTC months up to `until`
+ * (associations): requests and contracts entering each state, bids submitted and
+ * withdrawn, contract value, escrow and earnings net movement, days to award.
+ * Reads months × shards items by key (two BatchGets for 24 months), whatever the cluster's size.
+ */
+export async function clusterMonthlyStatistics(deps: ServiceDeps, principal: Principal, cluster: string, { until = deps.clock(), months = 24 } = {}) {
+  requireAssociation(principal);
+  const buckets = Array.from({ length: months }, (_, back) => {
+    const month = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth() - (months - 1 - back), 1));
+    return monthBucket(month.toISOString());
+  });
+  const counters = await readClusterBuckets(deps.db, cluster, buckets);
+  return buckets.map((bucket) => ({ month: bucket.slice('MONTH#'.length), counters: counters[bucket] ?? {} }));
+}
+
+/**
+ * Recounts a cluster's statistics from the items they count (operators only:
+ * one Query per request, bid list, contract balance set and journal — never a
+ * request path). The definition of every counter, against which the counters
+ * kept by the transactions are checked.
+ */
+export async function recountClusterStatistics(deps: ServiceDeps, cluster: string): Promise<ClusterCounts> {
+  const buckets: Record<string, Counters> = {};
+  const add = (bucket: string, name: string, amount: number) => {
+    const bag = (buckets[bucket] ??= {});
+    bag[name] = (bag[name] ?? 0) + amount;
+  };
+  for (const status of REQUEST_STATUSES) {
+    for (const request of await readAll((page) => listRequests(deps.db, { status, cluster }, page))) {
+      add(TOTAL_BUCKET, counter.requests(status), 1);
+      if (BIDDING_REACHED.includes(status)) add(TOTAL_BUCKET, counter.bids, await countBidsOfRequest(deps.db, request.id));
+      if (request.openedAt) add(monthBucket(request.openedAt), counter.requestsEntered('OPEN'), 1);
+      if (status === 'AWARDED' && request.awardedAt) {
+        add(monthBucket(request.awardedAt), counter.requestsEntered('AWARDED'), 1);
+        add(TOTAL_BUCKET, counter.awardDays(awardDaysTenths(request)), 1);
+        add(monthBucket(request.awardedAt), counter.awardDays(awardDaysTenths(request)), 1);
+      }
+      if (status === 'CLOSED' || status === 'CANCELLED' || status === 'SUSPENDED') add(monthBucket(request.updatedAt), counter.requestsEntered(status), 1);
+      if (!request.openedAt) continue; // bids only ever land on OPEN requests
+      for (const bid of await readAll((page) => listBidsOfRequest(deps.db, request.id, page))) {
+        add(monthBucket(bid.createdAt), counter.bidsEntered('SUBMITTED'), 1);
+        if (bid.status === 'WITHDRAWN') add(monthBucket(bid.updatedAt), counter.bidsEntered('WITHDRAWN'), 1);
+      }
+    }
+  }
+  const people: Record<string, Record<PeopleRole, Set<string>>> = {};
+  for (const contract of await readAll((page) => listContractsOfCluster(deps.db, cluster, page))) {
+    add(TOTAL_BUCKET, counter.contracts(contract.status), 1);
+    add(TOTAL_BUCKET, counter.contractValue, contract.price.amount);
+    add(monthBucket(contract.createdAt), counter.contractsEntered('PENDING_SIGNATURES'), 1);
+    add(monthBucket(contract.createdAt), counter.contractValue, contract.price.amount);
+    if (contract.activatedAt) add(monthBucket(contract.activatedAt), counter.contractsEntered('ACTIVE'), 1);
+    if (contract.status === 'COMPLETED' || contract.status === 'TERMINATED') add(monthBucket(contract.updatedAt), counter.contractsEntered(contract.status), 1);
+    for (const balance of await listContractBalances(deps.db, contract.id, true)) {
+      const kind = balance.account.slice(0, balance.account.indexOf(':'));
+      if (kind === 'escrow' || kind === 'earnings') add(TOTAL_BUCKET, counter[kind], balance.amount);
+    }
+    for (const entry of await readAll((page) => listJournalEntries(deps.db, contract.id, page))) {
+      for (const posting of entry.postings) {
+        const kind = posting.account.slice(0, posting.account.indexOf(':'));
+        if (kind === 'escrow' || kind === 'earnings') add(monthBucket(entry.at), counter[kind], posting.amount);
+      }
+    }
+    const sets = (people[contract.studioOrgId] ??= { teachers: new Set(), students: new Set(), mentors: new Set() });
+    for (const role of ['teachers', 'students', 'mentors'] as const) for (const name of contract.team?.[role] ?? []) sets[role].add(name);
+  }
+  for (const sets of Object.values(people)) {
+    for (const role of ['teachers', 'students', 'mentors'] as const) add(TOTAL_BUCKET, counter.people(role), sets[role].size);
+  }
+  return {
+    buckets: Object.fromEntries(Object.entries(buckets).map(([bucket, bag]) => [bucket, sumCounters(bag)]).filter(([, bag]) => Object.keys(bag as Counters).length > 0)),
+    people: Object.fromEntries(
+      Object.entries(people)
+        .map(([studio, sets]) => [studio, { teachers: [...sets.teachers].sort(), students: [...sets.students].sort(), mentors: [...sets.mentors].sort() }] as const)
+        .filter(([, sets]) => sets.teachers.length + sets.students.length + sets.mentors.length > 0),
+    ),
+  };
+}
+
+/** What the transactions have stored for a cluster, in the shape of a recount (operators and tests). */
+export async function storedClusterStatistics(deps: ServiceDeps, cluster: string): Promise<ClusterCounts> {
+  const { buckets, people } = await readStoredStats(deps.db, cluster);
+  return {
+    buckets: Object.fromEntries(Object.entries(buckets).filter(([, bag]) => Object.keys(bag).length > 0)),
+    people: Object.fromEntries(
+      Object.entries(people)
+        .map(([studio, sets]) => [studio, { teachers: [...sets.teachers].sort(), students: [...sets.students].sort(), mentors: [...sets.mentors].sort() }] as const)
+        .filter(([, sets]) => sets.teachers.length + sets.students.length + sets.mentors.length > 0),
+    ),
+  };
+}
+
+/** Every cluster with a request (contracts belong to their request's cluster). */
+async function allClusters(deps: ServiceDeps): Promise<string[]> {
+  const clusters = new Set<string>();
+  for (const status of REQUEST_STATUSES) {
+    for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) clusters.add(request.cluster);
+  }
+  return [...clusters].sort();
+}
+
+/**
+ * upgrade-data: every request's bid count and every cluster's statistics,
+ * recounted from the items and written where they differ from what is stored,
+ * so a second run writes nothing. Run it while the marketplace is quiet: the
+ * recount is not atomic with changes in flight.
+ */
+export async function backfillStatistics(deps: ServiceDeps) {
+  let bidCountsSet = 0;
+  let clustersRecounted = 0;
+  for (const status of REQUEST_STATUSES) {
+    for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
+      const count = await countBidsOfRequest(deps.db, request.id);
+      if (request.bidCount === count) continue;
+      await setRequestBidCount(deps.db, request.id, request.version, count);
+      bidCountsSet += 1;
+    }
+  }
+  for (const cluster of await allClusters(deps)) {
+    const recount = await recountClusterStatistics(deps, cluster);
+    if (JSON.stringify(canonical(recount)) === JSON.stringify(canonical(await storedClusterStatistics(deps, cluster)))) continue;
+    await replaceClusterStats(deps.db, cluster, recount.buckets, recount.people);
+    clustersRecounted += 1;
+  }
+  return { bidCountsSet, clustersRecounted };
+}
+
+/** Sorted keys at every level, so two counts compare by content. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  return value;
+}
