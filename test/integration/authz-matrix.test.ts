@@ -85,6 +85,8 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/orgs': ({ who }) => who.orgId === undefined,
   'POST /v1/orgs/{orgId}/verification': association,
   'POST /v1/orgs/{orgId}/members': ownerOfOrg,
+  'PATCH /v1/orgs/{orgId}/members/{sub}': ownerOfOrg,
+  'DELETE /v1/orgs/{orgId}/members/{sub}': ownerOfOrg,
   'POST /v1/orgs/{orgId}/members/leave': ({ who, target }) => who.orgId === target?.id && who.role === 'MEMBER',
   'POST /v1/requests': verified('ENTERPRISE'),
   'PATCH /v1/requests/{id}': requestOwnerIn('DRAFT'),
@@ -122,6 +124,7 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/orgs': () => ({ type: 'ENTERPRISE', name: '矩阵测试单位' }),
   'POST /v1/orgs/{orgId}/verification': () => ({ decision: 'SUSPEND', reason: 'matrix' }),
   'POST /v1/orgs/{orgId}/members': () => ({ sub: 'matrix-new-user', role: 'MEMBER' }),
+  'PATCH /v1/orgs/{orgId}/members/{sub}': () => ({ role: 'OWNER' }),
   'POST /v1/requests': () => requestBody(api),
   'PATCH /v1/requests/{id}': () => ({ title: '矩阵修改后的标题' }),
   'POST /v1/requests/{id}/review': () => ({ decision: 'APPROVE' }),
@@ -152,6 +155,8 @@ const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'or
 const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
+/** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
+const MEMBER_SUB = world.identities.member.caller.sub;
 const objectsOf = (kind: ObjectKind) => world.objects.filter((o) => o.kind === kind);
 
 interface Binding {
@@ -173,6 +178,7 @@ function bindingsOf(operation: Operation): Binding[] {
     if (!name) continue;
     const before = segments[index - 1]!;
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
+    else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }
@@ -185,7 +191,7 @@ function bindingsOf(operation: Operation): Binding[] {
     ns.map((n) => {
       const fill = (id: string) => {
         const values: Record<string, string | number> = {};
-        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
