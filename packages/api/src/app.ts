@@ -32,14 +32,6 @@ const HealthSchema = z.object({ status: z.literal('ok'), version: z.string(), ti
 export function createApiApp(deps: ApiDeps) {
   const api = createRouter();
 
-  api.openapi(
-    createRoute({
-      method: 'get', path: '/health', tags: ['Service'], summary: 'Is the service up (no database read)',
-      responses: { 200: jsonResponse(HealthSchema, 'Up') },
-    }),
-    (c) => c.json({ status: 'ok' as const, version: API_VERSION, time: deps.clock().toISOString() }, 200),
-  );
-
   if (deps.issueDevToken) api.route('/dev', devRoutes(deps.issueDevToken));
 
   api.use('/v1/*', authenticate({ verifyToken: deps.verifyToken, db: deps.db }));
@@ -61,6 +53,15 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/matches', matchRoutes(deps));
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
+
+  // Listed last in the reference, after the marketplace's own operations.
+  api.openapi(
+    createRoute({
+      method: 'get', path: '/health', tags: ['Service'], summary: 'Is the service up (no database read)',
+      responses: { 200: jsonResponse(HealthSchema, 'Up') },
+    }),
+    (c) => c.json({ status: 'ok' as const, version: API_VERSION, time: deps.clock().toISOString() }, 200),
+  );
 
   documentCommonResponses(api.openAPIRegistry);
   api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
