@@ -21,7 +21,7 @@ export const SEARCH_FIELD_WEIGHTS = { title: 4, summary: 2, tags: 1 } as const;
 export type SearchField = keyof typeof SEARCH_FIELD_WEIGHTS;
 
 /** Token items one request may have: keeps every request transaction well under DynamoDB's 100 items. */
-export const MAX_TOKENS_PER_REQUEST = 48;
+export const MAX_TOKENS_PER_REQUEST = 40;
 /** Query tokens looked up per search (one index Query each); the rest of a long query is ignored. */
 export const MAX_QUERY_TOKENS = 8;
 /** Longest latin word kept (longer ones are cut). */

@@ -72,7 +72,8 @@ describe('search token writes follow the OPEN state', () => {
     const largest = request({ title: text(120, 0), summary: text(1000, 3), tags: Array.from({ length: 10 }, (_, index) => text(32, index + 11)) });
     const leaving = writesForRequestChange(db, largest, { ...largest, status: 'AWARDED', version: largest.version + 1 });
     expect(deletes(leaving)).toHaveLength(MAX_TOKENS_PER_REQUEST);
-    // The award adds at most: bid + lock, contract, 20 milestones, 4 party pointers, a task, 3 audit records, 4 notifications.
-    expect(leaving.length + 2 + 1 + 20 + 4 + 1 + 3 + 4).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+    // The award adds at most: bid + lock, contract, 20 milestones, 4 party pointers, a task, 3 audit records, 4 notifications,
+    // and beside the request's own counter items (in `leaving`) another shard's counters and the studio's people item: 3.
+    expect(leaving.length + 2 + 1 + 20 + 4 + 1 + 3 + 4 + 3).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS - 5);
   });
 });
