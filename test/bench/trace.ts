@@ -213,7 +213,11 @@ export async function replay(doc: DynamoDBDocumentClient, inputs: readonly { op:
   for (const { op, input } of inputs) {
     const Command = COMMANDS[op];
     if (!Command) throw new Error(`cannot replay ${op}`);
-    await doc.send(new Command(input));
+    // The shadow table holds only what earlier replays wrote: an update that reads an attribute of an item it
+    // never got (`version = version + 1`) is refused, but only after the same round trip, which is all the floor measures.
+    await doc.send(new Command(input)).catch((error: { name?: string }) => {
+      if (error.name !== 'ValidationException' && error.name !== 'TransactionCanceledException') throw error;
+    });
   }
   return performance.now() - started;
 }
