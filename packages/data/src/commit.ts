@@ -35,10 +35,12 @@ export const MAX_AUDIT_CHAIN_ATTEMPTS = 12;
  * rebuilt on the new tail and the transaction is sent again.
  */
 export async function commitChange(db: Db, change: Change): Promise<void> {
+  // Counter deltas on one item are folded into one update: a transaction touches each item once.
+  const entityWrites = foldCounterWrites(db, change.writes);
+  const size = entityWrites.length + change.audit.length + change.notifications.length;
+  if (size > MAX_TRANSACTION_ITEMS) throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${size}`);
   for (let attempt = 1; ; attempt++) {
     const links = await chainAuditRecords(db, change.audit);
-    // Counter deltas on one item are folded into one update: a transaction touches each item once.
-    const entityWrites = foldCounterWrites(db, change.writes);
     const writes: Write[] = [
       ...entityWrites,
       ...links.map((item) => putNew(db, item)),
@@ -47,9 +49,6 @@ export async function commitChange(db: Db, change: Change): Promise<void> {
       })),
     ];
     assertDistinctItems(writes);
-    if (writes.length > MAX_TRANSACTION_ITEMS) {
-      throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${writes.length}`);
-    }
     try {
       await db.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.op) }));
       return;
