@@ -13,6 +13,9 @@ import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { DEMO_IDENTITIES, seedDemoConsortium, type Db } from './app.js';
 import { callerFor, type BenchServer, type Caller } from './server.js';
+import { bidBody, cny } from '../support/bid-body.js';
+
+export { bidBody };
 
 export const CLUSTER = 'smart-manufacturing';
 export const OTHER_CLUSTER = 'new-energy-vehicles';
@@ -21,7 +24,6 @@ export const TAG = '机器视觉';
 /** Per 1× of data: requests, bids (5 per request), contracts and notifications. */
 export const UNIT = { requests: 100, bidsPerRequest: 5, contracts: 20, notifications: 1_000 } as const;
 
-const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' as const });
 
 export interface Org {
   caller: Caller;
@@ -98,19 +100,6 @@ export function requestBody(index: number, cluster = CLUSTER) {
   };
 }
 
-export function bidBody(priceYuan = 90_000) {
-  const first = Math.floor(priceYuan / 3);
-  return {
-    price: cny(priceYuan),
-    durationDays: 90,
-    approach: '采用结构光与深度学习相结合的检测方案，先离线验证再上线。',
-    milestones: [
-      { title: '方案设计与样机', amount: cny(first), dueInDays: 30 },
-      { title: '现场部署与验收', amount: cny(priceYuan - first), dueInDays: 90 },
-    ],
-    team: { teachers: ['王老师'], students: ['李同学', '张同学'], mentors: ['赵工'] },
-  };
-}
 
 export const awardBody = (bidId: string, enterpriseOrgId: string, studioOrgId: string) => ({
   bidId,

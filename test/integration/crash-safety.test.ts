@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '@sharedtech/local';
 import { bidBody, evenShares } from '../support/bids.js';
 import { checkTable, dbFor, scanAll } from '../support/invariants.js';
+import { isAlive, startMarketplaceProcess } from '../support/npm-start.js';
 
 /**
  * Issue 16, "crash safety, shown": `npm start` as a process on one data
@@ -27,7 +26,6 @@ import { checkTable, dbFor, scanAll } from '../support/invariants.js';
  * may then be lost locally, but never half a transaction, and ledgers stay
  * zero-sum.
  */
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sharedtech-crash-'));
 const running: Marketplace[] = [];
 
@@ -36,39 +34,14 @@ interface Marketplace {
   baseUrl: string;
   dynamoEndpoint: string;
   javaPid: number;
-  exited: Promise<void>;
+  exited: Promise<unknown>;
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(): Promise<Marketplace> {
-  const port = await freePort();
-  const child = spawn('npx', ['tsx', 'packages/local/src/start.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  let hasExited = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => ((hasExited = true), resolve())));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; ; ) {
-    if (hasExited) throw new Error(`npm start exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not answer:\n${output}`);
-    if ((await fetch(`${baseUrl}/health`).catch(() => undefined))?.ok) break;
-    await sleep(200);
-  }
+  const { child, baseUrl, output: printed, exited } = await startMarketplaceProcess(dataDir);
+  const output = printed();
   const dynamoEndpoint = /DynamoDB Local: (http:\/\/\S+)/.exec(output)![1]!;
   const javaPid = Number(readFileSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
   const marketplace = { child, baseUrl, dynamoEndpoint, javaPid, exited };

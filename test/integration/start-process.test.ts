@@ -1,10 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '@sharedtech/local';
+import { isAlive, startMarketplaceProcess } from '../support/npm-start.js';
 
 /**
  * `npm start` as a user runs it: a real process tree (npx → tsx → node → java),
@@ -12,7 +11,6 @@ import { freePort } from '@sharedtech/local';
  * runs on this machine may have their own DynamoDB Local, so the Java process is
  * identified as the new DynamoDBLocal.jar process that descends from our child.
  */
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START_TIMEOUT_MS = 90_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'sharedtech-start-'));
 const started: Running[] = [];
@@ -33,15 +31,6 @@ function dynamoDbLocalPids(): Set<number> {
     return new Set();
   }
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The parent pid from /proc/<pid>/stat (the field after the parenthesised command name). */
 function parentOf(pid: number): number | undefined {
@@ -71,35 +60,11 @@ function processesUsingDataDir(): string[] {
 
 async function startMarketplace(): Promise<Running> {
   const before = dynamoDbLocalPids();
-  const port = await freePort();
-  // detached: a process group of its own, like a shell job, so Ctrl-C can be sent to all of it.
-  const child = spawn('npx', ['tsx', 'packages/local/src/start.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  let hasExited = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => ((hasExited = true), resolve({ code, signal }))),
-  );
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const running: Running = { child, javaPid: 0, baseUrl, output: () => output, exited };
+  const { child, baseUrl, output, exited } = await startMarketplaceProcess(dataDir, START_TIMEOUT_MS);
+  const running: Running = { child, javaPid: 0, baseUrl, output, exited };
   started.push(running);
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (hasExited) throw new Error(`npm start exited before it answered:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not answer /health in time:\n${output}`);
-    const health = await fetch(`${baseUrl}/health`).catch(() => undefined);
-    if (health?.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
   const ours = [...dynamoDbLocalPids()].filter((pid) => !before.has(pid) && descendsFrom(pid, child.pid!));
-  expect(ours, output).toHaveLength(1);
+  expect(ours, output()).toHaveLength(1);
   running.javaPid = ours[0]!;
   return running;
 }

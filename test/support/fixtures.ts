@@ -5,7 +5,9 @@ let counter = 0;
 /** A fresh identity name per call, so tests never collide on memberships. */
 export const uniqueSub = (role: string) => `${role}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
-export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' as const });
+import { cny } from './bid-body.js';
+
+export { cny };
 
 /** A valid request body whose deadline is `days` ahead of the app's clock. */
 export function requestBody(api: TestApi, overrides: Record<string, unknown> = {}) {
