@@ -78,6 +78,9 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  // A college's studios: its own members and associations.
+  'GET /v1/orgs/{orgId}/studios': (ctx) => ctx.target?.name === 'college' && (association(ctx) || party(ctx)),
+  'GET /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -116,6 +119,13 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/risks': party,
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
+  'PATCH /v1/orgs/{orgId}': ownerOfOrg,
+  // Every studio of the world was accepted by its college already (a decision is taken once): refused for all.
+  'POST /v1/orgs/{orgId}/affiliation': never,
+  'POST /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
+  'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}': (ctx) => ownerOfOrg(ctx) && ctx.target?.id === world.orgs.enterprise.orgId,
+  // A code is a secret shown once: the matrix has none (the one it sends is well-formed but unknown); acceptance is tested in org-profiles.
+  'POST /v1/member-invitations/accept': never,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -147,6 +157,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
   'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
   'POST /v1/notifications/read': () => ({}),
+  'PATCH /v1/orgs/{orgId}': () => ({ description: '矩阵简介' }),
+  'POST /v1/orgs/{orgId}/affiliation': () => ({ decision: 'ACCEPT' }),
+  'POST /v1/orgs/{orgId}/member-invitations': () => ({ role: 'MEMBER', displayName: '矩阵成员' }),
+  'POST /v1/member-invitations/accept': () => ({ code: `minv_01JD0000000000000000000000.${'x'.repeat(43)}` }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -179,6 +193,7 @@ function bindingsOf(operation: Operation): Binding[] {
     const before = segments[index - 1]!;
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
+    else if (name === 'invitationId' && before === 'member-invitations') continue; // the enterprise's open member invitation
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }
@@ -191,7 +206,7 @@ function bindingsOf(operation: Operation): Binding[] {
     ns.map((n) => {
       const fill = (id: string) => {
         const values: Record<string, string | number> = {};
-        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'invitationId' ? world.memberInvitationId : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];

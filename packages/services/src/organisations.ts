@@ -39,9 +39,13 @@ export function viewOfOrganisation(principal: Principal, org: Organisation) {
  */
 export async function getVisibleOrganisation(deps: ServiceDeps, principal: Principal, orgId: string, consistent = false) {
   const org = await readOrganisationItem(deps.db, orgId, consistent);
-  if (!org || (org.status !== 'VERIFIED' && !isMemberOrModerator(principal, orgId))) throw new NotFoundError('Organisation', orgId);
+  if (!org || (org.status !== 'VERIFIED' && !isMemberOrModerator(principal, orgId) && !isNamedCollege(principal, org))) throw new NotFoundError('Organisation', orgId);
   return org;
 }
+
+/** The college a studio names sees the studio whatever its status: it decides whether the studio is its own. */
+const isNamedCollege = (principal: Principal, org: Organisation) =>
+  org.type === 'STUDIO' && org.collegeId !== undefined && principal.membership?.orgId === org.collegeId;
 
 /** Reads an organisation's profile as the caller may see it (404 if it may not). */
 export async function readOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
@@ -181,10 +185,12 @@ export async function decideAffiliation(
 ) {
   const acting = requireMember(principal);
   const record = await getOrganisationRecord(deps.db, studioOrgId);
-  const collegeId = record?.org.type === 'STUDIO' ? record.org.collegeId : undefined;
-  // A studio that does not name the caller's college is none of its business: 404, like any organisation it may not see.
-  if (!record || !collegeId || (collegeId !== acting.org.id && !isMemberOrModerator(principal, studioOrgId))) throw new NotFoundError('Organisation', studioOrgId);
-  if (collegeId !== acting.org.id) throw new ForbiddenError('NOT_THE_COLLEGE', 'Only the college this studio names decides its affiliation.');
+  // An organisation the caller may not see is a 404, like one that does not exist.
+  if (!record || (record.org.status !== 'VERIFIED' && !isMemberOrModerator(principal, studioOrgId) && !isNamedCollege(principal, record.org))) {
+    throw new NotFoundError('Organisation', studioOrgId);
+  }
+  const collegeId = record.org.type === 'STUDIO' ? record.org.collegeId : undefined;
+  if (!collegeId || collegeId !== acting.org.id) throw new ForbiddenError('NOT_THE_COLLEGE', 'Only the college this studio names decides its affiliation.');
   requireOwnerOf(principal, collegeId);
   if (input.decision === 'REJECT' && !input.reason) throw ValidationError.field('reason', 'Say why the studio is not the college’s.', 'REASON_REQUIRED');
   const { org: studio } = record;
