@@ -265,9 +265,19 @@ export async function getOrganisationRecordOrThrow(deps: ServiceDeps, orgId: str
 export const touched = (deps: ServiceDeps, org: Organisation, changes: Partial<Organisation> = {}): Organisation => ({
   ...org,
   ...changes,
-  updatedAt: deps.clock().toISOString(),
+  updatedAt: laterThan(org.updatedAt, deps.clock()),
   version: org.version + 1,
 });
+
+/**
+ * Now, or a millisecond after `previous` if the clock has not moved past it:
+ * every version of an organisation has its own `updatedAt`, so a client's
+ * `expectedUpdatedAt` names exactly one version.
+ */
+function laterThan(previous: string, now: Date): string {
+  const before = Date.parse(previous);
+  return now.getTime() > before ? now.toISOString() : new Date(before + 1).toISOString();
+}
 
 /** Association decision on an organisation: VERIFY, REJECT or SUSPEND (409 from a state that does not allow it). */
 export async function decideVerification(

@@ -96,7 +96,11 @@ export const UpdateOrganisationSchema = z
     expectedUpdatedAt: z.string().max(40).optional().openapi({ description: 'The `updatedAt` of the profile the edit started from; a 409 if it changed since.' }),
   })
   .strict()
-  .refine((value) => Object.keys(value).some((field) => field !== 'expectedUpdatedAt'), { message: 'Change at least one field.' })
+  .refine((value) => Object.keys(value).some((field) => field !== 'expectedUpdatedAt'), {
+    message: 'Change at least one field.',
+    // Said only of an otherwise valid body: an unknown field is its own issue.
+    when: (payload) => payload.issues.length === 0,
+  })
   .openapi('UpdateOrganisation');
 
 export const AffiliationDecisionSchema = z
