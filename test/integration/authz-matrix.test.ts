@@ -120,7 +120,7 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
   'PATCH /v1/orgs/{orgId}': ownerOfOrg,
-  // Every studio of the world was accepted by its college already (a decision is taken once): refused for all.
+  // No organisation of the world is a studio awaiting its college's decision: refused for all.
   'POST /v1/orgs/{orgId}/affiliation': never,
   'POST /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
   'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}': (ctx) => ownerOfOrg(ctx) && ctx.target?.id === world.orgs.enterprise.orgId,
@@ -333,7 +333,14 @@ const SESSION_PAGES = new Set(['GET /assets/app.css', 'GET /assets/app.js', 'GET
 const FORMS: Record<string, { op: string; own?: true; form: Record<string, string> | ((step?: string) => Record<string, string>) }> = {
   'POST /org/new': { op: 'POST /v1/orgs', form: { type: 'ENTERPRISE', name: '矩阵测试单位' } },
   'POST /org/leave': { op: 'POST /v1/orgs/{orgId}/members/leave', own: true, form: {} },
-  'POST /org/members': { op: 'POST /v1/orgs/{orgId}/members', own: true, form: { sub: 'matrix-new-user', role: 'MEMBER' } },
+  // The members page invites (the raw add by identity is the API's alone).
+  'POST /org/members': { op: 'POST /v1/orgs/{orgId}/member-invitations', own: true, form: { displayName: '矩阵成员', role: 'MEMBER' } },
+  'POST /org/edit': { op: 'PATCH /v1/orgs/{orgId}', own: true, form: { description: '矩阵简介' } },
+  'POST /orgs/:id/affiliation': { op: 'POST /v1/orgs/{orgId}/affiliation', form: { decision: 'ACCEPT' } },
+  'POST /org/invitations/revoke': { op: 'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}', own: true, form: { invitationId: world.memberInvitationId } },
+  'POST /org/members/role': { op: 'PATCH /v1/orgs/{orgId}/members/{sub}', own: true, form: { sub: MEMBER_SUB, role: 'OWNER' } },
+  'POST /org/members/remove': { op: 'DELETE /v1/orgs/{orgId}/members/{sub}', own: true, form: { sub: MEMBER_SUB } },
+  'POST /member-invitations/accept': { op: 'POST /v1/member-invitations/accept', form: { code: `minv_01JD0000000000000000000000.${'x'.repeat(43)}` } },
   'POST /requests/new': { op: 'POST /v1/requests', form: { title: '矩阵需求', summary: '需要对焊缝的气孔与裂纹进行在线视觉检测。', cluster: 'smart-manufacturing' } },
   'POST /requests/:id/edit': { op: 'PATCH /v1/requests/{id}', form: { title: '矩阵修改后的标题' } },
   'POST /requests/:id/submit': { op: 'POST /v1/requests/{id}/submit', form: {} },

@@ -9,7 +9,7 @@ import {
 } from '@sharedtech/data';
 import { applyChange, toOrg } from './change.js';
 import type { ServiceDeps } from './deps.js';
-import { assertRoomForMember, getOrganisationRecordOrThrow, orgChangedMeanwhile, touched } from './organisations.js';
+import { assertRoomForMember, getOrganisationRecordOrThrow, getVisibleOrganisation, orgChangedMeanwhile, touched } from './organisations.js';
 
 /** Where the invited person opens the code (the pages' accept form). */
 export const MEMBER_INVITATION_LINK = '/member-invitations/accept';
@@ -61,6 +61,8 @@ export async function createMemberInvitation(deps: ServiceDeps, principal: Princ
 
 /** An organisation's member invitations, newest first: for its owners. */
 export async function listMemberInvitations(deps: ServiceDeps, principal: Principal, orgId: string, page: PageRequest) {
+  // An organisation the caller may not see is a 404 first, like one that does not exist.
+  await getVisibleOrganisation(deps, principal, orgId);
   requireOwnerOf(principal, orgId);
   const result = await listMemberInvitationsOfOrganisation(deps.db, orgId, page);
   const now = deps.clock();
