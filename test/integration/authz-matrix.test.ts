@@ -277,7 +277,7 @@ describe('the authorisation matrix of the JSON API', () => {
     for (const op of operations) expect(() => bindingsOf(op), op.key).not.toThrow();
   });
 
-  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 120_000 }, async () => {
+  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     const cases = operations.flatMap((operation) =>
       bindingsOf(operation).flatMap((binding) => identities.map((who) => ({ operation, binding, who }))),
