@@ -5,7 +5,7 @@ import { keys } from '@sharedtech/data';
 import { upgradeDerivedItems } from '@sharedtech/services';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
-import { association, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { association, creditCode, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
 import { recordDynamoCalls } from '../support/ddb-calls.js';
 
 /** Authentication costs one strongly consistent read, and what it reads is never behind the organisation. */
@@ -118,7 +118,7 @@ describe('changes of an organisation reach every member on their next request', 
     expectError(await member.post('/v1/requests', requestBody(api)), 403, 'NO_ORGANISATION');
     expectError(await remove(`/v1/orgs/${enterprise.orgId}/members/${enterprise.caller.sub}`, enterprise.caller), 409, 'LAST_OWNER');
     await expectCopiesInStep(enterprise.orgId);
-    expect((await member.post('/v1/orgs', { type: 'ENTERPRISE', name: '新公司' })).status).toBe(201);
+    expect((await member.post('/v1/orgs', { type: 'ENTERPRISE', name: '新公司', creditCode: creditCode() })).status).toBe(201);
   });
 
   it(`caps an organisation at ${MAX_MEMBERS_PER_ORG} members, so a change of it fits one transaction`, async () => {

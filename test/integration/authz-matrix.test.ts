@@ -78,6 +78,9 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  // A college's studios: its own members and associations.
+  'GET /v1/orgs/{orgId}/studios': (ctx) => ctx.target?.name === 'college' && (association(ctx) || party(ctx)),
+  'GET /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -116,6 +119,13 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/risks': party,
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
+  'PATCH /v1/orgs/{orgId}': ownerOfOrg,
+  // No organisation of the world is a studio awaiting its college's decision: refused for all.
+  'POST /v1/orgs/{orgId}/affiliation': never,
+  'POST /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
+  'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}': (ctx) => ownerOfOrg(ctx) && ctx.target?.id === world.orgs.enterprise.orgId,
+  // A code is a secret shown once: the matrix has none (the one it sends is well-formed but unknown); acceptance is tested in org-profiles.
+  'POST /v1/member-invitations/accept': never,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -147,6 +157,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
   'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
   'POST /v1/notifications/read': () => ({}),
+  'PATCH /v1/orgs/{orgId}': () => ({ description: '矩阵简介' }),
+  'POST /v1/orgs/{orgId}/affiliation': () => ({ decision: 'ACCEPT' }),
+  'POST /v1/orgs/{orgId}/member-invitations': () => ({ role: 'MEMBER', displayName: '矩阵成员' }),
+  'POST /v1/member-invitations/accept': () => ({ code: `minv_01JD0000000000000000000000.${'x'.repeat(43)}` }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -179,6 +193,7 @@ function bindingsOf(operation: Operation): Binding[] {
     const before = segments[index - 1]!;
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
+    else if (name === 'invitationId' && before === 'member-invitations') continue; // the enterprise's open member invitation
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }
@@ -191,7 +206,7 @@ function bindingsOf(operation: Operation): Binding[] {
     ns.map((n) => {
       const fill = (id: string) => {
         const values: Record<string, string | number> = {};
-        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'invitationId' ? world.memberInvitationId : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
@@ -262,7 +277,7 @@ describe('the authorisation matrix of the JSON API', () => {
     for (const op of operations) expect(() => bindingsOf(op), op.key).not.toThrow();
   });
 
-  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 120_000 }, async () => {
+  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     const cases = operations.flatMap((operation) =>
       bindingsOf(operation).flatMap((binding) => identities.map((who) => ({ operation, binding, who }))),
@@ -318,7 +333,14 @@ const SESSION_PAGES = new Set(['GET /assets/app.css', 'GET /assets/app.js', 'GET
 const FORMS: Record<string, { op: string; own?: true; form: Record<string, string> | ((step?: string) => Record<string, string>) }> = {
   'POST /org/new': { op: 'POST /v1/orgs', form: { type: 'ENTERPRISE', name: '矩阵测试单位' } },
   'POST /org/leave': { op: 'POST /v1/orgs/{orgId}/members/leave', own: true, form: {} },
-  'POST /org/members': { op: 'POST /v1/orgs/{orgId}/members', own: true, form: { sub: 'matrix-new-user', role: 'MEMBER' } },
+  // The members page invites (the raw add by identity is the API's alone).
+  'POST /org/members': { op: 'POST /v1/orgs/{orgId}/member-invitations', own: true, form: { displayName: '矩阵成员', role: 'MEMBER' } },
+  'POST /org/edit': { op: 'PATCH /v1/orgs/{orgId}', own: true, form: { description: '矩阵简介' } },
+  'POST /orgs/:id/affiliation': { op: 'POST /v1/orgs/{orgId}/affiliation', form: { decision: 'ACCEPT' } },
+  'POST /org/invitations/revoke': { op: 'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}', own: true, form: { invitationId: world.memberInvitationId } },
+  'POST /org/members/role': { op: 'PATCH /v1/orgs/{orgId}/members/{sub}', own: true, form: { sub: MEMBER_SUB, role: 'OWNER' } },
+  'POST /org/members/remove': { op: 'DELETE /v1/orgs/{orgId}/members/{sub}', own: true, form: { sub: MEMBER_SUB } },
+  'POST /member-invitations/accept': { op: 'POST /v1/member-invitations/accept', form: { code: `minv_01JD0000000000000000000000.${'x'.repeat(43)}` } },
   'POST /requests/new': { op: 'POST /v1/requests', form: { title: '矩阵需求', summary: '需要对焊缝的气孔与裂纹进行在线视觉检测。', cluster: 'smart-manufacturing' } },
   'POST /requests/:id/edit': { op: 'PATCH /v1/requests/{id}', form: { title: '矩阵修改后的标题' } },
   'POST /requests/:id/submit': { op: 'POST /v1/requests/{id}/submit', form: {} },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse } from '../support/harness.js';
 import { expectError, itemIds } from '../support/assertions.js';
-import { association, requestBody } from '../support/fixtures.js';
+import { association, creditCode, requestBody } from '../support/fixtures.js';
 
 /**
  * Issue #2 end to end, as a new user following PRODUCT.md would do it with curl:
@@ -46,9 +46,9 @@ describe('a new user following PRODUCT.md over plain HTTP', () => {
       expect(me.body.membership).toMatchObject({ sub: `journey-${who}`, orgId: response.body.id, role: 'OWNER' });
       expect(me.body.organisation).toMatchObject({ id: response.body.id, status: 'PENDING' });
     };
-    await register('acme', { type: 'ENTERPRISE', name: '精密零件有限公司', cluster: CLUSTER });
-    await register('rival', { type: 'ENTERPRISE', name: '另一家制造企业', cluster: CLUSTER });
-    await register('college', { type: 'COLLEGE', name: '市职业技术学院' });
+    await register('acme', { type: 'ENTERPRISE', name: '精密零件有限公司', cluster: CLUSTER, creditCode: creditCode() });
+    await register('rival', { type: 'ENTERPRISE', name: '另一家制造企业', cluster: CLUSTER, creditCode: creditCode() });
+    await register('college', { type: 'COLLEGE', name: '市职业技术学院', creditCode: creditCode() });
     await register('studio', { type: 'STUDIO', name: '激光加工教师工作室', collegeId: ids.college, capabilities: [TAG, '机器视觉'] });
     await register('newStudio', { type: 'STUDIO', name: '尚未认证的工作室', collegeId: ids.college });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, itemIds } from '../support/assertions.js';
-import { association, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { association, creditCode, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
 
 /** Every organisation endpoint of the foundation, with its refusals: /v1/me, /v1/orgs…, members and verification. */
 const api = await startTestApi();
@@ -21,9 +21,9 @@ const pendingQueue = async () => itemIds(await moderator.get('/v1/orgs?status=PE
 
 describe('POST /v1/orgs', () => {
   it.each([
-    { type: 'ENTERPRISE', name: '精工零部件制造有限公司', cluster: 'smart-manufacturing' },
-    { type: 'COLLEGE', name: '第二职业技术学院' },
-    { type: 'GOVERNMENT', name: '市科学技术局' },
+    { type: 'ENTERPRISE', name: '精工零部件制造有限公司', cluster: 'smart-manufacturing', creditCode: creditCode() },
+    { type: 'COLLEGE', name: '第二职业技术学院', creditCode: creditCode() },
+    { type: 'GOVERNMENT', name: '市科学技术局', creditCode: creditCode() },
   ])('registers a $type as PENDING with the caller as OWNER', async (body) => {
     // Prepare
     const owner = await newcomer();
@@ -53,7 +53,7 @@ describe('POST /v1/orgs', () => {
     const queue = await pendingQueue();
 
     // Act
-    const second = await enterprise.caller.post('/v1/orgs', { type: 'ENTERPRISE', name: '第二家公司' });
+    const second = await enterprise.caller.post('/v1/orgs', { type: 'ENTERPRISE', name: '第二家公司', creditCode: creditCode() });
 
     // Assess
     expectError(second, 409, 'ALREADY_MEMBER');
@@ -84,13 +84,13 @@ describe('POST /v1/orgs', () => {
 
   it.each([
     ['a studio without a college', { type: 'STUDIO', name: '工作室' }, ['collegeId']],
-    ['a college id on an enterprise', { type: 'ENTERPRISE', name: '企业', collegeId: 'org_01JD0000000000000000000000' }, ['collegeId']],
+    ['a college id on an enterprise', { type: 'ENTERPRISE', name: '企业', creditCode: creditCode(), collegeId: 'org_01JD0000000000000000000000' }, ['collegeId']],
     ['a malformed college id', { type: 'STUDIO', name: '工作室', collegeId: '../../etc/passwd' }, ['collegeId']],
-    ['a one-letter name', { type: 'GOVERNMENT', name: 'x' }, ['name']],
-    ['a name of 101 characters', { type: 'GOVERNMENT', name: '局'.repeat(101) }, ['name']],
-    ['a cluster that is not a slug', { type: 'ENTERPRISE', name: '企业', cluster: 'Smart Manufacturing#1' }, ['cluster']],
-    ['21 capabilities', { type: 'COLLEGE', name: '学院', capabilities: Array.from({ length: 21 }, (_, i) => `能力${i}`) }, ['capabilities']],
-    ['an unknown field', { type: 'COLLEGE', name: '学院', status: 'VERIFIED' }, ['(root)']],
+    ['a one-letter name', { type: 'GOVERNMENT', name: 'x', creditCode: creditCode() }, ['name']],
+    ['a name of 101 characters', { type: 'GOVERNMENT', name: '局'.repeat(101), creditCode: creditCode() }, ['name']],
+    ['a cluster that is not a slug', { type: 'ENTERPRISE', name: '企业', creditCode: creditCode(), cluster: 'Smart Manufacturing#1' }, ['cluster']],
+    ['21 capabilities', { type: 'COLLEGE', name: '学院', creditCode: creditCode(), capabilities: Array.from({ length: 21 }, (_, i) => `能力${i}`) }, ['capabilities']],
+    ['an unknown field', { type: 'COLLEGE', name: '学院', creditCode: creditCode(), status: 'VERIFIED' }, ['(root)']],
   ])('refuses %s with 400 and the field path, creating nothing', async (_label, body, paths) => {
     const caller = await newcomer();
     const queue = await pendingQueue();

@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
+import { CREDIT_CODE_ALPHABET, needsCreditCode, withCreditCodeCheck } from '@sharedtech/core';
 import type { Caller, TestApi } from './harness.js';
 
 let counter = 0;
@@ -34,21 +36,44 @@ export async function association(api: TestApi): Promise<Caller> {
   return api.as(sub);
 }
 
-/** Registers an organisation as a new identity and, unless `verify` is false, has the association verify it. */
+/** A fresh valid unified social credit code (GB 32100-2015 check character; random organisation code, so codes do not collide). */
+export function creditCode(head = '91440300'): string {
+  let body = '';
+  for (let i = 0; i < 9; i += 1) body += CREDIT_CODE_ALPHABET[randomInt(CREDIT_CODE_ALPHABET.length)];
+  return withCreditCodeCheck(head + body);
+}
+
+/** The owner of each college registered here, so a studio naming one can have its affiliation accepted. */
+const collegeOwners = new Map<string, Caller>();
+
+/**
+ * Registers an organisation as a new identity (an enterprise, college or
+ * government body with a fresh credit code) and, unless `verify` is false, has
+ * the association verify it. A studio naming a college registered here has its
+ * affiliation accepted by that college's owner unless `affiliate` is false.
+ */
 export async function organisation(
   api: TestApi,
   moderator: Caller,
-  input: { type: 'ENTERPRISE' | 'STUDIO' | 'COLLEGE' | 'GOVERNMENT'; name?: string; collegeId?: string; cluster?: string; capabilities?: string[] },
+  input: { type: 'ENTERPRISE' | 'STUDIO' | 'COLLEGE' | 'GOVERNMENT'; name?: string; collegeId?: string; cluster?: string; capabilities?: string[]; creditCode?: string },
   verify = true,
+  options: { affiliate?: boolean } = {},
 ) {
   const caller = await api.as(uniqueSub(input.type.toLowerCase()));
-  const created = await caller.post('/v1/orgs', { name: `${input.type} 测试单位`, ...input });
+  const created = await caller.post('/v1/orgs', { name: `${input.type} 测试单位`, ...(needsCreditCode(input.type) ? { creditCode: creditCode() } : {}), ...input });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const orgId = created.body.id as string;
+  if (input.type === 'COLLEGE') collegeOwners.set(orgId, caller);
   if (verify) {
-    const verified = await moderator.post(`/v1/orgs/${created.body.id}/verification`, { decision: 'VERIFY' });
+    const verified = await moderator.post(`/v1/orgs/${orgId}/verification`, { decision: 'VERIFY' });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   }
-  return { caller, orgId: created.body.id as string };
+  const college = input.collegeId ? collegeOwners.get(input.collegeId) : undefined;
+  if (college && options.affiliate !== false) {
+    const accepted = await college.post(`/v1/orgs/${orgId}/affiliation`, { decision: 'ACCEPT' });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  }
+  return { caller, orgId };
 }
 
 /** A verified enterprise, college and studio (of that college), plus the association. */

@@ -54,11 +54,15 @@ export async function buildWorld(api: TestApi) {
   const otherEnterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'new-energy-vehicles' });
   const otherStudio = await organisation(api, moderator, { type: 'STUDIO', collegeId: otherCollege.orgId, capabilities: ['电池管理'] });
   const pending = await organisation(api, moderator, { type: 'ENTERPRISE' }, false);
-  const suspended = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId });
+  // Of another college: the college a studio names sees it whatever its status, and the matrix's college is a party of nothing suspended.
+  const suspended = await organisation(api, moderator, { type: 'STUDIO', collegeId: otherCollege.orgId });
   expect((await moderator.post(`/v1/orgs/${suspended.orgId}/verification`, { decision: 'SUSPEND', reason: 'matrix: complaint under review' })).status).toBe(200);
   const outsider = await api.as(uniqueSub('outsider'));
   const member = await api.as(uniqueSub('member'));
   expect((await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: member.sub, role: 'MEMBER' })).status).toBe(201);
+  // An open member invitation of the enterprise (its code is never used).
+  const memberInvitation = await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/member-invitations`, { role: 'MEMBER', displayName: '矩阵受邀成员' });
+  expect(memberInvitation.status, JSON.stringify(memberInvitation.body)).toBe(201);
 
   // Requests: a draft, an open one with a live bid, and one awarded into a subsidised contract.
   const draft = await enterprise.caller.post('/v1/requests', requestBody(api, { title: '矩阵草稿需求' }));
@@ -100,6 +104,7 @@ export async function buildWorld(api: TestApi) {
   const K2 = [otherEnterprise.orgId, otherStudio.orgId, otherCollege.orgId];
   const objects: WorldObject[] = [
     { name: 'enterprise', kind: 'org', id: enterprise.orgId, parties: [enterprise.orgId], public: true, state: 'VERIFIED' },
+    { name: 'college', kind: 'org', id: college.orgId, parties: [college.orgId], public: true, state: 'VERIFIED' },
     { name: 'pendingOrg', kind: 'org', id: pending.orgId, parties: [pending.orgId], public: false, state: 'PENDING' },
     { name: 'suspendedOrg', kind: 'org', id: suspended.orgId, parties: [suspended.orgId], public: false, state: 'SUSPENDED' },
     { name: 'draft', kind: 'request', id: draft.body.id, parties: [enterprise.orgId], public: false, state: 'DRAFT' },
@@ -130,7 +135,7 @@ export async function buildWorld(api: TestApi) {
     suspended: identity('suspended', suspended.caller, suspended, 'STUDIO', false),
     outsider: identity('outsider', outsider),
   };
-  return { objects, identities, orgs: { enterprise, studio, government, pending, suspended } };
+  return { objects, identities, orgs: { enterprise, studio, government, pending, suspended }, memberInvitationId: memberInvitation.body.id as string };
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;

@@ -15,6 +15,7 @@ import { contractMessageRoutes } from './routes/messages.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
+import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
 import { createRouter } from './routes/router.js';
@@ -53,6 +54,8 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/matches', matchRoutes(deps));
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
+  api.route('/v1/orgs', orgMemberInvitationRoutes(deps));
+  api.route('/v1/member-invitations', memberInvitationRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

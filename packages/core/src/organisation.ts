@@ -33,6 +33,39 @@ export const organisationLifecycle = defineStateMachine<OrgStatus, VerificationD
   SUSPEND: { from: ['PENDING', 'VERIFIED'], to: 'SUSPENDED' },
 });
 
+/** A studio's link to the college it names: the college becomes a party to the studio's contracts only once it ACCEPTED. */
+export const AFFILIATION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
+export type AffiliationStatus = (typeof AFFILIATION_STATUSES)[number];
+export const AFFILIATION_DECISIONS = ['ACCEPT', 'REJECT'] as const;
+export type AffiliationDecision = (typeof AFFILIATION_DECISIONS)[number];
+
+/** The college decides once; a rejected studio names its college again only by registering anew. */
+export const affiliationLifecycle = defineStateMachine<AffiliationStatus, AffiliationDecision>('affiliation', {
+  ACCEPT: { from: ['PENDING'], to: 'ACCEPTED' },
+  REJECT: { from: ['PENDING'], to: 'REJECTED' },
+});
+
+/**
+ * The state of a studio's affiliation. Studios stored before affiliations
+ * existed named their college without its consent: PENDING until it accepts.
+ */
+export const affiliationOf = (org: Pick<Organisation, 'collegeId' | 'affiliation'>): AffiliationStatus | undefined =>
+  org.collegeId ? (org.affiliation ?? 'PENDING') : undefined;
+
+/** The college that is a party to this studio's contracts: only one that accepted the affiliation. */
+export const affiliatedCollegeOf = (studio: Pick<Organisation, 'collegeId' | 'affiliation'>) =>
+  affiliationOf(studio) === 'ACCEPTED' ? studio.collegeId : undefined;
+
+export const contactSchema = z.object({
+  person: z.string().optional(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+});
+export type OrgContact = z.infer<typeof contactSchema>;
+
+/** What an owner edits of their organisation's profile (name, type and credit code are what was verified, so they stay). */
+export const PROFILE_FIELDS = ['description', 'contact', 'address', 'cluster', 'capabilities'] as const;
+
 export const organisationSchema = z.object({
   id: z.string(),
   type: z.enum(ORG_TYPES),
@@ -42,6 +75,13 @@ export const organisationSchema = z.object({
   collegeId: z.string().optional(),
   capabilities: z.array(z.string()),
   statusReason: z.string().optional(),
+  /** 统一社会信用代码 (GB 32100-2015); absent on studios, associations and organisations stored before codes were asked for. */
+  creditCode: z.string().optional(),
+  description: z.string().optional(),
+  contact: contactSchema.optional(),
+  address: z.string().optional(),
+  affiliation: z.enum(AFFILIATION_STATUSES).optional(),
+  affiliationReason: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),

@@ -142,6 +142,14 @@ export const keys = {
    * user's partition, so members sharing an inbox each have their own.
    */
   inboxReadMarker: (sub: string, recipient: Recipient) => ({ pk: `USER#${sub}`, sk: `#INBOX_READ#${inboxName(recipient)}` }),
+
+  // ── Organisation profiles, credit codes, affiliations, member invitations ──
+  /** One item per unified social credit code: registering a code someone holds already fails its put (uniqueness is a key). */
+  creditCode: (code: string) => ({ pk: `USCC#${code}`, sk: '#USCC' }),
+  /** A studio's organisation item is indexed under the college it names, so "the college's studios" is a Query. */
+  studiosOfCollege: (collegeId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeId}#STUDIOS`, gsi3sk: studioOrgId }),
+  memberInvitation: (invitationId: string) => ({ pk: `MINV#${invitationId}`, sk: '#MINV' }),
+  memberInvitationsOfOrg: (orgId: string, invitationId: string) => ({ gsi1pk: `ORG#${orgId}#MINVS`, gsi1sk: invitationId }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

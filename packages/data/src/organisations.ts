@@ -20,6 +20,7 @@ export const orgItem = (org: Organisation, members?: MemberRoster) => ({
   ...keys.org(org.id),
   ...keys.orgByStatus(org.status, org.id),
   ...keys.orgByType(org.type, org.id),
+  ...(org.type === 'STUDIO' && org.collegeId ? keys.studiosOfCollege(org.collegeId, org.id) : {}),
   ...org,
   ...(members ? { members } : {}),
 });
@@ -101,8 +102,15 @@ const membersChanged = () =>
 
 /** A new organisation with its first member (its OWNER), whose membership carries the organisation's copy. */
 export function writesForNewOrganisation(db: Db, org: Organisation, owner: Membership, onOrgConflict?: Write['onConflict']): Write[] {
-  return [putNew(db, orgItem(org, { [owner.sub]: owner.role }), onOrgConflict), putNew(db, membershipItem(owner, org), alreadyMember)];
+  return [
+    putNew(db, orgItem(org, { [owner.sub]: owner.role }), onOrgConflict),
+    putNew(db, membershipItem(owner, org), alreadyMember),
+    ...(org.creditCode ? [putNew(db, { ...keys.creditCode(org.creditCode), orgId: org.id, createdAt: org.createdAt }, creditCodeTaken)] : []),
+  ];
 }
+
+const creditCodeTaken = () =>
+  new ConflictError('CREDIT_CODE_TAKEN', 'An organisation with this unified social credit code is registered already.', { field: 'creditCode' });
 
 /** What a change of an organisation does to its roster, besides rewriting every member's copy. */
 export type RosterChange =
@@ -163,10 +171,16 @@ export function writesForOrganisationChange(
   if (next.type !== 'STUDIO') return writes;
   const wasListed = previous.org.status === 'VERIFIED';
   const isListed = next.status === 'VERIFIED';
+  const tagsOf = (org: Organisation) => new Set(org.capabilities.map((capability) => capability.toLowerCase()));
   if (isListed && !wasListed) {
     writes.push(...putStudioCapabilities(db, next));
   } else if (wasListed && !isListed) {
-    for (const tag of new Set(previous.org.capabilities.map((capability) => capability.toLowerCase()))) writes.push(deleteItem(db, keys.studioCapability(previous.org.id, tag)));
+    for (const tag of tagsOf(previous.org)) writes.push(deleteItem(db, keys.studioCapability(previous.org.id, tag)));
+  } else if (isListed && capabilityEntryChanged(previous.org, next)) {
+    // A verified studio's new capabilities match from the moment this transaction commits: tags it dropped leave the index, the rest carry the new copy.
+    const kept = tagsOf(next);
+    for (const tag of tagsOf(previous.org)) if (!kept.has(tag)) writes.push(deleteItem(db, keys.studioCapability(previous.org.id, tag)));
+    writes.push(...putStudioCapabilities(db, next));
   }
   return writes;
 }
@@ -218,6 +232,14 @@ export function putStudioCapabilities(db: Db, studio: Organisation): Write[] {
     op: { Put: { TableName: db.tableName, Item: { ...keys.studioCapability(studio.id, tag), ...keys.studiosWithCapability(tag, studio.id), ...entry } } },
   }));
 }
+
+/** Whether the copy a capability item carries (name, cluster, tags) differs between two states of a studio. */
+const capabilityEntryChanged = (before: Organisation, after: Organisation) =>
+  before.name !== after.name || before.cluster !== after.cluster || before.capabilities.join('\u0000') !== after.capabilities.join('\u0000');
+
+/** The studios that name a college (every affiliation state), oldest first. */
+export const listStudiosOfCollege = (db: Db, collegeId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
 
 export const studioCapabilitySchema = z.object({ orgId: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) });
 export type StudioCapability = z.infer<typeof studioCapabilitySchema>;

@@ -1,7 +1,9 @@
-import { addDays, type RequestContent } from '@sharedtech/core';
+import { addDays, withCreditCodeCheck, type RequestContent } from '@sharedtech/core';
 import { listRequestsOfOrganisation, readAll } from '@sharedtech/data';
 import type { AppDeps } from '@sharedtech/app';
-import { createAssociation, loadPrincipal, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest } from '@sharedtech/services';
+import {
+  createAssociation, decideAffiliation, loadPrincipal, createRequest, decideVerification, registerOrganisation, reviewRequest, submitRequest,
+} from '@sharedtech/services';
 
 export const DEMO_IDENTITIES = {
   association: 'demo-association',
@@ -11,6 +13,12 @@ export const DEMO_IDENTITIES = {
   government: 'demo-government',
 } as const;
 
+/** Valid (GB 32100-2015) but made-up unified social credit codes of the demo bodies (12: a public institution, 11: an organ of state, 91: a company). */
+export const DEMO_CREDIT_CODES = {
+  college: withCreditCodeCheck('12440300MB0000010'),
+  government: withCreditCodeCheck('11440300MB0000020'),
+  enterprise: withCreditCodeCheck('91440300MA5D00030'),
+} as const;
 
 /**
  * Seeds the demo consortium through the same services the API uses, so the
@@ -41,19 +49,29 @@ export async function seedDemoConsortium(deps: AppDeps): Promise<{ created: bool
     return principal;
   };
 
-  const college = await ensureVerifiedOrg(DEMO_IDENTITIES.college, { type: 'COLLEGE', name: '市职业技术学院', cluster: 'smart-manufacturing' });
-  await ensureVerifiedOrg(DEMO_IDENTITIES.studio, {
+  const college = await ensureVerifiedOrg(DEMO_IDENTITIES.college, {
+    type: 'COLLEGE',
+    name: '市职业技术学院',
+    cluster: 'smart-manufacturing',
+    creditCode: DEMO_CREDIT_CODES.college,
+  });
+  const studio = await ensureVerifiedOrg(DEMO_IDENTITIES.studio, {
     type: 'STUDIO',
     name: '智能视觉技术教师工作室',
     cluster: 'smart-manufacturing',
     collegeId: college.org!.id,
     capabilities: ['机器视觉', '工业机器人', 'PLC', '电池检测'],
   });
-  await ensureVerifiedOrg(DEMO_IDENTITIES.government, { type: 'GOVERNMENT', name: '市科学技术局' });
+  // The demo college has accepted the demo studio as its own, so it is a party to the studio's contracts.
+  if (studio.org?.collegeId === college.org!.id && studio.org.affiliation !== 'ACCEPTED' && studio.org.affiliation !== 'REJECTED') {
+    await decideAffiliation(deps, college, studio.org.id, { decision: 'ACCEPT' });
+  }
+  await ensureVerifiedOrg(DEMO_IDENTITIES.government, { type: 'GOVERNMENT', name: '市科学技术局', creditCode: DEMO_CREDIT_CODES.government });
   const enterprise = await ensureVerifiedOrg(DEMO_IDENTITIES.enterprise, {
     type: 'ENTERPRISE',
     name: '精工零部件制造有限公司',
     cluster: 'smart-manufacturing',
+    creditCode: DEMO_CREDIT_CODES.enterprise,
   });
 
   // Each demo request is found by its title, so a seed that stopped half-way finishes the rest without duplicates.

@@ -1,6 +1,6 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
-  contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle,
+  affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle,
   type Contract, type Milestone, type Principal, type ShareAgreement,
 } from '@sharedtech/core';
 import {
@@ -65,7 +65,8 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
   if (input.shares.subsidy && (!government || government.type !== 'GOVERNMENT' || government.status !== 'VERIFIED')) {
     throw ValidationError.field('shares.subsidy.orgId', 'The subsidy must come from a verified government organisation.', 'NOT_A_GOVERNMENT');
   }
-  const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: studio.collegeId, governmentOrgId: government?.id };
+  // The studio's college is a party only if it accepted the studio as its own (an affiliation named without consent binds nobody).
+  const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id };
   assertShareAgreement(input.shares, contractParties(parties));
 
   const now = deps.clock().toISOString();

@@ -1,18 +1,20 @@
 import {
-  ConflictError, ForbiddenError, MAX_MEMBERS_PER_ORG, NotFoundError, ValidationError, isAssociation, organisationLifecycle,
-  requireAssociation, requireMember, requireOwnerOf,
-  type Membership, type MemberRole, type Organisation, type OrgStatus, type OrgType, type Principal, type VerificationDecision,
+  ConflictError, ForbiddenError, MAX_MEMBERS_PER_ORG, NotFoundError, ValidationError, affiliationLifecycle, affiliationOf, isAssociation,
+  organisationLifecycle, requireAssociation, requireMember, requireOwnerOf,
+  type AffiliationDecision, type Membership, type MemberRole, type Organisation, type OrgContact, type OrgStatus, type OrgType, type Principal,
+  type VerificationDecision,
 } from '@sharedtech/core';
 import {
   conditionCheck, getOrganisation as readOrganisationItem, getOrganisationRecord, keys, listMembersOfOrganisation, listOrganisationsByStatus,
-  listOrganisationsByType, writesForNewOrganisation, writesForOrganisationChange, type OrganisationRecord, type PageRequest, type RosterChange,
+  listOrganisationsByType, listStudiosOfCollege, writesForNewOrganisation, writesForOrganisationChange, type OrganisationRecord, type PageRequest,
+  type RosterChange,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toAssociations, toOrg } from './change.js';
 
 const alreadyMember = () =>
   new ConflictError('ALREADY_MEMBER', 'This user already belongs to an organisation; a user belongs to one organisation.');
-const orgChangedMeanwhile = () =>
+export const orgChangedMeanwhile = () =>
   new ConflictError('CONCURRENT_UPDATE', 'The organisation was changed by someone else meanwhile; reload and try again.');
 
 /** Public profile of an organisation (drops the optimistic-lock version). */
@@ -37,21 +39,43 @@ export function viewOfOrganisation(principal: Principal, org: Organisation) {
  */
 export async function getVisibleOrganisation(deps: ServiceDeps, principal: Principal, orgId: string, consistent = false) {
   const org = await readOrganisationItem(deps.db, orgId, consistent);
-  if (!org || (org.status !== 'VERIFIED' && !isMemberOrModerator(principal, orgId))) throw new NotFoundError('Organisation', orgId);
+  if (!org || (org.status !== 'VERIFIED' && !isMemberOrModerator(principal, orgId) && !isNamedCollege(principal, org))) throw new NotFoundError('Organisation', orgId);
   return org;
 }
+
+/** The college a studio names sees the studio whatever its status: it decides whether the studio is its own. */
+const isNamedCollege = (principal: Principal, org: Organisation) =>
+  org.type === 'STUDIO' && org.collegeId !== undefined && principal.membership?.orgId === org.collegeId;
 
 /** Reads an organisation's profile as the caller may see it (404 if it may not). */
 export async function readOrganisation(deps: ServiceDeps, principal: Principal, orgId: string) {
   return viewOfOrganisation(principal, await getVisibleOrganisation(deps, principal, orgId));
 }
 
-export interface RegisterOrganisationInput {
+export interface ProfileInput {
+  description?: string;
+  contact?: OrgContact;
+  address?: string;
+}
+
+export interface RegisterOrganisationInput extends ProfileInput {
   type: Exclude<OrgType, 'ASSOCIATION'>;
   name: string;
   cluster?: string;
   collegeId?: string;
   capabilities?: string[];
+  creditCode?: string;
+}
+
+/** Profile text as stored: empty strings are "not given", an all-empty contact is none. */
+function profileOf(input: ProfileInput): Pick<Organisation, 'description' | 'contact' | 'address'> {
+  const text = (value?: string) => (value ? value : undefined);
+  const contact = input.contact && { person: text(input.contact.person), phone: text(input.contact.phone), email: text(input.contact.email) };
+  return {
+    description: text(input.description),
+    contact: contact && Object.values(contact).some(Boolean) ? (JSON.parse(JSON.stringify(contact)) as OrgContact) : undefined,
+    address: text(input.address),
+  };
 }
 
 /** Registers a PENDING organisation with the caller as its OWNER, in one transaction. */
@@ -65,7 +89,10 @@ export async function registerOrganisation(deps: ServiceDeps, principal: Princip
     status: 'PENDING',
     cluster: input.cluster,
     collegeId: input.collegeId,
+    ...(input.collegeId ? { affiliation: 'PENDING' as const } : {}),
     capabilities: [...new Set(input.capabilities ?? [])],
+    ...(input.creditCode ? { creditCode: input.creditCode } : {}),
+    ...withoutUndefined(profileOf(input)),
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -83,10 +110,120 @@ export async function registerOrganisation(deps: ServiceDeps, principal: Princip
     : [];
   await applyChange(deps, principal, {
     writes: [...writesForNewOrganisation(deps.db, org, membership), ...collegeGuard],
-    transitions: [{ entity: { type: 'organisation', id: org.id }, action: 'register', after: 'PENDING', details: { type: org.type, name: org.name } }],
-    notify: [{ to: toAssociations, type: 'ORG_REGISTERED', params: { name: org.name, orgType: org.type } }],
+    transitions: [
+      { entity: { type: 'organisation', id: org.id }, action: 'register', after: 'PENDING', details: { type: org.type, name: org.name, ...(org.creditCode ? { creditCode: org.creditCode } : {}) } },
+    ],
+    notify: [
+      { to: toAssociations, type: 'ORG_REGISTERED', params: { name: org.name, orgType: org.type } },
+      // The college named decides whether the studio is its own (and so whether it becomes a party to the studio's contracts).
+      ...(org.collegeId ? [{ to: toOrg(org.collegeId), type: 'AFFILIATION_REQUESTED', params: { name: org.name, studioOrgId: org.id } }] : []),
+    ],
   });
   return org;
+}
+
+const withoutUndefined = <T extends Record<string, unknown>>(value: T) =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+
+export interface UpdateOrganisationInput extends ProfileInput {
+  cluster?: string;
+  capabilities?: string[];
+  expectedUpdatedAt?: string;
+}
+
+/**
+ * An OWNER edits their organisation's profile: description, contact, address,
+ * cluster and capabilities (name, type and credit code are what was verified).
+ * One transaction writes the organisation (guarded by the version read), every
+ * member's copy and, for a verified studio, its capability items — so a
+ * change of capabilities is what matching sees from the moment it commits.
+ */
+export async function updateOrganisationProfile(deps: ServiceDeps, principal: Principal, orgId: string, input: UpdateOrganisationInput) {
+  requireOwnerOf(principal, orgId);
+  const record = await getOrganisationRecordOrThrow(deps, orgId);
+  const { org } = record;
+  if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== org.updatedAt) throw orgChangedMeanwhile();
+  if (input.capabilities && org.type !== 'STUDIO' && input.capabilities.length > 0) {
+    throw ValidationError.field('capabilities', 'Only a teacher studio offers capabilities.', 'CAPABILITIES_FOR_STUDIOS');
+  }
+  const merged: Organisation = { ...org };
+  const given = profileOf({ ...org, ...input, contact: input.contact ?? org.contact });
+  for (const field of ['description', 'contact', 'address'] as const) {
+    if (input[field] !== undefined) (merged as Record<string, unknown>)[field] = given[field];
+  }
+  if (input.cluster !== undefined) merged.cluster = input.cluster || undefined;
+  if (input.capabilities !== undefined) merged.capabilities = [...new Set(input.capabilities)];
+  const changed = (['description', 'contact', 'address', 'cluster', 'capabilities'] as const).filter(
+    (field) => JSON.stringify(merged[field] ?? null) !== JSON.stringify(org[field] ?? null),
+  );
+  if (changed.length === 0) return org;
+  const next = touched(deps, JSON.parse(JSON.stringify(merged)) as Organisation);
+  await applyChange(deps, principal, {
+    writes: writesForOrganisationChange(deps.db, record, next, { onConflict: orgChangedMeanwhile }),
+    transitions: [
+      {
+        entity: { type: 'organisation', id: org.id },
+        action: 'update-profile',
+        details: { fields: changed, ...(changed.includes('capabilities') ? { capabilities: { before: org.capabilities, after: next.capabilities } } : {}) },
+      },
+    ],
+    notify: [{ to: toOrg(org.id), type: 'ORG_PROFILE_UPDATED', params: { name: org.name, fields: changed.join(',') } }],
+  });
+  return next;
+}
+
+/**
+ * The OWNER of the college a studio names accepts or rejects it as its own.
+ * Until it accepts, the college is no party to the studio's contracts. The
+ * studio's organisation changes (version-guarded, its members' copies with it).
+ */
+export async function decideAffiliation(
+  deps: ServiceDeps,
+  principal: Principal,
+  studioOrgId: string,
+  input: { decision: AffiliationDecision; reason?: string },
+) {
+  const acting = requireMember(principal);
+  const record = await getOrganisationRecord(deps.db, studioOrgId);
+  // An organisation the caller may not see is a 404, like one that does not exist.
+  if (!record || (record.org.status !== 'VERIFIED' && !isMemberOrModerator(principal, studioOrgId) && !isNamedCollege(principal, record.org))) {
+    throw new NotFoundError('Organisation', studioOrgId);
+  }
+  const collegeId = record.org.type === 'STUDIO' ? record.org.collegeId : undefined;
+  if (!collegeId || collegeId !== acting.org.id) throw new ForbiddenError('NOT_THE_COLLEGE', 'Only the college this studio names decides its affiliation.');
+  requireOwnerOf(principal, collegeId);
+  if (input.decision === 'REJECT' && !input.reason) throw ValidationError.field('reason', 'Say why the studio is not the college’s.', 'REASON_REQUIRED');
+  const { org: studio } = record;
+  const before = affiliationOf(studio)!;
+  const affiliation = affiliationLifecycle.next(before, input.decision);
+  const next = touched(deps, { ...studio, affiliation, ...(input.reason ? { affiliationReason: input.reason } : {}) });
+  await applyChange(deps, principal, {
+    writes: writesForOrganisationChange(deps.db, record, next, { onConflict: orgChangedMeanwhile }),
+    transitions: [
+      {
+        entity: { type: 'organisation', id: studio.id },
+        action: `affiliation-${input.decision.toLowerCase()}`,
+        before,
+        after: affiliation,
+        details: { collegeId, ...(input.reason ? { reason: input.reason } : {}) },
+      },
+    ],
+    notify: [
+      { to: toOrg(studio.id), type: `AFFILIATION_${affiliation}`, params: { college: acting.org.name, ...(input.reason ? { reason: input.reason } : {}) } },
+      { to: toOrg(collegeId), type: `AFFILIATION_${affiliation}`, params: { college: acting.org.name, studio: studio.name } },
+    ],
+  });
+  return next;
+}
+
+/** A college's studios, every affiliation state: for the college's members and associations. */
+export async function listStudiosOfOwnCollege(deps: ServiceDeps, principal: Principal, collegeId: string, page: PageRequest) {
+  const college = await getVisibleOrganisation(deps, principal, collegeId);
+  if (college.type !== 'COLLEGE') throw new NotFoundError('College', collegeId);
+  if (!isMemberOrModerator(principal, collegeId)) {
+    throw new ForbiddenError('NOT_ORG_MEMBER', 'Only members of this college and associations can see its studios.');
+  }
+  return listStudiosOfCollege(deps.db, collegeId, page);
 }
 
 /** Operator path (CLI and seed): an association is created VERIFIED with its first owner. */
@@ -118,19 +255,29 @@ export async function getOrganisationOrThrow(deps: ServiceDeps, orgId: string, c
 }
 
 /** The organisation with its roster, strongly consistent (404 if absent): where every change of it starts. */
-async function getOrganisationRecordOrThrow(deps: ServiceDeps, orgId: string): Promise<OrganisationRecord> {
+export async function getOrganisationRecordOrThrow(deps: ServiceDeps, orgId: string): Promise<OrganisationRecord> {
   const record = await getOrganisationRecord(deps.db, orgId);
   if (!record) throw new NotFoundError('Organisation', orgId);
   return record;
 }
 
 /** The organisation one version on: every change of it, roster changes included, bumps the version its members' copies carry. */
-const touched = (deps: ServiceDeps, org: Organisation, changes: Partial<Organisation> = {}): Organisation => ({
+export const touched = (deps: ServiceDeps, org: Organisation, changes: Partial<Organisation> = {}): Organisation => ({
   ...org,
   ...changes,
-  updatedAt: deps.clock().toISOString(),
+  updatedAt: laterThan(org.updatedAt, deps.clock()),
   version: org.version + 1,
 });
+
+/**
+ * Now, or a millisecond after `previous` if the clock has not moved past it:
+ * every version of an organisation has its own `updatedAt`, so a client's
+ * `expectedUpdatedAt` names exactly one version.
+ */
+function laterThan(previous: string, now: Date): string {
+  const before = Date.parse(previous);
+  return now.getTime() > before ? now.toISOString() : new Date(before + 1).toISOString();
+}
 
 /** Association decision on an organisation: VERIFY, REJECT or SUSPEND (409 from a state that does not allow it). */
 export async function decideVerification(
@@ -171,9 +318,7 @@ export async function addMember(
 ) {
   requireOwnerOf(principal, orgId);
   const record = await getOrganisationRecordOrThrow(deps, orgId);
-  if (Object.keys(record.members ?? {}).length >= MAX_MEMBERS_PER_ORG) {
-    throw new ConflictError('TOO_MANY_MEMBERS', `An organisation can have at most ${MAX_MEMBERS_PER_ORG} members.`, { limit: MAX_MEMBERS_PER_ORG });
-  }
+  assertRoomForMember(record);
   if (record.members?.[input.sub]) throw alreadyMember();
   const membership: Membership = { sub: input.sub, orgId, role: input.role, displayName: input.displayName, joinedAt: deps.clock().toISOString() };
   await changeRoster(deps, principal, record, { add: membership }, {
@@ -234,6 +379,13 @@ export async function leaveOrganisation(deps: ServiceDeps, principal: Principal,
     notify: { type: 'MEMBER_LEFT', params: { sub: acting.sub } },
   });
   return { sub: acting.sub, orgId, left: true as const };
+}
+
+/** 409 when the organisation has MAX_MEMBERS_PER_ORG members already. */
+export function assertRoomForMember(record: OrganisationRecord) {
+  if (Object.keys(record.members ?? {}).length >= MAX_MEMBERS_PER_ORG) {
+    throw new ConflictError('TOO_MANY_MEMBERS', `An organisation can have at most ${MAX_MEMBERS_PER_ORG} members.`, { limit: MAX_MEMBERS_PER_ORG });
+  }
 }
 
 function rosterOf(record: OrganisationRecord) {

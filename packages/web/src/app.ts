@@ -12,6 +12,7 @@ import { memberPages } from './pages/members.js';
 import { moderationPages } from './pages/moderation.js';
 import { notificationPages } from './pages/notifications.js';
 import { organisationPages } from './pages/organisations.js';
+import { orgProfilePages } from './pages/org-profile.js';
 import { requestPages } from './pages/requests.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
@@ -72,6 +73,7 @@ export function createWebApp(deps: WebDeps) {
   homePages(web, deps);
   organisationPages(web, deps);
   memberPages(web, deps);
+  orgProfilePages(web, deps);
   requestPages(web, deps);
   feedPages(web, deps);
   bidPages(web, deps);

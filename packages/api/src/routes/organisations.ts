@@ -1,8 +1,9 @@
-import { MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
+import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import {
-  addMember, AddMemberSchema, changeMemberRole, ChangeMemberRoleSchema, decideVerification, exportPersonalData, getOrganisationOrThrow, leaveOrganisation,
+  addMember, AddMemberSchema, AffiliationDecisionSchema, changeMemberRole, decideAffiliation, listStudiosOfOwnCollege, updateOrganisationProfile,
+  UpdateOrganisationSchema, ChangeMemberRoleSchema, decideVerification, exportPersonalData, getOrganisationOrThrow, leaveOrganisation,
   listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation,
   RegisterOrganisationSchema, removeMember, VerificationSchema, viewOfOrganisation,
 } from '@sharedtech/services';
@@ -21,6 +22,12 @@ export const OrganisationSchema = z
     collegeId: z.string().optional(),
     capabilities: z.array(z.string()),
     statusReason: z.string().optional(),
+    creditCode: z.string().optional().openapi({ description: 'Unified social credit code (统一社会信用代码) of an enterprise, college or government body.' }),
+    description: z.string().optional(),
+    contact: z.object({ person: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }).optional(),
+    address: z.string().optional(),
+    affiliation: z.enum(AFFILIATION_STATUSES).optional().openapi({ description: 'A studio’s link to the college it names: its college is a party to its contracts only once ACCEPTED.' }),
+    affiliationReason: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -93,6 +100,42 @@ export function organisationRoutes(deps: ApiDeps) {
         responses: { 200: jsonResponse(OrganisationSchema, 'The organisation'), ...errorResponses },
       }),
       async (c) => c.json(await readOrganisation(deps, c.get('principal'), c.req.valid('param').orgId), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch', path: '/{orgId}', tags, security: bearer, summary: 'Owner: edit the profile (description, contact, address, cluster, capabilities)',
+        description: 'Only the fields given change; empty text clears one. A verified studio’s new capabilities are what matching sees from this moment. `expectedUpdatedAt` makes an edit over someone else’s a 409.',
+        request: { params: OrgIdParam, body: jsonBody(UpdateOrganisationSchema) },
+        responses: { 200: jsonResponse(OrganisationSchema, 'The organisation after the edit'), ...errorResponses },
+      }),
+      async (c) => {
+        const principal = c.get('principal');
+        return c.json(viewOfOrganisation(principal, await updateOrganisationProfile(deps, principal, c.req.valid('param').orgId, c.req.valid('json'))), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{orgId}/affiliation', tags, security: bearer, summary: 'College owner: accept or reject a studio that names the college',
+        description: 'Until the college accepts, it is no party to the studio’s contracts. Decided once; a rejection needs a reason.',
+        request: { params: OrgIdParam, body: jsonBody(AffiliationDecisionSchema) },
+        responses: { 200: jsonResponse(OrganisationSchema, 'The studio after the decision'), ...errorResponses },
+      }),
+      async (c) => {
+        const principal = c.get('principal');
+        return c.json(viewOfOrganisation(principal, await decideAffiliation(deps, principal, c.req.valid('param').orgId, c.req.valid('json'))), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{orgId}/studios', tags, security: bearer, summary: 'A college’s studios, accepted and pending (its members and associations)',
+        request: { params: OrgIdParam, query: PageQuerySchema },
+        responses: { 200: jsonResponse(pageOf(OrganisationSchema, 'StudioPage'), 'A page of studios'), ...errorResponses },
+      }),
+      async (c) => {
+        const principal = c.get('principal');
+        const page = await listStudiosOfOwnCollege(deps, principal, c.req.valid('param').orgId, c.req.valid('query'));
+        return c.json({ ...page, items: page.items.map((org) => viewOfOrganisation(principal, org)) }, 200);
+      },
     )
     .openapi(
       createRoute({

@@ -1,4 +1,5 @@
-import { type Organisation, organisationLifecycle, type Membership } from '@sharedtech/core';
+import type { Child } from 'hono/jsx';
+import { affiliationOf, type Organisation, organisationLifecycle, type Membership } from '@sharedtech/core';
 import { type Option, ActionButton, ErrorSummary, SubmitButton, TextArea } from './form.js';
 import { Badge, Facts, Tags, Time, TableScroll } from './ui.js';
 import { type Ui } from '../context.js';
@@ -20,6 +21,7 @@ export function OrganisationFacts({ ui, org }: { ui: Ui; org: Omit<Organisation,
         [t('common.status'), <Badge status={org.status} label={orgStatusLabel(ui, org.status)} />],
         [t('org.field.cluster'), clusterLabel(ui, org.cluster)],
         [t('org.field.capabilities'), org.capabilities.length > 0 ? <Tags tags={org.capabilities} /> : '—'],
+        ...profileFacts(ui, org),
         [t('common.createdAt'), <Time ui={ui} iso={org.createdAt} />],
         ...(org.statusReason ? ([[t('common.reason'), org.statusReason]] as [string, string][]) : []),
       ]}
@@ -78,4 +80,20 @@ export function MembersTable({ ui, members }: { ui: Ui; members: Membership[] })
       </table>
     </TableScroll>
   );
+}
+
+/** The profile an owner keeps (description, contact, address), the credit code and a studio's affiliation: only what is there. */
+function profileFacts(ui: Ui, org: Omit<Organisation, 'version'>): [string, Child][] {
+  const t = ui.t;
+  const contact = [org.contact?.person, org.contact?.phone, org.contact?.email].filter(Boolean).join(' · ');
+  const affiliation = affiliationOf(org);
+  return [
+    ...(org.creditCode ? ([[t('org.field.creditCode'), <code data-credit-code>{org.creditCode}</code>]] as [string, Child][]) : []),
+    ...(affiliation
+      ? ([[t('org.field.affiliation'), <Badge status={affiliation} label={t(`affiliation.${affiliation}`)} />]] as [string, Child][])
+      : []),
+    ...(org.description ? ([[t('profile.description'), <p class="prose">{org.description}</p>]] as [string, Child][]) : []),
+    ...(contact ? ([[t('profile.contact'), contact]] as [string, Child][]) : []),
+    ...(org.address ? ([[t('profile.address'), org.address]] as [string, Child][]) : []),
+  ];
 }

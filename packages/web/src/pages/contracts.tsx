@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import {
-  IP_OWNERSHIP, NotFoundError, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
+  IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
@@ -56,7 +56,8 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const request = await readRequest(deps, ui.principal, requestId);
   const bid = await getVisibleBid(deps, ui.principal, bidId);
   const studio = await getOrganisationOrThrow(deps, bid.studioOrgId);
-  const partyIds = [request.ownerOrgId, studio.id, ...(studio.collegeId ? [studio.collegeId] : [])];
+  const college = affiliatedCollegeOf(studio);
+  const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
   return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments };

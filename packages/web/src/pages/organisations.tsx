@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
+import { ConflictError, SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
   exportPersonalData, getVisibleOrganisation, leaveOrganisation, listMembers, listOrganisations, registerOrganisation, RegisterOrganisationSchema,
@@ -11,12 +11,12 @@ import { PageHeader, Section } from '../components/ui.js';
 import { flash, formOf, pageKit, render, type SignedInUi, pathParam } from '../context.js';
 import { splitList } from '../format.js';
 import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
-import { orgTypeLabel } from '../labels.js';
+import { errorMessage, orgTypeLabel } from '../labels.js';
 import { MembersTable } from '../components/organisations.js';
 import { VerificationForms } from '../components/organisations.js';
 import { clusterOptions, OrganisationFacts } from '../components/organisations.js';
 
-const FIELDS = ['type', 'name', 'cluster', 'collegeId', 'capabilities'] as const;
+const FIELDS = ['type', 'name', 'creditCode', 'cluster', 'collegeId', 'capabilities'] as const;
 
 function RegisterPage({ ui, form, colleges }: { ui: SignedInUi; form: FormState; colleges: Organisation[] }) {
   const t = ui.t;
@@ -26,6 +26,7 @@ function RegisterPage({ ui, form, colleges }: { ui: SignedInUi; form: FormState;
     cluster: t('org.field.cluster'),
     collegeId: t('org.field.college'),
     capabilities: t('org.field.capabilities'),
+    creditCode: t('org.field.creditCode'),
   };
   return (
     <Layout ui={ui} title={t('org.register.title')}>
@@ -42,6 +43,7 @@ function RegisterPage({ ui, form, colleges }: { ui: SignedInUi; form: FormState;
           options={SELF_SERVICE_ORG_TYPES.map((type) => ({ value: type, label: orgTypeLabel(ui, type) }))}
         />
         <TextInput ui={ui} form={form} name="name" required label={label.name} maxlength={100} autocomplete="organization" />
+        <TextInput ui={ui} form={form} name="creditCode" label={label.creditCode} hint={t('org.field.creditCodeHint')} maxlength={40} autocomplete="off" />
         <Select ui={ui} form={form} name="cluster" label={label.cluster} blank={t('org.field.noCluster')} options={clusterOptions(ui, form.values.cluster)} />
         <Select
           ui={ui}
@@ -84,9 +86,17 @@ export function organisationPages(web: Hono, deps: WebDeps) {
             name: values.name ?? '',
             cluster: values.cluster || undefined,
             collegeId: values.collegeId || undefined,
+            creditCode: values.creditCode?.trim() || undefined,
             ...(capabilities.length > 0 ? { capabilities } : {}),
           });
-          await registerOrganisation(deps, ui.principal, input);
+          try {
+            await registerOrganisation(deps, ui.principal, input);
+          } catch (error) {
+            // A code registered already is said beside the code field, with the 409 it is.
+            if (!(error instanceof ConflictError && error.code === 'CREDIT_CODE_TAKEN')) throw error;
+            const taken = { path: 'creditCode', code: error.code, message: errorMessage(ui, error) };
+            return render(c, <RegisterPage ui={ui} form={formState(ui, values, [taken], FIELDS)} colleges={await verifiedColleges(ui)} />, 409);
+          }
           flash(c, 'flash.orgRegistered');
           return c.redirect('/org', 303);
         },
@@ -106,9 +116,17 @@ export function organisationPages(web: Hono, deps: WebDeps) {
         c,
         <Layout ui={ui} title={org.name}>
           <PageHeader title={org.name} lead={t('org.mine.lead')} actions={<a href={`/audit?entity=organisation:${org.id}`}>{t('common.auditTrail')}</a>} />
-          <Section title={t('org.mine.profile')}>
+          <Section
+            title={t('org.mine.profile')}
+            actions={ui.principal.membership?.role === 'OWNER' ? <a href="/org/edit" data-edit-profile>{t('profile.edit')}</a> : undefined}
+          >
             <OrganisationFacts ui={ui} org={org} />
           </Section>
+          {org.type === 'COLLEGE' ? (
+            <Section title={t('studios.title')} actions={<a href="/org/studios">{t('studios.all')}</a>}>
+              <p class="muted">{t('studios.lead')}</p>
+            </Section>
+          ) : null}
           <Section
             title={t('org.mine.members')}
             actions={<a href="/org/members">{t(ui.principal.membership?.role === 'OWNER' ? 'org.mine.addMember' : 'org.mine.allMembers')}</a>}
