@@ -87,6 +87,19 @@ export const keys = {
   contractParty: (contractId: string, orgId: string) => ({ pk: `CTR#${contractId}`, sk: `PARTY#${orgId}` }),
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
   contractsOfCluster: (cluster: string, contractId: string) => ({ gsi2pk: `CONTRACTS#CLUSTER#${cluster}`, gsi2sk: contractId }),
+  /** Every contract by status (associations' list), newest first. */
+  contractsByStatus: (status: string, contractId: string) => ({ gsi1pk: `CONTRACTS#STATUS#${status}`, gsi1sk: contractId }),
+  /**
+   * An ACTIVE contract with an unfinished milestone due (`nextDueAt`) is in this
+   * sparse index, earliest due first, so "overdue" is the head of one Query.
+   */
+  contractsDue: (nextDueAt: string, contractId: string) => ({ gsi3pk: 'CONTRACTS#DUE', gsi3sk: `${nextDueAt}#${contractId}` }),
+  /** Every contract, newest first (associations' list without filters). */
+  allContracts: (contractId: string) => ({ gsi4pk: 'CONTRACTS', gsi4sk: contractId }),
+  /** A bid under the college its studio belonged to when it bid (the college's read-only view). */
+  bidsOfCollege: (collegeOrgId: string, bidId: string) => ({ gsi4pk: `ORG#${collegeOrgId}#COLLEGE_BIDS`, gsi4sk: bidId }),
+  /** A studio under its college. */
+  studiosOfCollege: (collegeOrgId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeOrgId}#STUDIOS`, gsi3sk: studioOrgId }),
 
   /**
    * Consortium statistics: one counter item per cluster, shard and bucket

@@ -20,6 +20,7 @@ export const orgItem = (org: Organisation, members?: MemberRoster) => ({
   ...keys.org(org.id),
   ...keys.orgByStatus(org.status, org.id),
   ...keys.orgByType(org.type, org.id),
+  ...(org.type === 'STUDIO' && org.collegeId ? keys.studiosOfCollege(org.collegeId, org.id) : {}),
   ...org,
   ...(members ? { members } : {}),
 });
@@ -90,6 +91,33 @@ export const listOrganisationsByType = (db: Db, type: OrgType, status: OrgStatus
     },
     page,
   );
+
+/** The studios of a college, in id order (a page of the sparse index on studio items). */
+export const listStudiosOfCollege = (db: Db, collegeOrgId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeOrgId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
+
+/**
+ * upgrade-data: gives a studio item written before the college index its index
+ * keys, if it is still at the version read (nothing else of the item changes).
+ */
+export function indexStudioUnderCollege(db: Db, org: Organisation): Write[] {
+  if (org.type !== 'STUDIO' || !org.collegeId) return [];
+  const index = keys.studiosOfCollege(org.collegeId, org.id);
+  return [
+    {
+      op: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.org(org.id),
+          UpdateExpression: 'SET #pk3 = :pk3, #sk3 = :sk3',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#pk3': 'gsi3pk', '#sk3': 'gsi3sk', '#version': 'version' },
+          ExpressionAttributeValues: { ':pk3': index.gsi3pk, ':sk3': index.gsi3sk, ':version': org.version },
+        },
+      },
+    },
+  ];
+}
 
 export const listMembersOfOrganisation = (db: Db, orgId: string, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi1', keys.membersOfOrg(orgId, '').gsi1pk), schema: membershipSchema, newestFirst: false }, page);

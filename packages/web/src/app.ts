@@ -13,6 +13,7 @@ import { moderationPages } from './pages/moderation.js';
 import { notificationPages } from './pages/notifications.js';
 import { organisationPages } from './pages/organisations.js';
 import { requestPages } from './pages/requests.js';
+import { roleViewPages } from './pages/role-views.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
 
@@ -81,6 +82,7 @@ export function createWebApp(deps: WebDeps) {
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);
+  roleViewPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;
