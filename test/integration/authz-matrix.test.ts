@@ -78,6 +78,10 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  // Each role's view: a college's studios' bids and contracts (its members, associations); a government's co-funding statistics.
+  'GET /v1/colleges/{id}/bids': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
+  'GET /v1/colleges/{id}/contracts': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
+  'GET /v1/stats/funded': verified('GOVERNMENT'),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -151,7 +155,7 @@ const BODIES: Record<string, () => unknown> = {
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
 const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };

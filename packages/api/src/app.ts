@@ -14,6 +14,7 @@ import { matchRoutes, statsRoutes } from './routes/insight.js';
 import { contractMessageRoutes } from './routes/messages.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { collegeRoutes } from './routes/colleges.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
@@ -53,6 +54,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/matches', matchRoutes(deps));
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
+  api.route('/v1/colleges', collegeRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -1,5 +1,5 @@
 import {
-  NotFoundError, ValidationError, contractParties, governmentScope, governmentStatisticsFromCounters, isAssociation, requireMember,
+  NotFoundError, ValidationError, contractParties, governmentScope, governmentStatisticsFromCounters, isAssociation, requireMember, requireVerified,
   type Contract, type ContractStatus, type Principal,
 } from '@sharedtech/core';
 import {
@@ -58,7 +58,6 @@ export async function listContractsFor(deps: ServiceDeps, principal: Principal, 
  * A government reads its own; associations name one.
  */
 export async function fundedStatistics(deps: ServiceDeps, principal: Principal, orgId?: string) {
-  const acting = requireMember(principal);
   let governmentId: string;
   if (isAssociation(principal)) {
     if (!orgId) throw ValidationError.field('orgId', 'Name the government organisation whose co-funded contracts to count.', 'REQUIRED');
@@ -66,7 +65,7 @@ export async function fundedStatistics(deps: ServiceDeps, principal: Principal, 
     if (government.type !== 'GOVERNMENT') throw new NotFoundError('Government', orgId);
     governmentId = government.id;
   } else {
-    if (acting.org.type !== 'GOVERNMENT') throw new NotFoundError('Government', orgId ?? acting.org.id);
+    const acting = requireVerified(principal, ['GOVERNMENT']);
     if (orgId !== undefined && orgId !== acting.org.id) throw new NotFoundError('Government', orgId);
     governmentId = acting.org.id;
   }
@@ -81,11 +80,13 @@ async function visibleCollege(deps: ServiceDeps, principal: Principal, collegeId
   return college;
 }
 
-/** A college's studios (its members and associations), in id order. */
+/** A college's studios (its members and associations), in id order; its members see the verified ones. */
 export async function listCollegeStudios(deps: ServiceDeps, principal: Principal, collegeId: string, page: PageRequest) {
   const college = await visibleCollege(deps, principal, collegeId);
   const result = await listStudiosOfCollege(deps.db, college.id, page);
-  return { ...result, items: result.items.map(({ version: _version, ...studio }) => studio) };
+  // A studio not (or no longer) verified is visible only to its members and associations, as on its own page.
+  const visible = result.items.filter((studio) => studio.status === 'VERIFIED' || isAssociation(principal));
+  return { ...result, items: visible.map(({ version: _version, ...studio }) => studio) };
 }
 
 /** The bids of a college's studios, newest first, read only. */

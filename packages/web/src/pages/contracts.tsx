@@ -260,6 +260,10 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms }: { ui: SignedInU
             {t('milestone.settledAt')} <Time ui={ui} iso={milestone.settledAt} />
           </span>
         ) : null}
+        {/* A milestone's steps are recorded on its contract's trail. */}
+        <a href={`/audit?entity=contract:${contract.id}`} data-milestone-audit={milestone.n}>
+          {t('common.auditTrail')}
+        </a>
       </p>
       {milestone.funding && milestone.funding.length > 0 ? (
         <p class="muted">
