@@ -14,9 +14,10 @@ import { startTestApi, type Caller } from '../support/harness.js';
 const api = await startTestApi();
 await seedDemoConsortium(api.deps);
 
-const [enterprise, studio, government, association] = await Promise.all(
-  ['demo-enterprise', 'demo-studio', 'demo-government', 'demo-association'].map((sub) => api.as(sub)),
-);
+const enterprise = await api.as('demo-enterprise');
+const studio = await api.as('demo-studio');
+const government = await api.as('demo-government');
+const association = await api.as('demo-association');
 const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
 const [enterpriseOrg, studioOrg, governmentOrg] = await Promise.all([enterprise, studio, government].map(orgIdOf));
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
