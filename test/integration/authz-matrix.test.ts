@@ -81,6 +81,10 @@ const READS: Record<string, Rule> = {
   // A college's studios: its own members and associations.
   'GET /v1/orgs/{orgId}/studios': (ctx) => ctx.target?.name === 'college' && (association(ctx) || party(ctx)),
   'GET /v1/orgs/{orgId}/member-invitations': ownerOfOrg,
+  // Each role's view: a college's studios' bids and contracts (its members, associations); a government's co-funding statistics.
+  'GET /v1/colleges/{id}/bids': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
+  'GET /v1/colleges/{id}/contracts': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
+  'GET /v1/stats/funded': verified('GOVERNMENT'),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -165,7 +169,7 @@ const BODIES: Record<string, () => unknown> = {
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
 const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };

@@ -95,11 +95,13 @@ const PAGES: Record<string, string[]> = {
   'demo-association': [
     '/', '/org/members', '/moderation/orgs', '/moderation/orgs?status=VERIFIED', '/moderation/requests', '/moderation/disputes', `/disputes/${disputeId}`, '/stats',
     '/stats?cluster=new-energy-vehicles', '/audit', `/audit?entity=dispute:${disputeId}`, `/requests/${biddingId}`, '/notifications',
+    '/contracts', '/contracts?status=ACTIVE&cluster=smart-manufacturing', '/contracts?overdue=true', '/feed',
   ],
-  'demo-government': ['/', '/feed', '/contracts', '/accounts'],
+  'demo-government': ['/', '/feed', '/contracts', '/accounts', '/funding'],
+  // Each role's view: the association's contract list with filters, the college's studios and their bids.
+  'demo-college': ['/', '/college/bids', '/contracts', '/accounts', `/bids/${openBidId}`, `/audit?entity=bid:${openBidId}`, '/org', '/org/studios', '/org/members'],
   'web-pages-member': ['/', '/org', '/org/members'],
   'web-newcomer': ['/', '/org/new', '/member-invitations/accept'],
-  'demo-college': ['/org', '/org/studios', '/org/members'],
 };
 
 describe('every page in Chinese and English', () => {

@@ -14,6 +14,7 @@ import { matchRoutes, statsRoutes } from './routes/insight.js';
 import { contractMessageRoutes } from './routes/messages.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { collegeRoutes } from './routes/colleges.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
@@ -56,6 +57,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/notifications', notificationRoutes(deps));
   api.route('/v1/orgs', orgMemberInvitationRoutes(deps));
   api.route('/v1/member-invitations', memberInvitationRoutes(deps));
+  api.route('/v1/colleges', collegeRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -43,6 +43,8 @@ export const bidSchema = z.object({
   requestId: z.string(),
   requestOwnerOrgId: z.string(),
   studioOrgId: z.string(),
+  /** The studio's college when it bid (the college's read-only view); absent for studios of no college. */
+  collegeOrgId: z.string().optional(),
   status: z.enum(BID_STATUSES),
   price: moneySchema,
   durationDays: z.number().int(),

@@ -68,6 +68,12 @@ export const contractSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   activatedAt: z.string().optional(),
+  /**
+   * The earliest due date (ISO instant) of a milestone not yet settled, kept by
+   * whatever sets or moves milestone due dates; absent when none is due. An
+   * ACTIVE contract with it is listed in the overdue index (see data/contracts.ts).
+   */
+  nextDueAt: z.string().optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;

@@ -1,6 +1,8 @@
 import { DAY_MS } from './clock.js';
 import { CONTRACT_STATUSES, type Contract, type ContractStatus } from './contract.js';
 import { REQUEST_STATUSES, type RequestStatus, type TechnicalRequest } from './request.js';
+import { ledgerAccount } from './ledger.js';
+import { fundingShares } from './milestone-money.js';
 
 /** Median of a list of numbers (mean of the middle two for an even count); null when empty. */
 export function median(values: readonly number[]): number | null {
@@ -268,5 +270,96 @@ export function clusterStatisticsFromCounters(cluster: string, counters: Counter
       released: { amount: get(counter.earnings), currency: 'CNY' as const },
     },
     education: { teachers: get(counter.people('teachers')), students: get(counter.people('students')), mentors: get(counter.people('mentors')) },
+  };
+}
+
+// ── Statistics of the contracts a government co-funds ────────────────────────
+//
+// Kept like a cluster's: counter items under the scope `GOV#<orgId>` (cluster
+// names cannot contain `#`, so the two never meet), moved by ADD in the same
+// transactions as the contracts and journal entries they count.
+
+/** The statistics scope of a government organisation (in place of a cluster in `StatsDelta`). */
+export const governmentScope = (governmentOrgId: string) => `GOV#${governmentOrgId}`;
+
+export const governmentCounter = {
+  /** Contracts it co-funds now in `status` (outcomes). */
+  contracts: counter.contracts,
+  /** Sum of the prices of the contracts it co-funds. */
+  contractValue: counter.contractValue,
+  /** Its subsidy share of every milestone of those contracts (what it committed at award). */
+  committed: 'committed',
+  /** Paid from its account into escrow (FUND). */
+  funded: 'funded',
+  /** Paid back to its account (REFUND, its part of a SPLIT). */
+  refunded: 'refunded',
+} as const;
+
+/** The government's subsidy share of each milestone amount, exactly as funding will take it. */
+export function subsidyCommitted(contract: Pick<Contract, 'enterpriseOrgId' | 'shares'>, milestoneAmounts: readonly number[]): number {
+  const subsidy = contract.shares.subsidy;
+  if (!subsidy) return 0;
+  return milestoneAmounts.reduce(
+    (sum, amount) => sum + (fundingShares(contract, { amount, currency: 'CNY' }).find((share) => share.orgId === subsidy.orgId)?.amount ?? 0),
+    0,
+  );
+}
+
+/**
+ * A co-funded contract created (`previous` undefined, with its milestones) or
+ * moved to another state: the counters of its government. Nothing for a
+ * contract without a government.
+ */
+export function governmentContractDeltas(previous: Contract | undefined, next: Contract, milestoneAmounts: readonly number[] = []): StatsDelta[] {
+  const set = new DeltaSet();
+  if (!next.governmentOrgId) return set.deltas;
+  const scope = governmentScope(next.governmentOrgId);
+  if (!previous) {
+    set.add(scope, TOTAL_BUCKET, next.id, governmentCounter.contracts(next.status), 1);
+    set.add(scope, TOTAL_BUCKET, next.id, governmentCounter.contractValue, next.price.amount);
+    set.add(scope, TOTAL_BUCKET, next.id, governmentCounter.committed, subsidyCommitted(next, milestoneAmounts));
+  } else if (previous.status !== next.status) {
+    set.add(scope, TOTAL_BUCKET, next.id, governmentCounter.contracts(previous.status), -1);
+    set.add(scope, TOTAL_BUCKET, next.id, governmentCounter.contracts(next.status), 1);
+  }
+  return set.deltas;
+}
+
+/** Journal entries of a co-funded contract: what its government paid in and got back. */
+export function governmentLedgerDeltas(
+  governmentOrgId: string | undefined,
+  entries: readonly { contractId: string; postings: readonly { account: string; amount: number }[] }[],
+): StatsDelta[] {
+  const set = new DeltaSet();
+  if (!governmentOrgId) return set.deltas;
+  const scope = governmentScope(governmentOrgId);
+  const account = ledgerAccount.external(governmentOrgId);
+  for (const entry of entries) {
+    for (const posting of entry.postings) {
+      if (posting.account !== account) continue;
+      if (posting.amount < 0) set.add(scope, TOTAL_BUCKET, entry.contractId, governmentCounter.funded, -posting.amount);
+      else set.add(scope, TOTAL_BUCKET, entry.contractId, governmentCounter.refunded, posting.amount);
+    }
+  }
+  return set.deltas;
+}
+
+/** The statistics of the contracts a government co-funds, from its counters (the shape of `GET /v1/stats/funded`). */
+export function governmentStatisticsFromCounters(orgId: string, counters: Counters) {
+  const get = (name: string) => counters[name] ?? 0;
+  const byStatus = Object.fromEntries(CONTRACT_STATUSES.map((status) => [status, get(governmentCounter.contracts(status))])) as Record<ContractStatus, number>;
+  const money = (amount: number) => ({ amount, currency: 'CNY' as const });
+  const funded = get(governmentCounter.funded);
+  const refunded = get(governmentCounter.refunded);
+  return {
+    orgId,
+    contracts: { total: Object.values(byStatus).reduce((sum, count) => sum + count, 0), byStatus },
+    outcomes: { active: byStatus.ACTIVE, completed: byStatus.COMPLETED, terminated: byStatus.TERMINATED },
+    value: money(get(governmentCounter.contractValue)),
+    committed: money(get(governmentCounter.committed)),
+    funded: money(funded),
+    refunded: money(refunded),
+    /** Net subsidy paid: funded less what came back. */
+    paid: money(funded - refunded),
   };
 }

@@ -10,6 +10,7 @@ const bidItem = (bid: Bid) => ({
   ...keys.bidsOfRequest(bid.requestId, bid.id),
   ...keys.bidsOfStudio(bid.studioOrgId, bid.id),
   ...keys.bidsOfStudioOnRequest(bid.studioOrgId, bid.requestId, bid.id),
+  ...(bid.collegeOrgId ? keys.bidsOfCollege(bid.collegeOrgId, bid.id) : {}),
   ...bid,
 });
 
@@ -54,6 +55,10 @@ export const listBidsOfStudioOnRequest = (db: Db, studioOrgId: string, requestId
 /** A studio's bids across requests, newest first. */
 export const listBidsOfStudio = (db: Db, studioOrgId: string, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi2', keys.bidsOfStudio(studioOrgId, '').gsi2pk), schema: bidSchema }, page);
+
+/** Bids of a college's studios (made while affiliated), newest first. */
+export const listBidsOfCollege = (db: Db, collegeOrgId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi4', keys.bidsOfCollege(collegeOrgId, '').gsi4pk), schema: bidSchema }, page);
 
 /** Bids of a request that were not withdrawn: the number everyone may see. Counted by the index, not by reading bids. */
 export const countBidsOfRequest = (db: Db, requestId: string) =>

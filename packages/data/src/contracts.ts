@@ -1,5 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { contractParties, contractSchema, contractStatsDeltas, milestoneSchema, type Contract, type Milestone } from '@sharedtech/core';
+import {
+  contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, milestoneSchema, type Contract, type ContractStatus, type Milestone,
+} from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putIfVersion, putNew, type Write } from './commit.js';
@@ -8,9 +10,21 @@ import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryAll, queryPage, type Page, type PageRequest } from './query.js';
 import { statsWrites } from './stats.js';
 
+/**
+ * Every index key of a contract is derived from its fields here, so any write
+ * of the contract keeps the lists right: by cluster, by status, all, and — for
+ * an ACTIVE contract with a milestone due — the overdue index by `nextDueAt`.
+ */
+export const contractIndexKeys = (contract: Contract) => ({
+  ...(contract.cluster ? keys.contractsOfCluster(contract.cluster, contract.id) : {}),
+  ...keys.contractsByStatus(contract.status, contract.id),
+  ...(contract.status === 'ACTIVE' && contract.nextDueAt ? keys.contractsDue(contract.nextDueAt, contract.id) : {}),
+  ...keys.allContracts(contract.id),
+});
+
 const contractItem = (contract: Contract) => ({
   ...keys.contract(contract.id),
-  ...(contract.cluster ? keys.contractsOfCluster(contract.cluster, contract.id) : {}),
+  ...contractIndexKeys(contract),
   ...contract,
 });
 const milestoneItem = (milestone: Milestone) => ({ ...keys.milestone(milestone.contractId, milestone.n), ...milestone });
@@ -43,6 +57,7 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
       putNew(db, { ...keys.contractParty(contract.id, orgId), ...keys.contractsOfOrg(orgId, contract.id), contractId: contract.id, orgId }),
     ),
     ...statsWrites(db, contractStatsDeltas(undefined, contract)),
+    ...statsWrites(db, governmentContractDeltas(undefined, contract, milestones.map((milestone) => milestone.amount.amount))),
   ];
 }
 
@@ -50,6 +65,7 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
 export const writesForContractChange = (db: Db, previous: Contract, next: Contract, onConflict?: Write['onConflict']): Write[] => [
   putContractVersion(db, next, onConflict),
   ...statsWrites(db, contractStatsDeltas(previous, next)),
+  ...statsWrites(db, governmentContractDeltas(previous, next)),
 ];
 
 export const putContractVersion = (db: Db, contract: Contract, onConflict?: Write['onConflict']) =>
@@ -92,3 +108,82 @@ export async function listContractsOfOrganisation(db: Db, orgId: string, page?: 
 /** Contracts of an industry cluster, newest first (consortium statistics). */
 export const listContractsOfCluster = (db: Db, cluster: string, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi2', keys.contractsOfCluster(cluster, '').gsi2pk), schema: contractSchema }, page);
+
+/**
+ * upgrade-data: gives a contract written before the status, overdue and
+ * all-contracts indexes their keys, if it is still at the version read.
+ */
+export function indexContract(db: Db, contract: Contract): Write {
+  const index = contractIndexKeys(contract);
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, unknown> = { ':version': contract.version };
+  const set = Object.entries(index).map(([name, value], at) => {
+    names[`#k${at}`] = name;
+    values[`:k${at}`] = value;
+    return `#k${at} = :k${at}`;
+  });
+  const stale = (['gsi3pk', 'gsi3sk'] as const).filter((name) => !(name in index));
+  stale.forEach((name, at) => (names[`#r${at}`] = name));
+  const remove = stale.length ? ` REMOVE ${stale.map((_, at) => `#r${at}`).join(', ')}` : '';
+  return {
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.contract(contract.id),
+        UpdateExpression: `SET ${set.join(', ')}${remove}`,
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
+}
+
+export interface ContractFilter {
+  status?: ContractStatus;
+  cluster?: string;
+  /** Only ACTIVE contracts whose `nextDueAt` is before this instant, earliest due first. */
+  overdueAt?: string;
+}
+
+const statusFilter = (status: ContractStatus) => ({
+  FilterExpression: '#status = :status',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':status': status },
+});
+
+/**
+ * Every contract of the consortium (associations), newest first, by the index
+ * that fits the filter: all (gsi4), by status (gsi1), by cluster (gsi2, the
+ * status then a filter: a page may come back short with a cursor), overdue
+ * (the sparse gsi3 by due date, cluster a filter). One page, never a Scan.
+ */
+export async function listContracts(db: Db, filter: ContractFilter, page?: PageRequest): Promise<Page<Contract>> {
+  if (filter.overdueAt !== undefined) {
+    if (filter.status && filter.status !== 'ACTIVE') return { items: [], nextCursor: null };
+    const due = await queryPage(
+      db,
+      {
+        ...onIndex('gsi3', keys.contractsDue('', '').gsi3pk),
+        schema: contractSchema,
+        newestFirst: false,
+        ...(filter.cluster
+          ? { filter: { FilterExpression: '#cluster = :cluster', ExpressionAttributeNames: { '#cluster': 'cluster' }, ExpressionAttributeValues: { ':cluster': filter.cluster } } }
+          : {}),
+      },
+      page,
+    );
+    // Earliest due first: the overdue ones are the head of the index; the page ends where they do.
+    const overdue = due.items.filter((contract) => contract.nextDueAt !== undefined && contract.nextDueAt < filter.overdueAt!);
+    return { items: overdue, nextCursor: overdue.length < due.items.length ? null : due.nextCursor };
+  }
+  if (filter.cluster) {
+    return queryPage(
+      db,
+      { ...onIndex('gsi2', keys.contractsOfCluster(filter.cluster, '').gsi2pk), schema: contractSchema, ...(filter.status ? { filter: statusFilter(filter.status) } : {}) },
+      page,
+    );
+  }
+  if (filter.status) return queryPage(db, { ...onIndex('gsi1', keys.contractsByStatus(filter.status, '').gsi1pk), schema: contractSchema }, page);
+  return queryPage(db, { ...onIndex('gsi4', keys.allContracts('').gsi4pk), schema: contractSchema }, page);
+}

@@ -87,6 +87,19 @@ export const keys = {
   contractParty: (contractId: string, orgId: string) => ({ pk: `CTR#${contractId}`, sk: `PARTY#${orgId}` }),
   contractsOfOrg: (orgId: string, contractId: string) => ({ gsi1pk: `ORG#${orgId}#CONTRACTS`, gsi1sk: contractId }),
   contractsOfCluster: (cluster: string, contractId: string) => ({ gsi2pk: `CONTRACTS#CLUSTER#${cluster}`, gsi2sk: contractId }),
+  /** Every contract by status (associations' list), newest first. */
+  contractsByStatus: (status: string, contractId: string) => ({ gsi1pk: `CONTRACTS#STATUS#${status}`, gsi1sk: contractId }),
+  /**
+   * An ACTIVE contract with an unfinished milestone due (`nextDueAt`) is in this
+   * sparse index, earliest due first, so "overdue" is the head of one Query.
+   */
+  contractsDue: (nextDueAt: string, contractId: string) => ({ gsi3pk: 'CONTRACTS#DUE', gsi3sk: `${nextDueAt}#${contractId}` }),
+  /** Every contract, newest first (associations' list without filters). */
+  allContracts: (contractId: string) => ({ gsi4pk: 'CONTRACTS', gsi4sk: contractId }),
+  /** A bid under the college its studio belonged to when it bid (the college's read-only view). */
+  bidsOfCollege: (collegeOrgId: string, bidId: string) => ({ gsi4pk: `ORG#${collegeOrgId}#COLLEGE_BIDS`, gsi4sk: bidId }),
+  /** A studio under its college. */
+  studiosOfCollege: (collegeOrgId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeOrgId}#STUDIOS`, gsi3sk: studioOrgId }),
 
   /**
    * Consortium statistics: one counter item per cluster, shard and bucket
@@ -146,8 +159,6 @@ export const keys = {
   // ── Organisation profiles, credit codes, affiliations, member invitations ──
   /** One item per unified social credit code: registering a code someone holds already fails its put (uniqueness is a key). */
   creditCode: (code: string) => ({ pk: `USCC#${code}`, sk: '#USCC' }),
-  /** A studio's organisation item is indexed under the college it names, so "the college's studios" is a Query. */
-  studiosOfCollege: (collegeId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeId}#STUDIOS`, gsi3sk: studioOrgId }),
   memberInvitation: (invitationId: string) => ({ pk: `MINV#${invitationId}`, sk: '#MINV' }),
   memberInvitationsOfOrg: (orgId: string, invitationId: string) => ({ gsi1pk: `ORG#${orgId}#MINVS`, gsi1sk: invitationId }),
 } as const;

@@ -1,5 +1,5 @@
 import {
-  ConflictError, LedgerInvariantError, ledgerStatsDeltas, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
+  ConflictError, LedgerInvariantError, governmentLedgerDeltas, ledgerStatsDeltas, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
@@ -75,14 +75,15 @@ function balanceUpdate(db: Db, entry: Pick<JournalEntry, 'contractId' | 'currenc
  * The writes that post an entry: the immutable entry item and one balance update
  * per posting (and, given the contract's cluster, the statistics' escrow and earnings counters).
  */
-export const writesForEntry = (db: Db, entry: JournalEntry, cluster?: string): Write[] => writesForEntries(db, [entry], cluster);
+export const writesForEntry = (db: Db, entry: JournalEntry, cluster?: string, governmentOrgId?: string): Write[] =>
+  writesForEntries(db, [entry], cluster, governmentOrgId);
 
 /**
  * The writes that post several entries of one contract in one transaction:
  * each entry item, and one balance update per account with the entries' net
  * movement on it — a transaction may touch each balance item only once.
  */
-export function writesForEntries(db: Db, entries: readonly JournalEntry[], cluster?: string): Write[] {
+export function writesForEntries(db: Db, entries: readonly JournalEntry[], cluster?: string, governmentOrgId?: string): Write[] {
   const last = entries.at(-1);
   if (!last) return [];
   if (entries.some((entry) => entry.contractId !== last.contractId || entry.currency !== last.currency)) {
@@ -92,6 +93,8 @@ export function writesForEntries(db: Db, entries: readonly JournalEntry[], clust
     ...entries.map((entry) => putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`))),
     ...normalisePostings(entries.flatMap((entry) => entry.postings)).map((posting) => balanceUpdate(db, last, posting)),
     ...statsWrites(db, ledgerStatsDeltas(cluster, entries)),
+    // A co-funded contract's government: what it paid in and got back (its counters of GET /v1/stats/funded).
+    ...statsWrites(db, governmentLedgerDeltas(governmentOrgId, entries)),
   ];
 }
 

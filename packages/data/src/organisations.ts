@@ -92,6 +92,33 @@ export const listOrganisationsByType = (db: Db, type: OrgType, status: OrgStatus
     page,
   );
 
+/** The studios of a college, in id order (a page of the sparse index on studio items). */
+export const listStudiosOfCollege = (db: Db, collegeOrgId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeOrgId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
+
+/**
+ * upgrade-data: gives a studio item written before the college index its index
+ * keys, if it is still at the version read (nothing else of the item changes).
+ */
+export function indexStudioUnderCollege(db: Db, org: Organisation): Write[] {
+  if (org.type !== 'STUDIO' || !org.collegeId) return [];
+  const index = keys.studiosOfCollege(org.collegeId, org.id);
+  return [
+    {
+      op: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.org(org.id),
+          UpdateExpression: 'SET #pk3 = :pk3, #sk3 = :sk3',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#pk3': 'gsi3pk', '#sk3': 'gsi3sk', '#version': 'version' },
+          ExpressionAttributeValues: { ':pk3': index.gsi3pk, ':sk3': index.gsi3sk, ':version': org.version },
+        },
+      },
+    },
+  ];
+}
+
 export const listMembersOfOrganisation = (db: Db, orgId: string, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi1', keys.membersOfOrg(orgId, '').gsi1pk), schema: membershipSchema, newestFirst: false }, page);
 
@@ -236,10 +263,6 @@ export function putStudioCapabilities(db: Db, studio: Organisation): Write[] {
 /** Whether the copy a capability item carries (name, cluster, tags) differs between two states of a studio. */
 const capabilityEntryChanged = (before: Organisation, after: Organisation) =>
   before.name !== after.name || before.cluster !== after.cluster || before.capabilities.join('\u0000') !== after.capabilities.join('\u0000');
-
-/** The studios that name a college (every affiliation state), oldest first. */
-export const listStudiosOfCollege = (db: Db, collegeId: string, page?: PageRequest) =>
-  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
 
 export const studioCapabilitySchema = z.object({ orgId: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) });
 export type StudioCapability = z.infer<typeof studioCapabilitySchema>;

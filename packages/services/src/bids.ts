@@ -64,6 +64,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
     requestId,
     requestOwnerOrgId: request.ownerOrgId,
     studioOrgId: studio.org.id,
+    ...(studio.org.collegeId ? { collegeOrgId: studio.org.collegeId } : {}),
     status: 'SUBMITTED',
     price: content.price,
     durationDays: content.durationDays,
@@ -93,7 +94,8 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
 export async function getVisibleBid(deps: ServiceDeps, principal: Principal, bidId: string, consistent = false) {
   const bid = await getBid(deps.db, bidId, consistent);
   const orgId = principal.membership?.orgId;
-  if (!bid || !(orgId === bid.studioOrgId || orgId === bid.requestOwnerOrgId || isAssociation(principal))) {
+  // The studio's college reads its studios' bids (read only).
+  if (!bid || !(orgId === bid.studioOrgId || orgId === bid.requestOwnerOrgId || (orgId !== undefined && orgId === bid.collegeOrgId) || isAssociation(principal))) {
     throw new NotFoundError('Bid', bidId);
   }
   return bid;

@@ -4,8 +4,8 @@ import {
   type Contract, type Milestone, type Principal, type ShareAgreement,
 } from '@sharedtech/core';
 import {
-  addStudioPeople, getContract, getOrganisation, getStudioPeople, listContractsOfOrganisation, listMilestones, putTask, statsWrites, writesForBidChange,
-  writesForContractChange, writesForNewContract, writesForRequestChange, type PageRequest,
+  addStudioPeople, getContract, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange,
+  writesForContractChange, writesForNewContract, writesForRequestChange,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -142,13 +142,6 @@ export async function getVisibleContract(deps: ServiceDeps, principal: Principal
 export async function readContract(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId);
   return viewOfContract(contract, await listMilestones(deps.db, contract.id));
-}
-
-/** My organisation's contracts, newest first. */
-export async function listMyContracts(deps: ServiceDeps, principal: Principal, page: PageRequest) {
-  const acting = requireMember(principal);
-  const result = await listContractsOfOrganisation(deps.db, acting.org.id, page);
-  return { ...result, items: result.items.map(({ version: _version, ...contract }) => contract) };
 }
 
 /**

@@ -22,3 +22,4 @@ export * from './inputs/index.js';
 export * from './questions.js';
 export * from './messages.js';
 export * from './member-invitations.js';
+export * from './role-views.js';

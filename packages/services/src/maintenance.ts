@@ -1,11 +1,11 @@
 import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
+  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
-import { backfillStatistics } from './statistics.js';
+import { backfillGovernmentStatistics, backfillStatistics } from './statistics.js';
 
 /**
  * The version of the derived items this code writes. Raise it when a change
@@ -36,6 +36,11 @@ export interface UpgradeReport {
   /** Requests given their bid count, and clusters whose statistics counters were recounted. */
   bidCountsSet: number;
   statsClustersRecounted: number;
+  /** Contracts given the status, overdue and all-contracts index keys; studios indexed under their college. */
+  contractsIndexed: number;
+  studiosIndexed: number;
+  /** Governments whose co-funding statistics counters were recounted. */
+  governmentsRecounted: number;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -79,9 +84,21 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   }
   for (const status of ['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED'] as const) {
     for (const studio of await readAll((page) => listOrganisationsByType(deps.db, 'STUDIO', status, page))) {
+      // Role views (added without raising DATA_VERSION): a studio under its college, its bids under the college too.
+      const studioIndex = indexStudioUnderCollege(deps.db, studio);
+      await write(deps, studioIndex);
+      report.studiosIndexed += studioIndex.length;
       for (const bid of await readAll((page) => listBidsOfStudio(deps.db, studio.id, page))) {
-        await write(deps, [reindexBid(deps.db, bid)]);
+        await write(deps, [reindexBid(deps.db, bid.collegeOrgId || !studio.collegeId ? bid : { ...bid, collegeOrgId: studio.collegeId })]);
         report.bidsReindexed += 1;
+      }
+    }
+    // Every contract has an enterprise: through the enterprises' contracts, each contract gets its list index keys.
+    for (const enterprise of await readAll((page) => listOrganisationsByType(deps.db, 'ENTERPRISE', status, page))) {
+      for (const contract of await readAll((page) => listContractsOfOrganisation(deps.db, enterprise.id, page))) {
+        if (contract.enterpriseOrgId !== enterprise.id) continue;
+        await write(deps, [indexContract(deps.db, contract)]);
+        report.contractsIndexed += 1;
       }
     }
   }
@@ -89,6 +106,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   const statistics = await backfillStatistics(deps);
   report.bidCountsSet = statistics.bidCountsSet;
   report.statsClustersRecounted = statistics.clustersRecounted;
+  report.governmentsRecounted = await backfillGovernmentStatistics(deps);
   report.auditRecordsChained = await sealPreChainAuditRecords(deps.db);
   await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;

@@ -85,7 +85,7 @@ export async function planMilestoneStep(
     ...(decision.entry.studioBps !== undefined ? { studioBps: decision.entry.studioBps } : {}),
     at,
   };
-  const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry, contract.cluster) : [])];
+  const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry, contract.cluster, contract.governmentOrgId) : [])];
   if (next.status === 'SUBMITTED') {
     writes.push(putReleaseTimer(deps.db, { contractId: contract.id, n: next.n, dueAt: releaseDueAt(contract, next).toISOString() }));
   } else if (milestone.status === 'SUBMITTED') {

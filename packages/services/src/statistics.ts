@@ -1,9 +1,11 @@
 import {
-  BIDDING_REACHED, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, monthBucket, requireAssociation, sumCounters,
+  BIDDING_REACHED, ORG_STATUSES, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, governmentContractDeltas, governmentLedgerDeltas, governmentScope,
+  monthBucket, requireAssociation, sumCounters,
   type Counters, type PeopleRole, type Principal,
 } from '@sharedtech/core';
 import {
-  countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listJournalEntries, listRequests, readAll,
+  countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listContractsOfOrganisation, listJournalEntries, listMilestones,
+  listOrganisationsByType, listRequests, readAll,
   readClusterBuckets, readStoredStats, replaceClusterStats, setRequestBidCount,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -140,6 +142,44 @@ export async function backfillStatistics(deps: ServiceDeps) {
     clustersRecounted += 1;
   }
   return { bidCountsSet, clustersRecounted };
+}
+
+/**
+ * Recounts the statistics of the contracts a government co-funds from the
+ * contracts (its party pointers), their milestones and journals — the
+ * definition its counters are checked against (operators and tests only).
+ */
+export async function recountGovernmentStatistics(deps: ServiceDeps, governmentOrgId: string): Promise<Counters> {
+  const bags: Counters[] = [];
+  for (const contract of await readAll((page) => listContractsOfOrganisation(deps.db, governmentOrgId, page))) {
+    if (contract.governmentOrgId !== governmentOrgId) continue;
+    // What the contract's creation counted (its milestones' subsidy shares), then its current state.
+    const milestones = await listMilestones(deps.db, contract.id, true);
+    const created = governmentContractDeltas(undefined, { ...contract, status: 'PENDING_SIGNATURES' }, milestones.map((milestone) => milestone.amount.amount));
+    const moved = governmentContractDeltas({ ...contract, status: 'PENDING_SIGNATURES' }, contract);
+    const entries = await readAll((page) => listJournalEntries(deps.db, contract.id, page));
+    bags.push(...[...created, ...moved, ...governmentLedgerDeltas(governmentOrgId, entries)].map((delta) => delta.add));
+  }
+  return sumCounters(...bags);
+}
+
+/** What the transactions have stored for a government (its `#TOTAL` counters). */
+export async function storedGovernmentStatistics(deps: ServiceDeps, governmentOrgId: string): Promise<Counters> {
+  return sumCounters((await readStoredStats(deps.db, governmentScope(governmentOrgId))).buckets[TOTAL_BUCKET] ?? {});
+}
+
+/** upgrade-data: every government's counters, recounted and written where they differ (a second run writes nothing). */
+export async function backfillGovernmentStatistics(deps: ServiceDeps): Promise<number> {
+  let recounted = 0;
+  for (const status of ORG_STATUSES) {
+    for (const government of await readAll((page) => listOrganisationsByType(deps.db, 'GOVERNMENT', status, page))) {
+      const recount = await recountGovernmentStatistics(deps, government.id);
+      if (JSON.stringify(canonical(recount)) === JSON.stringify(canonical(await storedGovernmentStatistics(deps, government.id)))) continue;
+      await replaceClusterStats(deps.db, governmentScope(government.id), { [TOTAL_BUCKET]: recount }, {});
+      recounted += 1;
+    }
+  }
+  return recounted;
 }
 
 /** Sorted keys at every level, so two counts compare by content. */

@@ -75,7 +75,7 @@ export async function terminateContract(
       return decision.milestone;
     });
     // All refunds touch the same escrow and funder balances: posted together, each balance moves once.
-    writes.push(...writesForEntries(deps.db, refunds, contract.cluster));
+    writes.push(...writesForEntries(deps.db, refunds, contract.cluster, contract.governmentOrgId));
     const terminated: Contract = { ...contract, status, updatedAt: at, version: contract.version + 1 };
     writes.push(...writesForContractChange(deps.db, contract, terminated, contractChanged));
     transitions.unshift({ entity: { type: 'contract', id: contract.id }, action: 'terminate', before: contract.status, after: status, details: { reason: input.reason } });

@@ -14,6 +14,7 @@ import { notificationPages } from './pages/notifications.js';
 import { organisationPages } from './pages/organisations.js';
 import { orgProfilePages } from './pages/org-profile.js';
 import { requestPages } from './pages/requests.js';
+import { roleViewPages } from './pages/role-views.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
 
@@ -83,6 +84,7 @@ export function createWebApp(deps: WebDeps) {
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);
+  roleViewPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

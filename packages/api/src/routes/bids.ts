@@ -12,6 +12,7 @@ export const BidSchema = z
     requestId: z.string(),
     requestOwnerOrgId: z.string(),
     studioOrgId: z.string(),
+    collegeOrgId: z.string().optional().openapi({ description: 'The studio’s college when it bid: it reads the bid (read only).' }),
     status: z.enum(['SUBMITTED', 'WITHDRAWN', 'ACCEPTED', 'REJECTED', 'EXPIRED']),
     price: MoneySchema,
     durationDays: z.number().int(),

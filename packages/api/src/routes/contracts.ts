@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { awardRequest, AwardSchema, listMyContracts, MoneySchema, PageQuerySchema, readContract, RequiredReasonSchema, ShareAgreementSchema, signContract, terminateContract } from '@sharedtech/services';
+import { awardRequest, AwardSchema, ContractListQuerySchema, listContractsFor, MoneySchema, readContract, RequiredReasonSchema, ShareAgreementSchema, signContract, terminateContract } from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, pageOf } from '../openapi.js';
 import { RequiredIdempotencyHeaders } from './idempotency.js';
 import { JournalEntrySchema } from './ledger.js';
@@ -39,6 +39,8 @@ const contractShape = {
   createdAt: z.string(),
   updatedAt: z.string(),
   activatedAt: z.string().optional(),
+  cluster: z.string().optional(),
+  nextDueAt: z.string().optional().openapi({ description: 'Earliest due date of a milestone not yet settled, if any.' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
@@ -69,11 +71,15 @@ export function contractRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({
-        method: 'get', path: '/', tags, security: bearer, summary: 'My organisation’s contracts, newest first',
-        request: { query: PageQuerySchema },
+        method: 'get', path: '/', tags, security: bearer,
+        summary: 'Contracts, newest first: associations every contract of the consortium, others their own; by status, cluster, or overdue (earliest due first)',
+        request: { query: ContractListQuerySchema },
         responses: { 200: jsonResponse(pageOf(ContractSummarySchema, 'ContractPage'), 'A page of contracts'), ...errorResponses },
       }),
-      async (c) => c.json(await listMyContracts(deps, c.get('principal'), c.req.valid('query')), 200),
+      async (c) => {
+        const { cursor, limit, ...filter } = c.req.valid('query');
+        return c.json(await listContractsFor(deps, c.get('principal'), filter, { cursor, limit }), 200);
+      },
     )
     .openapi(
       createRoute({

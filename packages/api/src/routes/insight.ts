@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { clusterStatistics, MatchQuerySchema, matchRequestsForStudio, matchStudiosForRequest, MoneySchema, StatsQuerySchema } from '@sharedtech/services';
+import { clusterStatistics, fundedStatistics, FundedStatsQuerySchema, MatchQuerySchema, matchRequestsForStudio, matchStudiosForRequest, MoneySchema, StatsQuerySchema } from '@sharedtech/services';
 import { errorResponses, jsonResponse } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
@@ -30,6 +30,19 @@ export const ClusterStatsSchema = z
   })
   .openapi('ClusterStatistics');
 
+export const FundedStatsSchema = z
+  .object({
+    orgId: z.string(),
+    contracts: z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
+    outcomes: z.object({ active: z.number().int(), completed: z.number().int(), terminated: z.number().int() }),
+    value: CnyMoney,
+    committed: CnyMoney.openapi({ description: 'The subsidy share of every milestone of the co-funded contracts, as agreed at award.' }),
+    funded: CnyMoney.openapi({ description: 'Paid from the government’s account into escrow.' }),
+    refunded: CnyMoney.openapi({ description: 'Paid back to the government’s account (refunds, its part of a split).' }),
+    paid: CnyMoney.openapi({ description: 'Net subsidy paid: funded less refunded.' }),
+  })
+  .openapi('FundedStatistics');
+
 export const MatchesSchema = z
   .object({
     items: z.array(
@@ -45,14 +58,24 @@ export const MatchesSchema = z
 
 /** `/v1/stats`: consortium statistics per industry cluster (associations). */
 export function statsRoutes(deps: ApiDeps) {
-  return createRouter().openapi(
-    createRoute({
-      method: 'get', path: '/', tags: ['Insight'], security: bearer, summary: 'Association: consortium statistics of one industry cluster',
-      request: { query: StatsQuerySchema },
-      responses: { 200: jsonResponse(ClusterStatsSchema, 'Statistics'), ...errorResponses },
-    }),
-    async (c) => c.json(await clusterStatistics(deps, c.get('principal'), c.req.valid('query').cluster), 200),
-  );
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get', path: '/', tags: ['Insight'], security: bearer, summary: 'Association: consortium statistics of one industry cluster',
+        request: { query: StatsQuerySchema },
+        responses: { 200: jsonResponse(ClusterStatsSchema, 'Statistics'), ...errorResponses },
+      }),
+      async (c) => c.json(await clusterStatistics(deps, c.get('principal'), c.req.valid('query').cluster), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/funded', tags: ['Insight'], security: bearer,
+        summary: 'Government (associations name one with orgId): statistics of the contracts it co-funds — committed, paid, outcomes',
+        request: { query: FundedStatsQuerySchema },
+        responses: { 200: jsonResponse(FundedStatsSchema, 'Statistics from counters kept by the same transactions'), ...errorResponses },
+      }),
+      async (c) => c.json(await fundedStatistics(deps, c.get('principal'), c.req.valid('query').orgId), 200),
+    );
 }
 
 /** `/v1/matches`: studios for a request, or requests for my studio. */

@@ -1,4 +1,5 @@
-import { idSchema } from './common.js';
+import { CONTRACT_STATUSES } from '@sharedtech/core';
+import { ClusterSchema, PageQuerySchema, idSchema } from './common.js';
 import { z } from './zod.js';
 
 export const OrgShareSchema = z.object({ orgId: idSchema('org'), bps: z.number().int().min(0).max(10_000) }).strict().openapi('OrgShare');
@@ -21,3 +22,10 @@ export const AwardSchema = z
   })
   .strict()
   .openapi('Award');
+
+/** `GET /v1/contracts` filters: associations list every contract; others their own, filtered the same way. */
+export const ContractListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(CONTRACT_STATUSES).optional(),
+  cluster: ClusterSchema.optional(),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'Only ACTIVE contracts with a milestone past its due date, earliest due first.' }),
+});

@@ -17,23 +17,29 @@ const notifications: NavItem = { href: '/notifications', key: 'nav.notifications
 const contracts: NavItem = { href: '/contracts', key: 'nav.contracts' };
 const feed: NavItem = { href: '/feed', key: 'nav.feed' };
 const accounts: NavItem = { href: '/accounts', key: 'nav.accounts' };
+const funding: NavItem = { href: '/funding', key: 'nav.funding' };
+const collegeStudios: NavItem = { href: '/org/studios', key: 'nav.collegeStudios' };
+const collegeBids: NavItem = { href: '/college/bids', key: 'nav.collegeBids' };
 
 /** What each kind of organisation does here decides its menu (PRODUCT.md §1). */
 const NAV: Record<OrgType, NavItem[]> = {
   ENTERPRISE: [
     { href: '/requests', key: 'nav.myRequests' },
     { href: '/requests/new', key: 'nav.postRequest' },
+    feed,
     contracts,
     accounts,
     notifications,
   ],
   STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, contracts, accounts, notifications],
-  COLLEGE: [feed, contracts, notifications],
-  GOVERNMENT: [feed, contracts, accounts, notifications],
+  COLLEGE: [feed, collegeStudios, collegeBids, contracts, accounts, notifications],
+  GOVERNMENT: [feed, funding, contracts, accounts, notifications],
   ASSOCIATION: [
     { href: '/moderation/orgs', key: 'nav.verification' },
     { href: '/moderation/requests', key: 'nav.review' },
     { href: '/moderation/disputes', key: 'nav.disputes' },
+    contracts,
+    feed,
     { href: '/stats', key: 'nav.stats' },
     { href: '/audit', key: 'nav.audit' },
     notifications,

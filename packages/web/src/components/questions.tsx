@@ -1,4 +1,4 @@
-import type { QuestionView } from '@sharedtech/core';
+import { isAssociation, type QuestionView } from '@sharedtech/core';
 import type { Ui } from '../context.js';
 import { emptyForm, type FormState } from '../forms.js';
 import { ErrorSummary, FormSubmit, Select, TextArea } from './form.js';
@@ -39,6 +39,13 @@ export function QuestionsSection({ ui, requestId, questions, canAsk, canAnswer, 
                 <span class="muted">
                   <Time ui={ui} iso={question.createdAt} />
                 </span>
+                {/* Its trail is for the request owner, the asker and associations. */}
+                {canAnswer || question.askedByMe || (ui.principal !== undefined && isAssociation(ui.principal)) ? (
+                  <>
+                    {' '}
+                    <a href={`/audit?entity=question:${question.id}`}>{t('common.auditTrail')}</a>
+                  </>
+                ) : null}
               </p>
               {question.answer ? (
                 <p>

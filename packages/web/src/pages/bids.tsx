@@ -319,7 +319,13 @@ export function bidPages(web: Hono, deps: WebDeps) {
                 <a href={`/requests/${request.id}`}>{request.title}</a> · {studio.name} · <Badge status={bid.status} label={bidStatusLabel(ui, bid.status)} />
               </>
             }
-            back={isMine ? { href: '/bids', label: t('nav.myBids') } : { href: `/requests/${request.id}/bids`, label: t('bid.compare.title') }}
+            back={
+              isMine
+                ? { href: '/bids', label: t('nav.myBids') }
+                : ui.principal.membership?.orgId === bid.collegeOrgId
+                  ? { href: '/college/bids', label: t('nav.collegeBids') }
+                  : { href: `/requests/${request.id}/bids`, label: t('bid.compare.title') }
+            }
             actions={
               isMine && bid.status === 'SUBMITTED' ? (
                 <>
@@ -345,11 +351,10 @@ export function bidPages(web: Hono, deps: WebDeps) {
             <h3>{t('bid.field.approach')}</h3>
             <p class="prose">{bid.approach}</p>
           </Section>
-          {isMine ? (
-            <p>
-              <a href={`/audit?entity=bid:${bid.id}`}>{t('common.auditTrail')}</a>
-            </p>
-          ) : null}
+          {/* Whoever may read the bid may read its trail (the studio, the request owner, the studio's college, associations). */}
+          <p>
+            <a href={`/audit?entity=bid:${bid.id}`}>{t('common.auditTrail')}</a>
+          </p>
         </Layout>,
       );
     }),

@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listMyContracts, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
+  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -25,13 +25,13 @@ const SHARE_TABLES = ['benefitShares', 'riskShares'] as const;
 type ShareTable = (typeof SHARE_TABLES)[number];
 
 /** Names of the organisations a contract or ledger mentions, read once per page. */
-async function namesOf(deps: WebDeps, orgIds: readonly string[]): Promise<Map<string, Organisation>> {
+export async function namesOf(deps: WebDeps, orgIds: readonly string[]): Promise<Map<string, Organisation>> {
   const unique = [...new Set(orgIds)];
   const orgs = await Promise.all(unique.map((orgId) => getOrganisationOrThrow(deps, orgId).catch(() => undefined)));
   return new Map(orgs.filter((org): org is Organisation => Boolean(org)).map((org) => [org.id, org]));
 }
 
-const orgName = (orgs: Map<string, Organisation>, orgId: string) => orgs.get(orgId)?.name ?? orgId;
+export const orgName = (orgs: Map<string, Organisation>, orgId: string) => orgs.get(orgId)?.name ?? orgId;
 
 /** `external:org_…` as "精工… · 付款账户" and so on. */
 function accountLabel(ui: Ui, orgs: Map<string, Organisation>, account: string, contractTitle?: string) {
@@ -261,6 +261,10 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms }: { ui: SignedInU
             {t('milestone.settledAt')} <Time ui={ui} iso={milestone.settledAt} />
           </span>
         ) : null}
+        {/* A milestone's steps are recorded on its contract's trail. */}
+        <a href={`/audit?entity=contract:${contract.id}`} data-milestone-audit={milestone.n}>
+          {t('common.auditTrail')}
+        </a>
       </p>
       {milestone.funding && milestone.funding.length > 0 ? (
         <p class="muted">
@@ -599,42 +603,6 @@ export function contractPages(web: Hono, deps: WebDeps) {
           return c.redirect(`/contracts/${contract.id}`, 303);
         },
         async (found) => render(c, <AwardPage ui={ui} context={context} form={formState(ui, values, place(found), awardFields(context))} />, 400),
-      );
-    }),
-  );
-
-  web.get(
-    '/contracts',
-    page(async (c, ui) => {
-      const t = ui.t;
-      const mine = await listMyContracts(deps, ui.principal, { cursor: c.req.query('cursor') });
-      const orgs = await namesOf(deps, mine.items.flatMap((contract) => [contract.enterpriseOrgId, contract.studioOrgId]));
-      return render(
-        c,
-        <Layout ui={ui} title={t('nav.contracts')}>
-          <PageHeader title={t('nav.contracts')} lead={t('contract.list.lead')} />
-          {mine.items.length > 0 ? (
-            <ul class="list">
-              {mine.items.map((contract) => (
-                <li class="item" data-contract-id={contract.id}>
-                  <ItemTitle href={`/contracts/${contract.id}`} title={contract.title} status={contract.status} label={contractStatusLabel(ui, contract.status)} />
-                  <p class="item-meta">
-                    <span class="amount">{ui.money(contract.price)}</span>
-                    <span>
-                      {orgName(orgs, contract.enterpriseOrgId)} · {orgName(orgs, contract.studioOrgId)}
-                    </span>
-                    <span>
-                      {t('common.createdAt')}: <Time ui={ui} iso={contract.createdAt} />
-                    </span>
-                  </p>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Empty>{t('contract.list.empty')}</Empty>
-          )}
-          <Pager ui={ui} nextCursor={mine.nextCursor} />
-        </Layout>,
       );
     }),
   );

@@ -181,7 +181,9 @@ export function organisationPages(web: Hono, deps: WebDeps) {
           <PageHeader
             title={org.name}
             back={isAssociation(ui.principal) ? { href: '/moderation/orgs', label: t('nav.verification') } : undefined}
-            actions={isAssociation(ui.principal) ? <a href={`/audit?entity=organisation:${org.id}`}>{t('common.auditTrail')}</a> : undefined}
+            actions={
+              isAssociation(ui.principal) || ui.principal.membership?.orgId === org.id ? <a href={`/audit?entity=organisation:${org.id}`}>{t('common.auditTrail')}</a> : undefined
+            }
           />
           <Section title={t('org.mine.profile')}>
             <OrganisationFacts ui={ui} org={org} />
