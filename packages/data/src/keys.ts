@@ -131,6 +131,19 @@ export const keys = {
     gsi3pk: 'TIMERS#RELEASE',
     gsi3sk: `${dueAt}#${contractId}#${String(n).padStart(4, '0')}`,
   }),
+  /**
+   * A milestone of an ACTIVE contract with a due date has up to two due timers
+   * (`REMIND` three days before, `OVERDUE` at the due instant); their sparse
+   * index entries sort by when they fire, so the scheduled job reads exactly
+   * the ones due with one range Query.
+   */
+  dueTimer: (contractId: string, n: number, kind: string) => ({ pk: `CTR#${contractId}`, sk: `TIMER#DUE#${String(n).padStart(4, '0')}#${kind}` }),
+  dueTimersDue: (fireAt: string, contractId: string, n: number, kind: string) => ({
+    gsi3pk: 'TIMERS#DUE',
+    gsi3sk: `${fireAt}#${contractId}#${String(n).padStart(4, '0')}#${kind}`,
+  }),
+  /** Change orders live in their contract's partition; ULID sort keys make "newest first" a reverse Query. */
+  changeOrder: (contractId: string, changeId: string) => ({ pk: `CTR#${contractId}`, sk: `CHG#${changeId}` }),
   /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 

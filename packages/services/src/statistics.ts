@@ -1,9 +1,9 @@
 import {
-  BIDDING_REACHED, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, monthBucket, requireAssociation, sumCounters,
+  BIDDING_REACHED, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, isFlaggedOverdue, monthBucket, requireAssociation, sumCounters,
   type Counters, type PeopleRole, type Principal,
 } from '@sharedtech/core';
 import {
-  countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listJournalEntries, listRequests, readAll,
+  countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listJournalEntries, listMilestones, listRequests, readAll,
   readClusterBuckets, readStoredStats, replaceClusterStats, setRequestBidCount,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -77,6 +77,10 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
         const kind = posting.account.slice(0, posting.account.indexOf(':'));
         if (kind === 'escrow' || kind === 'earnings') add(monthBucket(entry.at), counter[kind], posting.amount);
       }
+    }
+    if (contract.status === 'ACTIVE') {
+      const overdue = (await listMilestones(deps.db, contract.id, true)).filter(isFlaggedOverdue).length;
+      add(TOTAL_BUCKET, counter.overdueMilestones, overdue);
     }
     const sets = (people[contract.studioOrgId] ??= { teachers: new Set(), students: new Set(), mentors: new Set() });
     for (const role of ['teachers', 'students', 'mentors'] as const) for (const name of contract.team?.[role] ?? []) sets[role].add(name);

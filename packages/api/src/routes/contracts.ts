@@ -15,6 +15,8 @@ export const ContractMilestoneSchema = z
     title: z.string(),
     amount: MoneySchema,
     dueInDays: z.number().int(),
+    dueAt: z.string().optional().openapi({ description: 'Due instant (end of the Asia/Shanghai day), set when the contract became ACTIVE.' }),
+    overdueAt: z.string().optional().openapi({ description: 'When the scheduled job found it past due while not settled.' }),
     status: z.enum(['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT']),
   })
   .passthrough()
@@ -39,6 +41,9 @@ const contractShape = {
   createdAt: z.string(),
   updatedAt: z.string(),
   activatedAt: z.string().optional(),
+  planVersion: z.number().int().optional().openapi({ description: 'Change orders applied so far (absent: none).' }),
+  lastMilestoneN: z.number().int().optional(),
+  overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
