@@ -1,4 +1,4 @@
-import { ConflictError, SCHEDULER, SETTLED_MILESTONE_STATUSES, type Contract, type Milestone } from '@sharedtech/core';
+import { ConflictError, SCHEDULER, SETTLED_MILESTONE_STATUSES, shanghaiDate, type Contract, type Milestone } from '@sharedtech/core';
 import {
   commitChange, consumeDueTimer, getContract, getMilestone, listDueTimers, putMilestoneVersion, writesForContractChange, type DueTimer,
 } from '@sharedtech/data';
@@ -10,7 +10,7 @@ const params = (contract: Contract, milestone: Milestone) => ({
   contractId: contract.id,
   milestone: milestone.n,
   milestoneTitle: milestone.title,
-  dueAt: milestone.dueAt ?? '',
+  dueDate: milestone.dueAt ? shanghaiDate(milestone.dueAt) : '',
 });
 
 const changedMeanwhile = () => new ConflictError('CONCURRENT_UPDATE', 'The contract or milestone changed meanwhile; the timer is tried again on the next run.');
