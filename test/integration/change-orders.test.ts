@@ -68,7 +68,8 @@ describe('a change order approved by every signer', () => {
       [4, '驻场培训', 50_000, 'PENDING'],
     ]);
     expect(after.milestones[0].dueAt).toBe('2099-12-31T15:59:59.999Z');
-    expect(after.milestones[3].dueAt).toBe(new Date(Date.parse(after.milestones[0].dueAt) * 0 + Date.parse(before.milestones[0].dueAt) + 80 * 86_400_000).toISOString());
+    // Added 90 days after the start: 80 days after the first milestone's original date (day 10).
+    expect(after.milestones[3].dueAt).toBe(new Date(Date.parse(before.milestones[0].dueAt) + 80 * 86_400_000).toISOString());
     // The re-priced milestone is funded with the subsidy share of its new amount: 30 % of 250 001 fen.
     const funded = await enterprise.caller.post(milestonePath(contractId, 2, 'fund'), {}, key());
     expect(funded.status).toBe(200);

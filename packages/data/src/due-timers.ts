@@ -8,7 +8,7 @@ import { onIndex, queryPage, type PageRequest } from './query.js';
 /**
  * Due-date timers. Whenever a milestone's due date is set or moved (the
  * contract becoming ACTIVE, a change order), the same transaction puts its
- * timers: `REMIND` fires three days before the due instant, `OVERDUE` at it.
+ * timers: `REMIND` fires three days before the due instant, `OVERDUE` just after it.
  * The scheduled job consumes a timer by deleting it under the condition that it
  * is still the one it read, in the transaction that sends the reminder or flags
  * the milestone, so each reminder goes out once even if runs overlap or crash.
@@ -44,7 +44,8 @@ export function dueTimerWrites(db: Db, milestone: Pick<Milestone, 'contractId' |
   return DUE_TIMER_KINDS.map((kind) => {
     const wanted = live && !(kind === 'OVERDUE' && isFlaggedOverdue(milestone));
     if (!wanted) return deleteItem(db, keys.dueTimer(milestone.contractId, milestone.n, kind));
-    const fireAt = kind === 'REMIND' ? dueReminderAt(milestone.dueAt!) : milestone.dueAt!;
+    // Overdue from the first millisecond after the due instant (the start of the next Shanghai day).
+    const fireAt = kind === 'REMIND' ? dueReminderAt(milestone.dueAt!) : new Date(Date.parse(milestone.dueAt!) + 1).toISOString();
     return putDueTimer(db, { contractId: milestone.contractId, n: milestone.n, kind, fireAt, dueAt: milestone.dueAt! });
   });
 }

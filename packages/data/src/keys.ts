@@ -133,7 +133,7 @@ export const keys = {
   }),
   /**
    * A milestone of an ACTIVE contract with a due date has up to two due timers
-   * (`REMIND` three days before, `OVERDUE` at the due instant); their sparse
+   * (`REMIND` three days before, `OVERDUE` just after the due instant); their sparse
    * index entries sort by when they fire, so the scheduled job reads exactly
    * the ones due with one range Query.
    */
