@@ -50,6 +50,7 @@ ok(await studio.post(`/v1/contracts/${contractId}/sign`));
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/1/fund`, {}, { 'idempotency-key': 'web-pages-fund-1' }));
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/fund`, {}, { 'idempotency-key': 'web-pages-fund-2' }));
 const disputeId = ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/dispute`, { reason: '现场节拍未达到 3 秒/件。' })).disputeId as string;
+ok(await enterprise.post(`/v1/contracts/${contractId}/changes`, { reason: '延长验收期。', operations: [{ op: 'reviewWindow', days: 21 }] }), 201);
 // A member who is not an owner: sees the members page without its form.
 ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
 
@@ -90,8 +91,9 @@ const PAGES: Record<string, string[]> = {
     `/requests/${biddingId}`, `/requests/${biddingId}/bids`, `/requests/${biddingId}/award?bid=${openBidId}`, `/bids/${openBidId}`, '/contracts',
     `/contracts/${contractId}`, `/contracts/${contractId}/ledger`, '/accounts', `/disputes/${disputeId}`, `/audit?entity=request:${awardedId}`,
     `/audit?entity=contract:${contractId}`, '/notifications', '/feed',
+    `/contracts/${contractId}/changes`, `/contracts/${contractId}/changes/new`,
   ],
-  'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`],
+  'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`, `/contracts/${contractId}/changes`],
   'demo-association': [
     '/', '/org/members', '/moderation/orgs', '/moderation/orgs?status=VERIFIED', '/moderation/requests', '/moderation/disputes', `/disputes/${disputeId}`, '/stats',
     '/stats?cluster=new-energy-vehicles', '/audit', `/audit?entity=dispute:${disputeId}`, `/requests/${biddingId}`, '/notifications',
