@@ -101,9 +101,10 @@ export function ChangesSection({ ui, contract, changes, orgName }: {
   const orgId = ui.principal.membership?.orgId;
   const canPropose = contract.status === 'ACTIVE' && orgId !== undefined && contract.requiredSigners.includes(orgId) && ui.principal.membership?.role === 'OWNER';
   return (
+    <div id="changes">
     <Section
       title={t('change.title')}
-      id="changes"
+      id="changes-section"
       actions={canPropose ? <a class="button secondary" href={`/contracts/${contract.id}/changes/new`}>{t('change.propose')}</a> : undefined}
     >
       <p class="muted">{t('change.lead')}</p>
@@ -114,5 +115,6 @@ export function ChangesSection({ ui, contract, changes, orgName }: {
         </p>
       ) : null}
     </Section>
+    </div>
   );
 }
