@@ -91,9 +91,8 @@ const PAGES: Record<string, string[]> = {
     `/requests/${biddingId}`, `/requests/${biddingId}/bids`, `/requests/${biddingId}/award?bid=${openBidId}`, `/bids/${openBidId}`, '/contracts',
     `/contracts/${contractId}`, `/contracts/${contractId}/ledger`, '/accounts', `/disputes/${disputeId}`, `/audit?entity=request:${awardedId}`,
     `/audit?entity=contract:${contractId}`, '/notifications', '/feed',
-    `/contracts/${contractId}/changes`, `/contracts/${contractId}/changes/new`,
   ],
-  'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`, `/contracts/${contractId}/changes`],
+  'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`],
   'demo-association': [
     '/', '/org/members', '/moderation/orgs', '/moderation/orgs?status=VERIFIED', '/moderation/requests', '/moderation/disputes', `/disputes/${disputeId}`, '/stats',
     '/stats?cluster=new-energy-vehicles', '/audit', `/audit?entity=dispute:${disputeId}`, `/requests/${biddingId}`, '/notifications',
@@ -129,6 +128,25 @@ describe('every page in Chinese and English', () => {
       }
     });
   }
+
+  // Change orders (issue 12): the history and the form of the contract above, which has a proposed change.
+  const CHANGE_PAGES: [string, string[]][] = [
+    ['demo-enterprise', [`/contracts/${contractId}/changes`, `/contracts/${contractId}/changes/new`]],
+    ['demo-studio', [`/contracts/${contractId}/changes`]],
+  ];
+  it('renders the change order pages in both languages with no untranslated keys', { timeout: 90_000 }, async () => {
+    for (const [sub, paths] of CHANGE_PAGES) {
+      await browser.signInAs(sub);
+      for (const path of paths) {
+        for (const locale of LOCALES) {
+          const response = await browser.page.goto(new URL(`${path}?lang=${locale}`, api.baseUrl).toString());
+          expect(response?.status(), `${sub} ${path} ${locale}`).toBe(200);
+          await expectTranslated(locale, `${sub} ${path} ${locale}`);
+        }
+      }
+    }
+    await browser.go('/?lang=zh-CN');
+  });
 });
 
 describe('language, errors and protection', () => {
