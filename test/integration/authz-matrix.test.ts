@@ -85,6 +85,7 @@ const READS: Record<string, Rule> = {
   'GET /v1/colleges/{id}/bids': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
   'GET /v1/colleges/{id}/contracts': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
   'GET /v1/stats/funded': verified('GOVERNMENT'),
+  'GET /v1/contracts/{id}/changes': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -130,6 +131,11 @@ const WRITES: Record<string, Rule> = {
   'DELETE /v1/orgs/{orgId}/member-invitations/{invitationId}': (ctx) => ownerOfOrg(ctx) && ctx.target?.id === world.orgs.enterprise.orgId,
   // A code is a secret shown once: the matrix has none (the one it sends is well-formed but unknown); acceptance is tested in org-profiles.
   'POST /v1/member-invitations/accept': never,
+  // Change orders: the signers among the parties; the matrix leaves the signer and owner checks to change-orders.test.ts.
+  'POST /v1/contracts/{id}/changes': party,
+  'POST /v1/contracts/{id}/changes/{changeId}/approve': party,
+  'POST /v1/contracts/{id}/changes/{changeId}/reject': party,
+  'POST /v1/contracts/{id}/changes/{changeId}/withdraw': party,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -165,6 +171,9 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/orgs/{orgId}/affiliation': () => ({ decision: 'ACCEPT' }),
   'POST /v1/orgs/{orgId}/member-invitations': () => ({ role: 'MEMBER', displayName: '矩阵成员' }),
   'POST /v1/member-invitations/accept': () => ({ code: `minv_01JD0000000000000000000000.${'x'.repeat(43)}` }),
+  'POST /v1/contracts/{id}/changes': () => ({ reason: '矩阵', operations: [{ op: 'reviewWindow', days: 7 }] }),
+  'POST /v1/contracts/{id}/changes/{changeId}/reject': () => ({}),
+  'POST /v1/contracts/{id}/changes/{changeId}/withdraw': () => ({}),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -175,6 +184,8 @@ const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'b
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
 const MEMBER_SUB = world.identities.member.caller.sub;
+/** The world has no change orders: a `{changeId}` names one that does not exist (the contract decides who gets past the 404). */
+const CHANGE_ID = ghostId('chg');
 const objectsOf = (kind: ObjectKind) => world.objects.filter((o) => o.kind === kind);
 
 interface Binding {
@@ -198,6 +209,7 @@ function bindingsOf(operation: Operation): Binding[] {
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
     else if (name === 'invitationId' && before === 'member-invitations') continue; // the enterprise's open member invitation
+    else if (name === 'changeId' && before === 'changes') continue; // CHANGE_ID
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }
@@ -211,6 +223,7 @@ function bindingsOf(operation: Operation): Binding[] {
       const fill = (id: string) => {
         const values: Record<string, string | number> = {};
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'invitationId' ? world.memberInvitationId : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'changeId' ? CHANGE_ID : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
@@ -366,6 +379,8 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /disputes/:id/resolve': { op: 'POST /v1/disputes/{id}/resolve', form: { outcome: 'RELEASE' } },
   'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
+  'POST /contracts/:id/changes': { op: 'POST /v1/contracts/{id}/changes', form: { reason: '矩阵', reviewWindowDays: '7' } },
+  'POST /contracts/:id/changes/:changeId/:decision': { op: 'POST /v1/contracts/{id}/changes/{changeId}/approve', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
@@ -387,6 +402,7 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
     const name = segment.slice(1);
     if (name === 'id' && PAGE_KIND[segments[index - 1]!]) kind = PAGE_KIND[segments[index - 1]!];
     else if (name === 'n' || name === 'step') hasStep ||= name === 'step';
+    else if (name === 'changeId' || name === 'decision') continue; // CHANGE_ID, approve
     else throw new Error(`${route.method} ${route.path}: no world object for :${name}; add one to the matrix`);
   }
   const steps = hasStep ? STEPS : [undefined];
@@ -399,7 +415,7 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
   const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : [undefined];
   return targets.flatMap((target) =>
     steps.map((step) => {
-      const fill = (id: string) => route.path.replace(':id', id).replace(':n', '1').replace(':step', step ?? '');
+      const fill = (id: string) => route.path.replace(':id', id).replace(':n', '1').replace(':step', step ?? '').replace(':changeId', CHANGE_ID).replace(':decision', 'approve');
       return { target, step, url: fill(target?.id ?? ''), ghostUrl: target ? fill(ghostId(PREFIX[target.kind])) : undefined };
     }),
   );

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError, TOTAL_BUCKET, clusterStatisticsFromCounters, type Principal, type RequestContent } from '@sharedtech/core';
 import { countBidsOfRequest, getRequest, keys, readStoredStats } from '@sharedtech/data';
 import {
-  actOnMilestone, awardRequest, canonical, cancelRequest, closeRequest, createRequest, loadPrincipal, recountClusterStatistics, resolveDispute,
+  actOnMilestone, awardRequest, canonical, decideChangeOrder, proposeChange, cancelRequest, closeRequest, createRequest, loadPrincipal, recountClusterStatistics, resolveDispute,
   reviewRequest, runScheduledJobs, signContract, storedClusterStatistics, submitBid, submitRequest, suspendRequest, terminateContract,
   updateRequest, upgradeDerivedItems, withdrawBid,
 } from '@sharedtech/services';
@@ -88,6 +88,8 @@ const operationArb = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('resolve' as const), target: index, outcome: fc.constantFrom('RELEASE' as const, 'REFUND' as const, 'SPLIT' as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('terminate' as const), target: index, any: anyTarget }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('time' as const), days: fc.integer({ min: 1, max: 20 }) }) },
+  // A change order proposed by the enterprise and approved by the studio: re-price, move a due date, remove or add a milestone.
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('change' as const), target: index, n: fc.integer({ min: 1, max: 2 }), variant: fc.nat(3), any: anyTarget }) },
   // Moves something along the usual path (submit, approve, bid, award, sign, a milestone step), so runs get deep.
   { weight: 30, arbitrary: fc.record({ op: fc.constant('progress' as const), target: index, variant: fc.nat(6), n: fc.integer({ min: 1, max: 2 }), studio: fc.nat(2), team: teamArb }) },
 );
@@ -233,9 +235,24 @@ describe('statistics counters equal a recount', () => {
             }
             case 'time': {
               clock.advanceDays(operation.days);
-              const jobs = await runScheduledJobs(deps); // closes requests past their deadline, auto-releases overdue milestones
+              const jobs = await runScheduledJobs(deps); // closes requests past their deadline, auto-releases and flags overdue milestones
               expect(jobs.failures).toEqual([]);
               if (jobs.closedRequests + jobs.releasedMilestones > 0) applied.jobs = (applied.jobs ?? 0) + 1;
+              if (jobs.overdueMilestones > 0) applied.overdue = (applied.overdue ?? 0) + jobs.overdueMilestones;
+              break;
+            }
+            case 'change': {
+              const contract = pick(contracts, operation.target, operation.any, (c) => c.status === 'ACTIVE');
+              if (!contract) break;
+              const later = new Date(clock().getTime() + 40 * 86_400_000).toISOString().slice(0, 10);
+              const changes = [
+                [{ op: 'reprice' as const, n: operation.n, amount: { amount: 1_000_000 + operation.variant, currency: 'CNY' as const } }],
+                [{ op: 'moveDue' as const, n: operation.n, dueDate: later }],
+                [{ op: 'remove' as const, n: operation.n }],
+                [{ op: 'add' as const, title: '追加验收', amount: { amount: 500_000, currency: 'CNY' as const }, dueInDays: 60 }],
+              ];
+              const proposed = await run('change-propose', () => proposeChange(deps, owner, contract.id, { reason: '变更', operations: changes[operation.variant % 4]! }));
+              if (proposed) await run('change-apply', () => decideChangeOrder(deps, contract.studio, contract.id, proposed.id, { action: 'approve' }));
               break;
             }
           }
@@ -255,7 +272,7 @@ describe('statistics counters equal a recount', () => {
     );
     // The sequences reached every kind of step (tracked so a generator change cannot quietly test less).
     console.info('applied steps over all runs', applied);
-    for (const step of ['create', 'submit', 'approve', 'bid', 'withdraw', 'award', 'sign', 'milestone-fund', 'milestone-submit', 'milestone-accept']) {
+    for (const step of ['create', 'submit', 'approve', 'bid', 'withdraw', 'award', 'sign', 'milestone-fund', 'milestone-submit', 'milestone-accept', 'change-apply']) {
       expect(applied[step] ?? 0, step).toBeGreaterThan(0);
     }
   }, 600_000);

@@ -50,6 +50,7 @@ ok(await studio.post(`/v1/contracts/${contractId}/sign`));
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/1/fund`, {}, { 'idempotency-key': 'web-pages-fund-1' }));
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/fund`, {}, { 'idempotency-key': 'web-pages-fund-2' }));
 const disputeId = ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/dispute`, { reason: '现场节拍未达到 3 秒/件。' })).disputeId as string;
+ok(await enterprise.post(`/v1/contracts/${contractId}/changes`, { reason: '延长验收期。', operations: [{ op: 'reviewWindow', days: 21 }] }), 201);
 // A member who is not an owner: sees the members page without its form.
 ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
 
@@ -130,6 +131,25 @@ describe('every page in Chinese and English', () => {
       }
     });
   }
+
+  // Change orders (issue 12): the history and the form of the contract above, which has a proposed change.
+  const CHANGE_PAGES: [string, string[]][] = [
+    ['demo-enterprise', [`/contracts/${contractId}/changes`, `/contracts/${contractId}/changes/new`]],
+    ['demo-studio', [`/contracts/${contractId}/changes`]],
+  ];
+  it('renders the change order pages in both languages with no untranslated keys', { timeout: 90_000 }, async () => {
+    for (const [sub, paths] of CHANGE_PAGES) {
+      await browser.signInAs(sub);
+      for (const path of paths) {
+        for (const locale of LOCALES) {
+          const response = await browser.page.goto(new URL(`${path}?lang=${locale}`, api.baseUrl).toString());
+          expect(response?.status(), `${sub} ${path} ${locale}`).toBe(200);
+          await expectTranslated(locale, `${sub} ${path} ${locale}`);
+        }
+      }
+    }
+    await browser.go('/?lang=zh-CN');
+  });
 });
 
 describe('language, errors and protection', () => {

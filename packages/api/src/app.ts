@@ -12,6 +12,7 @@ import { devRoutes } from './routes/dev.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { matchRoutes, statsRoutes } from './routes/insight.js';
 import { contractMessageRoutes } from './routes/messages.js';
+import { contractChangeRoutes } from './routes/changes.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { collegeRoutes } from './routes/colleges.js';
@@ -49,6 +50,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/contracts', milestoneRoutes(deps));
   api.route('/v1/contracts', contractLedgerRoutes(deps));
   api.route('/v1/contracts', contractMessageRoutes(deps));
+  api.route('/v1/contracts', contractChangeRoutes(deps));
   api.route('/v1/disputes', disputeRoutes(deps));
   api.route('/v1/accounts', accountRoutes(deps));
   api.route('/v1/stats', statsRoutes(deps));

@@ -68,12 +68,12 @@ export const contractSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   activatedAt: z.string().optional(),
-  /**
-   * The earliest due date (ISO instant) of a milestone not yet settled, kept by
-   * whatever sets or moves milestone due dates; absent when none is due. An
-   * ACTIVE contract with it is listed in the overdue index (see data/contracts.ts).
-   */
-  nextDueAt: z.string().optional(),
+  /** Applied change orders so far (absent: none); a change order proposed against another plan version is SUPERSEDED. */
+  planVersion: z.number().int().optional(),
+  /** The highest milestone number ever used (absent: `milestoneCount`), so a removed milestone's number is never reused. */
+  lastMilestoneN: z.number().int().optional(),
+  /** Milestones the scheduled job has flagged overdue and that are not settled yet (absent: 0). */
+  overdueMilestones: z.number().int().optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;
@@ -84,6 +84,10 @@ export const milestoneSchema = z.object({
   title: z.string(),
   amount: moneySchema,
   dueInDays: z.number().int(),
+  /** The absolute due instant (end of the Asia/Shanghai day), set when the contract becomes ACTIVE; absent on older contracts. */
+  dueAt: z.string().optional(),
+  /** When the scheduled job found it past its due date while not settled (cleared when a change moves the date later). */
+  overdueAt: z.string().optional(),
   status: z.enum(MILESTONE_STATUSES),
   /** What each funder paid into escrow for this milestone (enterprise and, with a subsidy, government). */
   funding: z.array(z.object({ orgId: z.string(), amount: z.number().int() })).optional(),

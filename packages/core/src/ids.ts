@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   question: 'qst',
   message: 'msg',
   memberInvitation: 'minv',
+  change: 'chg',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -20,3 +20,5 @@ export * from './message.js';
 export * from './search.js';
 export * from './credit-code.js';
 export * from './member-invitation.js';
+export * from './due-dates.js';
+export * from './change-order.js';

@@ -77,6 +77,8 @@ export const counter = {
   earnings: 'earnings',
   /** Total: distinct people (per studio and name) in the teams of awarded contracts. */
   people: (role: PeopleRole) => `people#${role}`,
+  /** Total: milestones of ACTIVE contracts that the scheduled job flagged overdue and that are not settled yet. */
+  overdueMilestones: 'milestones#OVERDUE',
 } as const;
 
 export const TOTAL_BUCKET = '#TOTAL';
@@ -178,13 +180,25 @@ export function contractStatsDeltas(previous: Contract | undefined, next: Contra
     set.add(next.cluster, TOTAL_BUCKET, id, counter.contractValue, next.price.amount);
     set.add(next.cluster, monthBucket(next.createdAt), id, counter.contractsEntered(next.status), 1);
     set.add(next.cluster, monthBucket(next.createdAt), id, counter.contractValue, next.price.amount);
-  } else if (previous.status !== next.status) {
-    set.add(previous.cluster, TOTAL_BUCKET, id, counter.contracts(previous.status), -1);
-    set.add(next.cluster, TOTAL_BUCKET, id, counter.contracts(next.status), 1);
-    set.add(next.cluster, monthBucket(contractEnteredAt(next)), id, counter.contractsEntered(next.status), 1);
+    set.add(next.cluster, TOTAL_BUCKET, id, counter.overdueMilestones, overdueCounted(next));
+  } else {
+    if (previous.status !== next.status) {
+      set.add(previous.cluster, TOTAL_BUCKET, id, counter.contracts(previous.status), -1);
+      set.add(next.cluster, TOTAL_BUCKET, id, counter.contracts(next.status), 1);
+      set.add(next.cluster, monthBucket(contractEnteredAt(next)), id, counter.contractsEntered(next.status), 1);
+    }
+    // A change order re-prices the contract: its value is counted in the month it was created.
+    const repriced = next.price.amount - previous.price.amount;
+    set.add(next.cluster, TOTAL_BUCKET, id, counter.contractValue, repriced);
+    set.add(next.cluster, monthBucket(next.createdAt), id, counter.contractValue, repriced);
+    set.add(previous.cluster, TOTAL_BUCKET, id, counter.overdueMilestones, -overdueCounted(previous));
+    set.add(next.cluster, TOTAL_BUCKET, id, counter.overdueMilestones, overdueCounted(next));
   }
   return set.deltas;
 }
+
+/** Overdue milestones a contract contributes to the statistics: only while it is ACTIVE. */
+const overdueCounted = (contract: Contract) => (contract.status === 'ACTIVE' ? (contract.overdueMilestones ?? 0) : 0);
 
 /** Journal entries of one contract: the net movement of its escrow and earnings accounts, in total and by month. */
 export function ledgerStatsDeltas(
@@ -268,6 +282,8 @@ export function clusterStatisticsFromCounters(cluster: string, counters: Counter
       value: { amount: get(counter.contractValue), currency: 'CNY' as const },
       escrowHeld: { amount: get(counter.escrow), currency: 'CNY' as const },
       released: { amount: get(counter.earnings), currency: 'CNY' as const },
+      /** Milestones of ACTIVE contracts past their due date and not settled, as the scheduled job flagged them. */
+      overdueMilestones: get(counter.overdueMilestones),
     },
     education: { teachers: get(counter.people('teachers')), students: get(counter.people('students')), mentors: get(counter.people('mentors')) },
   };

@@ -1,6 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, milestoneSchema, type Contract, type ContractStatus, type Milestone,
+  contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
@@ -13,12 +13,12 @@ import { statsWrites } from './stats.js';
 /**
  * Every index key of a contract is derived from its fields here, so any write
  * of the contract keeps the lists right: by cluster, by status, all, and — for
- * an ACTIVE contract with a milestone due — the overdue index by `nextDueAt`.
+ * an ACTIVE contract with a milestone flagged overdue — the overdue index.
  */
 export const contractIndexKeys = (contract: Contract) => ({
   ...(contract.cluster ? keys.contractsOfCluster(contract.cluster, contract.id) : {}),
   ...keys.contractsByStatus(contract.status, contract.id),
-  ...(contract.status === 'ACTIVE' && contract.nextDueAt ? keys.contractsDue(contract.nextDueAt, contract.id) : {}),
+  ...(isContractOverdue(contract) ? keys.contractsOverdue(contract.id) : {}),
   ...keys.allContracts(contract.id),
 });
 
@@ -142,8 +142,8 @@ export function indexContract(db: Db, contract: Contract): Write {
 export interface ContractFilter {
   status?: ContractStatus;
   cluster?: string;
-  /** Only ACTIVE contracts whose `nextDueAt` is before this instant, earliest due first. */
-  overdueAt?: string;
+  /** Only ACTIVE contracts with a milestone flagged overdue. */
+  overdue?: boolean;
 }
 
 const statusFilter = (status: ContractStatus) => ({
@@ -156,26 +156,22 @@ const statusFilter = (status: ContractStatus) => ({
  * Every contract of the consortium (associations), newest first, by the index
  * that fits the filter: all (gsi4), by status (gsi1), by cluster (gsi2, the
  * status then a filter: a page may come back short with a cursor), overdue
- * (the sparse gsi3 by due date, cluster a filter). One page, never a Scan.
+ * (the sparse gsi3 of flagged contracts, cluster a filter). One page, never a Scan.
  */
 export async function listContracts(db: Db, filter: ContractFilter, page?: PageRequest): Promise<Page<Contract>> {
-  if (filter.overdueAt !== undefined) {
+  if (filter.overdue) {
     if (filter.status && filter.status !== 'ACTIVE') return { items: [], nextCursor: null };
-    const due = await queryPage(
+    return queryPage(
       db,
       {
-        ...onIndex('gsi3', keys.contractsDue('', '').gsi3pk),
+        ...onIndex('gsi3', keys.contractsOverdue('').gsi3pk),
         schema: contractSchema,
-        newestFirst: false,
         ...(filter.cluster
           ? { filter: { FilterExpression: '#cluster = :cluster', ExpressionAttributeNames: { '#cluster': 'cluster' }, ExpressionAttributeValues: { ':cluster': filter.cluster } } }
           : {}),
       },
       page,
     );
-    // Earliest due first: the overdue ones are the head of the index; the page ends where they do.
-    const overdue = due.items.filter((contract) => contract.nextDueAt !== undefined && contract.nextDueAt < filter.overdueAt!);
-    return { items: overdue, nextCursor: overdue.length < due.items.length ? null : due.nextCursor };
   }
   if (filter.cluster) {
     return queryPage(

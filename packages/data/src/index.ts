@@ -26,3 +26,5 @@ export * from './search.js';
 export * from './personal-data.js';
 export * from './stats.js';
 export * from './member-invitations.js';
+export * from './due-timers.js';
+export * from './change-orders.js';

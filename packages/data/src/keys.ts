@@ -90,10 +90,11 @@ export const keys = {
   /** Every contract by status (associations' list), newest first. */
   contractsByStatus: (status: string, contractId: string) => ({ gsi1pk: `CONTRACTS#STATUS#${status}`, gsi1sk: contractId }),
   /**
-   * An ACTIVE contract with an unfinished milestone due (`nextDueAt`) is in this
-   * sparse index, earliest due first, so "overdue" is the head of one Query.
+   * An ACTIVE contract with a milestone the scheduled job flagged overdue
+   * (`overdueMilestones` > 0) is in this sparse index, newest first, so
+   * "overdue" is one Query.
    */
-  contractsDue: (nextDueAt: string, contractId: string) => ({ gsi3pk: 'CONTRACTS#DUE', gsi3sk: `${nextDueAt}#${contractId}` }),
+  contractsOverdue: (contractId: string) => ({ gsi3pk: 'CONTRACTS#OVERDUE', gsi3sk: contractId }),
   /** Every contract, newest first (associations' list without filters). */
   allContracts: (contractId: string) => ({ gsi4pk: 'CONTRACTS', gsi4sk: contractId }),
   /** A bid under the college its studio belonged to when it bid (the college's read-only view). */
@@ -144,6 +145,19 @@ export const keys = {
     gsi3pk: 'TIMERS#RELEASE',
     gsi3sk: `${dueAt}#${contractId}#${String(n).padStart(4, '0')}`,
   }),
+  /**
+   * A milestone of an ACTIVE contract with a due date has up to two due timers
+   * (`REMIND` three days before, `OVERDUE` just after the due instant); their sparse
+   * index entries sort by when they fire, so the scheduled job reads exactly
+   * the ones due with one range Query.
+   */
+  dueTimer: (contractId: string, n: number, kind: string) => ({ pk: `CTR#${contractId}`, sk: `TIMER#DUE#${String(n).padStart(4, '0')}#${kind}` }),
+  dueTimersDue: (fireAt: string, contractId: string, n: number, kind: string) => ({
+    gsi3pk: 'TIMERS#DUE',
+    gsi3sk: `${fireAt}#${contractId}#${String(n).padStart(4, '0')}#${kind}`,
+  }),
+  /** Change orders live in their contract's partition; ULID sort keys make "newest first" a reverse Query. */
+  changeOrder: (contractId: string, changeId: string) => ({ pk: `CTR#${contractId}`, sk: `CHG#${changeId}` }),
   /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 

@@ -1,10 +1,10 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
-  affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle,
+  affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates,
   type Contract, type Milestone, type Principal, type ShareAgreement,
 } from '@sharedtech/core';
 import {
-  addStudioPeople, getContract, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange,
+  addStudioPeople, getContract, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
   writesForContractChange, writesForNewContract, writesForRequestChange,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -167,8 +167,15 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
   const status = complete ? contractLifecycle.next(contract.status, 'activate') : contract.status;
   const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), version: contract.version + 1 };
   const others = contractParties(contract).filter((orgId) => orgId !== signer.org.id);
+  // Activation fixes each milestone's absolute due date (Asia/Shanghai) and puts its reminder and overdue timers.
+  const milestones = await listMilestones(deps.db, contract.id, true);
+  const dated = complete ? withDueDates(milestones, now) : milestones;
+  const milestoneChanged = () => new ConflictError('CONCURRENT_UPDATE', 'A milestone of this contract changed meanwhile; try again.');
   await applyChange(deps, principal, {
-    writes: writesForContractChange(deps.db, contract, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.')),
+    writes: [
+      ...writesForContractChange(deps.db, contract, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.')),
+      ...(complete ? dated.flatMap((milestone) => [putMilestoneVersion(deps.db, milestone, milestoneChanged), ...dueTimerWrites(deps.db, milestone)]) : []),
+    ],
     transitions: [
       { entity: { type: 'contract', id: contract.id }, action: 'sign', before: contract.status, after: status, details: { orgId: signer.org.id } },
       ...(complete ? [{ entity: { type: 'contract' as const, id: contract.id }, action: 'activate', before: contract.status, after: status }] : []),
@@ -177,5 +184,5 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
       ? contractParties(contract).map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_ACTIVE', params: { title: contract.title } }))
       : others.map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_SIGNED', params: { title: contract.title, signer: signer.org.name } })),
   });
-  return viewOfContract(next, await listMilestones(deps.db, contract.id));
+  return viewOfContract(next, dated);
 }

@@ -23,3 +23,5 @@ export * from './questions.js';
 export * from './messages.js';
 export * from './member-invitations.js';
 export * from './role-views.js';
+export * from './change-orders.js';
+export * from './due-dates.js';

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from './deps.js';
 import { runPendingBidTasks } from './bid-lifecycle.js';
+import { processDueTimers } from './due-dates.js';
 import { releaseOverdueMilestones } from './milestones.js';
 import { closeRequestsPastDeadline } from './requests.js';
 
@@ -9,6 +10,10 @@ export interface JobReport {
   settledBids: number;
   /** SUBMITTED milestones released because their review window passed. */
   releasedMilestones: number;
+  /** Studios reminded of a milestone due in three days. */
+  dueReminders: number;
+  /** Milestones flagged overdue (both sides notified). */
+  overdueMilestones: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -19,7 +24,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, failures: [] };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -38,6 +43,14 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...release.failures.map((failure) => ({ job: 'auto-release-milestone', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'auto-release-milestone', id: '*', error: (error as Error).message });
+  }
+  try {
+    const due = await processDueTimers(deps);
+    report.dueReminders = due.reminded;
+    report.overdueMilestones = due.flagged;
+    report.failures.push(...due.failures.map((failure) => ({ job: 'milestone-due-dates', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'milestone-due-dates', id: '*', error: (error as Error).message });
   }
   return report;
 }

@@ -1,6 +1,6 @@
-import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
+import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
+  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch, type Write,
 } from '@sharedtech/data';
@@ -41,6 +41,8 @@ export interface UpgradeReport {
   studiosIndexed: number;
   /** Governments whose co-funding statistics counters were recounted. */
   governmentsRecounted: number;
+  /** Milestones of ACTIVE contracts signed before absolute due dates, given their due date and timers. */
+  milestonesDated: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -103,6 +105,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
     }
   }
   await backfillRosters(deps, report);
+  report.milestonesDated = await backfillDueDates(deps);
   const statistics = await backfillStatistics(deps);
   report.bidCountsSet = statistics.bidCountsSet;
   report.statsClustersRecounted = statistics.clustersRecounted;
@@ -141,6 +144,30 @@ async function backfillRosters(deps: ServiceDeps, report: UpgradeReport) {
       report.rostersBackfilled += 1;
     }
   }
+}
+
+/**
+ * Milestones of ACTIVE contracts activated before due dates existed get the
+ * date they would have had (activation + their days, Asia/Shanghai) and its
+ * timers; one past due is flagged by the next run of the scheduled job. Only
+ * milestones without a date are written, so a second run writes nothing.
+ */
+async function backfillDueDates(deps: ServiceDeps): Promise<number> {
+  const clusters = new Set<string>();
+  for (const request of await readAll((page) => listRequests(deps.db, { status: 'AWARDED' }, page))) clusters.add(request.cluster);
+  let dated = 0;
+  for (const cluster of clusters) {
+    for (const contract of await readAll((page) => listContractsOfCluster(deps.db, cluster, page))) {
+      if (contract.status !== 'ACTIVE' || !contract.activatedAt) continue;
+      for (const milestone of await listMilestones(deps.db, contract.id, true)) {
+        if (milestone.dueAt || SETTLED_MILESTONE_STATUSES.includes(milestone.status)) continue;
+        const next = { ...milestone, dueAt: milestoneDueAt(contract.activatedAt, milestone.dueInDays), version: milestone.version + 1 };
+        await write(deps, [putMilestoneVersion(deps.db, next), ...dueTimerWrites(deps.db, next)]);
+        dated += 1;
+      }
+    }
+  }
+  return dated;
 }
 
 /** Upgrades only data older than this code (what `npm start` runs on its data folder): one read when up to date. */

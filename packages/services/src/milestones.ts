@@ -5,7 +5,7 @@ import {
   type Principal,
 } from '@sharedtech/core';
 import {
-  commitChange, conditionCheck, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
+  commitChange, conditionCheck, deleteDueTimers, deleteReleaseTimer, getContract, getMilestone, keys, listDueReleaseTimers, listMilestones,
   putMilestoneVersion, putNewDispute, putReleaseTimer, unchangedSince, writesForContractChange, writesForEntry, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -102,6 +102,10 @@ export async function planMilestoneStep(
   ];
   const notify: NotificationSpec[] = [];
   let contractAfter = contract;
+  const settles = SETTLED_MILESTONE_STATUSES.includes(next.status) && !SETTLED_MILESTONE_STATUSES.includes(milestone.status);
+  // A settled milestone is no longer due: its timers go, and if it was flagged overdue the contract counts one fewer.
+  if (settles) writes.push(...deleteDueTimers(deps.db, contract.id, next.n));
+  const overdueAfter = settles && milestone.overdueAt ? { overdueMilestones: Math.max(0, (contract.overdueMilestones ?? 0) - 1) } : {};
 
   const activeGuard = conditionCheck(
     deps.db,
@@ -112,12 +116,18 @@ export async function planMilestoneStep(
   if (SETTLED_MILESTONE_STATUSES.includes(next.status)) {
     const others = (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n);
     if (allMilestonesSettled([...others, next])) {
-      contractAfter = { ...contract, status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
+      contractAfter = { ...contract, ...overdueAfter, status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
       writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
       transitions.push({ entity: { type: 'contract', id: contract.id }, action: 'complete', before: contract.status, after: contractAfter.status });
       notify.push(...contractParties(contract).map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_COMPLETED', params: { title: contract.title } })));
     } else {
-      writes.push(activeGuard);
+      if (settles && milestone.overdueAt) {
+        // Guarded by the version read (ACTIVE), like the completion write.
+        contractAfter = { ...contract, ...overdueAfter, updatedAt: at, version: contract.version + 1 };
+        writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
+      } else {
+        writes.push(activeGuard);
+      }
       for (const other of others.filter((o) => !SETTLED_MILESTONE_STATUSES.includes(o.status))) {
         writes.push(unchangedSince(deps.db, keys.milestone(contract.id, other.n), other.version, othersChanged));
       }

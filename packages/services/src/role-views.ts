@@ -1,5 +1,5 @@
 import {
-  NotFoundError, ValidationError, governmentScope, governmentStatisticsFromCounters, isAssociation, requireMember, requireVerified,
+  NotFoundError, ValidationError, governmentScope, isContractOverdue, governmentStatisticsFromCounters, isAssociation, requireMember, requireVerified,
   type Contract, type ContractStatus, type Principal,
 } from '@sharedtech/core';
 import {
@@ -28,7 +28,7 @@ const summaryOf = ({ version: _version, ...contract }: Contract) => contract;
 const matches = (contract: Contract, filter: ContractFilter) =>
   (!filter.status || contract.status === filter.status) &&
   (!filter.cluster || contract.cluster === filter.cluster) &&
-  (filter.overdueAt === undefined || (contract.status === 'ACTIVE' && contract.nextDueAt !== undefined && contract.nextDueAt < filter.overdueAt));
+  (!filter.overdue || isContractOverdue(contract));
 
 /**
  * `GET /v1/contracts`: an association's list is every contract of the
@@ -40,7 +40,7 @@ export async function listContractsFor(deps: ServiceDeps, principal: Principal, 
   const filter: ContractFilter = {
     ...(query.status ? { status: query.status } : {}),
     ...(query.cluster ? { cluster: query.cluster } : {}),
-    ...(query.overdue === 'true' ? { overdueAt: deps.clock().toISOString() } : {}),
+    ...(query.overdue === 'true' ? { overdue: true } : {}),
   };
   if (isAssociation(principal)) {
     const result = await listContracts(deps.db, filter, page);

@@ -1,5 +1,5 @@
 import {
-  BIDDING_REACHED, ORG_STATUSES, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, governmentContractDeltas, governmentLedgerDeltas, governmentScope,
+  BIDDING_REACHED, ORG_STATUSES, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, governmentContractDeltas, governmentLedgerDeltas, governmentScope, isFlaggedOverdue,
   monthBucket, requireAssociation, sumCounters,
   type Counters, type PeopleRole, type Principal,
 } from '@sharedtech/core';
@@ -79,6 +79,10 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
         const kind = posting.account.slice(0, posting.account.indexOf(':'));
         if (kind === 'escrow' || kind === 'earnings') add(monthBucket(entry.at), counter[kind], posting.amount);
       }
+    }
+    if (contract.status === 'ACTIVE') {
+      const overdue = (await listMilestones(deps.db, contract.id, true)).filter(isFlaggedOverdue).length;
+      add(TOTAL_BUCKET, counter.overdueMilestones, overdue);
     }
     const sets = (people[contract.studioOrgId] ??= { teachers: new Set(), students: new Set(), mentors: new Set() });
     for (const role of ['teachers', 'students', 'mentors'] as const) for (const name of contract.team?.[role] ?? []) sets[role].add(name);

@@ -5,6 +5,7 @@ import { handleWebError, renderErrorPage } from './errors.js';
 import { auditPages } from './pages/audit.js';
 import { bidPages } from './pages/bids.js';
 import { contractPages } from './pages/contracts.js';
+import { changePages } from './pages/changes.js';
 import { disputePages } from './pages/disputes.js';
 import { feedPages } from './pages/feed.js';
 import { homePages } from './pages/home.js';
@@ -79,6 +80,7 @@ export function createWebApp(deps: WebDeps) {
   feedPages(web, deps);
   bidPages(web, deps);
   contractPages(web, deps);
+  changePages(web, deps);
   disputePages(web, deps);
   statsPages(web, deps);
   moderationPages(web, deps);

@@ -15,6 +15,8 @@ export const ContractMilestoneSchema = z
     title: z.string(),
     amount: MoneySchema,
     dueInDays: z.number().int(),
+    dueAt: z.string().optional().openapi({ description: 'Due instant (end of the Asia/Shanghai day), set when the contract became ACTIVE.' }),
+    overdueAt: z.string().optional().openapi({ description: 'When the scheduled job found it past due while not settled.' }),
     status: z.enum(['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED', 'DISPUTED', 'REFUNDED', 'SPLIT']),
   })
   .passthrough()
@@ -40,7 +42,9 @@ const contractShape = {
   updatedAt: z.string(),
   activatedAt: z.string().optional(),
   cluster: z.string().optional(),
-  nextDueAt: z.string().optional().openapi({ description: 'Earliest due date of a milestone not yet settled, if any.' }),
+  planVersion: z.number().int().optional().openapi({ description: 'Change orders applied so far (absent: none).' }),
+  lastMilestoneN: z.number().int().optional(),
+  overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');

@@ -25,6 +25,7 @@ export const ClusterStatsSchema = z
       value: CnyMoney,
       escrowHeld: CnyMoney,
       released: CnyMoney,
+      overdueMilestones: z.number().int().openapi({ description: 'Milestones of ACTIVE contracts past their due date and not settled (as the scheduled job flagged them).' }),
     }),
     education: z.object({ teachers: z.number().int(), students: z.number().int(), mentors: z.number().int() }),
   })

@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
+  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -18,6 +18,7 @@ import { contractStatusLabel, ipLabel, milestoneStatusLabel, orgTypeLabel } from
 import { MilestonePlan } from '../components/bids.js';
 import { budgetText } from '../components/requests.js';
 import { MessagesSection } from '../components/messages.js';
+import { ChangesSection, MilestoneDue } from '../components/changes.js';
 
 type ContractView = Awaited<ReturnType<typeof readContract>>;
 type MilestoneRow = ContractView['milestones'][number];
@@ -240,7 +241,7 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
   );
 }
 
-function MilestoneItem({ ui, contract, milestone, orgs, forms }: { ui: SignedInUi; contract: ContractView; milestone: MilestoneRow; orgs: Map<string, Organisation>; forms: MilestoneForms }) {
+function MilestoneItem({ ui, contract, milestone, orgs, forms, now }: { ui: SignedInUi; contract: ContractView; milestone: MilestoneRow; orgs: Map<string, Organisation>; forms: MilestoneForms; now: Date }) {
   const t = ui.t;
   return (
     <li class="item milestone" id={`milestone-${milestone.n}`} data-n={milestone.n} data-status={milestone.status}>
@@ -250,7 +251,7 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms }: { ui: SignedInU
       </div>
       <p class="item-meta">
         <strong class="amount">{ui.money(milestone.amount)}</strong>
-        <span>{t('milestone.due', { days: milestone.dueInDays })}</span>
+        <MilestoneDue ui={ui} milestone={milestone} now={now} />
         {milestone.fundedAt ? (
           <span>
             {t('milestone.fundedAt')} <Time ui={ui} iso={milestone.fundedAt} />
@@ -362,6 +363,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
     if (error instanceof NotFoundError) return undefined;
     throw error;
   });
+  const changes = await listContractChanges(deps, ui.principal, id, { limit: 5 });
   return (
     <Layout ui={ui} title={contract.title}>
       <PageHeader
@@ -385,10 +387,11 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
           <Section title={t('contract.milestones')}>
             <ol class="list">
               {contract.milestones.map((milestone) => (
-                <MilestoneItem ui={ui} contract={contract} milestone={milestone} orgs={orgs} forms={forms} />
+                <MilestoneItem ui={ui} contract={contract} milestone={milestone} orgs={orgs} forms={forms} now={deps.clock()} />
               ))}
             </ol>
           </Section>
+          <ChangesSection ui={ui} contract={contract} changes={changes} orgName={(party) => orgName(orgs, party)} />
           <Section title={t('contract.shares')}>
             <TableScroll label={t('contract.shares')}>
               <table>

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { CONTRACT_STATUSES, NotFoundError, isAssociation, type Contract } from '@sharedtech/core';
+import { CONTRACT_STATUSES, NotFoundError, isAssociation, isContractOverdue, type Contract } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import { ContractListQuerySchema, fundedStatistics, listCollegeBids, listContractsFor } from '@sharedtech/services';
 import { ErrorSummary, Select, SubmitButton } from '../components/form.js';
@@ -13,8 +13,8 @@ import { namesOf, orgName } from './contracts.js';
 
 type ContractRow = Omit<Contract, 'version'>;
 
-/** One contract in a list: title and status, price, parties, cluster, due date when overdue. */
-async function ContractList({ ui, deps, items, overdue }: { ui: SignedInUi; deps: WebDeps; items: ContractRow[]; overdue?: boolean }) {
+/** One contract in a list: title and status, price, parties, cluster, its overdue milestones if any. */
+async function ContractList({ ui, deps, items }: { ui: SignedInUi; deps: WebDeps; items: ContractRow[] }) {
   const t = ui.t;
   const orgs = await namesOf(deps, items.flatMap((contract) => [contract.enterpriseOrgId, contract.studioOrgId]));
   return (
@@ -31,9 +31,9 @@ async function ContractList({ ui, deps, items, overdue }: { ui: SignedInUi; deps
             <span>
               {t('common.createdAt')}: <Time ui={ui} iso={contract.createdAt} />
             </span>
-            {overdue && contract.nextDueAt ? (
-              <span class="overdue" data-next-due-at={contract.nextDueAt}>
-                {t('views.dueSince')}: <Time ui={ui} iso={contract.nextDueAt} />
+            {isContractOverdue(contract) ? (
+              <span class="overdue" data-overdue-milestones={contract.overdueMilestones}>
+                {t('views.overdueMilestones', { count: contract.overdueMilestones ?? 0 })}
               </span>
             ) : null}
             <a href={`/audit?entity=contract:${contract.id}`}>{t('common.auditTrail')}</a>
@@ -90,7 +90,7 @@ export function roleViewPages(web: Hono, deps: WebDeps) {
             <SubmitButton label={t('views.filter.submit')} variant="primary" />
           </form>
           {list.items.length > 0 ? (
-            <ContractList ui={ui} deps={deps} items={list.items} overdue={filter.overdue === 'true'} />
+            <ContractList ui={ui} deps={deps} items={list.items} />
           ) : (
             <Empty>{t('contract.list.empty')}</Empty>
           )}

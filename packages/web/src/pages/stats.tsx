@@ -54,6 +54,7 @@ export function statsPages(web: Hono, deps: WebDeps) {
                 <Tile label={t('stats.value')} value={ui.money(stats.contracts.value)} />
                 <Tile label={t('stats.escrow')} value={ui.money(stats.contracts.escrowHeld)} />
                 <Tile label={t('stats.released')} value={ui.money(stats.contracts.released)} />
+                <Tile label={t('stats.overdueMilestones')} value={count(stats.contracts.overdueMilestones)} />
                 <Tile label={t('bid.team.teachers')} value={count(stats.education.teachers)} />
                 <Tile label={t('bid.team.students')} value={count(stats.education.students)} />
                 <Tile label={t('bid.team.mentors')} value={count(stats.education.mentors)} />
