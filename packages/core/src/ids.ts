@@ -13,6 +13,8 @@ export const ID_PREFIX = {
   notification: 'ntf',
   question: 'qst',
   message: 'msg',
+  review: 'rev',
+  invitation: 'inv',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

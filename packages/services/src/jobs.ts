@@ -2,6 +2,7 @@ import type { ServiceDeps } from './deps.js';
 import { runPendingBidTasks } from './bid-lifecycle.js';
 import { releaseOverdueMilestones } from './milestones.js';
 import { closeRequestsPastDeadline } from './requests.js';
+import { publishDueReviews } from './reviews.js';
 
 export interface JobReport {
   closedRequests: number;
@@ -9,6 +10,8 @@ export interface JobReport {
   settledBids: number;
   /** SUBMITTED milestones released because their review window passed. */
   releasedMilestones: number;
+  /** Lone reviews published because the review window after their contract passed. */
+  publishedReviews: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -19,7 +22,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, publishedReviews: 0, failures: [] };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -38,6 +41,13 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...release.failures.map((failure) => ({ job: 'auto-release-milestone', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'auto-release-milestone', id: '*', error: (error as Error).message });
+  }
+  try {
+    const reviews = await publishDueReviews(deps);
+    report.publishedReviews = reviews.published;
+    report.failures.push(...reviews.failures.map((failure) => ({ job: 'publish-reviews', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'publish-reviews', id: '*', error: (error as Error).message });
   }
   return report;
 }

@@ -10,3 +10,5 @@ export * from './insight.js';
 export * from './trail.js';
 export * from './questions.js';
 export * from './messages.js';
+export * from './reviews.js';
+export * from './invitations.js';
