@@ -116,7 +116,8 @@ export function viewOfReview(viewer: ReviewViewer, review: Review) {
   if (audience === 'NONE') return undefined;
   const { version: _version, authoredBy, contractId, hidden, reply, ...rest } = review;
   const publicReply = reply && { text: reply.text, at: reply.at };
-  if (audience === 'PUBLIC') return { ...rest, reply: publicReply, mine: false };
+  // Only associations (and the author) are shown why a review was hidden; the public never gets a hidden one.
+  if (audience === 'PUBLIC') return { ...rest, reply: publicReply, hidden: undefined as Review['hidden'], mine: false };
   return { ...rest, contractId, authoredBy, reply, hidden, mine: viewer.orgId === review.authorOrgId };
 }
 export type ReviewView = NonNullable<ReturnType<typeof viewOfReview>>;

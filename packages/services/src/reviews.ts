@@ -144,6 +144,8 @@ export async function readContractReviews(deps: ServiceDeps, principal: Principa
   return {
     items: reviews.flatMap((review) => viewOfReview(viewer, review) ?? []),
     role: role ?? null,
+    /** The organisation the caller reviews, if it reviews. */
+    subjectOrgId: role ? reviewSubjectOf(contract, role) : null,
     canReview: Boolean(role) && !mine && reviewable && principal.org?.status === 'VERIFIED',
     /** Whether the other side has reviewed (not what it wrote: that stays sealed). */
     otherSubmitted: Boolean(theirs),

@@ -15,6 +15,8 @@ import { organisationPages } from './pages/organisations.js';
 import { requestPages } from './pages/requests.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
+import { reviewPages } from './pages/reviews.js';
+import { invitationPages } from './pages/invitations.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -81,6 +83,8 @@ export function createWebApp(deps: WebDeps) {
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);
+  reviewPages(web, deps);
+  invitationPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

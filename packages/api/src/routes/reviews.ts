@@ -46,6 +46,7 @@ const ContractReviewsSchema = z
   .object({
     items: z.array(ReviewSchema),
     role: z.enum(REVIEWER_ROLES).nullable().openapi({ description: 'The side the caller reviews from, if any.' }),
+    subjectOrgId: z.string().nullable().openapi({ description: 'The organisation the caller reviews, if it reviews.' }),
     canReview: z.boolean(),
     otherSubmitted: z.boolean().openapi({ description: 'Whether the other side has reviewed (its review stays sealed until both are in).' }),
     closesAt: z.string().nullable().openapi({ description: 'End of the review window (14 days after the contract ended).' }),

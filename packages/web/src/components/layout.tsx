@@ -27,7 +27,7 @@ const NAV: Record<OrgType, NavItem[]> = {
     accounts,
     notifications,
   ],
-  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, contracts, accounts, notifications],
+  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, { href: '/invitations', key: 'nav.invitations' }, contracts, accounts, notifications],
   COLLEGE: [feed, contracts, notifications],
   GOVERNMENT: [feed, contracts, accounts, notifications],
   ASSOCIATION: [
