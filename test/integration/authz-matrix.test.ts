@@ -78,6 +78,10 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  'GET /v1/contracts/{id}/reviews': visible,
+  'GET /v1/orgs/{orgId}/reviews': visible,
+  'GET /v1/requests/{id}/invitations': (ctx) => visible(ctx) && partyOrAssociation(ctx),
+  'GET /v1/invitations': verified('STUDIO'),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -116,6 +120,13 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/risks': party,
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
+  // The world's contracts are still running (the reviewed one is not an object): nobody may review them yet.
+  'POST /v1/contracts/{id}/reviews': never,
+  // The world's review is the enterprise's of the studio: the studio replies, associations hide.
+  'POST /v1/reviews/{id}/reply': ({ who }) => who.name === 'studio',
+  'POST /v1/reviews/{id}/hide': association,
+  'POST /v1/requests/{id}/invitations': requestOwnerIn('OPEN'),
+  'POST /v1/invitations/{id}/decline': ({ who, target }) => target?.state === 'PENDING' && who.name === 'rival',
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -147,12 +158,17 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
   'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
   'POST /v1/notifications/read': () => ({}),
+  'POST /v1/contracts/{id}/reviews': () => ({ ratings: { quality: 5, timeliness: 5, communication: 5 }, comment: '矩阵评价内容' }),
+  'POST /v1/reviews/{id}/reply': () => ({ text: '矩阵回复' }),
+  'POST /v1/reviews/{id}/hide': () => ({ reason: '矩阵隐藏理由' }),
+  'POST /v1/requests/{id}/invitations': () => ({ studioOrgId: world.orgs.studio.orgId }),
+  'POST /v1/invitations/{id}/decline': () => ({ reason: '矩阵谢绝' }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
-const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question', reviews: 'review', invitations: 'invitation' };
+const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
@@ -262,7 +278,7 @@ describe('the authorisation matrix of the JSON API', () => {
     for (const op of operations) expect(() => bindingsOf(op), op.key).not.toThrow();
   });
 
-  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 120_000 }, async () => {
+  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 240_000 }, async () => {
     const failures: string[] = [];
     const cases = operations.flatMap((operation) =>
       bindingsOf(operation).flatMap((binding) => identities.map((who) => ({ operation, binding, who }))),
@@ -340,9 +356,14 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /disputes/:id/resolve': { op: 'POST /v1/disputes/{id}/resolve', form: { outcome: 'RELEASE' } },
   'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
+  'POST /contracts/:id/reviews': { op: 'POST /v1/contracts/{id}/reviews', form: { 'ratings.quality': '5', 'ratings.timeliness': '5', 'ratings.communication': '5', comment: '矩阵评价内容' } },
+  'POST /reviews/:id/reply': { op: 'POST /v1/reviews/{id}/reply', form: { text: '矩阵回复' } },
+  'POST /reviews/:id/hide': { op: 'POST /v1/reviews/{id}/hide', form: { reason: '矩阵隐藏理由' } },
+  'POST /requests/:id/invitations': { op: 'POST /v1/requests/{id}/invitations', form: { studioOrgId: world.orgs.studio.orgId } },
+  'POST /invitations/:id/decline': { op: 'POST /v1/invitations/{id}/decline', form: { reason: '矩阵谢绝' } },
 };
 
-const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
+const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation' };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
 interface PageBinding {
