@@ -105,20 +105,22 @@ export async function ContractReviews({ ui, deps, contract, orgName, form }: {
   const mine = data.items.find((review) => review.mine);
   const subject = data.subjectOrgId ? orgName(data.subjectOrgId) : '';
   return (
-    <Section title={t('rating.title')} id="reviews">
-      <p class="muted">{t('rating.lead')}</p>
-      {data.closesAt ? <p class="muted">{t('rating.closesAt', { date: ui.dateTime(data.closesAt) })}</p> : null}
-      {data.role && !mine ? <p class="notice">{t(data.otherSubmitted ? 'rating.otherSubmitted' : 'rating.otherPending')}</p> : null}
-      {data.canReview ? <ReviewForm ui={ui} contractId={contract.id} subjectName={subject} form={form ?? emptyForm()} /> : null}
-      {data.role && !mine && !data.canReview ? <p class="muted">{t('rating.closed')}</p> : null}
-      {mine?.status === 'SEALED' ? <p class="notice" data-sealed>{t('rating.sealed', { date: ui.dateTime(mine.publishDueAt) })}</p> : null}
-      {data.items.length === 0 && !data.role ? <Empty>{t('rating.empty')}</Empty> : null}
-      <ol class="list reviews">
-        {data.items.map((review) => (
-          <ReviewItem ui={ui} review={review} canReply={false} canHide={false} authorName={orgName(review.authorOrgId)} />
-        ))}
-      </ol>
-    </Section>
+    <div id="reviews">
+      <Section title={t('rating.title')} id="reviews">
+        <p class="muted">{t('rating.lead')}</p>
+        {data.closesAt ? <p class="muted">{t('rating.closesAt', { date: ui.dateTime(data.closesAt) })}</p> : null}
+        {data.role && !mine ? <p class="notice">{t(data.otherSubmitted ? 'rating.otherSubmitted' : 'rating.otherPending')}</p> : null}
+        {data.canReview ? <ReviewForm ui={ui} contractId={contract.id} subjectName={subject} form={form ?? emptyForm()} /> : null}
+        {data.role && !mine && !data.canReview ? <p class="muted">{t('rating.closed')}</p> : null}
+        {mine?.status === 'SEALED' ? <p class="notice" data-sealed>{t('rating.sealed', { date: ui.dateTime(mine.publishDueAt) })}</p> : null}
+        {data.items.length === 0 && !data.role ? <Empty>{t('rating.empty')}</Empty> : null}
+        <ol class="list reviews">
+          {data.items.map((review) => (
+            <ReviewItem ui={ui} review={review} canReply={false} canHide={false} authorName={orgName(review.authorOrgId)} />
+          ))}
+        </ol>
+      </Section>
+    </div>
   );
 }
 
@@ -133,15 +135,17 @@ export async function OrganisationReviews({ ui, deps, orgId, cursor }: { ui: Sig
   const ownProfile = ui.principal.membership?.orgId === orgId && ui.principal.org?.status === 'VERIFIED';
   const moderator = isAssociation(ui.principal);
   return (
-    <Section title={t('rating.title')} id="reviews">
-      <AveragesLine ui={ui} averages={page.averages} />
-      {page.items.length === 0 ? <Empty>{t('rating.empty')}</Empty> : null}
-      <ol class="list reviews">
-        {page.items.map((review) => (
-          <ReviewItem ui={ui} review={review} canReply={ownProfile && review.subjectOrgId === orgId && !review.hidden} canHide={moderator} />
-        ))}
-      </ol>
-      <Pager ui={ui} nextCursor={page.nextCursor} />
-    </Section>
+    <div id="reviews">
+      <Section title={t('rating.title')} id="reviews">
+        <AveragesLine ui={ui} averages={page.averages} />
+        {page.items.length === 0 ? <Empty>{t('rating.empty')}</Empty> : null}
+        <ol class="list reviews">
+          {page.items.map((review) => (
+            <ReviewItem ui={ui} review={review} canReply={ownProfile && review.subjectOrgId === orgId && !review.hidden} canHide={moderator} />
+          ))}
+        </ol>
+        <Pager ui={ui} nextCursor={page.nextCursor} />
+      </Section>
+    </div>
   );
 }
