@@ -784,4 +784,12 @@ export const en: Messages = {
   'invitation.invitedBadge': "Invited",
   'invitation.sent': "Studios invited",
   'invitation.view': "Read the request and bid",
+  'status.review.SEALED': "Sealed",
+  'status.review.PUBLISHED': "Published",
+  'status.invitation.PENDING': "Awaiting reply",
+  'status.invitation.DECLINED': "Declined",
+  'audit.detail.role': "Reviewer",
+  'audit.detail.contractId': "Contract",
+  'audit.detail.requestId': "Request",
+  'audit.detail.studioOrgId': "Studio",
 };

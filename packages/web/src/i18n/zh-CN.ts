@@ -786,6 +786,14 @@ export const zhCN = {
   'invitation.invitedBadge': "受邀投标",
   'invitation.sent': "已邀请的工作室",
   'invitation.view': "查看需求并投标",
+  'status.review.SEALED': "未公开",
+  'status.review.PUBLISHED': "已公开",
+  'status.invitation.PENDING': "待回复",
+  'status.invitation.DECLINED': "已谢绝",
+  'audit.detail.role': "评价方",
+  'audit.detail.contractId': "合同",
+  'audit.detail.requestId': "需求",
+  'audit.detail.studioOrgId': "工作室",
 };
 
 export type MessageKey = keyof typeof zhCN;
