@@ -133,6 +133,7 @@ describe('invitations to bid through the pages (English)', () => {
     await browser.submit(item.locator('a', { hasText: 'Read the request and bid' }));
     expect(await page.locator('h1').innerText()).toBe('冲压件表面划痕检测');
     expect(await page.locator('main').innerText()).toContain('节拍 3 秒');
+    expect(await page.locator('[data-invited]').innerText()).toContain('The owner invited your studio to bid on this request.');
     expect(browser.problems).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import {
   type Invitation, type InvitationView, type Principal,
 } from '@sharedtech/core';
 import {
-  conditionCheck, getInvitation, getOrganisation, keys, listInvitationsOfRequest, listInvitationsOfStudio, writeInvitationChange, writesForNewInvitation,
-  type PageRequest,
+  conditionCheck, getInvitation, getOrganisation, invitationIdFor, keys, listInvitationsOfRequest, listInvitationsOfStudio, writeInvitationChange,
+  writesForNewInvitation, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
@@ -112,4 +112,12 @@ export async function declineInvitation(deps: ServiceDeps, principal: Principal,
     notify: [{ to: toOrg(invitation.requestOwnerOrgId), type: 'INVITATION_DECLINED', params: { title: invitation.requestTitle, studio: invitation.studioName } }],
   });
   return viewOfInvitation(next);
+}
+
+/** The calling studio's invitation to a request, if it has one (a key read, then the invitation). */
+export async function myInvitationTo(deps: ServiceDeps, principal: Principal, requestId: string): Promise<InvitationView | undefined> {
+  if (principal.org?.type !== 'STUDIO' || principal.org.status !== 'VERIFIED') return undefined;
+  const invitationId = await invitationIdFor(deps.db, requestId, principal.org.id);
+  const invitation = invitationId ? await getInvitation(deps.db, invitationId) : undefined;
+  return invitation && viewOfInvitation(invitation);
 }

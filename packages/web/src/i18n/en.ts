@@ -792,4 +792,5 @@ export const en: Messages = {
   'audit.detail.contractId': "Contract",
   'audit.detail.requestId': "Request",
   'audit.detail.studioOrgId': "Studio",
+  'invitation.youAreInvited': "The owner invited your studio to bid on this request.",
 };

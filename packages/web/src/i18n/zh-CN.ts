@@ -794,6 +794,7 @@ export const zhCN = {
   'audit.detail.contractId': "合同",
   'audit.detail.requestId': "需求",
   'audit.detail.studioOrgId': "工作室",
+  'invitation.youAreInvited': "需求方邀请贵工作室对本需求投标。",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -3,7 +3,7 @@ import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQ
 import {
   AnswerQuestionSchema, AskQuestionSchema, CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema, answerQuestion, askQuestion,
   cancelRequest, closeRequest, createRequest, listBidsForRequest, listQuestions, listRequests, matchStudiosForRequest, readRequest, requestIdOfQuestion,
-  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations,
+  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo,
 } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
@@ -125,6 +125,7 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const invitations = (isOwner || moderator) && PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listRequestInvitations(deps, principal, id, { limit: 50 })).items : [];
   const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
   const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
+  const invitation = isStudio ? await myInvitationTo(deps, principal, id) : undefined;
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -157,6 +158,11 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
         }
       />
       {isOwner && request.status === 'SUBMITTED' ? <p class="notice">{t('request.feedback.waiting')}</p> : null}
+      {invitation ? (
+        <p class="notice" data-invited>
+          {t('invitation.youAreInvited')} <a href="/invitations">{t('nav.invitations')}</a>
+        </p>
+      ) : null}
       {feedback ? (
         <p class={request.status === 'OPEN' ? 'notice' : 'notice bad'} data-feedback>
           <strong>{t('request.feedback.title')}</strong> {request.reviewReason}
