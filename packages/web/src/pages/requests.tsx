@@ -122,10 +122,10 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const bids = isStudio ? await listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined;
   const feedback = request.reviewReason && ['REJECTED', 'SUSPENDED', 'OPEN'].includes(request.status);
   const matches = (isOwner || moderator) && request.status === 'OPEN' ? (await matchStudiosForRequest(deps, principal, id, 5)).items : [];
-  const invitations = (isOwner || moderator) && PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listRequestInvitations(deps, principal, id, { limit: 50 })).items : [];
+  const invitations = (isOwner || moderator) && request.status === 'OPEN' ? (await listRequestInvitations(deps, principal, id, { limit: 50 })).items : [];
   const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
   const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
-  const invitation = isStudio ? await myInvitationTo(deps, principal, id) : undefined;
+  const invitation = isStudio && request.status === 'OPEN' ? await myInvitationTo(deps, principal, id) : undefined;
 
   return (
     <Layout ui={ui} title={request.title}>
