@@ -86,6 +86,10 @@ const READS: Record<string, Rule> = {
   'GET /v1/colleges/{id}/contracts': (ctx) => ctx.target?.name === 'college' && partyOrAssociation(ctx),
   'GET /v1/stats/funded': verified('GOVERNMENT'),
   'GET /v1/contracts/{id}/changes': visible,
+  'GET /v1/contracts/{id}/reviews': visible,
+  'GET /v1/orgs/{orgId}/reviews': visible,
+  'GET /v1/requests/{id}/invitations': (ctx) => visible(ctx) && partyOrAssociation(ctx),
+  'GET /v1/invitations': verified('STUDIO'),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -136,6 +140,13 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/changes/{changeId}/approve': party,
   'POST /v1/contracts/{id}/changes/{changeId}/reject': party,
   'POST /v1/contracts/{id}/changes/{changeId}/withdraw': party,
+  // The world's contracts are still running (the reviewed one is not an object): nobody may review them yet.
+  'POST /v1/contracts/{id}/reviews': never,
+  // The world's review is the enterprise's of the studio: the studio replies, associations hide.
+  'POST /v1/reviews/{id}/reply': ({ who }) => who.name === 'studio',
+  'POST /v1/reviews/{id}/hide': association,
+  'POST /v1/requests/{id}/invitations': requestOwnerIn('OPEN'),
+  'POST /v1/invitations/{id}/decline': ({ who, target }) => target?.state === 'PENDING' && who.name === 'rival',
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -174,12 +185,17 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/changes': () => ({ reason: '矩阵', operations: [{ op: 'reviewWindow', days: 7 }] }),
   'POST /v1/contracts/{id}/changes/{changeId}/reject': () => ({}),
   'POST /v1/contracts/{id}/changes/{changeId}/withdraw': () => ({}),
+  'POST /v1/contracts/{id}/reviews': () => ({ ratings: { quality: 5, timeliness: 5, communication: 5 }, comment: '矩阵评价内容' }),
+  'POST /v1/reviews/{id}/reply': () => ({ text: '矩阵回复' }),
+  'POST /v1/reviews/{id}/hide': () => ({ reason: '矩阵隐藏理由' }),
+  'POST /v1/requests/{id}/invitations': () => ({ studioOrgId: world.orgs.studio.orgId }),
+  'POST /v1/invitations/{id}/decline': () => ({ reason: '矩阵谢绝' }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
-const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question', reviews: 'review', invitations: 'invitation' };
+const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
@@ -294,7 +310,7 @@ describe('the authorisation matrix of the JSON API', () => {
     for (const op of operations) expect(() => bindingsOf(op), op.key).not.toThrow();
   });
 
-  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 180_000 }, async () => {
+  it('every operation × identity × object: allowed reads answer, refusals are 4xx, hidden objects are a 404 like a missing id, nothing hidden shows', { timeout: 240_000 }, async () => {
     const failures: string[] = [];
     const cases = operations.flatMap((operation) =>
       bindingsOf(operation).flatMap((binding) => identities.map((who) => ({ operation, binding, who }))),
@@ -381,9 +397,14 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
   'POST /contracts/:id/changes': { op: 'POST /v1/contracts/{id}/changes', form: { reason: '矩阵', reviewWindowDays: '7' } },
   'POST /contracts/:id/changes/:changeId/:decision': { op: 'POST /v1/contracts/{id}/changes/{changeId}/approve', form: {} },
+  'POST /contracts/:id/reviews': { op: 'POST /v1/contracts/{id}/reviews', form: { 'ratings.quality': '5', 'ratings.timeliness': '5', 'ratings.communication': '5', comment: '矩阵评价内容' } },
+  'POST /reviews/:id/reply': { op: 'POST /v1/reviews/{id}/reply', form: { text: '矩阵回复' } },
+  'POST /reviews/:id/hide': { op: 'POST /v1/reviews/{id}/hide', form: { reason: '矩阵隐藏理由' } },
+  'POST /requests/:id/invitations': { op: 'POST /v1/requests/{id}/invitations', form: { studioOrgId: world.orgs.studio.orgId } },
+  'POST /invitations/:id/decline': { op: 'POST /v1/invitations/{id}/decline', form: { reason: '矩阵谢绝' } },
 };
 
-const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
+const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation' };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
 interface PageBinding {

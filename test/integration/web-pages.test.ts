@@ -51,6 +51,25 @@ ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/1/fund`, {}, { 
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/fund`, {}, { 'idempotency-key': 'web-pages-fund-2' }));
 const disputeId = ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/dispute`, { reason: '现场节拍未达到 3 秒/件。' })).disputeId as string;
 ok(await enterprise.post(`/v1/contracts/${contractId}/changes`, { reason: '延长验收期。', operations: [{ op: 'reviewWindow', days: 21 }] }), 201);
+// Reviews: a terminated contract the enterprise alone has reviewed (sealed; the studio's form is open), and one both reviewed (published).
+async function terminatedContract(title: string) {
+  const requestId = await openRequest(api, enterprise, association, { title });
+  const bidId = ok(await studio.post(`/v1/requests/${requestId}/bids`, bidBody), 201).id as string;
+  const id = ok(await enterprise.post(`/v1/requests/${requestId}/award`, { bidId, shares: { benefitShares: shares, riskShares: shares, ipOwnership: 'JOINT' } }), 201).id as string;
+  ok(await enterprise.post(`/v1/contracts/${id}/sign`));
+  ok(await studio.post(`/v1/contracts/${id}/sign`));
+  ok(await association.post(`/v1/contracts/${id}/terminate`, { reason: '双方同意提前结束。' }, { 'idempotency-key': `web-pages-terminate-${requestId}` }));
+  return id;
+}
+const ratings = { quality: 5, timeliness: 4, communication: 5 };
+const sealedReviewContract = await terminatedContract('齿轮箱异响诊断');
+ok(await enterprise.post(`/v1/contracts/${sealedReviewContract}/reviews`, { ratings, comment: '诊断准确，报告清楚。' }), 201);
+const reviewedContract = await terminatedContract('涂装线能耗分析');
+ok(await enterprise.post(`/v1/contracts/${reviewedContract}/reviews`, { ratings, comment: '分析细致，建议可落地。' }), 201);
+ok(await studio.post(`/v1/contracts/${reviewedContract}/reviews`, { ratings, comment: '企业配合积极，数据齐全。' }), 201);
+// Invitations: the enterprise invites the studio to a request it has not bid on.
+const invitedRequest = await openRequest(api, enterprise, association, { title: '冲压件表面划痕检测' });
+ok(await enterprise.post(`/v1/requests/${invitedRequest}/invitations`, { studioOrgId: studioOrg }), 201);
 // A member who is not an owner: sees the members page without its form.
 ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
 
@@ -150,6 +169,30 @@ describe('every page in Chinese and English', () => {
     }
     await browser.go('/?lang=zh-CN');
   });
+});
+
+/** Reviews and invitations to bid (their own list, so each identity's round above stays within its time). */
+const REVIEW_PAGES: Record<string, string[]> = {
+  'demo-enterprise': [`/contracts/${sealedReviewContract}`, `/contracts/${reviewedContract}`, `/orgs/${studioOrg}`, `/requests/${invitedRequest}`, `/requests/${biddingId}/bids`],
+  'demo-studio': ['/invitations', `/contracts/${sealedReviewContract}`, `/orgs/${studioOrg}`, `/orgs/${enterpriseOrg}`],
+  'demo-association': [`/orgs/${studioOrg}`, `/contracts/${reviewedContract}`],
+};
+
+describe('the reviews and invitations pages in Chinese and English', () => {
+  for (const [sub, paths] of Object.entries(REVIEW_PAGES)) {
+    it(`renders ${sub}'s review and invitation pages in both languages`, { timeout: 120_000 }, async () => {
+      await browser.signInAs(sub);
+      for (const path of paths) {
+        for (const locale of LOCALES) {
+          const response = await browser.page.goto(new URL(`${path}?lang=${locale}`, api.baseUrl).toString());
+          const where = `${sub} ${path} ${locale}`;
+          expect(response?.status(), where).toBe(200);
+          await expectTranslated(locale, where);
+        }
+      }
+      await browser.go('/?lang=zh-CN');
+    });
+  }
 });
 
 describe('language, errors and protection', () => {

@@ -10,7 +10,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation';
 
 export interface WorldObject {
   name: string;
@@ -99,6 +99,22 @@ export async function buildWorld(api: TestApi) {
   expect(otherAward.status, JSON.stringify(otherAward.body)).toBe(201);
   const otherContractId = otherAward.body.id as string;
 
+  // A terminated contract both sides reviewed: the enterprise's review of the studio is published (public).
+  const finishedOpen = await openRequest(api, enterprise.caller, moderator, { title: '矩阵已终止合同' });
+  const finishedBid = await placeBid(studio.caller, finishedOpen);
+  const finishedAward = await enterprise.caller.post(`/v1/requests/${finishedOpen}/award`, { bidId: finishedBid, shares: evenShares(enterprise.orgId, studio.orgId) });
+  expect(finishedAward.status, JSON.stringify(finishedAward.body)).toBe(201);
+  const finishedId = finishedAward.body.id as string;
+  for (const signer of [enterprise.caller, studio.caller]) expect((await signer.post(`/v1/contracts/${finishedId}/sign`)).status).toBe(200);
+  expect((await moderator.post(`/v1/contracts/${finishedId}/terminate`, { reason: '矩阵：双方同意终止' }, key())).status).toBe(200);
+  const ratings = { quality: 5, timeliness: 4, communication: 5 };
+  const review = await enterprise.caller.post(`/v1/contracts/${finishedId}/reviews`, { ratings, comment: '矩阵：交付质量高。' });
+  expect(review.status, JSON.stringify(review.body)).toBe(201);
+  expect((await studio.caller.post(`/v1/contracts/${finishedId}/reviews`, { ratings, comment: '矩阵：企业配合积极。' })).status).toBe(201);
+  // The rival studio is invited to bid on the open request.
+  const invitation = await enterprise.caller.post(`/v1/requests/${openId}/invitations`, { studioOrgId: rival.orgId });
+  expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
+
   // A studio's college is a party to its contracts.
   const K = [enterprise.orgId, studio.orgId, college.orgId, government.orgId];
   const K2 = [otherEnterprise.orgId, otherStudio.orgId, otherCollege.orgId];
@@ -118,6 +134,8 @@ export async function buildWorld(api: TestApi) {
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
     { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES' },
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },
+    { name: 'review', kind: 'review', id: review.body.id, parties: [enterprise.orgId, studio.orgId], public: true, state: 'PUBLISHED' },
+    { name: 'invitation', kind: 'invitation', id: invitation.body.id, parties: [enterprise.orgId, rival.orgId], public: false, state: 'PENDING' },
   ];
 
   const identity = (name: IdentityName, caller: Caller, org?: { orgId: string }, orgType?: string, verified = true, role: 'OWNER' | 'MEMBER' = 'OWNER'): Identity => ({

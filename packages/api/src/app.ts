@@ -20,6 +20,8 @@ import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
+import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
+import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
 import { createRouter } from './routes/router.js';
 
 export const API_VERSION = '1.0.0';
@@ -60,6 +62,11 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/orgs', orgMemberInvitationRoutes(deps));
   api.route('/v1/member-invitations', memberInvitationRoutes(deps));
   api.route('/v1/colleges', collegeRoutes(deps));
+  api.route('/v1/contracts', contractReviewRoutes(deps));
+  api.route('/v1/orgs', organisationReviewRoutes(deps));
+  api.route('/v1/reviews', reviewRoutes(deps));
+  api.route('/v1/requests', requestInvitationRoutes(deps));
+  api.route('/v1/invitations', invitationRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -52,6 +52,8 @@ export const bidSchema = z.object({
   milestones: z.array(plannedMilestoneSchema),
   team: teamSchema,
   proposedShares: shareAgreementSchema.partial().optional(),
+  /** The invitation to bid the studio had from the request's owner, if any (recorded when the bid is made). */
+  invitationId: z.string().optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -15,6 +15,8 @@ export const ID_PREFIX = {
   message: 'msg',
   memberInvitation: 'minv',
   change: 'chg',
+  review: 'rev',
+  invitation: 'inv',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -22,3 +22,5 @@ export * from './credit-code.js';
 export * from './member-invitation.js';
 export * from './due-dates.js';
 export * from './change-order.js';
+export * from './review.js';
+export * from './invitation.js';

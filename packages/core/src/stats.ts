@@ -21,13 +21,22 @@ export const ratioBps = (part: number, whole: number) => (whole === 0 ? 0 : Math
 /**
  * How well a studio fits a request: shared capability tags weigh most, then
  * the same industry cluster, then a little for past contracts (capped so a
- * newcomer with the right skills still ranks above an incumbent without them).
+ * newcomer with the right skills still ranks above an incumbent without them),
+ * then reputation: `reputation` points from the studio's published review
+ * averages (see `reputationPoints` in review.ts: −4 … +4, 0 without reviews).
  */
-export function matchScore(input: { requestTags: readonly string[]; capabilities: readonly string[]; sameCluster: boolean; pastContracts: number }) {
+export function matchScore(input: {
+  requestTags: readonly string[];
+  capabilities: readonly string[];
+  sameCluster: boolean;
+  pastContracts: number;
+  reputation?: number;
+}) {
   const wanted = new Set(input.requestTags.map((tag) => tag.toLowerCase()));
   const shared = input.capabilities.filter((capability) => wanted.has(capability.toLowerCase()));
-  const score = shared.length * 10 + (input.sameCluster ? 5 : 0) + Math.min(input.pastContracts, 3);
-  return { score, sharedTags: shared };
+  const reputation = input.reputation ?? 0;
+  const score = Math.round((shared.length * 10 + (input.sameCluster ? 5 : 0) + Math.min(input.pastContracts, 3) + reputation) * 100) / 100;
+  return { score, sharedTags: shared, reputation };
 }
 
 // ── Consortium statistics as counters ───────────────────────────────────────

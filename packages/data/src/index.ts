@@ -28,3 +28,5 @@ export * from './stats.js';
 export * from './member-invitations.js';
 export * from './due-timers.js';
 export * from './change-orders.js';
+export * from './reviews.js';
+export * from './invitations.js';

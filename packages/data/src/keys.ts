@@ -175,6 +175,28 @@ export const keys = {
   creditCode: (code: string) => ({ pk: `USCC#${code}`, sk: '#USCC' }),
   memberInvitation: (invitationId: string) => ({ pk: `MINV#${invitationId}`, sk: '#MINV' }),
   memberInvitationsOfOrg: (orgId: string, invitationId: string) => ({ gsi1pk: `ORG#${orgId}#MINVS`, gsi1sk: invitationId }),
+  // ── Reviews and reputation ──
+  /**
+   * One review per side of a contract, in the contract's partition: the key is
+   * the "once per party" guarantee (a second put fails its condition).
+   */
+  review: (contractId: string, authorOrgId: string) => ({ pk: `CTR#${contractId}`, sk: `REVIEW#${authorOrgId}` }),
+  /** Published reviews of an organisation, newest first (sparse: sealed reviews have no entry). */
+  reviewsOfOrg: (subjectOrgId: string, publishedAt: string, reviewId: string) => ({ gsi1pk: `ORG#${subjectOrgId}#REVIEWS`, gsi1sk: `${publishedAt}#${reviewId}` }),
+  /** A review by its id (reply, hide): the index gives its key, then it is read by key. */
+  reviewById: (reviewId: string) => ({ gsi2pk: `REVIEW#${reviewId}`, gsi2sk: '#' }),
+  /** An organisation's rating sums (count and each aspect), moved by ADD when a review is published or hidden. */
+  ratingTotals: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: '#RATINGS' }),
+  /** A contract with a lone sealed review has one timer; its sparse index entry sorts by the end of the review window. */
+  reviewTimer: (contractId: string) => ({ pk: `CTR#${contractId}`, sk: 'TIMER#REVIEWS' }),
+  reviewTimersDue: (dueAt: string, contractId: string) => ({ gsi3pk: 'TIMERS#REVIEWS', gsi3sk: `${dueAt}#${contractId}` }),
+
+  // ── Invitations to bid ──
+  invitation: (invitationId: string) => ({ pk: `INV#${invitationId}`, sk: '#INV' }),
+  invitationsOfStudio: (studioOrgId: string, invitationId: string) => ({ gsi1pk: `ORG#${studioOrgId}#INVITATIONS`, gsi1sk: invitationId }),
+  invitationsOfRequest: (requestId: string, invitationId: string) => ({ gsi2pk: `REQ#${requestId}#INVITATIONS`, gsi2sk: invitationId }),
+  /** "One invitation per studio per request" as a key, in the request's partition; it names the invitation. */
+  invitedStudio: (requestId: string, studioOrgId: string) => ({ pk: `REQ#${requestId}`, sk: `INVITED#${studioOrgId}` }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

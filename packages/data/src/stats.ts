@@ -67,7 +67,7 @@ const countersOf = (item: Record<string, unknown>): Counters =>
   Object.fromEntries(Object.entries(item).filter(([name, value]) => !COUNTER_KEY_ATTRIBUTES.has(name) && typeof value === 'number')) as Counters;
 
 /** Reads items by key with BatchGet (100 keys a call; unprocessed keys asked again). */
-async function batchGet(db: Db, itemKeys: { pk: string; sk: string }[], consistent: boolean): Promise<Record<string, unknown>[]> {
+export async function batchGet(db: Db, itemKeys: { pk: string; sk: string }[], consistent: boolean): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   try {
     for (let start = 0; start < itemKeys.length; start += 100) {

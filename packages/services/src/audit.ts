@@ -7,6 +7,8 @@ import { getVisibleDispute } from './disputes.js';
 import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js';
 import { getVisibleRequest } from './requests.js';
 import { requestIdOfQuestion } from './questions.js';
+import { getVisibleReview } from './reviews.js';
+import { getVisibleInvitation } from './invitations.js';
 
 /**
  * For each audited entity type: reads the entity exactly as its own route does
@@ -35,6 +37,13 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   bid: async (deps, principal, id) => Boolean(await getVisibleBid(deps, principal, id)),
   contract: async (deps, principal, id) => Boolean(await getVisibleContract(deps, principal, id)),
   dispute: async (deps, principal, id) => Boolean(await getVisibleDispute(deps, principal, id)),
+  // A review is read where it is shown (sealed: its author only); its trail is for author, subject and associations.
+  review: async (deps, principal, id) => {
+    const review = await getVisibleReview(deps, principal, id);
+    return isMemberOrModerator(principal, review.authorOrgId) || principal.membership?.orgId === review.subjectOrgId;
+  },
+  // An invitation is its parties' (the request owner and the invited studio) and the associations'.
+  invitation: async (deps, principal, id) => Boolean(await getVisibleInvitation(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {

@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import {
   conditionCheck, countBidOnRequest, countBidsOfRequest, getBid, getRequest, keys, listBidsOfRequest, listBidsOfStudio, listBidsOfStudioOnRequest,
-  statsWrites, writesForBidChange, writesForNewBid, type PageRequest,
+  statsWrites, writesForBidChange, writesForNewBid, invitationIdFor, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
@@ -58,6 +58,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
   const request = await getVisibleRequest(deps, principal, requestId, true);
   assertBiddable(deps, request);
   assertMilestonePlan(content.price, content.milestones, content.durationDays);
+  const invitationId = await invitationIdFor(deps.db, requestId, studio.org.id);
   const now = deps.clock().toISOString();
   const bid: Bid = {
     id: deps.ids('bid'),
@@ -72,6 +73,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
     milestones: content.milestones,
     team: { ...emptyTeam, ...content.team },
     proposedShares: content.proposedShares,
+    ...(invitationId ? { invitationId } : {}),
     createdBy: principal.sub,
     createdAt: now,
     updatedAt: now,

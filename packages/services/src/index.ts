@@ -25,3 +25,5 @@ export * from './member-invitations.js';
 export * from './role-views.js';
 export * from './change-orders.js';
 export * from './due-dates.js';
+export * from './reviews.js';
+export * from './invitations.js';

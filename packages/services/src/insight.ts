@@ -1,8 +1,10 @@
 import {
-  ForbiddenError, clusterStatisticsFromCounters, isAssociation, matchScore, requireAssociation, requireVerified,
+  ForbiddenError, averagesOf, clusterStatisticsFromCounters, isAssociation, matchScore, reputationPoints, requireAssociation, requireVerified,
   type Contract, type Principal,
 } from '@sharedtech/core';
-import { listContractsOfOrganisation, listRequests, listStudiosWithCapability, readAll, readClusterCounters, type StudioCapability } from '@sharedtech/data';
+import {
+  getRatingTotalsOfMany, listContractsOfOrganisation, listRequests, listStudiosWithCapability, readAll, readClusterCounters, type StudioCapability,
+} from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { getVisibleRequest } from './requests.js';
 
@@ -24,10 +26,12 @@ const CANDIDATES_WITH_HISTORY = 30;
 
 /**
  * Studios ranked for a request (its owner and associations): shared capability
- * tags, then cluster, then past contracts. Candidates come from one Query per
- * request tag on the verified studios' capability index (at most ten tags),
- * and only the best few are asked for their history — bounded whatever the
- * size of the consortium.
+ * tags, then cluster, then past contracts and reputation (the published review
+ * averages, `reputationPoints`: −4 … +4, 0 for a studio without reviews).
+ * Candidates come from one Query per request tag on the verified studios'
+ * capability index (at most ten tags), and only the best few are asked for
+ * their history and averages (one BatchGet) — bounded whatever the size of
+ * the consortium.
  */
 export async function matchStudiosForRequest(deps: ServiceDeps, principal: Principal, requestId: string, limit = 10) {
   const request = await getVisibleRequest(deps, principal, requestId);
@@ -38,16 +42,18 @@ export async function matchStudiosForRequest(deps: ServiceDeps, principal: Princ
     request.tags.map((tag) => readAll((page) => listStudiosWithCapability(deps.db, tag, page), 100, STUDIOS_PER_TAG)),
   );
   const studios = new Map(perTag.flat().map((studio) => [studio.orgId, studio]));
-  const scoreOf = (studio: StudioCapability, pastContracts: number) =>
-    matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts });
+  const scoreOf = (studio: StudioCapability, pastContracts: number, reputation = 0) =>
+    matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts, reputation });
   const shortlist = [...studios.values()]
     .sort((a, b) => scoreOf(b, 0).score - scoreOf(a, 0).score || a.name.localeCompare(b.name))
     .slice(0, CANDIDATES_WITH_HISTORY);
+  const ratings = await getRatingTotalsOfMany(deps.db, shortlist.map((studio) => studio.orgId));
   const ranked = await Promise.all(
     shortlist.map(async (studio) => {
       const past = await listContractsOfOrganisation(deps.db, studio.orgId, { limit: 10 });
-      const { score, sharedTags } = scoreOf(studio, countCompleted(past.items));
-      return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags };
+      const averages = averagesOf(ratings.get(studio.orgId)) ?? null;
+      const { score, sharedTags, reputation } = scoreOf(studio, countCompleted(past.items), reputationPoints(averages ?? undefined));
+      return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags, reputation, averages };
     }),
   );
   return { items: rank(ranked, (item) => item.studio.name).slice(0, limit) };

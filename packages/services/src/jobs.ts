@@ -3,6 +3,7 @@ import { runPendingBidTasks } from './bid-lifecycle.js';
 import { processDueTimers } from './due-dates.js';
 import { releaseOverdueMilestones } from './milestones.js';
 import { closeRequestsPastDeadline } from './requests.js';
+import { publishDueReviews } from './reviews.js';
 
 export interface JobReport {
   closedRequests: number;
@@ -14,6 +15,8 @@ export interface JobReport {
   dueReminders: number;
   /** Milestones flagged overdue (both sides notified). */
   overdueMilestones: number;
+  /** Lone reviews published because the review window after their contract passed. */
+  publishedReviews: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -24,7 +27,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, failures: [] };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -51,6 +54,13 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...due.failures.map((failure) => ({ job: 'milestone-due-dates', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'milestone-due-dates', id: '*', error: (error as Error).message });
+  }
+  try {
+    const reviews = await publishDueReviews(deps);
+    report.publishedReviews = reviews.published;
+    report.failures.push(...reviews.failures.map((failure) => ({ job: 'publish-reviews', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'publish-reviews', id: '*', error: (error as Error).message });
   }
   return report;
 }

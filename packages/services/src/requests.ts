@@ -49,7 +49,7 @@ export async function readRequest(deps: ServiceDeps, principal: Principal, reque
 }
 
 /** The request, if the caller's organisation owns it (403 otherwise). */
-async function getOwnedRequest(deps: ServiceDeps, principal: Principal, requestId: string) {
+export async function getOwnedRequest(deps: ServiceDeps, principal: Principal, requestId: string) {
   const acting = requireMember(principal);
   const request = await getVisibleRequest(deps, principal, requestId, true);
   if (request.ownerOrgId !== acting.org.id) {

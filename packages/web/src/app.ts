@@ -18,6 +18,8 @@ import { requestPages } from './pages/requests.js';
 import { roleViewPages } from './pages/role-views.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
+import { reviewPages } from './pages/reviews.js';
+import { invitationPages } from './pages/invitations.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -87,6 +89,8 @@ export function createWebApp(deps: WebDeps) {
   auditPages(web, deps);
   notificationPages(web, deps);
   roleViewPages(web, deps);
+  reviewPages(web, deps);
+  invitationPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

@@ -71,6 +71,10 @@ export function entityHref(entity: { type: string; id: string }): string | undef
       return `/contracts/${entity.id}`;
     case 'dispute':
       return `/disputes/${entity.id}`;
+    case 'review':
+      return `/reviews/${entity.id}`;
+    case 'invitation':
+      return `/invitations/${entity.id}`;
     default:
       return undefined;
   }

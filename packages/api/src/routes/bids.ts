@@ -20,6 +20,7 @@ export const BidSchema = z
     milestones: z.array(PlannedMilestoneSchema),
     team: z.object({ teachers: z.array(z.string()), students: z.array(z.string()), mentors: z.array(z.string()) }),
     proposedShares: z.unknown().optional(),
+    invitationId: z.string().optional().openapi({ description: 'Set when the studio bid after the request’s owner invited it.' }),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),

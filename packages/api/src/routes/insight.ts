@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import { clusterStatistics, fundedStatistics, FundedStatsQuerySchema, MatchQuerySchema, matchRequestsForStudio, matchStudiosForRequest, MoneySchema, StatsQuerySchema } from '@sharedtech/services';
 import { errorResponses, jsonResponse } from '../openapi.js';
+import { RatingAveragesSchema } from './reviews.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
@@ -48,8 +49,14 @@ export const MatchesSchema = z
   .object({
     items: z.array(
       z.object({
-        score: z.number().int(),
+        score: z.number().openapi({
+          description: 'Shared capability tags × 10, same cluster + 5, past contracts (up to 3), plus reputation (for studios).',
+        }),
         sharedTags: z.array(z.string()),
+        reputation: z.number().optional().openapi({
+          description: 'Points from the studio’s published review averages: (overall − 3) × 2 × min(reviews, 5) / 5, so −4 … +4; 0 without reviews.',
+        }),
+        averages: RatingAveragesSchema.nullable().optional(),
         studio: z.object({ id: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) }).optional(),
         request: z.record(z.string(), z.unknown()).optional(),
       }),

@@ -11,3 +11,5 @@ export * from './trail.js';
 export * from './questions.js';
 export * from './messages.js';
 export * from './changes.js';
+export * from './reviews.js';
+export * from './invitations.js';

@@ -31,7 +31,7 @@ const NAV: Record<OrgType, NavItem[]> = {
     accounts,
     notifications,
   ],
-  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, contracts, accounts, notifications],
+  STUDIO: [feed, { href: '/bids', key: 'nav.myBids' }, { href: '/invitations', key: 'nav.invitations' }, contracts, accounts, notifications],
   COLLEGE: [feed, collegeStudios, collegeBids, contracts, accounts, notifications],
   GOVERNMENT: [feed, funding, contracts, accounts, notifications],
   ASSOCIATION: [

@@ -168,6 +168,7 @@ async function CompareBids({ ui, deps, request, bids }: { ui: SignedInUi; deps: 
             {bids.map((bid, index) => (
               <th scope="col" data-bid-id={bid.id}>
                 <a href={`/orgs/${bid.studioOrgId}`}>{studios[index]!.name}</a>
+                {bid.invitationId ? <> <span class="badge" data-invited>{t('invitation.invitedBadge')}</span></> : null}
               </th>
             ))}
           </tr>

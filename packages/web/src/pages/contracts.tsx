@@ -19,6 +19,7 @@ import { MilestonePlan } from '../components/bids.js';
 import { budgetText } from '../components/requests.js';
 import { MessagesSection } from '../components/messages.js';
 import { ChangesSection, MilestoneDue } from '../components/changes.js';
+import { ContractReviews } from '../components/reviews.js';
 
 type ContractView = Awaited<ReturnType<typeof readContract>>;
 type MilestoneRow = ContractView['milestones'][number];
@@ -436,6 +437,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
           {thread ? (
             <MessagesSection ui={ui} contractId={id} messages={thread.items} orgName={(party) => orgName(orgs, party)} canWrite={thread.canWrite} form={messageForm} />
           ) : null}
+          {await ContractReviews({ ui, deps, contract, orgName: (party) => orgName(orgs, party) })}
           {isAssociation(ui.principal) && contract.status === 'ACTIVE' ? (
             <Section title={t('contract.terminate')}>
               <form method="post" action={`/contracts/${id}/terminate`} class="stack" novalidate data-confirm={t('contract.terminateConfirm')}>

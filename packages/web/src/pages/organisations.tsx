@@ -8,6 +8,7 @@ import {
 import { ActionButton, ErrorSummary, FormSubmit, Select, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { PageHeader, Section } from '../components/ui.js';
+import { OrganisationReviews } from '../components/reviews.js';
 import { flash, formOf, pageKit, render, type SignedInUi, pathParam } from '../context.js';
 import { splitList } from '../format.js';
 import { emptyForm, formState, handleForm, parseInput, type FormState } from '../forms.js';
@@ -188,6 +189,7 @@ export function organisationPages(web: Hono, deps: WebDeps) {
           <Section title={t('org.mine.profile')}>
             <OrganisationFacts ui={ui} org={org} />
           </Section>
+          {org.type === 'ENTERPRISE' || org.type === 'STUDIO' ? await OrganisationReviews({ ui, deps, orgId: org.id, cursor: c.req.query('cursor') }) : null}
           {isAssociation(ui.principal) && org.type !== 'ASSOCIATION' ? (
             <Section title={t('moderation.orgs.decide')}>
               <VerificationForms ui={ui} org={org} form={emptyForm()} />

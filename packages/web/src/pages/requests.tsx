@@ -3,7 +3,7 @@ import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQ
 import {
   AnswerQuestionSchema, AskQuestionSchema, CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema, answerQuestion, askQuestion,
   cancelRequest, closeRequest, createRequest, listBidsForRequest, listQuestions, listRequests, matchStudiosForRequest, readRequest, requestIdOfQuestion,
-  reviewRequest, submitRequest, suspendRequest, updateRequest,
+  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo,
 } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
@@ -16,6 +16,7 @@ import { clusterLabel, ipLabel, requestStatusLabel } from '../labels.js';
 import { clusterOptions } from '../components/organisations.js';
 import { MyBidsOnRequest } from '../components/bids.js';
 import { QuestionsSection, type QuestionForms } from '../components/questions.js';
+import { MatchesSection } from '../components/matches.js';
 import { type RequestView, budgetText, RequestCard, ReviewForm } from '../components/requests.js';
 
 const FIELDS = ['title', 'summary', 'details', 'cluster', 'tags', 'budget.min', 'budget.max', 'biddingDeadline', 'wantedBy', 'ipPreference'] as const;
@@ -121,8 +122,10 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const bids = isStudio ? await listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined;
   const feedback = request.reviewReason && ['REJECTED', 'SUSPENDED', 'OPEN'].includes(request.status);
   const matches = (isOwner || moderator) && request.status === 'OPEN' ? (await matchStudiosForRequest(deps, principal, id, 5)).items : [];
+  const invitations = (isOwner || moderator) && request.status === 'OPEN' ? (await listRequestInvitations(deps, principal, id, { limit: 50 })).items : [];
   const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
   const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
+  const invitation = isStudio && request.status === 'OPEN' ? await myInvitationTo(deps, principal, id) : undefined;
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -155,6 +158,11 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
         }
       />
       {isOwner && request.status === 'SUBMITTED' ? <p class="notice">{t('request.feedback.waiting')}</p> : null}
+      {invitation ? (
+        <p class="notice" data-invited>
+          {t('invitation.youAreInvited')} <a href="/invitations">{t('nav.invitations')}</a>
+        </p>
+      ) : null}
       {feedback ? (
         <p class={request.status === 'OPEN' ? 'notice' : 'notice bad'} data-feedback>
           <strong>{t('request.feedback.title')}</strong> {request.reviewReason}
@@ -177,18 +185,8 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
           {PUBLIC_REQUEST_STATUSES.includes(request.status) && (questions.length > 0 || canAsk || isOwner) ? (
             <QuestionsSection ui={ui} requestId={id} questions={questions} canAsk={canAsk} canAnswer={isOwner} forms={forms} />
           ) : null}
-          {matches.length > 0 ? (
-            <Section title={t('request.matches')}>
-              <p class="muted">{t('request.matchesLead')}</p>
-              <ul class="list">
-                {matches.map((match) => (
-                  <li class="item">
-                    <a href={`/orgs/${match.studio.id}`}>{match.studio.name}</a> <span class="muted">{t('request.matchScore', { score: match.score })}</span>
-                    <Tags tags={match.sharedTags} />
-                  </li>
-                ))}
-              </ul>
-            </Section>
+          {matches.length > 0 || invitations.length > 0 ? (
+            <MatchesSection ui={ui} requestId={id} matches={matches} invitations={invitations} canInvite={isOwner && request.status === 'OPEN' && principal.org?.status === 'VERIFIED'} />
           ) : null}
           {moderator && request.status === 'SUBMITTED' ? (
             <Section title={t('review.title')}>
