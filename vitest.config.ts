@@ -12,6 +12,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'infra/**/*.test.ts'],
+          // A timeout detects a hang, it does not measure speed: synthesising a CDK app or thousands of
+          // property-test runs take several seconds on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
