@@ -95,7 +95,7 @@ const PAGES: Record<string, string[]> = {
   'demo-association': [
     '/', '/org/members', '/moderation/orgs', '/moderation/orgs?status=VERIFIED', '/moderation/requests', '/moderation/disputes', `/disputes/${disputeId}`, '/stats',
     '/stats?cluster=new-energy-vehicles', '/audit', `/audit?entity=dispute:${disputeId}`, `/requests/${biddingId}`, '/notifications',
-    '/contracts', '/contracts?status=ACTIVE&cluster=smart-manufacturing', '/contracts?overdue=true', '/feed',
+    '/contracts?status=ACTIVE&cluster=smart-manufacturing&overdue=true',
   ],
   'demo-government': ['/', '/feed', '/contracts', '/accounts', '/funding'],
   // Each role's view: the association's contract list with filters, the college's studios and their bids.
