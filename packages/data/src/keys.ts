@@ -98,8 +98,6 @@ export const keys = {
   allContracts: (contractId: string) => ({ gsi4pk: 'CONTRACTS', gsi4sk: contractId }),
   /** A bid under the college its studio belonged to when it bid (the college's read-only view). */
   bidsOfCollege: (collegeOrgId: string, bidId: string) => ({ gsi4pk: `ORG#${collegeOrgId}#COLLEGE_BIDS`, gsi4sk: bidId }),
-  /** A studio under its college. */
-  studiosOfCollege: (collegeOrgId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeOrgId}#STUDIOS`, gsi3sk: studioOrgId }),
 
   /**
    * Consortium statistics: one counter item per cluster, shard and bucket
@@ -155,6 +153,10 @@ export const keys = {
    * user's partition, so members sharing an inbox each have their own.
    */
   inboxReadMarker: (sub: string, recipient: Recipient) => ({ pk: `USER#${sub}`, sk: `#INBOX_READ#${inboxName(recipient)}` }),
+
+  // (The same key as branch `orgs` adds: keep one at merge.)
+  /** A studio's organisation item is indexed under the college it names, so "the college's studios" is a Query. */
+  studiosOfCollege: (collegeId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeId}#STUDIOS`, gsi3sk: studioOrgId }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */
