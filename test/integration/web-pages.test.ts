@@ -99,7 +99,7 @@ const PAGES: Record<string, string[]> = {
   ],
   'demo-government': ['/', '/feed', '/contracts', '/accounts', '/funding'],
   // Each role's view: the association's contract list with filters, the college's studios and their bids.
-  'demo-college': ['/', '/college/studios', '/college/bids', '/contracts', '/accounts', `/bids/${openBidId}`, `/audit?entity=bid:${openBidId}`],
+  'demo-college': ['/college/studios', '/college/bids', '/accounts', `/bids/${openBidId}`],
   'web-pages-member': ['/', '/org', '/org/members'],
   'web-newcomer': ['/', '/org/new'],
 };
@@ -114,7 +114,8 @@ describe('every page in Chinese and English', () => {
   });
 
   for (const [sub, paths] of Object.entries(PAGES)) {
-    it(`renders ${sub}'s pages in both languages with no untranslated keys`, async () => {
+    // Up to two dozen pages in two languages with screenshots: more than the default 30 s on a loaded machine.
+    it(`renders ${sub}'s pages in both languages with no untranslated keys`, { timeout: 120_000 }, async () => {
       await browser.signInAs(sub);
       for (const path of paths) {
         for (const locale of LOCALES) {
