@@ -99,8 +99,6 @@ export const keys = {
   allContracts: (contractId: string) => ({ gsi4pk: 'CONTRACTS', gsi4sk: contractId }),
   /** A bid under the college its studio belonged to when it bid (the college's read-only view). */
   bidsOfCollege: (collegeOrgId: string, bidId: string) => ({ gsi4pk: `ORG#${collegeOrgId}#COLLEGE_BIDS`, gsi4sk: bidId }),
-  /** A studio under its college. */
-  studiosOfCollege: (collegeOrgId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeOrgId}#STUDIOS`, gsi3sk: studioOrgId }),
 
   /**
    * Consortium statistics: one counter item per cluster, shard and bucket
@@ -171,6 +169,8 @@ export const keys = {
   inboxReadMarker: (sub: string, recipient: Recipient) => ({ pk: `USER#${sub}`, sk: `#INBOX_READ#${inboxName(recipient)}` }),
 
   // ── Organisation profiles, credit codes, affiliations, member invitations ──
+  /** A studio's organisation item is indexed under the college it names, so "the college's studios" is a Query. */
+  studiosOfCollege: (collegeId: string, studioOrgId: string) => ({ gsi3pk: `ORG#${collegeId}#STUDIOS`, gsi3sk: studioOrgId }),
   /** One item per unified social credit code: registering a code someone holds already fails its put (uniqueness is a key). */
   creditCode: (code: string) => ({ pk: `USCC#${code}`, sk: '#USCC' }),
   memberInvitation: (invitationId: string) => ({ pk: `MINV#${invitationId}`, sk: '#MINV' }),

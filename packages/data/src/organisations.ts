@@ -92,9 +92,9 @@ export const listOrganisationsByType = (db: Db, type: OrgType, status: OrgStatus
     page,
   );
 
-/** The studios of a college, in id order (a page of the sparse index on studio items). */
-export const listStudiosOfCollege = (db: Db, collegeOrgId: string, page?: PageRequest) =>
-  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeOrgId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
+/** The studios that name a college (every affiliation state), oldest first. */
+export const listStudiosOfCollege = (db: Db, collegeId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);
 
 /**
  * upgrade-data: gives a studio item written before the college index its index

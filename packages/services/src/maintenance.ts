@@ -97,11 +97,9 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
     }
     // Every contract has an enterprise: through the enterprises' contracts, each contract gets its list index keys.
     for (const enterprise of await readAll((page) => listOrganisationsByType(deps.db, 'ENTERPRISE', status, page))) {
-      for (const contract of await readAll((page) => listContractsOfOrganisation(deps.db, enterprise.id, page))) {
-        if (contract.enterpriseOrgId !== enterprise.id) continue;
-        await write(deps, [indexContract(deps.db, contract)]);
-        report.contractsIndexed += 1;
-      }
+      const contracts = (await readAll((page) => listContractsOfOrganisation(deps.db, enterprise.id, page))).filter((contract) => contract.enterpriseOrgId === enterprise.id);
+      await writeInChunks(deps, contracts.map((contract) => indexContract(deps.db, contract)));
+      report.contractsIndexed += contracts.length;
     }
   }
   await backfillRosters(deps, report);
