@@ -76,7 +76,8 @@ export async function terminateContract(
     });
     // All refunds touch the same escrow and funder balances: posted together, each balance moves once.
     writes.push(...writesForEntries(deps.db, refunds, contract.cluster, contract.governmentOrgId));
-    const terminated: Contract = { ...contract, status, updatedAt: at, version: contract.version + 1 };
+    // Nothing of a terminated contract is overdue any more (its milestones are refunded or will never be funded).
+    const terminated: Contract = { ...contract, status, ...(contract.overdueMilestones ? { overdueMilestones: 0 } : {}), updatedAt: at, version: contract.version + 1 };
     writes.push(...writesForContractChange(deps.db, contract, terminated, contractChanged));
     transitions.unshift({ entity: { type: 'contract', id: contract.id }, action: 'terminate', before: contract.status, after: status, details: { reason: input.reason } });
     // Each refund adds its milestone, entry and balance items; with the audit records, one notification per

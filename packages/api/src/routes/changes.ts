@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
 import { CHANGE_STATUSES } from '@sharedtech/core';
 import {
   ChangeOperationSchema, decideChangeOrder, idSchema, listContractChanges, MoneySchema, PageQuerySchema, ProposeChangeSchema, proposeChange, ReasonSchema,
@@ -40,6 +40,21 @@ const optionalBody = <T extends Parameters<typeof jsonBody>[0]>(schema: T) => ({
 const ContractIdParam = idParam('contract');
 const changed = (description: string) => ({ 200: jsonResponse(ChangeOrderSchema, description), ...errorResponses });
 
+/** Rejecting and withdrawing: the same shape, an optional reason. */
+function ending(deps: ApiDeps, action: 'reject' | 'withdraw', summary: string, description: string) {
+  const route = createRoute({
+    method: 'post', path: `/{id}/changes/{changeId}/${action}`, tags, security: bearer, summary,
+    request: { params: ChangeParams, body: optionalBody(ReasonSchema) },
+    responses: changed(description),
+  });
+  const handler: RouteHandler<typeof route> = async (c) => {
+    const { id, changeId } = c.req.valid('param');
+    const reason = c.req.valid('json')?.reason;
+    return c.json(await decideChangeOrder(deps, c.get('principal'), id, changeId, { action, reason }), 200);
+  };
+  return [route, handler] as const;
+}
+
 /** `/v1/contracts/{id}/changes…`: change orders of an ACTIVE contract, approved by every signer. */
 export function contractChangeRoutes(deps: ApiDeps) {
   return createRouter()
@@ -72,28 +87,6 @@ export function contractChangeRoutes(deps: ApiDeps) {
         return c.json(await decideChangeOrder(deps, c.get('principal'), id, changeId, { action: 'approve' }), 200);
       },
     )
-    .openapi(
-      createRoute({
-        method: 'post', path: '/{id}/changes/{changeId}/reject', tags, security: bearer, summary: 'A signer rejects the change order',
-        request: { params: ChangeParams, body: optionalBody(ReasonSchema) },
-        responses: changed('The change order, REJECTED'),
-      }),
-      async (c) => {
-        const { id, changeId } = c.req.valid('param');
-        const reason = c.req.valid('json')?.reason;
-        return c.json(await decideChangeOrder(deps, c.get('principal'), id, changeId, { action: 'reject', reason }), 200);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'post', path: '/{id}/changes/{changeId}/withdraw', tags, security: bearer, summary: 'The proposer withdraws the change order',
-        request: { params: ChangeParams, body: optionalBody(ReasonSchema) },
-        responses: changed('The change order, WITHDRAWN'),
-      }),
-      async (c) => {
-        const { id, changeId } = c.req.valid('param');
-        const reason = c.req.valid('json')?.reason;
-        return c.json(await decideChangeOrder(deps, c.get('principal'), id, changeId, { action: 'withdraw', reason }), 200);
-      },
-    );
+    .openapi(...ending(deps, 'reject', 'A signer rejects the change order', 'The change order, REJECTED'))
+    .openapi(...ending(deps, 'withdraw', 'The proposer withdraws the change order', 'The change order, WITHDRAWN'));
 }
