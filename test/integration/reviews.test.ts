@@ -51,7 +51,7 @@ describe('writing a review', () => {
     expectError(await review(enterprise.caller, contractId), 409, 'CONTRACT_NOT_FINISHED');
   });
 
-  it('is double-blind: sealed for everyone but its author until the other party reviews, then both are published at once', async () => {
+  it('is double-blind: sealed for everyone but its author until the other party reviews, then both are published at once', { timeout: 90_000 }, async () => {
     const contractId = await finishedContract('complete');
     const first = await review(enterprise.caller, contractId, { quality: 5, timeliness: 5, communication: 5 }, '工作室交付质量很高。');
     expect(first.status, JSON.stringify(first.body)).toBe(201);
@@ -99,7 +99,7 @@ describe('writing a review', () => {
     expect((await contractReviews(enterprise.caller, contractId)).body.items).toHaveLength(1);
   });
 
-  it('publishes exactly once when both parties submit at the same moment', async () => {
+  it('publishes exactly once when both parties submit at the same moment', { timeout: 90_000 }, async () => {
     for (let round = 0; round < 4; round++) {
       const contractId = await finishedContract();
       const before = { studio: (await averagesOf(studio.orgId))?.count ?? 0, enterprise: (await averagesOf(enterprise.orgId))?.count ?? 0 };
