@@ -237,6 +237,35 @@ export function putStudioCapabilities(db: Db, studio: Organisation): Write[] {
 const capabilityEntryChanged = (before: Organisation, after: Organisation) =>
   before.name !== after.name || before.cluster !== after.cluster || before.capabilities.join('\u0000') !== after.capabilities.join('\u0000');
 
+/**
+ * upgrade-data: a studio stored before colleges listed their studios gets its
+ * index entry under the college it names (guarded by its version, so a
+ * concurrent change wins). Undefined when the entry is there already.
+ */
+export async function writeToIndexStudioUnderCollege(db: Db, studio: Organisation): Promise<Write | undefined> {
+  if (studio.type !== 'STUDIO' || !studio.collegeId) return undefined;
+  const index = keys.studiosOfCollege(studio.collegeId, studio.id);
+  try {
+    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.org(studio.id), ConsistentRead: true }));
+    if (!Item || (Item.gsi3pk === index.gsi3pk && Item.gsi3sk === index.gsi3sk)) return undefined;
+  } catch (error) {
+    throw toDomainError(error);
+  }
+  return {
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.org(studio.id),
+        UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':pk': index.gsi3pk, ':sk': index.gsi3sk, ':version': studio.version },
+      },
+    },
+    onConflict: membersChanged,
+  };
+}
+
 /** The studios that name a college (every affiliation state), oldest first. */
 export const listStudiosOfCollege = (db: Db, collegeId: string, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi3', keys.studiosOfCollege(collegeId, '').gsi3pk), schema: organisationSchema, newestFirst: false }, page);

@@ -2,7 +2,8 @@ import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, normaliseRequestTi
 import {
   commitChange, getDataVersion, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
-  readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch, type Write,
+  readAll, reindexBid, sealPreChainAuditRecords, writeToIndexStudioUnderCollege, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
+  type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { backfillStatistics } from './statistics.js';
@@ -36,6 +37,8 @@ export interface UpgradeReport {
   /** Requests given their bid count, and clusters whose statistics counters were recounted. */
   bidCountsSet: number;
   statsClustersRecounted: number;
+  /** Studios given their index entry under the college they name (so the college lists them). */
+  studiosIndexedUnderColleges: number;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, studiosIndexedUnderColleges: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -82,6 +85,11 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       for (const bid of await readAll((page) => listBidsOfStudio(deps.db, studio.id, page))) {
         await write(deps, [reindexBid(deps.db, bid)]);
         report.bidsReindexed += 1;
+      }
+      const indexed = await writeToIndexStudioUnderCollege(deps.db, studio);
+      if (indexed) {
+        await write(deps, [indexed]);
+        report.studiosIndexedUnderColleges += 1;
       }
     }
   }
