@@ -13,6 +13,7 @@ import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { DEMO_IDENTITIES, seedDemoConsortium, type Db } from './app.js';
 import { callerFor, type BenchServer, type Caller } from './server.js';
+import { benchCreditCode } from './credit-code.js';
 
 export const CLUSTER = 'smart-manufacturing';
 export const OTHER_CLUSTER = 'new-energy-vehicles';
@@ -66,7 +67,7 @@ export async function buildConsortium(server: BenchServer, size: { enterprises: 
   };
   const enterprises = [await me(await callerFor(base, DEMO_IDENTITIES.enterprise))];
   for (let i = 1; i < size.enterprises; i++) {
-    enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER }));
+    enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER, creditCode: benchCreditCode() }));
   }
   const studios = [await me(await callerFor(base, DEMO_IDENTITIES.studio))];
   for (let i = 1; i < size.studios; i++) {
