@@ -25,6 +25,7 @@ import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/j
 import { deployedEnvironment, httpApiEvent, lambdaContext, startAwsStubs, synthesiseFunctionBundles } from '../support/lambda.js';
 import type { BenchOptions } from './options.js';
 import { callerFor, startBenchServer } from './server.js';
+import { benchCreditCode } from './credit-code.js';
 import { median, round } from './stats.js';
 
 export interface ColdRuns {
@@ -178,7 +179,7 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
   try {
     const sub = 'bench-cold-user';
     const member = await callerFor(server.base, sub);
-    const registered = await member.post('/v1/orgs', { type: 'ENTERPRISE', name: '冷启动测试企业', cluster: 'smart-manufacturing' });
+    const registered = await member.post('/v1/orgs', { type: 'ENTERPRISE', name: '冷启动测试企业', cluster: 'smart-manufacturing', creditCode: benchCreditCode() });
     if (registered.status !== 201) throw new Error(`could not register the cold-start caller: ${registered.status}`);
     const clientId = 'bench-client-id';
     const token = await cognitoAccessToken(poolKey, { sub, issuer: jwks.issuer, clientId });

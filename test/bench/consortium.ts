@@ -16,6 +16,7 @@ import { callerFor, type BenchServer, type Caller } from './server.js';
 import { bidBody, cny } from '../support/bid-body.js';
 
 export { bidBody };
+import { benchCreditCode } from './credit-code.js';
 
 export const CLUSTER = 'smart-manufacturing';
 export const OTHER_CLUSTER = 'new-energy-vehicles';
@@ -68,7 +69,7 @@ export async function buildConsortium(server: BenchServer, size: { enterprises: 
   };
   const enterprises = [await me(await callerFor(base, DEMO_IDENTITIES.enterprise))];
   for (let i = 1; i < size.enterprises; i++) {
-    enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER }));
+    enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER, creditCode: benchCreditCode() }));
   }
   const studios = [await me(await callerFor(base, DEMO_IDENTITIES.studio))];
   for (let i = 1; i < size.studios; i++) {

@@ -27,7 +27,7 @@ async function addMember(owner: Caller, orgId: string, role: 'OWNER' | 'MEMBER' 
 
 /** Every member's membership item carries exactly the organisation as stored, and the roster names exactly them. */
 async function expectCopiesInStep(orgId: string) {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, members, ...org } = (await rawItem(keys.org(orgId)))!;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, members, ...org } = (await rawItem(keys.org(orgId)))!;
   const listed = await moderator.get(`/v1/orgs/${orgId}/members?limit=100`);
   expect(Object.keys(members).sort()).toEqual(listed.body.items.map((member: { sub: string }) => member.sub).sort());
   for (const [sub, role] of Object.entries(members as Record<string, string>)) {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAssociation, type JobReport } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
-import { consortium, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
+import { consortium, creditCode, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
 import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
 import { deployedEnvironment, httpApiEvent, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
 
@@ -111,7 +111,7 @@ describe('the API bundle behind API Gateway', () => {
     const owner = await cognitoUser();
 
     // Act
-    const created = await owner.call('POST', '/v1/orgs', { type: 'ENTERPRISE', name: '云端精密制造有限公司', cluster: 'smart-manufacturing' });
+    const created = await owner.call('POST', '/v1/orgs', { type: 'ENTERPRISE', name: '云端精密制造有限公司', cluster: 'smart-manufacturing', creditCode: creditCode() });
     const verified = await moderator.call('POST', `/v1/orgs/${created.json.id}/verification`, { decision: 'VERIFY' });
     const posted = await owner.call('POST', '/v1/requests', requestBody({ clock: () => new Date() } as never, { title: '部署环境中的需求' }));
     const submitted = await owner.call('POST', `/v1/requests/${posted.json.id}/submit`, {});
@@ -202,7 +202,7 @@ describe('the API bundle behind API Gateway', () => {
   it('logs structured JSON with the Lambda and API Gateway request ids, and emits EMF metrics', async () => {
     // Prepare
     const user = await cognitoUser();
-    const event = httpApiEvent('POST', '/v1/orgs', { token: user.token, claims: { sub: user.sub }, body: { type: 'COLLEGE', name: '日志测试职业技术学院' } });
+    const event = httpApiEvent('POST', '/v1/orgs', { token: user.token, claims: { sub: user.sub }, body: { type: 'COLLEGE', name: '日志测试职业技术学院', creditCode: creditCode() } });
 
     // Act
     const { result, json, context } = await invokeApi(event);
@@ -275,6 +275,7 @@ describe('the jobs bundle on its schedule', () => {
         rostersTooLarge: [],
         bidCountsSet: expect.any(Number),
         statsClustersRecounted: expect.any(Number),
+        studiosIndexedUnderColleges: expect.any(Number),
       });
       expect(upgrade.studioCapabilities).toBeGreaterThanOrEqual(1);
       expect(json.find((line) => line.message === 'Data upgrade finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO' });

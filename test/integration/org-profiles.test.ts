@@ -259,6 +259,19 @@ describe('affiliation of a studio with the college it names', () => {
     expectError(await college.caller.post(path, { decision: 'ACCEPT' }), 409, 'INVALID_TRANSITION');
   });
 
+  it('lists studios stored before the college index once upgrade-data ran (and a second run changes nothing)', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { upgradeDerivedItems } = await import('@sharedtech/services');
+    const old = await organisation(api, moderator, { type: 'STUDIO', collegeId: otherCollege.orgId }, false, { affiliate: false });
+    await api.deps.db.doc.send(new UpdateCommand({ TableName: api.tableName, Key: keys.org(old.orgId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+    expect(itemIds(await otherCollege.caller.get(`/v1/orgs/${otherCollege.orgId}/studios?limit=100`))).not.toContain(old.orgId);
+    expect((await upgradeDerivedItems(api.deps)).studiosIndexed).toBeGreaterThanOrEqual(1);
+    expect(itemIds(await otherCollege.caller.get(`/v1/orgs/${otherCollege.orgId}/studios?limit=100`))).toContain(old.orgId);
+    // Running it again keeps one entry per studio.
+    await upgradeDerivedItems(api.deps);
+    expect(itemIds(await otherCollege.caller.get(`/v1/orgs/${otherCollege.orgId}/studios?limit=100`)).filter((id) => id === old.orgId)).toHaveLength(1);
+  });
+
   it('lists a college’s studios, accepted and pending, to its members and associations only', async () => {
     const waiting = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId }, false, { affiliate: false });
     const listed = await college.caller.get(`/v1/orgs/${college.orgId}/studios?limit=100`);

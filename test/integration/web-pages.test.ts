@@ -109,7 +109,7 @@ const PAGES: Record<string, string[]> = {
     '/', '/org', '/org/members', `/orgs/${studioOrg}`, '/requests', '/requests?status=OPEN', '/requests/new', `/requests/${draftId}`, `/requests/${draftId}/edit`,
     `/requests/${biddingId}`, `/requests/${biddingId}/bids`, `/requests/${biddingId}/award?bid=${openBidId}`, `/bids/${openBidId}`, '/contracts',
     `/contracts/${contractId}`, `/contracts/${contractId}/ledger`, '/accounts', `/disputes/${disputeId}`, `/audit?entity=request:${awardedId}`,
-    `/audit?entity=contract:${contractId}`, '/notifications', '/feed', '/org/edit',
+    `/audit?entity=contract:${contractId}`, '/notifications', '/feed',
   ],
   'demo-studio': ['/', '/feed', '/feed?cluster=smart-manufacturing&tag=机器视觉', `/requests/${biddingId}`, `/requests/${biddingId}/bid`, '/bids', `/bids/${openBidId}/edit`, '/accounts', `/contracts/${contractId}`],
   'demo-association': [
