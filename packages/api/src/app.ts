@@ -17,6 +17,8 @@ import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
+import { appointmentRoutes } from './routes/appointments.js';
+import { resourceRoutes } from './routes/resources.js';
 import { createRouter } from './routes/router.js';
 
 export const API_VERSION = '1.0.0';
@@ -53,6 +55,8 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/matches', matchRoutes(deps));
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
+  api.route('/v1/appointments', appointmentRoutes(deps));
+  api.route('/v1/resources', resourceRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

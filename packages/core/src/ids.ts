@@ -13,6 +13,9 @@ export const ID_PREFIX = {
   notification: 'ntf',
   question: 'qst',
   message: 'msg',
+  appointment: 'apt',
+  resource: 'res',
+  booking: 'bkg',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -18,3 +18,5 @@ export * from './stats.js';
 export * from './question.js';
 export * from './message.js';
 export * from './search.js';
+export * from './appointment.js';
+export * from './resource.js';

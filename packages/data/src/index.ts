@@ -25,3 +25,5 @@ export * from './messages.js';
 export * from './search.js';
 export * from './personal-data.js';
 export * from './stats.js';
+export * from './appointments.js';
+export * from './resources.js';

@@ -21,3 +21,5 @@ export * from './termination.js';
 export * from './inputs/index.js';
 export * from './questions.js';
 export * from './messages.js';
+export * from './appointments.js';
+export * from './resources.js';

@@ -10,3 +10,5 @@ export * from './insight.js';
 export * from './trail.js';
 export * from './questions.js';
 export * from './messages.js';
+export * from './appointments.js';
+export * from './resources.js';
