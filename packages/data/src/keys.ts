@@ -146,8 +146,8 @@ export const keys = {
   allResources: (resourceId: string) => ({ gsi1pk: 'RESS', gsi1sk: resourceId }),
   resourcesOfCluster: (cluster: string, resourceId: string) => ({ gsi2pk: `RESS#CLUSTER#${cluster}`, gsi2sk: resourceId }),
   resourcesOfOrg: (orgId: string, resourceId: string) => ({ gsi3pk: `ORG#${orgId}#RESS`, gsi3sk: resourceId }),
-  /** Bookings live in their resource's partition, so the owner's list of a resource is one Query. */
-  booking: (resourceId: string, bookingId: string) => ({ pk: `RES#${resourceId}`, sk: `BKG#${bookingId}` }),
+  booking: (bookingId: string) => ({ pk: `BKG#${bookingId}`, sk: '#BKG' }),
+  bookingsOfResource: (resourceId: string, bookingId: string) => ({ gsi3pk: `RES#${resourceId}#BOOKINGS`, gsi3sk: bookingId }),
   bookingsOfBooker: (orgId: string, bookingId: string) => ({ gsi1pk: `ORG#${orgId}#BOOKINGS`, gsi1sk: bookingId }),
   bookingsOfOwner: (orgId: string, bookingId: string) => ({ gsi2pk: `ORG#${orgId}#RESBOOKINGS`, gsi2sk: bookingId }),
   /**

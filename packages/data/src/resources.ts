@@ -15,7 +15,8 @@ const resourceItem = (resource: SharedResource) => ({
 });
 
 const bookingItem = (booking: Booking) => ({
-  ...keys.booking(booking.resourceId, booking.id),
+  ...keys.booking(booking.id),
+  ...keys.bookingsOfResource(booking.resourceId, booking.id),
   ...keys.bookingsOfBooker(booking.bookerOrgId, booking.id),
   ...keys.bookingsOfOwner(booking.ownerOrgId, booking.id),
   ...booking,
@@ -23,8 +24,7 @@ const bookingItem = (booking: Booking) => ({
 
 export const getResource = (db: Db, resourceId: string, consistent = false) => getItem(db, keys.resource(resourceId), resourceSchema, consistent);
 
-export const getBooking = (db: Db, resourceId: string, bookingId: string, consistent = false) =>
-  getItem(db, keys.booking(resourceId, bookingId), bookingSchema, consistent);
+export const getBooking = (db: Db, bookingId: string, consistent = false) => getItem(db, keys.booking(bookingId), bookingSchema, consistent);
 
 export const writeNewResource = (db: Db, resource: SharedResource, deltas: readonly StatsDelta[]): Write[] => [
   putNew(db, resourceItem(resource)),
@@ -98,20 +98,15 @@ export function listResources(db: Db, filter: ResourceFilter, page?: PageRequest
 
 /** A resource's bookings, newest first (the owner's view). */
 export const listBookingsOfResource = (db: Db, resourceId: string, page?: PageRequest) =>
-  queryPage(
-    db,
-    { ...onTable(keys.resource(resourceId).pk), schema: bookingSchema, sortKeyCondition: { expression: 'begins_with(sk, :bkg)', values: { ':bkg': 'BKG#' } } },
-    page,
-  );
+  queryPage(db, { ...onIndex('gsi3', keys.bookingsOfResource(resourceId, '').gsi3pk), schema: bookingSchema }, page);
 
 /** A resource's bookings made by one organisation, newest first. */
 export const listBookingsOfResourceBy = (db: Db, resourceId: string, bookerOrgId: string, page?: PageRequest) =>
   queryPage(
     db,
     {
-      ...onTable(keys.resource(resourceId).pk),
+      ...onIndex('gsi3', keys.bookingsOfResource(resourceId, '').gsi3pk),
       schema: bookingSchema,
-      sortKeyCondition: { expression: 'begins_with(sk, :bkg)', values: { ':bkg': 'BKG#' } },
       filter: { FilterExpression: 'bookerOrgId = :me', ExpressionAttributeValues: { ':me': bookerOrgId } },
     },
     page,

@@ -7,6 +7,9 @@ import { getVisibleDispute } from './disputes.js';
 import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js';
 import { getVisibleRequest } from './requests.js';
 import { requestIdOfQuestion } from './questions.js';
+import { getVisibleAppointment } from './appointments.js';
+import { getVisibleBooking, loadResource } from './resources.js';
+import { getBooking } from '@sharedtech/data';
 
 /**
  * For each audited entity type: reads the entity exactly as its own route does
@@ -35,6 +38,16 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   bid: async (deps, principal, id) => Boolean(await getVisibleBid(deps, principal, id)),
   contract: async (deps, principal, id) => Boolean(await getVisibleContract(deps, principal, id)),
   dispute: async (deps, principal, id) => Boolean(await getVisibleDispute(deps, principal, id)),
+  // Appointments: their two organisations and associations (a government body of the cluster sees one, not its trail).
+  appointment: async (deps, principal, id) => {
+    const appointment = await getVisibleAppointment(deps, principal, id);
+    return isAssociation(principal) || [appointment.enterpriseOrgId, appointment.collegeOrgId].includes(principal.membership?.orgId ?? '');
+  },
+  resource: async (deps, principal, id) => isMemberOrModerator(principal, (await loadResource(deps, id)).ownerOrgId),
+  booking: async (deps, principal, id) => {
+    const booking = await getBooking(deps.db, id);
+    return Boolean(booking && (await getVisibleBooking(deps, principal, booking.resourceId, id)));
+  },
 };
 
 export function parseEntityRef(value: string): EntityRef {

@@ -23,3 +23,4 @@ export * from './questions.js';
 export * from './messages.js';
 export * from './appointments.js';
 export * from './resources.js';
+export * from './usage-recount.js';

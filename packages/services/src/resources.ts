@@ -67,7 +67,7 @@ export async function registerResource(deps: ServiceDeps, principal: Principal, 
 }
 
 /** Resources are public to every signed-in caller; a missing id is a 404. */
-async function loadResource(deps: ServiceDeps, resourceId: string, consistent = false) {
+export async function loadResource(deps: ServiceDeps, resourceId: string, consistent = false) {
   const resource = await getResource(deps.db, resourceId, consistent);
   if (!resource) throw new NotFoundError('Resource', resourceId);
   return resource;
@@ -144,9 +144,10 @@ export async function bookResource(deps: ServiceDeps, principal: Principal, reso
   return viewOfBooking(booking);
 }
 
-async function getVisibleBooking(deps: ServiceDeps, principal: Principal, resourceId: string, bookingId: string, consistent = false) {
-  const booking = await getBooking(deps.db, resourceId, bookingId, consistent);
-  if (!booking || !maySeeBooking(viewer(principal), booking)) throw new NotFoundError('Booking', bookingId);
+/** The booking if the caller may see it (and it is of this resource); a 404 like a missing id otherwise. */
+export async function getVisibleBooking(deps: ServiceDeps, principal: Principal, resourceId: string, bookingId: string, consistent = false) {
+  const booking = await getBooking(deps.db, bookingId, consistent);
+  if (!booking || booking.resourceId !== resourceId || !maySeeBooking(viewer(principal), booking)) throw new NotFoundError('Booking', bookingId);
   return booking;
 }
 
