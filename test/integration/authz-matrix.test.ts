@@ -78,6 +78,15 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  // Talent mutual employment and shared resources (issue 14).
+  'GET /v1/appointments': ({ who }) => ['ENTERPRISE', 'COLLEGE', 'STUDIO'].includes(who.orgType ?? ''),
+  'GET /v1/appointments/stats': member,
+  'GET /v1/appointments/{id}': visible,
+  'GET /v1/resources': anyone,
+  'GET /v1/resources/stats': member,
+  'GET /v1/resources/{id}': visible,
+  'GET /v1/resources/{id}/bookings': visible,
+  'GET /v1/resources/{id}/bookings/{bookingId}': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -116,6 +125,16 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/risks': party,
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
+  // The matrix's proposal names the world's college as counterpart: only a verified enterprise's owner could make it.
+  'POST /v1/appointments': ({ who }) => who.orgType === 'ENTERPRISE' && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/confirm': ({ who, target }) => target?.state === 'PROPOSED' && who.orgId === target.awaitingOrgId && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/decline': ({ who, target }) => target?.state === 'PROPOSED' && who.orgId === target.awaitingOrgId && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/end': (ctx) => party(ctx) && ctx.target?.state === 'ACTIVE' && ctx.who.verified && ctx.who.role === 'OWNER',
+  'POST /v1/resources': ({ who }) => who.verified,
+  'POST /v1/resources/{id}/bookings': ({ who, target }) => who.verified && who.orgId !== target?.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/approve': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/decline': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/cancel': (ctx) => ['PENDING', 'APPROVED'].includes(ctx.target?.state ?? '') && ctx.who.verified && party(ctx),
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -147,12 +166,30 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
   'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
   'POST /v1/notifications/read': () => ({}),
+  'POST /v1/appointments': () => ({
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: world.objects.find((o) => o.name === 'appointment')!.awaitingOrgId, cluster: 'smart-manufacturing',
+    person: { name: '矩阵工程师' }, subject: '矩阵课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 8,
+  }),
+  'POST /v1/appointments/{id}/confirm': () => ({}),
+  'POST /v1/appointments/{id}/decline': () => ({ reason: 'matrix' }),
+  'POST /v1/appointments/{id}/end': () => ({ reason: 'matrix' }),
+  'POST /v1/resources': () => ({
+    type: 'EQUIPMENT', name: '矩阵设备', description: '矩阵测试用的设备。', cluster: 'smart-manufacturing', capabilities: ['检测'],
+    location: '车间 A', rules: '须预约。', price: { unit: 'PER_HOUR', amount: fen(10_000) },
+  }),
+  'POST /v1/resources/{id}/bookings': () => {
+    const start = Math.ceil(api.clock().getTime() / 3_600_000) * 3_600_000 + 240 * 3_600_000;
+    return { start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), purpose: '矩阵预约' };
+  },
+  'POST /v1/resources/{id}/bookings/{bookingId}/approve': () => ({}),
+  'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
+  'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
-const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question', appointments: 'appointment', resources: 'resource' };
+const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', appointment: 'apt', resource: 'res', booking: 'bkg' };
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
@@ -178,6 +215,7 @@ function bindingsOf(operation: Operation): Binding[] {
     if (!name) continue;
     const before = segments[index - 1]!;
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
+    else if (name === 'bookingId' && before === 'bookings') kind = 'booking'; // the booking names its resource's {id}
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
@@ -191,7 +229,7 @@ function bindingsOf(operation: Operation): Binding[] {
     ns.map((n) => {
       const fill = (id: string) => {
         const values: Record<string, string | number> = {};
-        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'id' && target?.kind === 'booking' ? target.resourceId! : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
@@ -342,7 +380,7 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
 };
 
-const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
+const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', appointments: 'appointment', resources: 'resource', bookings: 'booking' };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
 interface PageBinding {

@@ -10,7 +10,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'appointment' | 'resource' | 'booking';
 
 export interface WorldObject {
   name: string;
@@ -26,6 +26,11 @@ export interface WorldObject {
   studioOrgId?: string;
   /** Objects whose view names this one's id (a contract names the bid it came from): who sees them may see the id, not the object. */
   namedBy?: string[];
+  /** A booking's resource, and the organisation owning it. */
+  resourceId?: string;
+  ownerOrgId?: string;
+  /** A proposed appointment: the organisation whose confirmation it awaits. */
+  awaitingOrgId?: string;
 }
 
 export interface Identity {
@@ -95,6 +100,24 @@ export async function buildWorld(api: TestApi) {
   expect(otherAward.status, JSON.stringify(otherAward.body)).toBe(201);
   const otherContractId = otherAward.body.id as string;
 
+  // Talent mutual employment and shared resources (issue 14): a proposed appointment of the enterprise's engineer
+  // at the college, the college's lab, and the enterprise's pending booking of it two days ahead.
+  const appointment = await enterprise.caller.post('/v1/appointments', {
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: college.orgId, cluster: 'smart-manufacturing', person: { name: '赵工' },
+    subject: '工业机器视觉课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 16,
+  });
+  expect(appointment.status, JSON.stringify(appointment.body)).toBe(201);
+  const lab = await college.caller.post('/v1/resources', {
+    type: 'LAB', name: '矩阵实训室', description: '矩阵测试用的实训室。', cluster: 'smart-manufacturing', capabilities: ['机器视觉'],
+    location: '实训楼 B201', rules: '须经安全培训。', price: { unit: 'FREE' },
+  });
+  expect(lab.status, JSON.stringify(lab.body)).toBe(201);
+  const bookingStart = Math.ceil(api.clock().getTime() / 3_600_000) * 3_600_000 + 48 * 3_600_000;
+  const booking = await enterprise.caller.post(`/v1/resources/${lab.body.id}/bookings`, {
+    start: new Date(bookingStart).toISOString(), end: new Date(bookingStart + 2 * 3_600_000).toISOString(), purpose: '矩阵预约',
+  });
+  expect(booking.status, JSON.stringify(booking.body)).toBe(201);
+
   // A studio's college is a party to its contracts.
   const K = [enterprise.orgId, studio.orgId, college.orgId, government.orgId];
   const K2 = [otherEnterprise.orgId, otherStudio.orgId, otherCollege.orgId];
@@ -111,6 +134,12 @@ export async function buildWorld(api: TestApi) {
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
     { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES' },
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },
+    { name: 'appointment', kind: 'appointment', id: appointment.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PROPOSED', awaitingOrgId: college.orgId },
+    { name: 'lab', kind: 'resource', id: lab.body.id, parties: [college.orgId], public: true, state: 'ACTIVE', ownerOrgId: college.orgId },
+    {
+      name: 'booking', kind: 'booking', id: booking.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PENDING',
+      resourceId: lab.body.id, ownerOrgId: college.orgId,
+    },
   ];
 
   const identity = (name: IdentityName, caller: Caller, org?: { orgId: string }, orgType?: string, verified = true, role: 'OWNER' | 'MEMBER' = 'OWNER'): Identity => ({

@@ -8,8 +8,7 @@ import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js'
 import { getVisibleRequest } from './requests.js';
 import { requestIdOfQuestion } from './questions.js';
 import { getVisibleAppointment } from './appointments.js';
-import { getVisibleBooking, loadResource } from './resources.js';
-import { getBooking } from '@sharedtech/data';
+import { loadResource, readBookingById } from './resources.js';
 
 /**
  * For each audited entity type: reads the entity exactly as its own route does
@@ -44,10 +43,7 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
     return isAssociation(principal) || [appointment.enterpriseOrgId, appointment.collegeOrgId].includes(principal.membership?.orgId ?? '');
   },
   resource: async (deps, principal, id) => isMemberOrModerator(principal, (await loadResource(deps, id)).ownerOrgId),
-  booking: async (deps, principal, id) => {
-    const booking = await getBooking(deps.db, id);
-    return Boolean(booking && (await getVisibleBooking(deps, principal, booking.resourceId, id)));
-  },
+  booking: async (deps, principal, id) => Boolean(await readBookingById(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {

@@ -151,6 +151,13 @@ export async function getVisibleBooking(deps: ServiceDeps, principal: Principal,
   return booking;
 }
 
+/** A booking by its id alone (the pages' and the audit trail's way in), if the caller may see it. */
+export async function readBookingById(deps: ServiceDeps, principal: Principal, bookingId: string) {
+  const booking = await getBooking(deps.db, bookingId);
+  if (!booking || !maySeeBooking(viewer(principal), booking)) throw new NotFoundError('Booking', bookingId);
+  return viewOfBooking(booking);
+}
+
 export async function readBooking(deps: ServiceDeps, principal: Principal, resourceId: string, bookingId: string) {
   return viewOfBooking(await getVisibleBooking(deps, principal, resourceId, bookingId));
 }

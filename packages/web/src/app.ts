@@ -15,6 +15,8 @@ import { organisationPages } from './pages/organisations.js';
 import { requestPages } from './pages/requests.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
+import { appointmentPages } from './pages/appointments.js';
+import { resourcePages } from './pages/resources.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -81,6 +83,8 @@ export function createWebApp(deps: WebDeps) {
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);
+  resourcePages(web, deps);
+  appointmentPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;
