@@ -25,6 +25,7 @@ const studio = await organisation(api, moderator, { type: 'STUDIO', collegeId: c
 const otherEnterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster });
 const government = await organisation(api, moderator, { type: 'GOVERNMENT', cluster });
 const otherGovernment = await organisation(api, moderator, { type: 'GOVERNMENT', cluster: 'new-energy-vehicles' });
+const cityGovernment = await organisation(api, moderator, { type: 'GOVERNMENT' }); // city-wide: no cluster of its own
 const pendingCollege = await organisation(api, moderator, { type: 'COLLEGE' }, false);
 const outsider = await api.as(`appointments-outsider-${process.pid}`);
 const engineer = await api.as(`appointments-engineer-${process.pid}`);
@@ -138,9 +139,9 @@ describe('confirming, declining, ending', () => {
 });
 
 describe('who sees appointments', () => {
-  it('the two organisations, associations and the cluster’s government bodies; anyone else gets a 404 like a missing id', async () => {
+  it('the two organisations, associations, the cluster’s and city-wide government bodies; anyone else gets a 404 like a missing id', async () => {
     const id = await propose(enterprise.caller);
-    for (const reader of [enterprise.caller, engineer, college.caller, moderator, government.caller]) expect((await reader.get(`/v1/appointments/${id}`)).status).toBe(200);
+    for (const reader of [enterprise.caller, engineer, college.caller, moderator, government.caller, cityGovernment.caller]) expect((await reader.get(`/v1/appointments/${id}`)).status).toBe(200);
     const ghost = 'apt_01JD0000000000000000000000';
     for (const stranger of [otherEnterprise.caller, studio.caller, otherGovernment.caller, pendingCollege.caller, outsider]) {
       expectError(await stranger.get(`/v1/appointments/${id}`), 404);
@@ -159,6 +160,8 @@ describe('who sees appointments', () => {
     expect(itemIds(await moderator.get(`/v1/appointments?cluster=${cluster}`))).toContain(id);
     expect(itemIds(await government.caller.get('/v1/appointments'))).toContain(id);
     expectError(await otherGovernment.caller.get(`/v1/appointments?cluster=${cluster}`), 403);
+    expect(itemIds(await cityGovernment.caller.get(`/v1/appointments?cluster=${cluster}`))).toContain(id);
+    expectError(await cityGovernment.caller.get('/v1/appointments'), 400, 'CLUSTER_REQUIRED');
     expectError(await enterprise.caller.get(`/v1/appointments?cluster=${cluster}`), 403);
     expectError(await moderator.get('/v1/appointments'), 400, 'CLUSTER_REQUIRED');
     const first = await enterprise.caller.get('/v1/appointments?limit=2');

@@ -52,6 +52,30 @@ ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/fund`, {}, { 
 const disputeId = ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/2/dispute`, { reason: '现场节拍未达到 3 秒/件。' })).disputeId as string;
 // A member who is not an owner: sees the members page without its form.
 ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
+// Shared resources and talent mutual employment (issue 14): the college's lab with the enterprise's booking, and a proposed appointment.
+const college = await api.as('demo-college');
+const collegeOrg = await orgIdOf(college);
+const labId = ok(
+  await college.post('/v1/resources', {
+    type: 'LAB', name: '工业视觉实训室', description: '配备 6 套工业相机与光源的实训室。', cluster: 'smart-manufacturing', capabilities: ['机器视觉'],
+    location: '实训楼 B201', rules: '须经安全培训。', price: { unit: 'PER_HOUR', amount: cny(200) },
+  }),
+  201,
+).id as string;
+const bookingStart = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 26 * 3_600_000;
+const bookingId = ok(
+  await enterprise.post(`/v1/resources/${labId}/bookings`, {
+    start: new Date(bookingStart).toISOString(), end: new Date(bookingStart + 3 * 3_600_000).toISOString(), purpose: '焊缝样件成像试验',
+  }),
+  201,
+).id as string;
+const appointmentId = ok(
+  await enterprise.post('/v1/appointments', {
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: collegeOrg, cluster: 'smart-manufacturing', person: { name: '赵工', title: '高级工程师' },
+    subject: '工业机器视觉课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 16,
+  }),
+  201,
+).id as string;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -100,6 +124,11 @@ const PAGES: Record<string, string[]> = {
   'web-pages-member': ['/', '/org', '/org/members'],
   'web-newcomer': ['/', '/org/new'],
 };
+// Shared resources and talent mutual employment (issue 14).
+PAGES['demo-enterprise']!.push('/resources', '/resources?type=LAB&cluster=smart-manufacturing', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=booking:${bookingId}`);
+PAGES['demo-college'] = ['/resources', '/resources/new', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=resource:${labId}`];
+PAGES['demo-association']!.push('/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`);
+PAGES['demo-government']!.push('/resources', '/appointments');
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {

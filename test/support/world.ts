@@ -31,6 +31,8 @@ export interface WorldObject {
   ownerOrgId?: string;
   /** A proposed appointment: the organisation whose confirmation it awaits. */
   awaitingOrgId?: string;
+  /** Organisations that see it without being parties (a city-wide government body sees the cluster's appointments). */
+  viewers?: string[];
 }
 
 export interface Identity {
@@ -134,7 +136,7 @@ export async function buildWorld(api: TestApi) {
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
     { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES' },
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },
-    { name: 'appointment', kind: 'appointment', id: appointment.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PROPOSED', awaitingOrgId: college.orgId },
+    { name: 'appointment', kind: 'appointment', id: appointment.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PROPOSED', awaitingOrgId: college.orgId, viewers: [government.orgId] },
     { name: 'lab', kind: 'resource', id: lab.body.id, parties: [college.orgId], public: true, state: 'ACTIVE', ownerOrgId: college.orgId },
     {
       name: 'booking', kind: 'booking', id: booking.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PENDING',
@@ -167,7 +169,7 @@ export type World = Awaited<ReturnType<typeof buildWorld>>;
 /** Whether `who` may see `object` at all; anything else must be a 404, like an id that does not exist. */
 export function sees(who: Identity, object: WorldObject): boolean {
   if (who.orgType === 'ASSOCIATION') return true;
-  return object.public || (who.orgId !== undefined && object.parties.includes(who.orgId));
+  return object.public || (who.orgId !== undefined && (object.parties.includes(who.orgId) || (object.viewers ?? []).includes(who.orgId)));
 }
 
 /** Ids `who` must never be shown: objects hidden from it, unless an object it sees names them. */

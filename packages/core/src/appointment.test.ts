@@ -51,12 +51,13 @@ describe('the appointment lifecycle', () => {
 
 describe('who sees an appointment', () => {
   const verified = { verified: true };
-  it('its two organisations, associations, and government bodies of its cluster only', () => {
+  it('its two organisations, associations, and government bodies of its cluster or of the whole city only', () => {
     expect(maySeeAppointment({ ...verified, orgId: 'org_ent', orgType: 'ENTERPRISE' }, proposed)).toBe(true);
     expect(maySeeAppointment({ verified: false, orgId: 'org_col', orgType: 'COLLEGE' }, proposed)).toBe(true);
     expect(maySeeAppointment({ ...verified, orgId: 'org_a', orgType: 'ASSOCIATION' }, proposed)).toBe(true);
     expect(maySeeAppointment({ ...verified, orgId: 'org_g', orgType: 'GOVERNMENT', cluster: 'smart-manufacturing' }, proposed)).toBe(true);
     expect(maySeeAppointment({ ...verified, orgId: 'org_g', orgType: 'GOVERNMENT', cluster: 'new-energy-vehicles' }, proposed)).toBe(false);
+    expect(maySeeAppointment({ ...verified, orgId: 'org_city', orgType: 'GOVERNMENT' }, proposed)).toBe(true); // a city-wide body
     expect(maySeeAppointment({ verified: false, orgId: 'org_a', orgType: 'ASSOCIATION' }, proposed)).toBe(false);
     expect(maySeeAppointment({ ...verified, orgId: 'org_other', orgType: 'ENTERPRISE' }, proposed)).toBe(false);
     expect(maySeeAppointment({ verified: false }, proposed)).toBe(false);

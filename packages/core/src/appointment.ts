@@ -85,13 +85,13 @@ export interface AppointmentViewer {
 /**
  * Who sees an appointment: both party organisations, every verified
  * association (they moderate the consortium), and verified government bodies
- * of its cluster.
+ * of its cluster — or of the whole city, when a government body names no cluster.
  */
 export function maySeeAppointment(viewer: AppointmentViewer, appointment: Pick<Appointment, 'enterpriseOrgId' | 'collegeOrgId' | 'cluster'>): boolean {
   if (viewer.orgId && (viewer.orgId === appointment.enterpriseOrgId || viewer.orgId === appointment.collegeOrgId)) return true;
   if (!viewer.verified) return false;
   if (viewer.orgType === 'ASSOCIATION') return true;
-  return viewer.orgType === 'GOVERNMENT' && viewer.cluster === appointment.cluster;
+  return viewer.orgType === 'GOVERNMENT' && (viewer.cluster === undefined || viewer.cluster === appointment.cluster);
 }
 
 /** Counter names of talent mutual employment (cluster and organisation scopes). */

@@ -170,7 +170,7 @@ export async function actOnAppointment(
   return viewOfAppointment(principal, next);
 }
 
-/** Associations and government bodies read a cluster's appointments; a verified association or government body only. */
+/** Associations and government bodies read a cluster's appointments (a government body with a cluster only its own). */
 function clusterReader(principal: Principal, cluster: string | undefined): string {
   const viewer = viewerOf(principal);
   const asked = cluster ?? viewer.cluster;
@@ -178,7 +178,7 @@ function clusterReader(principal: Principal, cluster: string | undefined): strin
     throw new ForbiddenError('NOT_CLUSTER_MEMBER', 'Only associations and government bodies read a cluster’s appointments.');
   }
   if (!asked) throw ValidationError.field('cluster', 'Name the cluster to list.', 'CLUSTER_REQUIRED');
-  if (viewer.orgType === 'GOVERNMENT' && asked !== viewer.cluster) {
+  if (viewer.orgType === 'GOVERNMENT' && viewer.cluster !== undefined && asked !== viewer.cluster) {
     throw new ForbiddenError('NOT_CLUSTER_MEMBER', 'A government body reads the appointments of its own cluster.');
   }
   return asked;

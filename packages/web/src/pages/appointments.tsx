@@ -123,7 +123,9 @@ export function appointmentPages(web: Hono, deps: WebDeps) {
       const org = ui.principal.org;
       const status = queryChoice(c, 'status', APPOINTMENT_STATUSES);
       const byCluster = Boolean(org && !appointmentSideOf(org.type));
-      const cluster = byCluster ? (queryChoice(c, 'cluster', KNOWN_CLUSTERS) ?? org?.cluster ?? KNOWN_CLUSTERS[0]) : undefined;
+      // A government body of one cluster reads that cluster; associations and city-wide bodies choose one.
+      const ownClusterOnly = org?.type === 'GOVERNMENT' && org.cluster !== undefined;
+      const cluster = byCluster ? (ownClusterOnly ? org.cluster : (queryChoice(c, 'cluster', KNOWN_CLUSTERS) ?? org?.cluster ?? KNOWN_CLUSTERS[0])) : undefined;
       const [list, figures] = await Promise.all([
         listAppointments(deps, ui.principal, { status, cluster, cursor: c.req.query('cursor') }),
         appointmentStatistics(deps, ui.principal, { cluster }),
@@ -143,7 +145,7 @@ export function appointmentPages(web: Hono, deps: WebDeps) {
           </Section>
           <form method="get" action="/appointments" class="filters card">
             <Select ui={ui} form={filter} name="status" label={t('common.status')} blank={t('appointment.allStatuses')} options={APPOINTMENT_STATUSES.map((value) => ({ value, label: t(`appointment.status.${value}`) }))} />
-            {cluster ? <Select ui={ui} form={filter} name="cluster" label={t('org.field.cluster')} options={clusterOptions(ui, cluster)} /> : null}
+            {cluster && !ownClusterOnly ? <Select ui={ui} form={filter} name="cluster" label={t('org.field.cluster')} options={clusterOptions(ui, cluster)} /> : null}
             <FormSubmit label={t('resource.filter')} variant="secondary" />
           </form>
           {list.items.length > 0 ? (
