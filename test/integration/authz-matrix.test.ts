@@ -378,6 +378,24 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /disputes/:id/resolve': { op: 'POST /v1/disputes/{id}/resolve', form: { outcome: 'RELEASE' } },
   'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
+  'POST /resources/new': {
+    op: 'POST /v1/resources',
+    form: { type: 'EQUIPMENT', name: '矩阵设备', description: '矩阵测试用的设备。', cluster: 'smart-manufacturing', capabilities: '检测', location: '车间 A', rules: '须预约。', 'price.unit': 'FREE' },
+  },
+  'POST /resources/:id/book': { op: 'POST /v1/resources/{id}/bookings', form: { start: '2099-01-01T09:00', end: '2099-01-01T10:00', purpose: '矩阵预约' } },
+  'POST /bookings/:id/approve': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/approve', form: {} },
+  'POST /bookings/:id/decline': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/decline', form: { reason: 'matrix' } },
+  'POST /bookings/:id/cancel': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/cancel', form: { reason: 'matrix' } },
+  'POST /appointments/new': {
+    op: 'POST /v1/appointments',
+    form: {
+      kind: 'INDUSTRY_TEACHER', counterpartOrgId: world.objects.find((o) => o.name === 'appointment')!.awaitingOrgId!, cluster: 'smart-manufacturing',
+      'person.name': '矩阵工程师', subject: '矩阵课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: '8',
+    },
+  },
+  'POST /appointments/:id/confirm': { op: 'POST /v1/appointments/{id}/confirm', form: {} },
+  'POST /appointments/:id/decline': { op: 'POST /v1/appointments/{id}/decline', form: { reason: 'matrix' } },
+  'POST /appointments/:id/end': { op: 'POST /v1/appointments/{id}/end', form: { reason: 'matrix' } },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', appointments: 'appointment', resources: 'resource', bookings: 'booking' };
