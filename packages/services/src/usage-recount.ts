@@ -40,8 +40,13 @@ const finish = (buckets: Buckets): Buckets => Object.fromEntries(Object.entries(
 export async function recountClusterUsage(deps: ServiceDeps, cluster: string): Promise<Buckets> {
   const buckets: Buckets = {};
   const add = adder(buckets);
-  countAppointments(add, await readAll((page) => listAppointmentsOfCluster(deps.db, cluster, {}, page)));
-  for (const resource of await readAll((page) => listResources(deps.db, { cluster }, page))) {
+  // Both partitions at once: upgrade-data recounts every cluster, and most have neither.
+  const [appointments, resources] = await Promise.all([
+    readAll((page) => listAppointmentsOfCluster(deps.db, cluster, {}, page)),
+    readAll((page) => listResources(deps.db, { cluster }, page)),
+  ]);
+  countAppointments(add, appointments);
+  for (const resource of resources) {
     add(TOTAL_BUCKET, { [resourceCounter.resources]: 1 });
     countBookings(add, await readAll((page) => listBookingsOfResource(deps.db, resource.id, page)));
   }
