@@ -90,6 +90,15 @@ const READS: Record<string, Rule> = {
   'GET /v1/orgs/{orgId}/reviews': visible,
   'GET /v1/requests/{id}/invitations': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/invitations': verified('STUDIO'),
+  // Talent mutual employment and shared resources (issue 14).
+  'GET /v1/appointments': ({ who }) => ['ENTERPRISE', 'COLLEGE', 'STUDIO'].includes(who.orgType ?? ''),
+  'GET /v1/appointments/stats': member,
+  'GET /v1/appointments/{id}': visible,
+  'GET /v1/resources': anyone,
+  'GET /v1/resources/stats': member,
+  'GET /v1/resources/{id}': visible,
+  'GET /v1/resources/{id}/bookings': visible,
+  'GET /v1/resources/{id}/bookings/{bookingId}': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -147,6 +156,16 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/reviews/{id}/hide': association,
   'POST /v1/requests/{id}/invitations': requestOwnerIn('OPEN'),
   'POST /v1/invitations/{id}/decline': ({ who, target }) => target?.state === 'PENDING' && who.name === 'rival',
+  // The matrix's proposal names the world's college as counterpart: only a verified enterprise's owner could make it.
+  'POST /v1/appointments': ({ who }) => who.orgType === 'ENTERPRISE' && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/confirm': ({ who, target }) => target?.state === 'PROPOSED' && who.orgId === target.awaitingOrgId && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/decline': ({ who, target }) => target?.state === 'PROPOSED' && who.orgId === target.awaitingOrgId && who.verified && who.role === 'OWNER',
+  'POST /v1/appointments/{id}/end': (ctx) => party(ctx) && ctx.target?.state === 'ACTIVE' && ctx.who.verified && ctx.who.role === 'OWNER',
+  'POST /v1/resources': ({ who }) => who.verified,
+  'POST /v1/resources/{id}/bookings': ({ who, target }) => who.verified && who.orgId !== target?.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/approve': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/decline': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
+  'POST /v1/resources/{id}/bookings/{bookingId}/cancel': (ctx) => ['PENDING', 'APPROVED'].includes(ctx.target?.state ?? '') && ctx.who.verified && party(ctx),
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -190,12 +209,35 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/reviews/{id}/hide': () => ({ reason: '矩阵隐藏理由' }),
   'POST /v1/requests/{id}/invitations': () => ({ studioOrgId: world.orgs.studio.orgId }),
   'POST /v1/invitations/{id}/decline': () => ({ reason: '矩阵谢绝' }),
+  'POST /v1/appointments': () => ({
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: world.objects.find((o) => o.name === 'appointment')!.awaitingOrgId, cluster: 'smart-manufacturing',
+    person: { name: '矩阵工程师' }, subject: '矩阵课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 8,
+  }),
+  'POST /v1/appointments/{id}/confirm': () => ({}),
+  'POST /v1/appointments/{id}/decline': () => ({ reason: 'matrix' }),
+  'POST /v1/appointments/{id}/end': () => ({ reason: 'matrix' }),
+  'POST /v1/resources': () => ({
+    type: 'EQUIPMENT', name: '矩阵设备', description: '矩阵测试用的设备。', cluster: 'smart-manufacturing', capabilities: ['检测'],
+    location: '车间 A', rules: '须预约。', price: { unit: 'PER_HOUR', amount: fen(10_000) },
+  }),
+  'POST /v1/resources/{id}/bookings': () => {
+    const start = Math.ceil(api.clock().getTime() / 3_600_000) * 3_600_000 + 240 * 3_600_000;
+    return { start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), purpose: '矩阵预约' };
+  },
+  'POST /v1/resources/{id}/bookings/{bookingId}/approve': () => ({}),
+  'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
+  'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question', reviews: 'review', invitations: 'invitation' };
-const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = {
+  orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question',
+  reviews: 'review', invitations: 'invitation', appointments: 'appointment', resources: 'resource',
+};
+const PREFIX: Record<ObjectKind, string> = {
+  org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv', appointment: 'apt', resource: 'res', booking: 'bkg',
+};
 /** Required query parameters that name no object. */
 const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
@@ -223,6 +265,7 @@ function bindingsOf(operation: Operation): Binding[] {
     if (!name) continue;
     const before = segments[index - 1]!;
     if (name === 'n' && before === 'milestones') extra.n = [1]; // the funded milestone
+    else if (name === 'bookingId' && before === 'bookings') kind = 'booking'; // the booking names its resource's {id}
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
     else if (name === 'invitationId' && before === 'member-invitations') continue; // the enterprise's open member invitation
     else if (name === 'changeId' && before === 'changes') continue; // CHANGE_ID
@@ -240,6 +283,7 @@ function bindingsOf(operation: Operation): Binding[] {
         const values: Record<string, string | number> = {};
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'invitationId' ? world.memberInvitationId : id;
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'changeId' ? CHANGE_ID : id;
+        for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'id' && target?.kind === 'booking' ? target.resourceId! : id;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
@@ -402,9 +446,30 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /reviews/:id/hide': { op: 'POST /v1/reviews/{id}/hide', form: { reason: '矩阵隐藏理由' } },
   'POST /requests/:id/invitations': { op: 'POST /v1/requests/{id}/invitations', form: { studioOrgId: world.orgs.studio.orgId } },
   'POST /invitations/:id/decline': { op: 'POST /v1/invitations/{id}/decline', form: { reason: '矩阵谢绝' } },
+  'POST /resources/new': {
+    op: 'POST /v1/resources',
+    form: { type: 'EQUIPMENT', name: '矩阵设备', description: '矩阵测试用的设备。', cluster: 'smart-manufacturing', capabilities: '检测', location: '车间 A', rules: '须预约。', 'price.unit': 'FREE' },
+  },
+  'POST /resources/:id/book': { op: 'POST /v1/resources/{id}/bookings', form: { start: '2099-01-01T09:00', end: '2099-01-01T10:00', purpose: '矩阵预约' } },
+  'POST /bookings/:id/approve': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/approve', form: {} },
+  'POST /bookings/:id/decline': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/decline', form: { reason: 'matrix' } },
+  'POST /bookings/:id/cancel': { op: 'POST /v1/resources/{id}/bookings/{bookingId}/cancel', form: { reason: 'matrix' } },
+  'POST /appointments/new': {
+    op: 'POST /v1/appointments',
+    form: {
+      kind: 'INDUSTRY_TEACHER', counterpartOrgId: world.objects.find((o) => o.name === 'appointment')!.awaitingOrgId!, cluster: 'smart-manufacturing',
+      'person.name': '矩阵工程师', subject: '矩阵课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: '8',
+    },
+  },
+  'POST /appointments/:id/confirm': { op: 'POST /v1/appointments/{id}/confirm', form: {} },
+  'POST /appointments/:id/decline': { op: 'POST /v1/appointments/{id}/decline', form: { reason: 'matrix' } },
+  'POST /appointments/:id/end': { op: 'POST /v1/appointments/{id}/end', form: { reason: 'matrix' } },
 };
 
-const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation' };
+const PAGE_KIND: Record<string, ObjectKind> = {
+  requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation',
+  appointments: 'appointment', resources: 'resource', bookings: 'booking',
+};
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
 interface PageBinding {

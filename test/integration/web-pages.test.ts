@@ -72,6 +72,30 @@ const invitedRequest = await openRequest(api, enterprise, association, { title: 
 ok(await enterprise.post(`/v1/requests/${invitedRequest}/invitations`, { studioOrgId: studioOrg }), 201);
 // A member who is not an owner: sees the members page without its form.
 ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
+// Shared resources and talent mutual employment (issue 14): the college's lab with the enterprise's booking, and a proposed appointment.
+const college = await api.as('demo-college');
+const collegeOrg = await orgIdOf(college);
+const labId = ok(
+  await college.post('/v1/resources', {
+    type: 'LAB', name: '工业视觉实训室', description: '配备 6 套工业相机与光源的实训室。', cluster: 'smart-manufacturing', capabilities: ['机器视觉'],
+    location: '实训楼 B201', rules: '须经安全培训。', price: { unit: 'PER_HOUR', amount: cny(200) },
+  }),
+  201,
+).id as string;
+const bookingStart = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 26 * 3_600_000;
+const bookingId = ok(
+  await enterprise.post(`/v1/resources/${labId}/bookings`, {
+    start: new Date(bookingStart).toISOString(), end: new Date(bookingStart + 3 * 3_600_000).toISOString(), purpose: '焊缝样件成像试验',
+  }),
+  201,
+).id as string;
+const appointmentId = ok(
+  await enterprise.post('/v1/appointments', {
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: collegeOrg, cluster: 'smart-manufacturing', person: { name: '赵工', title: '高级工程师' },
+    subject: '工业机器视觉课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 16,
+  }),
+  201,
+).id as string;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -123,6 +147,12 @@ const PAGES: Record<string, string[]> = {
   'web-pages-member': ['/', '/org', '/org/members'],
   'web-newcomer': ['/', '/org/new', '/member-invitations/accept'],
 };
+// Shared resources and talent mutual employment (issue 14).
+// A key `<identity>:<part>` signs in as <identity>: each list stays short enough for one test's time.
+PAGES['demo-enterprise:issue14'] = ['/resources', '/resources?type=LAB&cluster=smart-manufacturing', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=booking:${bookingId}`];
+PAGES['demo-college:issue14'] = ['/resources', '/resources/new', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=resource:${labId}`];
+PAGES['demo-association:issue14'] = ['/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`];
+PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {
@@ -136,7 +166,7 @@ describe('every page in Chinese and English', () => {
   for (const [sub, paths] of Object.entries(PAGES)) {
     // Up to two dozen pages in two languages with screenshots: more than the default 30 s on a loaded machine.
     it(`renders ${sub}'s pages in both languages with no untranslated keys`, { timeout: 120_000 }, async () => {
-      await browser.signInAs(sub);
+      await browser.signInAs(sub.split(':')[0]!);
       for (const path of paths) {
         for (const locale of LOCALES) {
           const response = await browser.page.goto(new URL(`${path}${path.includes('?') ? '&' : '?'}lang=${locale}`, api.baseUrl).toString());
@@ -144,7 +174,7 @@ describe('every page in Chinese and English', () => {
           expect(response?.status(), where).toBe(200);
           await expectTranslated(locale, where);
         }
-        const name = `${sub}${path.replace(/[a-z]{3}_[0-9A-Z]{26}/g, (id) => id.slice(0, 3)).replace(/[^a-z0-9]+/gi, '-')}`;
+        const name = `${sub.replace(':', '-')}${path.replace(/[a-z]{3}_[0-9A-Z]{26}/g, (id) => id.slice(0, 3)).replace(/[^a-z0-9]+/gi, '-')}`;
         await browser.shot(`${name}-en-phone`, { width: 390 });
         await browser.go(`${path}${path.includes('?') ? '&' : '?'}lang=zh-CN`);
         await browser.shot(`${name}-zh`);

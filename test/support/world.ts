@@ -10,7 +10,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking';
 
 export interface WorldObject {
   name: string;
@@ -26,6 +26,13 @@ export interface WorldObject {
   studioOrgId?: string;
   /** Objects whose view names this one's id (a contract names the bid it came from): who sees them may see the id, not the object. */
   namedBy?: string[];
+  /** A booking's resource, and the organisation owning it. */
+  resourceId?: string;
+  ownerOrgId?: string;
+  /** A proposed appointment: the organisation whose confirmation it awaits. */
+  awaitingOrgId?: string;
+  /** Organisations that see it without being parties (a city-wide government body sees the cluster's appointments). */
+  viewers?: string[];
 }
 
 export interface Identity {
@@ -114,6 +121,23 @@ export async function buildWorld(api: TestApi) {
   // The rival studio is invited to bid on the open request.
   const invitation = await enterprise.caller.post(`/v1/requests/${openId}/invitations`, { studioOrgId: rival.orgId });
   expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
+  // Talent mutual employment and shared resources (issue 14): a proposed appointment of the enterprise's engineer
+  // at the college, the college's lab, and the enterprise's pending booking of it two days ahead.
+  const appointment = await enterprise.caller.post('/v1/appointments', {
+    kind: 'INDUSTRY_TEACHER', counterpartOrgId: college.orgId, cluster: 'smart-manufacturing', person: { name: '赵工' },
+    subject: '工业机器视觉课程', startDate: '2030-03-01', endDate: '2030-07-01', hoursPerMonth: 16,
+  });
+  expect(appointment.status, JSON.stringify(appointment.body)).toBe(201);
+  const lab = await college.caller.post('/v1/resources', {
+    type: 'LAB', name: '矩阵实训室', description: '矩阵测试用的实训室。', cluster: 'smart-manufacturing', capabilities: ['机器视觉'],
+    location: '实训楼 B201', rules: '须经安全培训。', price: { unit: 'FREE' },
+  });
+  expect(lab.status, JSON.stringify(lab.body)).toBe(201);
+  const bookingStart = Math.ceil(api.clock().getTime() / 3_600_000) * 3_600_000 + 48 * 3_600_000;
+  const booking = await enterprise.caller.post(`/v1/resources/${lab.body.id}/bookings`, {
+    start: new Date(bookingStart).toISOString(), end: new Date(bookingStart + 2 * 3_600_000).toISOString(), purpose: '矩阵预约',
+  });
+  expect(booking.status, JSON.stringify(booking.body)).toBe(201);
 
   // A studio's college is a party to its contracts.
   const K = [enterprise.orgId, studio.orgId, college.orgId, government.orgId];
@@ -136,6 +160,12 @@ export async function buildWorld(api: TestApi) {
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },
     { name: 'review', kind: 'review', id: review.body.id, parties: [enterprise.orgId, studio.orgId], public: true, state: 'PUBLISHED' },
     { name: 'invitation', kind: 'invitation', id: invitation.body.id, parties: [enterprise.orgId, rival.orgId], public: false, state: 'PENDING' },
+    { name: 'appointment', kind: 'appointment', id: appointment.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PROPOSED', awaitingOrgId: college.orgId, viewers: [government.orgId] },
+    { name: 'lab', kind: 'resource', id: lab.body.id, parties: [college.orgId], public: true, state: 'ACTIVE', ownerOrgId: college.orgId },
+    {
+      name: 'booking', kind: 'booking', id: booking.body.id, parties: [enterprise.orgId, college.orgId], public: false, state: 'PENDING',
+      resourceId: lab.body.id, ownerOrgId: college.orgId,
+    },
   ];
 
   const identity = (name: IdentityName, caller: Caller, org?: { orgId: string }, orgType?: string, verified = true, role: 'OWNER' | 'MEMBER' = 'OWNER'): Identity => ({
@@ -163,7 +193,7 @@ export type World = Awaited<ReturnType<typeof buildWorld>>;
 /** Whether `who` may see `object` at all; anything else must be a 404, like an id that does not exist. */
 export function sees(who: Identity, object: WorldObject): boolean {
   if (who.orgType === 'ASSOCIATION') return true;
-  return object.public || (who.orgId !== undefined && object.parties.includes(who.orgId));
+  return object.public || (who.orgId !== undefined && (object.parties.includes(who.orgId) || (object.viewers ?? []).includes(who.orgId)));
 }
 
 /** Ids `who` must never be shown: objects hidden from it, unless an object it sees names them. */

@@ -22,6 +22,8 @@ import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestRoutes } from './routes/requests.js';
 import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
 import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
+import { appointmentRoutes } from './routes/appointments.js';
+import { resourceRoutes } from './routes/resources.js';
 import { createRouter } from './routes/router.js';
 
 export const API_VERSION = '1.0.0';
@@ -67,6 +69,8 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/reviews', reviewRoutes(deps));
   api.route('/v1/requests', requestInvitationRoutes(deps));
   api.route('/v1/invitations', invitationRoutes(deps));
+  api.route('/v1/appointments', appointmentRoutes(deps));
+  api.route('/v1/resources', resourceRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

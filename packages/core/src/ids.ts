@@ -17,6 +17,9 @@ export const ID_PREFIX = {
   change: 'chg',
   review: 'rev',
   invitation: 'inv',
+  appointment: 'apt',
+  resource: 'res',
+  booking: 'bkg',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

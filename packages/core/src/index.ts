@@ -24,3 +24,5 @@ export * from './due-dates.js';
 export * from './change-order.js';
 export * from './review.js';
 export * from './invitation.js';
+export * from './appointment.js';
+export * from './resource.js';

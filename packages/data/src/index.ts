@@ -30,3 +30,5 @@ export * from './due-timers.js';
 export * from './change-orders.js';
 export * from './reviews.js';
 export * from './invitations.js';
+export * from './appointments.js';
+export * from './resources.js';

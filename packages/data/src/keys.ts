@@ -159,6 +159,28 @@ export const keys = {
   /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 
+  // ── Talent mutual employment (人才互聘) ──
+  appointment: (appointmentId: string) => ({ pk: `APT#${appointmentId}`, sk: '#APT' }),
+  /** An organisation's appointments: the enterprise side on gsi1, the college side on gsi2 (an organisation is on one side). */
+  appointmentsOfEnterprise: (orgId: string, appointmentId: string) => ({ gsi1pk: `ORG#${orgId}#APPTS`, gsi1sk: appointmentId }),
+  appointmentsOfCollege: (orgId: string, appointmentId: string) => ({ gsi2pk: `ORG#${orgId}#APPTS`, gsi2sk: appointmentId }),
+  appointmentsOfCluster: (cluster: string, appointmentId: string) => ({ gsi3pk: `APPTS#CLUSTER#${cluster}`, gsi3sk: appointmentId }),
+
+  // ── Shared resources and their bookings ──
+  resource: (resourceId: string) => ({ pk: `RES#${resourceId}`, sk: '#RES' }),
+  allResources: (resourceId: string) => ({ gsi1pk: 'RESS', gsi1sk: resourceId }),
+  resourcesOfCluster: (cluster: string, resourceId: string) => ({ gsi2pk: `RESS#CLUSTER#${cluster}`, gsi2sk: resourceId }),
+  resourcesOfOrg: (orgId: string, resourceId: string) => ({ gsi3pk: `ORG#${orgId}#RESS`, gsi3sk: resourceId }),
+  booking: (bookingId: string) => ({ pk: `BKG#${bookingId}`, sk: '#BKG' }),
+  bookingsOfResource: (resourceId: string, bookingId: string) => ({ gsi3pk: `RES#${resourceId}#BOOKINGS`, gsi3sk: bookingId }),
+  bookingsOfBooker: (orgId: string, bookingId: string) => ({ gsi1pk: `ORG#${orgId}#BOOKINGS`, gsi1sk: bookingId }),
+  bookingsOfOwner: (orgId: string, bookingId: string) => ({ gsi2pk: `ORG#${orgId}#RESBOOKINGS`, gsi2sk: bookingId }),
+  /**
+   * One item per booked hour (`yyyy-mm-ddTHH`, Asia/Shanghai), put only if
+   * absent in the booking's transaction: "no double booking" is a key, not a read.
+   */
+  bookingSlot: (resourceId: string, slot: string) => ({ pk: `RES#${resourceId}`, sk: `SLOT#${slot}` }),
+
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entityRefKey(entity)}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({ pk: `INBOX#${inboxName(recipient)}`, sk: notificationId }),
   /**

@@ -9,6 +9,8 @@ import { getVisibleRequest } from './requests.js';
 import { requestIdOfQuestion } from './questions.js';
 import { getVisibleReview } from './reviews.js';
 import { getVisibleInvitation } from './invitations.js';
+import { getVisibleAppointment } from './appointments.js';
+import { loadResource, readBookingById } from './resources.js';
 
 /**
  * For each audited entity type: reads the entity exactly as its own route does
@@ -44,6 +46,13 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   },
   // An invitation is its parties' (the request owner and the invited studio) and the associations'.
   invitation: async (deps, principal, id) => Boolean(await getVisibleInvitation(deps, principal, id)),
+  // Appointments: their two organisations and associations (a government body of the cluster sees one, not its trail).
+  appointment: async (deps, principal, id) => {
+    const appointment = await getVisibleAppointment(deps, principal, id);
+    return isAssociation(principal) || [appointment.enterpriseOrgId, appointment.collegeOrgId].includes(principal.membership?.orgId ?? '');
+  },
+  resource: async (deps, principal, id) => isMemberOrModerator(principal, (await loadResource(deps, id)).ownerOrgId),
+  booking: async (deps, principal, id) => Boolean(await readBookingById(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {

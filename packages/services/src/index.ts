@@ -27,3 +27,6 @@ export * from './change-orders.js';
 export * from './due-dates.js';
 export * from './reviews.js';
 export * from './invitations.js';
+export * from './appointments.js';
+export * from './resources.js';
+export * from './usage-recount.js';

@@ -9,6 +9,7 @@ import {
   readClusterBuckets, readStoredStats, replaceClusterStats, setRequestBidCount,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { recountClusterUsage } from './usage-recount.js';
 
 /** A cluster's statistics as counters by bucket (`#TOTAL`, `MONTH#yyyy-mm`) and the people counted per studio. */
 export interface ClusterCounts {
@@ -90,6 +91,8 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
   for (const sets of Object.values(people)) {
     for (const role of ['teachers', 'students', 'mentors'] as const) add(TOTAL_BUCKET, counter.people(role), sets[role].size);
   }
+  // Appointments and resource use of the cluster (usage-recount.ts) count in the same buckets.
+  for (const [bucket, bag] of Object.entries(await recountClusterUsage(deps, cluster))) for (const [name, amount] of Object.entries(bag)) add(bucket, name, amount);
   return {
     buckets: Object.fromEntries(Object.entries(buckets).map(([bucket, bag]) => [bucket, sumCounters(bag)]).filter(([, bag]) => Object.keys(bag as Counters).length > 0)),
     people: Object.fromEntries(

@@ -20,6 +20,8 @@ import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
 import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
+import { appointmentPages } from './pages/appointments.js';
+import { resourcePages } from './pages/resources.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -91,6 +93,8 @@ export function createWebApp(deps: WebDeps) {
   roleViewPages(web, deps);
   reviewPages(web, deps);
   invitationPages(web, deps);
+  resourcePages(web, deps);
+  appointmentPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

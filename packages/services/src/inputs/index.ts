@@ -13,3 +13,5 @@ export * from './messages.js';
 export * from './changes.js';
 export * from './reviews.js';
 export * from './invitations.js';
+export * from './appointments.js';
+export * from './resources.js';

@@ -46,11 +46,17 @@ const NAV: Record<OrgType, NavItem[]> = {
   ],
 };
 
+/** Shared resources and talent mutual employment (issue 14): every kind of organisation uses them. */
+const CONSORTIUM_NAV: NavItem[] = [
+  { href: '/resources', key: 'nav.resources' },
+  { href: '/appointments', key: 'nav.appointments' },
+];
+
 const navFor = (ui: Ui): NavItem[] => {
   const org = ui.principal?.org;
   if (!ui.principal) return [];
   if (!org) return [{ href: '/org/new', key: 'nav.registerOrg' }, feed];
-  return NAV[org.type];
+  return [...NAV[org.type], ...CONSORTIUM_NAV];
 };
 
 /** The longest menu entry that prefixes the path is the current one, so /requests/new is not also /requests. */
