@@ -5,6 +5,7 @@ import { errorBody, handleError } from './middleware/errors.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { documentCommonResponses, jsonResponse } from './openapi.js';
 import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { auditRoutes } from './routes/audit.js';
 import { awardRoutes, contractRoutes } from './routes/contracts.js';
 import { bidRoutes, requestBidRoutes } from './routes/bids.js';
@@ -53,6 +54,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/matches', matchRoutes(deps));
   api.route('/v1/audit', auditRoutes(deps));
   api.route('/v1/notifications', notificationRoutes(deps));
+  api.route('/v1/attachments', attachmentRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   notification: 'ntf',
   question: 'qst',
   message: 'msg',
+  attachment: 'att',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -18,3 +18,4 @@ export * from './stats.js';
 export * from './question.js';
 export * from './message.js';
 export * from './search.js';
+export * from './attachment.js';

@@ -25,3 +25,4 @@ export * from './messages.js';
 export * from './search.js';
 export * from './personal-data.js';
 export * from './stats.js';
+export * from './attachments.js';

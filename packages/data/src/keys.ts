@@ -134,6 +134,10 @@ export const keys = {
   /** Idempotency keys are scoped to the caller, so two users can never collide on a key. */
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: '#IDEM' }),
 
+  /** An attachment; only READY ones are on the index of their parent (a sparse gsi1), newest first. */
+  attachment: (attachmentId: string) => ({ pk: `ATT#${attachmentId}`, sk: '#ATT' }),
+  attachmentsOfParent: (parentKey: string, attachmentId: string) => ({ gsi1pk: `ATTS#${parentKey}`, gsi1sk: attachmentId }),
+
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entityRefKey(entity)}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({ pk: `INBOX#${inboxName(recipient)}`, sk: notificationId }),
   /**

@@ -21,3 +21,4 @@ export * from './termination.js';
 export * from './inputs/index.js';
 export * from './questions.js';
 export * from './messages.js';
+export * from './attachments.js';

@@ -10,3 +10,4 @@ export * from './insight.js';
 export * from './trail.js';
 export * from './questions.js';
 export * from './messages.js';
+export * from './attachments.js';
