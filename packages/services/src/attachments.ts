@@ -4,7 +4,7 @@ import {
   type Attachment, type AttachmentParent, type EntityRef, type Principal,
 } from '@sharedtech/core';
 import {
-  commitChange, deletePendingAttachment, getAttachment, getContractMessage, getMilestone, getRequest, listAttachmentsOfParent, writeAttachmentChange,
+  commitChange, deletePendingAttachment, getAttachment, getContractMessage, getMilestone, getRequest, listAttachmentsOfContract, listAttachmentsOfParent, writeAttachmentChange,
   writeNewAttachment, type PageRequest,
 } from '@sharedtech/data';
 import type { AttachmentStorage, ServiceDeps, StoredObject } from './deps.js';
@@ -271,6 +271,21 @@ export async function readAttachment(deps: ServiceDeps, principal: Principal, at
 export async function listAttachments(deps: ServiceDeps, principal: Principal, parentKey: string, page: PageRequest) {
   const parent = parentOf(parentKey);
   const access = await accessTo(deps, principal, parent);
-  const result = await listAttachmentsOfParent(deps.db, parent.key, page);
+  const result = await listAttachmentsOfParent(deps.db, parent, page);
   return { items: result.items.map(viewOfAttachment), nextCursor: result.nextCursor, canUpload: access.canUpload };
+}
+
+/**
+ * For the contract page: the attachments of its milestone submissions and of
+ * its messages (the latter only for who may read the thread), the newest 100
+ * of each, with one Query per kind.
+ */
+export async function listContractAttachments(deps: ServiceDeps, principal: Principal, contractId: string) {
+  const contract = await getVisibleContract(deps, principal, contractId);
+  const thread = await contractThread(deps, principal, contract.id).catch(() => undefined);
+  const [milestones, messages] = await Promise.all([
+    listAttachmentsOfContract(deps.db, 'MILESTONE', contract.id, { limit: 100 }),
+    thread ? listAttachmentsOfContract(deps.db, 'MESSAGE', contract.id, { limit: 100 }) : { items: [] },
+  ]);
+  return { milestones: milestones.items.map(viewOfAttachment), messages: messages.items.map(viewOfAttachment) };
 }

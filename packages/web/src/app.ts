@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { WebDeps } from './deps.js';
 import { APP_CSS, APP_JS, ASSET_VERSION } from './assets.js';
 import { handleWebError, renderErrorPage } from './errors.js';
+import { attachmentPages } from './pages/attachments.js';
 import { auditPages } from './pages/audit.js';
 import { bidPages } from './pages/bids.js';
 import { contractPages } from './pages/contracts.js';
@@ -81,6 +82,7 @@ export function createWebApp(deps: WebDeps) {
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);
+  attachmentPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;
