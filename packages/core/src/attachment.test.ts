@@ -48,7 +48,7 @@ describe('checking an upload', () => {
   });
 
   it('treats a PENDING attachment past its time as gone, never a READY one', () => {
-    const pending = { status: 'PENDING', expiresAt: 1_000 } as Attachment;
+    const pending = { status: 'PENDING', pendingUntil: new Date(1_000_000).toISOString() } as Attachment;
     expect(isExpiredAttachment(pending, new Date(999_000))).toBe(false);
     expect(isExpiredAttachment(pending, new Date(1_000_000))).toBe(true);
     expect(isExpiredAttachment({ ...pending, status: 'READY' }, new Date(2_000_000))).toBe(false);

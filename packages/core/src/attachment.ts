@@ -164,15 +164,15 @@ export const attachmentSchema = z.object({
   objectKey: z.string(),
   createdAt: z.string(),
   completedAt: z.string().optional(),
-  /** PENDING only: epoch seconds after which the declaration is void (and the item's TTL). */
-  expiresAt: z.number().int().optional(),
+  /** PENDING only: when the declaration is void if nobody completed it (the item's TTL follows it). */
+  pendingUntil: z.string().optional(),
   version: z.number().int(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
 /** A PENDING attachment nobody completed in time is treated as gone, before the TTL removes it. */
 export const isExpiredAttachment = (attachment: Attachment, now: Date) =>
-  attachment.status === 'PENDING' && attachment.expiresAt !== undefined && attachment.expiresAt * 1000 <= now.getTime();
+  attachment.status === 'PENDING' && attachment.pendingUntil !== undefined && Date.parse(attachment.pendingUntil) <= now.getTime();
 
 /** Whether the stored object is what was declared; the mismatching fields otherwise. */
 export function uploadMismatch(declared: { size: number; sha256: string }, stored: { size: number; sha256: string }): string[] {

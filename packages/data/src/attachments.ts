@@ -17,7 +17,9 @@ function attachmentItem(attachment: Attachment) {
   if (!parent) throw new Error(`Not an attachment parent: ${attachment.parent}`);
   const index = parentIndex(parent);
   const indexed = { gsi1pk: index.gsi1pk, gsi1sk: `${index.gsi1sk}${attachment.id}` };
-  return { ...keys.attachment(attachment.id), ...(attachment.status === 'READY' ? indexed : {}), ...attachment };
+  // A PENDING item's TTL: DynamoDB removes an abandoned declaration some time after it lapsed (reads already ignore it).
+  const ttl = attachment.status === 'PENDING' && attachment.pendingUntil ? { expiresAt: Math.ceil(Date.parse(attachment.pendingUntil) / 1000) } : {};
+  return { ...keys.attachment(attachment.id), ...(attachment.status === 'READY' ? indexed : ttl), ...attachment };
 }
 
 export const getAttachment = (db: Db, attachmentId: string, consistent = false) =>

@@ -130,7 +130,7 @@ const objectOf = (attachment: Attachment): StoredObject => ({
 });
 
 /** An attachment as callers see it: no storage key, lock version or TTL. */
-export const viewOfAttachment = ({ version: _version, objectKey: _key, expiresAt: _expires, uploadedBy: _by, ...rest }: Attachment) => rest;
+export const viewOfAttachment = ({ version: _version, objectKey: _key, pendingUntil: _until, uploadedBy: _by, ...rest }: Attachment) => rest;
 export type AttachmentView = ReturnType<typeof viewOfAttachment>;
 
 export interface AttachmentDeclaration {
@@ -166,7 +166,7 @@ function pendingAttachment(deps: ServiceDeps, principal: Principal, parent: Atta
     uploadedByName: principal.membership?.displayName,
     objectKey: `attachments/${id}`,
     createdAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + PENDING_ATTACHMENT_SECONDS,
+    pendingUntil: new Date(now.getTime() + PENDING_ATTACHMENT_SECONDS * 1000).toISOString(),
     version: 1,
   };
 }
@@ -216,7 +216,7 @@ export async function completeAttachment(deps: ServiceDeps, principal: Principal
   }
   const { access } = await uploadableParent(deps, principal, attachment.parent);
   await storage.confirm(attachment.objectKey);
-  const { expiresAt: _pending, ...rest } = attachment;
+  const { pendingUntil: _pending, ...rest } = attachment;
   const ready: Attachment = { ...rest, status: 'READY', completedAt: deps.clock().toISOString(), version: attachment.version + 1 };
   const uploader = principal.membership!.orgId;
   const notify: NotificationSpec[] = access.notifyOrgs
