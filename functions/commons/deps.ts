@@ -3,7 +3,8 @@ import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtec
 import { createDb } from '@sharedtech/data';
 import type { AppDeps } from '@sharedtech/app';
 import { cognitoHostedSignIn, cognitoVerifier, oidcDiscovery, oidcHostedSignIn, oidcVerifier, type HostedSignIn, type TokenVerifier } from '@sharedtech/identity';
-import { eventBridge, secretsManager } from './clients.js';
+import { eventBridge, s3, secretsManager } from './clients.js';
+import { s3AttachmentStorage } from './s3-storage.js';
 import type { ApiConfig, JobsConfig } from './config.js';
 import { EventBridgePublisher } from './event-publisher.js';
 import { logger, metrics } from './powertools.js';
@@ -82,5 +83,6 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     hostedSignIn: identity.hostedSignIn,
     icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: new EventBridgePublisher({ client: eventBridge, busName: config.EVENT_BUS_NAME, logger, metrics }),
+    storage: 'ATTACHMENT_BUCKET' in config && config.ATTACHMENT_BUCKET ? s3AttachmentStorage({ client: s3, bucket: config.ATTACHMENT_BUCKET }) : undefined,
   };
 }
