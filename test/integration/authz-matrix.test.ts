@@ -78,6 +78,9 @@ const READS: Record<string, Rule> = {
   'GET /v1/matches': verified('STUDIO'),
   'GET /v1/audit': (ctx) => visible(ctx) && partyOrAssociation(ctx),
   'GET /v1/notifications': member,
+  // Attachments follow their parent: the world's proposal is on the live bid (its studio, the request owner, associations).
+  'GET /v1/attachments': ({ who }) => sees(who, object('liveBid')),
+  'GET /v1/attachments/{id}': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -116,6 +119,9 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/contracts/{id}/risks': party,
   'POST /v1/disputes/{id}/resolve': association,
   'POST /v1/notifications/read': member,
+  // Only the bid's studio adds files to it; only the uploader's organisation completes an upload.
+  'POST /v1/attachments': ({ who }) => who.orgId === world.orgs.studio.orgId,
+  'POST /v1/attachments/{id}/complete': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.studioOrgId,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -147,14 +153,17 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/contracts/{id}/risks': () => ({ amount: fen(10_000) }),
   'POST /v1/disputes/{id}/resolve': () => ({ outcome: 'RELEASE' }),
   'POST /v1/notifications/read': () => ({}),
+  'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
-const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question' };
-const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst' };
+const KIND_OF_SEGMENT: Record<string, ObjectKind> = { orgs: 'org', accounts: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question', attachments: 'attachment' };
+const PREFIX: Record<ObjectKind, string> = { org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', attachment: 'att' };
+/** Objects the audit trail names (an attachment's trail is its parent's). */
+const audited = (o: WorldObject) => o.kind !== 'attachment';
 /** Required query parameters that name no object. */
-const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
+const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing', parent: `BID:${object('liveBid').id}` };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
 const MEMBER_SUB = world.identities.member.caller.sub;
 const objectsOf = (kind: ObjectKind) => world.objects.filter((o) => o.kind === kind);
@@ -185,7 +194,7 @@ function bindingsOf(operation: Operation): Binding[] {
   const query = operation.requiredQuery.map((p) => p.name);
   for (const name of query) if (name !== 'entity' && !(name in QUERY_VALUES)) throw new Error(`${operation.key}: no world value for the required query ?${name}=`);
   const plain = query.filter((name) => name !== 'entity').map((name) => `${name}=${QUERY_VALUES[name]}`);
-  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : query.includes('entity') ? world.objects : [undefined];
+  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : query.includes('entity') ? world.objects.filter(audited) : [undefined];
   const ns = extra.n ?? [undefined];
   return targets.flatMap((target) =>
     ns.map((n) => {
@@ -340,9 +349,10 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /disputes/:id/resolve': { op: 'POST /v1/disputes/{id}/resolve', form: { outcome: 'RELEASE' } },
   'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
+  'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
 };
 
-const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question' };
+const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', attachments: 'attachment' };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
 interface PageBinding {
@@ -365,7 +375,7 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
   }
   const steps = hasStep ? STEPS : [undefined];
   if (route.path === '/audit') {
-    return world.objects.map((target) => {
+    return world.objects.filter(audited).map((target) => {
       const entity = (id: string) => `/audit?entity=${target.kind === 'org' ? 'organisation' : target.kind}:${id}`;
       return { target, url: entity(target.id), ghostUrl: entity(ghostId(PREFIX[target.kind])) };
     });
