@@ -174,6 +174,10 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 export const isExpiredAttachment = (attachment: Attachment, now: Date) =>
   attachment.status === 'PENDING' && attachment.pendingUntil !== undefined && Date.parse(attachment.pendingUntil) <= now.getTime();
 
+/** A studio attaches its submission's files while the milestone is being delivered or reviewed. */
+export const mayAttachToMilestone = (viewerOrgId: string | undefined, studioOrgId: string, milestoneStatus: string) =>
+  viewerOrgId === studioOrgId && ['FUNDED', 'SUBMITTED'].includes(milestoneStatus);
+
 /** Whether the stored object is what was declared; the mismatching fields otherwise. */
 export function uploadMismatch(declared: { size: number; sha256: string }, stored: { size: number; sha256: string }): string[] {
   const fields: string[] = [];

@@ -1,10 +1,10 @@
 import {
   ConflictError, DOWNLOAD_URL_SECONDS, ForbiddenError, NotFoundError, PENDING_ATTACHMENT_SECONDS, ServiceUnavailableError, UPLOAD_URL_SECONDS,
-  UnprocessableError, ValidationError, assertAllowedFile, contractParties, isAssociation, isExpiredAttachment, parseAttachmentParent, uploadMismatch,
+  UnprocessableError, ValidationError, assertAllowedFile, mayAttachToMilestone, contractParties, isAssociation, isExpiredAttachment, parseAttachmentParent, uploadMismatch,
   type Attachment, type AttachmentParent, type EntityRef, type Principal,
 } from '@sharedtech/core';
 import {
-  commitChange, deletePendingAttachment, getAttachment, getContractMessage, getMilestone, getRequest, listAttachmentsOfContract, listAttachmentsOfParent, writeAttachmentChange,
+  commitChange, deletePendingAttachment, getAttachment, getContractMessage, getMilestone, getRequest, listAttachmentsOfContract, listMilestones, listAttachmentsOfParent, writeAttachmentChange,
   writeNewAttachment, type PageRequest,
 } from '@sharedtech/data';
 import type { AttachmentStorage, ServiceDeps, StoredObject } from './deps.js';
@@ -66,7 +66,7 @@ async function accessTo(deps: ServiceDeps, principal: Principal, parent: Attachm
       const milestone = await getMilestone(deps.db, contract.id, parent.n);
       if (!milestone) throw notFound(parent.key);
       return {
-        canUpload: orgId === contract.studioOrgId && ['FUNDED', 'SUBMITTED'].includes(milestone.status),
+        canUpload: mayAttachToMilestone(orgId, contract.studioOrgId, milestone.status),
         entity: { type: 'contract', id: contract.id },
         title: `${contract.title} · ${milestone.title}`,
         notifyOrgs: [contract.enterpriseOrgId],
@@ -283,9 +283,18 @@ export async function listAttachments(deps: ServiceDeps, principal: Principal, p
 export async function listContractAttachments(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId);
   const thread = await contractThread(deps, principal, contract.id).catch(() => undefined);
-  const [milestones, messages] = await Promise.all([
+  const [milestones, messages, plan] = await Promise.all([
     listAttachmentsOfContract(deps.db, 'MILESTONE', contract.id, { limit: 100 }),
     thread ? listAttachmentsOfContract(deps.db, 'MESSAGE', contract.id, { limit: 100 }) : { items: [] },
+    listMilestones(deps.db, contract.id),
   ]);
-  return { milestones: milestones.items.map(viewOfAttachment), messages: messages.items.map(viewOfAttachment) };
+  const orgId = principal.membership?.orgId;
+  return {
+    milestones: milestones.items.map(viewOfAttachment),
+    messages: messages.items.map(viewOfAttachment),
+    /** Milestones the caller may attach submission files to. */
+    uploadableMilestones: plan.filter((milestone) => mayAttachToMilestone(orgId, contract.studioOrgId, milestone.status)).map((milestone) => milestone.n),
+    /** Whether the caller may attach files to its own organisation's messages. */
+    mayAttachToOwnMessages: thread?.access === 'WRITE',
+  };
 }

@@ -77,3 +77,82 @@ export function AttachmentsSection({ ui, parent, items, canUpload, back, title, 
     </Section>
   );
 }
+
+/** The files of a contract's milestone submissions, by milestone, with the studio's upload control where it may add one. */
+export function MilestoneFilesSection({ ui, contractId, milestones, items, uploadable }: {
+  ui: Ui;
+  contractId: string;
+  milestones: { n: number; title: string }[];
+  items: AttachmentView[];
+  uploadable: number[];
+}) {
+  const t = ui.t;
+  const shown = milestones.filter((milestone) => uploadable.includes(milestone.n) || items.some((item) => item.parent === `MILESTONE:${contractId}:${milestone.n}`));
+  if (shown.length === 0) return null;
+  return (
+    <Section title={t('attachment.milestoneTitle')} id="milestone-files">
+      {shown.map((milestone) => {
+        const parent = `MILESTONE:${contractId}:${milestone.n}`;
+        return (
+          <div class="stack" data-attachments-of={parent}>
+            <h3>{milestone.title}</h3>
+            <AttachmentList ui={ui} items={items.filter((item) => item.parent === parent)} />
+            {uploadable.includes(milestone.n) ? <AttachmentUpload ui={ui} parent={parent} back={`/contracts/${contractId}#milestone-files`} /> : null}
+          </div>
+        );
+      })}
+    </Section>
+  );
+}
+
+/** Files in a contract's messages, by message; a party attaches files to its own organisation's recent messages. */
+export function MessageFilesSection({ ui, contractId, messages, items, ownMessages }: {
+  ui: Ui;
+  contractId: string;
+  messages: { id: string; text: string }[];
+  items: AttachmentView[];
+  /** The caller's organisation's messages it may attach to (newest first). */
+  ownMessages: { id: string; text: string }[];
+}) {
+  const t = ui.t;
+  if (items.length === 0 && ownMessages.length === 0) return null;
+  const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  const byMessage = new Map<string, AttachmentView[]>();
+  for (const item of items) byMessage.set(item.parent, [...(byMessage.get(item.parent) ?? []), item]);
+  return (
+    <Section title={t('attachment.messageFiles')} id="message-files">
+      {[...byMessage.entries()].map(([parent, files]) => {
+        const message = messages.find((candidate) => parent.endsWith(`:${candidate.id}`));
+        return (
+          <div class="stack" data-attachments-of={parent}>
+            {message ? <p class="muted">“{excerpt(message.text)}”</p> : null}
+            <AttachmentList ui={ui} items={files} />
+          </div>
+        );
+      })}
+      {ownMessages.length > 0 ? (
+        <form method="post" action="/attachments" enctype="multipart/form-data" class="stack attachment-upload" data-attachment-upload novalidate>
+          <input type="hidden" name="back" value={`/contracts/${contractId}#message-files`} />
+          <label>
+            <span>{t('attachment.messageAttach')}</span>
+            <select name="parent" required>
+              {ownMessages.map((message) => (
+                <option value={`MESSAGE:${contractId}:${message.id}`}>{excerpt(message.text)}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('attachment.choose')}</span>
+            <input type="file" name="file" required accept={ACCEPT} data-max-bytes={String(MAX_ATTACHMENT_BYTES)} />
+          </label>
+          <p class="hint">{t('attachment.hint')}</p>
+          <p class="form-actions">
+            <button type="submit" class="button secondary">
+              {t('attachment.upload')}
+            </button>
+          </p>
+        </form>
+      ) : null}
+    </Section>
+  );
+}

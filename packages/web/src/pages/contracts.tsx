@@ -1,10 +1,11 @@
+import { MessageFilesSection, MilestoneFilesSection } from '../components/attachments.js';
 import type { Context, Hono } from 'hono';
 import {
   IP_OWNERSHIP, NotFoundError, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listMyContracts, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
+  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listContractAttachments, listMyContracts, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -357,6 +358,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
     if (error instanceof NotFoundError) return undefined;
     throw error;
   });
+  const files = await listContractAttachments(deps, ui.principal, id);
   return (
     <Layout ui={ui} title={contract.title}>
       <PageHeader
@@ -384,6 +386,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
               ))}
             </ol>
           </Section>
+          <MilestoneFilesSection ui={ui} contractId={id} milestones={contract.milestones} items={files.milestones} uploadable={files.uploadableMilestones} />
           <Section title={t('contract.shares')}>
             <TableScroll label={t('contract.shares')}>
               <table>
@@ -427,6 +430,15 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
           />
           {thread ? (
             <MessagesSection ui={ui} contractId={id} messages={thread.items} orgName={(party) => orgName(orgs, party)} canWrite={thread.canWrite} form={messageForm} />
+          ) : null}
+          {thread ? (
+            <MessageFilesSection
+              ui={ui}
+              contractId={id}
+              messages={thread.items}
+              items={files.messages}
+              ownMessages={files.mayAttachToOwnMessages ? thread.items.filter((message) => message.authorOrgId === orgId).slice(0, 10) : []}
+            />
           ) : null}
           {isAssociation(ui.principal) && contract.status === 'ACTIVE' ? (
             <Section title={t('contract.terminate')}>
