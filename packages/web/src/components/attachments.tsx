@@ -71,10 +71,12 @@ export function AttachmentsSection({ ui, parent, items, canUpload, back, title, 
   id?: string;
 }) {
   return (
-    <Section title={title ?? ui.t('attachment.title')} id={id}>
-      <AttachmentList ui={ui} items={items} />
-      {canUpload ? <AttachmentUpload ui={ui} parent={parent} back={`${back}#${id}`} /> : null}
-    </Section>
+    <div id={id}>
+      <Section title={title ?? ui.t('attachment.title')} id={`${id}-section`}>
+        <AttachmentList ui={ui} items={items} />
+        {canUpload ? <AttachmentUpload ui={ui} parent={parent} back={`${back}#${id}`} /> : null}
+      </Section>
+    </div>
   );
 }
 
@@ -90,7 +92,8 @@ export function MilestoneFilesSection({ ui, contractId, milestones, items, uploa
   const shown = milestones.filter((milestone) => uploadable.includes(milestone.n) || items.some((item) => item.parent === `MILESTONE:${contractId}:${milestone.n}`));
   if (shown.length === 0) return null;
   return (
-    <Section title={t('attachment.milestoneTitle')} id="milestone-files">
+    <div id="milestone-files">
+    <Section title={t('attachment.milestoneTitle')} id="milestone-files-section">
       {shown.map((milestone) => {
         const parent = `MILESTONE:${contractId}:${milestone.n}`;
         return (
@@ -102,6 +105,7 @@ export function MilestoneFilesSection({ ui, contractId, milestones, items, uploa
         );
       })}
     </Section>
+    </div>
   );
 }
 
@@ -120,7 +124,8 @@ export function MessageFilesSection({ ui, contractId, messages, items, ownMessag
   const byMessage = new Map<string, AttachmentView[]>();
   for (const item of items) byMessage.set(item.parent, [...(byMessage.get(item.parent) ?? []), item]);
   return (
-    <Section title={t('attachment.messageFiles')} id="message-files">
+    <div id="message-files">
+    <Section title={t('attachment.messageFiles')} id="message-files-section">
       {[...byMessage.entries()].map(([parent, files]) => {
         const message = messages.find((candidate) => parent.endsWith(`:${candidate.id}`));
         return (
@@ -154,5 +159,6 @@ export function MessageFilesSection({ ui, contractId, messages, items, ownMessag
         </form>
       ) : null}
     </Section>
+    </div>
   );
 }
