@@ -75,6 +75,9 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     readCursorSecret(config.CURSOR_SECRET_ARN),
     'JWT_ISSUER' in config ? identityFor(config) : { verifyToken: refuseTokens, hostedSignIn: undefined },
   ]);
+  const storage = 'ATTACHMENT_BUCKET' in config && config.ATTACHMENT_BUCKET ? s3AttachmentStorage({ client: s3, bucket: config.ATTACHMENT_BUCKET }) : undefined;
+  // The bucket's origin exactly as presigned URLs name it (presigning is local: no call is made).
+  const uploadOrigin = storage && new URL(await storage.downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60)).origin;
   return {
     db: createDb({ tableName: config.TABLE_NAME, cursorSecret }),
     clock: systemClock,
@@ -83,6 +86,7 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     hostedSignIn: identity.hostedSignIn,
     icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: new EventBridgePublisher({ client: eventBridge, busName: config.EVENT_BUS_NAME, logger, metrics }),
-    storage: 'ATTACHMENT_BUCKET' in config && config.ATTACHMENT_BUCKET ? s3AttachmentStorage({ client: s3, bucket: config.ATTACHMENT_BUCKET }) : undefined,
+    storage,
+    uploadOrigins: uploadOrigin ? [uploadOrigin] : undefined,
   };
 }

@@ -319,6 +319,8 @@ const pageRoutes = [
 
 /** Pages that need no rule here: assets and the session itself. */
 const SESSION_PAGES = new Set(['GET /assets/app.css', 'GET /assets/app.js', 'GET /signin', 'POST /signin', 'GET /auth/start', 'GET /auth/callback', 'POST /signout']);
+// The local file storage's signed URLs: the URL is the authorisation (attachments.test.ts checks forged and expired ones).
+SESSION_PAGES.add('GET /files/:token');
 
 /**
  * Each form post, the API operation whose rule it follows (the pages call the
@@ -350,6 +352,8 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /moderation/orgs/:id': { op: 'POST /v1/orgs/{orgId}/verification', form: { decision: 'SUSPEND', reason: 'matrix' } },
   'POST /notifications/read': { op: 'POST /v1/notifications/read', form: {} },
   'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
+  'POST /attachments/declare': { op: 'POST /v1/attachments', form: { parent: '' } },
+  'POST /attachments/:id/complete': { op: 'POST /v1/attachments/{id}/complete', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = { requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', attachments: 'attachment' };

@@ -27,6 +27,10 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The page policy, letting the page script reach the attachment storage's origin when it is another (S3). */
+const pageCsp = (uploadOrigins: readonly string[] = []) =>
+  uploadOrigins.length ? `${PAGE_CSP}; connect-src 'self' ${uploadOrigins.join(' ')}` : PAGE_CSP;
+
 /** Paths that belong to the JSON API and tooling; their 404s stay JSON. */
 const API_PATH = /^\/(v1|dev|openapi\.json|docs|health)(\/|$)/;
 
@@ -40,9 +44,10 @@ export function createWebApp(deps: WebDeps) {
 
   // Pages run only our own script and stylesheet: an injected <script> or a foreign frame has nowhere to go.
   // (Inline style attributes remain allowed for a few layout tweaks; `/docs` is not a page and keeps its own rules.)
+  const csp = pageCsp(deps.uploadOrigins);
   web.use('*', async function contentSecurityPolicy(c, next) {
     await next();
-    if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+    if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', csp);
   });
 
   // Error pages are rendered without the request's full context; they still carry the footer's recordal number.

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { MAX_ATTACHMENT_BYTES, ValidationError } from '@sharedtech/core';
-import { DeclareAttachmentSchema, listAttachments, readAttachment, uploadAttachment, type AttachmentView, type ServiceDeps } from '@sharedtech/services';
+import { DeclareAttachmentSchema, completeAttachment, declareAttachment, listAttachments, readAttachment, uploadAttachment, type AttachmentView, type ServiceDeps } from '@sharedtech/services';
 import type { Principal } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import { flash, pageKit, pathParam, safeNext } from '../context.js';
@@ -42,6 +42,24 @@ export function attachmentPages(web: Hono, deps: WebDeps) {
       await uploadAttachment(deps, ui.principal, declaration, bytes);
       flash(c, 'flash.attachmentUploaded');
       return c.redirect(back, 303);
+    }),
+  );
+
+  // The page script's direct upload: declare (JSON), then the browser PUTs to the storage, then completes.
+  web.post(
+    '/attachments/declare',
+    action(async (c, ui) => {
+      const declaration = parseInput(DeclareAttachmentSchema, await c.req.json().catch(() => ({})));
+      return c.json(await declareAttachment(deps, ui.principal, declaration), 201);
+    }),
+  );
+
+  web.post(
+    '/attachments/:id/complete',
+    action(async (c, ui) => {
+      const attachment = await completeAttachment(deps, ui.principal, pathParam(c));
+      flash(c, 'flash.attachmentUploaded');
+      return c.json(attachment, 200);
     }),
   );
 
