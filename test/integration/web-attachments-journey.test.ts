@@ -59,7 +59,14 @@ describe('attachments through the pages', () => {
     await browser.signInAs('demo-enterprise');
     await browser.go(`/requests/${requestId}`);
     expect(await browser.page.locator('#attachments h2').innerText()).toBe('图纸与附件');
+    const sent: string[] = [];
+    const record = (request: { method(): string; url(): string }) => sent.push(`${request.method()} ${new URL(request.url()).pathname.split('/').slice(0, 2).join('/')}`);
+    browser.page.on('request', record);
     await upload('#attachments form[data-attachment-upload]', DRAWING);
+    browser.page.off('request', record);
+    // The page script put the file straight into the storage's signed URL (the plain form is its fallback).
+    expect(sent).toEqual(expect.arrayContaining(['POST /attachments', 'PUT /files']));
+    expect(sent.filter((entry) => entry === 'PUT /files')).toHaveLength(1);
     expect(new URL(browser.page.url()).pathname).toBe(`/requests/${requestId}`);
     expect(await browser.page.locator('.flash').innerText()).toBe('文件已上传并通过校验。');
     expect(await browser.page.locator('#attachments .attachments li').count()).toBe(1);

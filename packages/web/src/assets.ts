@@ -264,7 +264,10 @@ export const APP_JS = String.raw`(function () {
           return fetch('/attachments/' + declared.attachment.id + '/complete', { method: 'POST', credentials: 'same-origin', headers: json, body: '{}' });
         });
       }).then(ok).then(function () {
-        location.assign(form.elements.back.value);
+        // Back to the page, reloaded (a change of fragment alone would not show the new file).
+        var back = form.elements.back.value;
+        var page = back.split('#')[0];
+        location.assign(page === location.pathname + location.search ? page : back);
       });
     }).catch(plain);
   });
