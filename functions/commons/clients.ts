@@ -1,4 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 // One client per container, created at module scope so warm invocations reuse
@@ -10,3 +11,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 export const eventBridge = new EventBridgeClient({ maxAttempts: 3 });
 
 export const secretsManager = new SecretsManagerClient({ maxAttempts: 3 });
+
+/** Attachment files: presigning needs no call; head, tag and delete do. */
+export const s3 = new S3Client({ maxAttempts: 3 });

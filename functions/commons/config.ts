@@ -49,6 +49,8 @@ const apiSchema = z
     OIDC_TOKEN_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
     /** The site's ICP recordal number (备案号), shown in the page footer in mainland China. */
     ICP_RECORD_NUMBER: z.string().min(1).max(64).optional(),
+    /** The S3 bucket of attachment files (presigned uploads and downloads); without it, attachments answer 503. */
+    ATTACHMENT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
   })
   .superRefine((env, ctx) => {
     const provider = env.IDENTITY_PROVIDER ?? 'cognito';

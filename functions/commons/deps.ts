@@ -3,7 +3,8 @@ import { createIdGenerator, systemClock, UnauthenticatedError } from '@sharedtec
 import { createDb } from '@sharedtech/data';
 import type { AppDeps } from '@sharedtech/app';
 import { cognitoHostedSignIn, cognitoVerifier, oidcDiscovery, oidcHostedSignIn, oidcVerifier, type HostedSignIn, type TokenVerifier } from '@sharedtech/identity';
-import { eventBridge, secretsManager } from './clients.js';
+import { eventBridge, s3, secretsManager } from './clients.js';
+import { s3AttachmentStorage } from './s3-storage.js';
 import type { ApiConfig, JobsConfig } from './config.js';
 import { EventBridgePublisher } from './event-publisher.js';
 import { logger, metrics } from './powertools.js';
@@ -74,6 +75,9 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     readCursorSecret(config.CURSOR_SECRET_ARN),
     'JWT_ISSUER' in config ? identityFor(config) : { verifyToken: refuseTokens, hostedSignIn: undefined },
   ]);
+  const storage = 'ATTACHMENT_BUCKET' in config && config.ATTACHMENT_BUCKET ? s3AttachmentStorage({ client: s3, bucket: config.ATTACHMENT_BUCKET }) : undefined;
+  // The bucket's origin exactly as presigned URLs name it (presigning is local: no call is made).
+  const uploadOrigin = storage && new URL(await storage.downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60)).origin;
   return {
     db: createDb({ tableName: config.TABLE_NAME, cursorSecret }),
     clock: systemClock,
@@ -82,5 +86,7 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     hostedSignIn: identity.hostedSignIn,
     icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: new EventBridgePublisher({ client: eventBridge, busName: config.EVENT_BUS_NAME, logger, metrics }),
+    storage,
+    uploadOrigins: uploadOrigin ? [uploadOrigin] : undefined,
   };
 }

@@ -30,6 +30,7 @@ export function addMarketplace(app: App, options: { nag?: boolean } = {}) {
     userPool: stateful.userPool,
     signInDomain: stateful.signInDomain,
     cursorSecret: stateful.cursorSecret,
+    attachmentBucketExport: stateful.attachmentBucketExport,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stage, stateful, api };

@@ -99,6 +99,9 @@ const READS: Record<string, Rule> = {
   'GET /v1/resources/{id}': visible,
   'GET /v1/resources/{id}/bookings': visible,
   'GET /v1/resources/{id}/bookings/{bookingId}': visible,
+  // Attachments follow their parent: the world's proposal is on the live bid (its studio, the request owner, associations).
+  'GET /v1/attachments': ({ who }) => sees(who, object('liveBid')),
+  'GET /v1/attachments/{id}': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -166,6 +169,9 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/approve': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': ({ who, target }) => target?.state === 'PENDING' && who.verified && who.orgId === target.ownerOrgId,
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': (ctx) => ['PENDING', 'APPROVED'].includes(ctx.target?.state ?? '') && ctx.who.verified && party(ctx),
+  // Only the bid's studio adds files to it; only the uploader's organisation completes an upload.
+  'POST /v1/attachments': ({ who }) => who.orgId === world.orgs.studio.orgId,
+  'POST /v1/attachments/{id}/complete': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.studioOrgId,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -227,19 +233,23 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/approve': () => ({}),
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
+  'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
 
 const KIND_OF_SEGMENT: Record<string, ObjectKind> = {
   orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question',
-  reviews: 'review', invitations: 'invitation', appointments: 'appointment', resources: 'resource',
+  reviews: 'review', invitations: 'invitation', appointments: 'appointment', resources: 'resource', attachments: 'attachment',
 };
 const PREFIX: Record<ObjectKind, string> = {
   org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv', appointment: 'apt', resource: 'res', booking: 'bkg',
+  attachment: 'att',
 };
+/** Objects the audit trail names (an attachment's trail is its parent's). */
+const audited = (o: WorldObject) => o.kind !== 'attachment';
 /** Required query parameters that name no object. */
-const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing' };
+const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing', parent: `BID:${object('liveBid').id}` };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
 const MEMBER_SUB = world.identities.member.caller.sub;
 /** The world has no change orders: a `{changeId}` names one that does not exist (the contract decides who gets past the 404). */
@@ -275,7 +285,7 @@ function bindingsOf(operation: Operation): Binding[] {
   const query = operation.requiredQuery.map((p) => p.name);
   for (const name of query) if (name !== 'entity' && !(name in QUERY_VALUES)) throw new Error(`${operation.key}: no world value for the required query ?${name}=`);
   const plain = query.filter((name) => name !== 'entity').map((name) => `${name}=${QUERY_VALUES[name]}`);
-  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : query.includes('entity') ? world.objects : [undefined];
+  const targets: (WorldObject | undefined)[] = kind ? objectsOf(kind) : query.includes('entity') ? world.objects.filter(audited) : [undefined];
   const ns = extra.n ?? [undefined];
   return targets.flatMap((target) =>
     ns.map((n) => {
@@ -395,7 +405,8 @@ describe('the authorisation matrix of the JSON API', () => {
 const pageRoutes = [
   ...new Map(
     app.routes
-      .filter((r) => (r.method === 'GET' || r.method === 'POST') && !/^\/(v1|dev|openapi\.json|docs|health)(\/|$)/.test(r.path) && !r.path.includes('*'))
+      // (`/files/<token>`: the local storage's signed URLs, where the URL is the authorisation; attachments.test.ts checks forged ones.)
+      .filter((r) => (r.method === 'GET' || r.method === 'POST') && !/^\/(v1|dev|openapi\.json|docs|health|files)(\/|$)/.test(r.path) && !r.path.includes('*'))
       .map((r) => [`${r.method} ${r.path}`, { method: r.method as 'GET' | 'POST', path: r.path }]),
   ).values(),
 ];
@@ -464,11 +475,14 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /appointments/:id/confirm': { op: 'POST /v1/appointments/{id}/confirm', form: {} },
   'POST /appointments/:id/decline': { op: 'POST /v1/appointments/{id}/decline', form: { reason: 'matrix' } },
   'POST /appointments/:id/end': { op: 'POST /v1/appointments/{id}/end', form: { reason: 'matrix' } },
+  'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
+  'POST /attachments/declare': { op: 'POST /v1/attachments', form: { parent: '' } },
+  'POST /attachments/:id/complete': { op: 'POST /v1/attachments/{id}/complete', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {
   requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation',
-  appointments: 'appointment', resources: 'resource', bookings: 'booking',
+  appointments: 'appointment', resources: 'resource', bookings: 'booking', attachments: 'attachment',
 };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 
@@ -493,7 +507,7 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
   }
   const steps = hasStep ? STEPS : [undefined];
   if (route.path === '/audit') {
-    return world.objects.map((target) => {
+    return world.objects.filter(audited).map((target) => {
       const entity = (id: string) => `/audit?entity=${target.kind === 'org' ? 'organisation' : target.kind}:${id}`;
       return { target, url: entity(target.id), ghostUrl: entity(ghostId(PREFIX[target.kind])) };
     });

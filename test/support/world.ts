@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { Caller, TestApi } from './harness.js';
@@ -10,7 +11,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment';
 
 export interface WorldObject {
   name: string;
@@ -76,6 +77,14 @@ export async function buildWorld(api: TestApi) {
   expect(draft.status).toBe(201);
   const openId = await openRequest(api, enterprise.caller, moderator);
   const liveBidId = await placeBid(studio.caller, openId);
+  // The studio's proposal attached to its live bid: sealed like the bid.
+  const proposal = Buffer.from('%PDF-1.7 matrix proposal');
+  const declared = await studio.caller.post('/v1/attachments', {
+    parent: `BID:${liveBidId}`, name: '技术方案.pdf', contentType: 'application/pdf', size: proposal.length, sha256: createHash('sha256').update(proposal).digest('hex'),
+  });
+  expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+  expect((await fetch(declared.body.upload.url, { method: 'PUT', headers: declared.body.upload.headers, body: proposal })).status).toBe(200);
+  expect((await studio.caller.post(`/v1/attachments/${declared.body.attachment.id}/complete`)).status).toBe(200);
   // A question of the rival studio, not answered yet: for the owner, the asker and associations.
   const question = await rival.caller.post(`/v1/requests/${openId}/questions`, { text: '节拍 3 秒是否包含上下料时间？' });
   expect(question.status, JSON.stringify(question.body)).toBe(201);
@@ -155,6 +164,7 @@ export async function buildWorld(api: TestApi) {
     // A studio's college reads its bids (read only).
     { name: 'liveBid', kind: 'bid', id: liveBidId, parties: [studio.orgId, enterprise.orgId, college.orgId], public: false, state: 'SUBMITTED', studioOrgId: studio.orgId },
     { name: 'wonBid', kind: 'bid', id: wonBid.body.id, parties: [studio.orgId, enterprise.orgId, college.orgId], public: false, state: 'AWARDED', studioOrgId: studio.orgId, namedBy: ['contract', 'dispute'] },
+    { name: 'proposal', kind: 'attachment', id: declared.body.attachment.id, parties: [studio.orgId, enterprise.orgId, college.orgId], public: false, state: 'READY', studioOrgId: studio.orgId },
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
     { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES' },
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },

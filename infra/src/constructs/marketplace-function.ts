@@ -6,6 +6,7 @@ import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '@sharedtech/data';
 import { BUNDLING, DEPS_LOCK_FILE, FUNCTION_RUNTIME, REPO_ROOT } from '../bundling.js';
@@ -132,6 +133,22 @@ export class MarketplaceFunction extends NodejsFunction {
   bindEventBus(bus: IEventBus): this {
     this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /**
+   * Sets ATTACHMENT_BUCKET and grants what presigning and checking uploads needs, on the
+   * attachment objects only: put (with its pending tag), read (download URLs, the checksum),
+   * re-tag a completed upload, delete a refused one. No listing, no bucket-level action.
+   */
+  bindAttachmentBucket(bucket: IBucket): this {
+    this.addEnvironment('ATTACHMENT_BUCKET', bucket.bucketName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects('attachments/*')],
+      }),
+    );
     return this;
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { ApiMapping, CorsHttpMethod, DomainName, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -6,6 +6,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type UserPool, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -25,6 +26,8 @@ export interface ApiStackProps extends StackProps {
   userPool?: UserPool;
   signInDomain?: UserPoolDomain;
   cursorSecret: ISecret;
+  /** The export (stateful stack) holding the attachment files bucket's ARN. */
+  attachmentBucketExport?: string;
 }
 
 export const METRICS_NAMESPACE = 'SharedTechMarketplace';
@@ -77,6 +80,15 @@ export class ApiStack extends Stack {
       .bindTable({ table, accessMode: 'RW' })
       .bindCursorSecret(cursorSecret)
       .bindEventBus(this.bus);
+    if (props.attachmentBucketExport) {
+      const bucket = Bucket.fromBucketArn(this, 'AttachmentBucket', Fn.importValue(props.attachmentBucketExport));
+      this.apiFunction.bindAttachmentBucket(bucket);
+      Validations.of(this.apiFunction.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${props.attachmentBucketExport}/attachments/*]`,
+        reason:
+          'Attachment objects are created at run time under one prefix (attachments/<attachment id>), so the grant names the prefix of one bucket: put, tag, read and delete objects there, nothing on the bucket itself and nothing elsewhere.',
+      });
+    }
 
     this.jobsFunction = new MarketplaceFunction(this, 'JobsFunction', {
       ...common,

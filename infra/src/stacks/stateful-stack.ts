@@ -8,6 +8,7 @@ import {
   UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE } from '@sharedtech/data';
@@ -30,6 +31,10 @@ export class StatefulStack extends Stack {
   readonly userPool?: UserPool;
   readonly signInDomain?: UserPoolDomain;
   readonly cursorSecret: Secret;
+  /** Attachment files (drawings, proposals, reports, evidence), reached only through presigned URLs. */
+  readonly attachmentBucket: Bucket;
+  /** The name of the export holding the attachment bucket's ARN. */
+  readonly attachmentBucketExport: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -77,8 +82,62 @@ export class StatefulStack extends Stack {
         'The key protects only the integrity of pagination cursors: no credential, no data. Scheduled rotation would need a custom rotation Lambda and would merely invalidate open cursors; if the key is ever exposed, put a new value (`aws secretsmanager put-secret-value`) and redeploy the functions.',
     });
 
+    this.attachmentBucket = this.addAttachmentBucket(props.stage);
+    // Exported under a fixed name so the API stack's grant names it (and its one wildcard, the object prefix, can be acknowledged exactly).
+    this.attachmentBucketExport = `${this.stackName}-AttachmentBucketArn`;
+    new CfnOutput(this, 'AttachmentBucketArn', { value: this.attachmentBucket.bucketArn, exportName: this.attachmentBucketExport, description: 'The attachment files bucket' });
+
     // For operator commands against this stage (infra/bin/create-association.ts).
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Physical name of the marketplace table' });
+  }
+
+  /**
+   * The attachment bucket: private (public access blocked, owner-enforced), encrypted, TLS only, versioned,
+   * with its access logged. Browsers PUT and GET objects only through presigned URLs the API function signs.
+   * Lifecycle: an upload nobody completed keeps its `upload=pending` tag and expires after two days; incomplete
+   * multipart uploads are aborted after one; replaced or deleted versions are kept 90 days, then removed.
+   */
+  private addAttachmentBucket(stage: Stage) {
+    const { settings } = stage;
+    const accessLogs = new Bucket(this, 'AttachmentAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access-log bucket of the attachment bucket itself: logging it to another bucket would only move the question one bucket further. It is private, encrypted, TLS only and expires its logs after a year.',
+    });
+    const siteOrigins = [...(settings.domain ? [`https://${settings.domain.name}`] : []), ...settings.corsAllowOrigins];
+    return new Bucket(this, 'Attachments', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'attachments/',
+      // The pages upload straight from the browser with a presigned PUT: the site's origin may (the URL is the authority).
+      // Without a custom domain the API's generated address is not known to this stack, so any origin may use a presigned URL.
+      cors: [
+        {
+          allowedOrigins: siteOrigins.length > 0 ? siteOrigins : ['*'],
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+          allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'x-amz-tagging'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'ExpireAbandonedUploads', tagFilters: { upload: 'pending' }, expiration: Duration.days(2) },
+        { id: 'ExpireOldVersions', noncurrentVersionExpiration: Duration.days(90), expiredObjectDeleteMarker: true },
+      ],
+    });
   }
 
   /** The user pool and its hosted sign-in domain, for a stage that signs in with Cognito. */

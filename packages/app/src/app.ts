@@ -3,12 +3,24 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApiApp, handleError, jsonNotFound, PayloadTooLargeError, type ApiDeps } from '@sharedtech/api';
-import { createWebApp, type WebDeps } from '@sharedtech/web';
+import { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH, createWebApp, type WebDeps } from '@sharedtech/web';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH };
 
 /** Everything the marketplace needs from the outside world, injected so tests and both runtimes build the same app. */
-export type AppDeps = ApiDeps & WebDeps;
+export type AppDeps = ApiDeps &
+  WebDeps & {
+    /** Local mode: the stand-in storage's signed upload and download URLs, served on this origin. */
+    fileRoutes?: { path: string; routes: Hono };
+  };
+
+/** The largest body accepted on a path: file uploads may be large, everything else stays small. */
+export function maxBodyBytesFor(path: string, deps: Pick<AppDeps, 'maxBodyBytes' | 'fileRoutes'>): number {
+  const base = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const upload = path === WEB_UPLOAD_PATH || (deps.fileRoutes !== undefined && path.startsWith(`${deps.fileRoutes.path}/`));
+  return upload ? Math.max(base, UPLOAD_MAX_BODY_BYTES) : base;
+}
 
 /**
  * The composition point: the JSON API and the web pages behind the
@@ -16,21 +28,17 @@ export type AppDeps = ApiDeps & WebDeps;
  * the tests all build it here.
  */
 export function createApp(deps: AppDeps) {
-  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono();
 
   app.use('*', requestId());
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(maxBodyBytes);
-      },
-    }),
-  );
+  const limits = new Map<number, ReturnType<typeof bodyLimit>>();
+  const limitOf = (maxSize: number) =>
+    limits.get(maxSize) ??
+    limits.set(maxSize, bodyLimit({ maxSize, onError: () => { throw new PayloadTooLargeError(maxSize); } })).get(maxSize)!;
+  app.use('*', (c, next) => limitOf(maxBodyBytesFor(c.req.path, deps))(c, next));
 
+  if (deps.fileRoutes) app.route(deps.fileRoutes.path, deps.fileRoutes.routes);
   app.route('/', createApiApp(deps));
   app.route('/', createWebApp(deps));
 

@@ -1,1 +1,1 @@
-export { createApp, DEFAULT_MAX_BODY_BYTES, type App, type AppDeps } from './app.js';
+export { createApp, DEFAULT_MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH, maxBodyBytesFor, type App, type AppDeps } from './app.js';

@@ -20,6 +20,7 @@ export const ID_PREFIX = {
   appointment: 'apt',
   resource: 'res',
   booking: 'bkg',
+  attachment: 'att',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -26,3 +26,4 @@ export * from './review.js';
 export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
+export * from './attachment.js';

@@ -180,6 +180,18 @@ export const keys = {
    * absent in the booking's transaction: "no double booking" is a key, not a read.
    */
   bookingSlot: (resourceId: string, slot: string) => ({ pk: `RES#${resourceId}`, sk: `SLOT#${slot}` }),
+  /** An attachment; only READY ones are on the index of their parent (a sparse gsi1), newest first. */
+  attachment: (attachmentId: string) => ({ pk: `ATT#${attachmentId}`, sk: '#ATT' }),
+  attachmentsOfParent: (parentKey: string, attachmentId: string) => ({ gsi1pk: `ATTS#${parentKey}`, gsi1sk: attachmentId }),
+  /**
+   * Attachments of a contract's milestones or messages share one partition per
+   * contract and kind, sorted by milestone or message first, so the contract
+   * page reads all of one kind with one Query and one parent's with begins_with.
+   */
+  attachmentsOfContract: (kind: 'MILESTONE' | 'MESSAGE', contractId: string, within: string, attachmentId: string) => ({
+    gsi1pk: `ATTS#${kind}:${contractId}`,
+    gsi1sk: `${within}#${attachmentId}`,
+  }),
 
   audit: (entity: EntityRef, auditId: string) => ({ pk: `AUDIT#${entityRefKey(entity)}`, sk: auditId }),
   inbox: (recipient: Recipient, notificationId: string) => ({ pk: `INBOX#${inboxName(recipient)}`, sk: notificationId }),

@@ -2,7 +2,7 @@ import { contractMessageSchema, type ContractMessage } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { onTable, queryPage, type PageRequest } from './query.js';
+import { getItem, onTable, queryPage, type PageRequest } from './query.js';
 
 export const writeNewContractMessage = (db: Db, message: ContractMessage): Write =>
   putNew(db, { ...keys.contractMessage(message.contractId, message.id), ...message });
@@ -18,3 +18,6 @@ export const listContractMessages = (db: Db, contractId: string, page?: PageRequ
     },
     page,
   );
+
+export const getContractMessage = (db: Db, contractId: string, messageId: string) =>
+  getItem(db, keys.contractMessage(contractId, messageId), contractMessageSchema);

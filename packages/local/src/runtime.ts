@@ -6,6 +6,7 @@ import { createDb } from '@sharedtech/data';
 import type { AppDeps } from '@sharedtech/app';
 import { localTokens } from '@sharedtech/identity';
 import { DEMO_IDENTITIES } from './seed.js';
+import { LOCAL_FILES_PATH, localFileStorage } from './file-storage.js';
 
 export const LOCAL_TABLE_NAME = 'Marketplace';
 
@@ -27,8 +28,10 @@ export function localSecret(dataDir?: string): string {
 }
 
 /** The app's dependencies for local mode: DynamoDB Local, dev tokens, the system clock unless given one. */
-export function createLocalDeps(options: { endpoint: string; secret: string; tableName?: string; clock?: Clock }): AppDeps {
+export function createLocalDeps(options: { endpoint: string; secret: string; tableName?: string; clock?: Clock; filesDir?: string }): AppDeps {
   const clock = options.clock ?? systemClock;
+  // Attachment files: under DATA_DIR for `npm start`, a temporary folder otherwise; URLs expire by real time, like tokens.
+  const files = localFileStorage({ dir: options.filesDir, secret: options.secret });
   // Tokens follow real time even when tests move the domain clock: JWT expiry is about the caller, not the market.
   const tokens = localTokens(options.secret);
   return {
@@ -38,5 +41,7 @@ export function createLocalDeps(options: { endpoint: string; secret: string; tab
     verifyToken: tokens.verifyToken,
     issueDevToken: tokens.issueDevToken,
     demoIdentities: Object.values(DEMO_IDENTITIES),
+    storage: files.storage,
+    fileRoutes: { path: LOCAL_FILES_PATH, routes: files.routes },
   };
 }

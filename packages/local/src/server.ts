@@ -12,8 +12,11 @@ export interface LocalServerOptions {
   fetch: Parameters<typeof getRequestListener>[0];
   port: number;
   hostname: string;
-  /** The app's body limit: a request declaring more is answered 413 by the app, after the body was read and discarded. */
-  maxBodyBytes: number;
+  /**
+   * The app's body limit (or the limit for a request path, where uploads may be larger): a request
+   * declaring more is answered 413 by the app, after the body was read and discarded.
+   */
+  maxBodyBytes: number | ((path: string) => number);
   /** Bounds of the drain (defaults DRAIN_MAX_BYTES, DRAIN_TIMEOUT_MS); tests shorten the timeout. */
   drainMaxBytes?: number;
   drainTimeoutMs?: number;
@@ -83,9 +86,13 @@ export function serveLocal(options: LocalServerOptions, onListening?: () => void
   const listener = getRequestListener(options.fetch, { hostname: options.hostname, autoCleanupIncoming: false });
 
   const bounds = { maxBytes: options.drainMaxBytes ?? DRAIN_MAX_BYTES, timeoutMs: options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS };
+  const limitFor = (incoming: IncomingMessage) => {
+    if (typeof options.maxBodyBytes === 'number') return options.maxBodyBytes;
+    return options.maxBodyBytes(new URL(incoming.url ?? '/', 'http://local.invalid').pathname);
+  };
   const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const declared = BODY_METHODS.has(incoming.method ?? '') ? declaredLength(incoming) : undefined;
-    if (declared !== undefined && declared > options.maxBodyBytes) {
+    if (declared !== undefined && declared > limitFor(incoming)) {
       outgoing.setHeader('Connection', 'close');
       if (declared > bounds.maxBytes) {
         // Too much to read for nothing: answer and close.
@@ -138,7 +145,7 @@ export function serveLocal(options: LocalServerOptions, onListening?: () => void
   // curl and others ask before sending a body: refuse an oversized one before it is sent.
   server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const declared = declaredLength(incoming);
-    if (declared !== undefined && declared > options.maxBodyBytes) {
+    if (declared !== undefined && declared > limitFor(incoming)) {
       void refuse(incoming, outgoing);
       return;
     }

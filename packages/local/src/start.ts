@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { DEFAULT_MAX_BODY_BYTES, createApp } from '@sharedtech/app';
+import { createApp, maxBodyBytesFor } from '@sharedtech/app';
 import { runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/services';
 import { sealPreChainAuditRecordsOnce } from '@sharedtech/data';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
@@ -42,7 +42,7 @@ async function main() {
   let server: Server | undefined;
   try {
     const table = await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
-    const deps = createLocalDeps({ endpoint: dynamo.endpoint, secret: localSecret(dataDir) });
+    const deps = createLocalDeps({ endpoint: dynamo.endpoint, secret: localSecret(dataDir), filesDir: dataDir && resolve(dataDir, 'files') });
     // A data folder written by an earlier version gets the items the current design derives.
     await upgradeDerivedItemsIfNeeded(deps);
     // Audit records written before the hash chains existed join their chains (once per data folder).
@@ -53,7 +53,7 @@ async function main() {
     if (jobsAtStart.failures.length) console.error('Scheduled jobs at start-up left failures:', jobsAtStart.failures);
     const app = createApp(deps);
     server = await new Promise<Server>((listening) => {
-      const s = serveLocal({ fetch: app.fetch, port, hostname: '127.0.0.1', maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }, () => listening(s));
+      const s = serveLocal({ fetch: app.fetch, port, hostname: '127.0.0.1', maxBodyBytes: (path: string) => maxBodyBytesFor(path, deps) }, () => listening(s));
     });
     // Locally the scheduled jobs (deadline closing, follow-ups, auto-release) run every minute.
     const jobs = setInterval(() => {

@@ -30,3 +30,4 @@ export * from './invitations.js';
 export * from './appointments.js';
 export * from './resources.js';
 export * from './usage-recount.js';
+export * from './attachments.js';

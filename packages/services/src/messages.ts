@@ -4,7 +4,7 @@ import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 
 /** The contract and what the caller may do with its thread; 404 when the caller may not even read it. */
-async function threadOf(deps: ServiceDeps, principal: Principal, contractId: string) {
+export async function contractThread(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getContract(deps.db, contractId, true);
   if (!contract) throw new NotFoundError('Contract', contractId);
   const parties = contractParties(contract);
@@ -19,7 +19,7 @@ async function threadOf(deps: ServiceDeps, principal: Principal, contractId: str
 
 /** A party writes to the contract's thread; the other parties are notified in the same transaction. */
 export async function postContractMessage(deps: ServiceDeps, principal: Principal, contractId: string, text: string): Promise<ContractMessage> {
-  const { contract, parties, access } = await threadOf(deps, principal, contractId);
+  const { contract, parties, access } = await contractThread(deps, principal, contractId);
   if (access !== 'WRITE') throw new ForbiddenError('NOT_A_PARTY', 'Only the parties of a contract write in its thread.');
   const message: ContractMessage = {
     id: deps.ids('message'),
@@ -42,6 +42,6 @@ export async function postContractMessage(deps: ServiceDeps, principal: Principa
 
 /** The thread, newest first, for its parties (and associations while a dispute is open). */
 export async function readContractMessages(deps: ServiceDeps, principal: Principal, contractId: string, page: PageRequest) {
-  const { contract, access } = await threadOf(deps, principal, contractId);
+  const { contract, access } = await contractThread(deps, principal, contractId);
   return { ...(await listContractMessages(deps.db, contract.id, page)), canWrite: access === 'WRITE' };
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { WebDeps } from './deps.js';
 import { APP_CSS, APP_JS, ASSET_VERSION } from './assets.js';
 import { handleWebError, renderErrorPage } from './errors.js';
+import { attachmentPages } from './pages/attachments.js';
 import { auditPages } from './pages/audit.js';
 import { bidPages } from './pages/bids.js';
 import { contractPages } from './pages/contracts.js';
@@ -33,6 +34,10 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The page policy, letting the page script reach the attachment storage's origin when it is another (S3). */
+const pageCsp = (uploadOrigins: readonly string[] = []) =>
+  uploadOrigins.length ? `${PAGE_CSP}; connect-src 'self' ${uploadOrigins.join(' ')}` : PAGE_CSP;
+
 /** Paths that belong to the JSON API and tooling; their 404s stay JSON. */
 const API_PATH = /^\/(v1|dev|openapi\.json|docs|health)(\/|$)/;
 
@@ -46,9 +51,10 @@ export function createWebApp(deps: WebDeps) {
 
   // Pages run only our own script and stylesheet: an injected <script> or a foreign frame has nowhere to go.
   // (Inline style attributes remain allowed for a few layout tweaks; `/docs` is not a page and keeps its own rules.)
+  const csp = pageCsp(deps.uploadOrigins);
   web.use('*', async function contentSecurityPolicy(c, next) {
     await next();
-    if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+    if (c.res.headers.get('content-type')?.includes('text/html')) c.res.headers.set('Content-Security-Policy', csp);
   });
 
   // Error pages are rendered without the request's full context; they still carry the footer's recordal number.
@@ -95,6 +101,7 @@ export function createWebApp(deps: WebDeps) {
   invitationPages(web, deps);
   resourcePages(web, deps);
   appointmentPages(web, deps);
+  attachmentPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

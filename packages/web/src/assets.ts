@@ -239,6 +239,38 @@ export const APP_JS = String.raw`(function () {
     var message = event.target && event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // Attachments go straight to the storage when the script runs: declare the file (name, type, size, SHA-256),
+  // PUT it to the signed URL, complete; the file never passes through the server function. Any refusal falls
+  // back to the plain form post, whose answer is the server's clear error page.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form || !form.matches || !form.matches('form[data-attachment-upload]')) return;
+    var input = form.querySelector('input[type=file]');
+    var file = input && input.files && input.files[0];
+    if (!file || !window.fetch || !window.crypto || !window.crypto.subtle) return;
+    event.preventDefault();
+    var button = form.querySelector('button[type=submit]');
+    if (button) button.disabled = true;
+    var plain = function () { form.submit(); };
+    var json = { 'content-type': 'application/json', accept: 'application/json' };
+    var ok = function (response) { if (!response.ok) throw new Error(String(response.status)); return response; };
+    file.arrayBuffer().then(function (bytes) {
+      return window.crypto.subtle.digest('SHA-256', bytes).then(function (digest) {
+        var sha256 = Array.prototype.map.call(new Uint8Array(digest), function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+        var declaration = { parent: form.elements.parent.value, name: file.name, contentType: file.type || 'application/octet-stream', size: file.size, sha256: sha256 };
+        return fetch('/attachments/declare', { method: 'POST', credentials: 'same-origin', headers: json, body: JSON.stringify(declaration) });
+      }).then(ok).then(function (response) { return response.json(); }).then(function (declared) {
+        return fetch(declared.upload.url, { method: 'PUT', headers: declared.upload.headers, body: bytes }).then(ok).then(function () {
+          return fetch('/attachments/' + declared.attachment.id + '/complete', { method: 'POST', credentials: 'same-origin', headers: json, body: '{}' });
+        });
+      }).then(ok).then(function () {
+        // Back to the page, reloaded (a change of fragment alone would not show the new file).
+        var back = form.elements.back.value;
+        var page = back.split('#')[0];
+        location.assign(page === location.pathname + location.search ? page : back);
+      });
+    }).catch(plain);
+  });
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-add-row]').forEach(function (button) { button.hidden = false; });
     boxes().forEach(update);

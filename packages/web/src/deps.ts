@@ -13,4 +13,6 @@ export interface WebDeps extends ServiceDeps {
   hostedSignIn?: HostedSignIn;
   /** The site's ICP recordal number (备案号), shown in every page footer and linked to the MIIT registry; required in mainland China. */
   icpRecordNumber?: string;
+  /** Deployed: the attachment storage's origin (the S3 bucket), which the page script uploads to directly. */
+  uploadOrigins?: readonly string[];
 }

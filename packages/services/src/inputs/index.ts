@@ -15,3 +15,4 @@ export * from './reviews.js';
 export * from './invitations.js';
 export * from './appointments.js';
 export * from './resources.js';
+export * from './attachments.js';

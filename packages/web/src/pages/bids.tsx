@@ -1,3 +1,5 @@
+import { AttachmentsSection } from '../components/attachments.js';
+import { attachmentsFor } from './attachments.js';
 import type { Context, Hono } from 'hono';
 import type { WebDeps } from '../deps.js';
 import {
@@ -310,6 +312,7 @@ export function bidPages(web: Hono, deps: WebDeps) {
       const request = await readRequest(deps, ui.principal, bid.requestId);
       const studio = await getOrganisationOrThrow(deps, bid.studioOrgId);
       const isMine = ui.principal.membership?.orgId === bid.studioOrgId;
+      const files = await attachmentsFor(deps, ui.principal, `BID:${bid.id}`);
       return render(
         c,
         <Layout ui={ui} title={t('bid.detail.title')}>
@@ -352,7 +355,10 @@ export function bidPages(web: Hono, deps: WebDeps) {
             <h3>{t('bid.field.approach')}</h3>
             <p class="prose">{bid.approach}</p>
           </Section>
-          {/* Whoever may read the bid may read its trail (the studio, the request owner, the studio's college, associations). */}
+          {files ? (
+            <AttachmentsSection ui={ui} parent={`BID:${bid.id}`} items={files.items} canUpload={files.canUpload} back={`/bids/${bid.id}`} title={t('attachment.bidTitle')} />
+          ) : null}
+                    {/* Whoever may read the bid may read its trail (the studio, the request owner, the studio's college, associations). */}
           <p>
             <a href={`/audit?entity=bid:${bid.id}`}>{t('common.auditTrail')}</a>
           </p>

@@ -1,10 +1,11 @@
+import { MessageFilesSection, MilestoneFilesSection } from '../components/attachments.js';
 import type { Context, Hono } from 'hono';
 import {
   IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges,
+  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -365,6 +366,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
     throw error;
   });
   const changes = await listContractChanges(deps, ui.principal, id, { limit: 5 });
+  const files = await listContractAttachments(deps, ui.principal, id);
   return (
     <Layout ui={ui} title={contract.title}>
       <PageHeader
@@ -393,6 +395,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
             </ol>
           </Section>
           <ChangesSection ui={ui} contract={contract} changes={changes} orgName={(party) => orgName(orgs, party)} />
+          <MilestoneFilesSection ui={ui} contractId={id} milestones={contract.milestones} items={files.milestones} uploadable={files.uploadableMilestones} />
           <Section title={t('contract.shares')}>
             <TableScroll label={t('contract.shares')}>
               <table>
@@ -438,6 +441,15 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
             <MessagesSection ui={ui} contractId={id} messages={thread.items} orgName={(party) => orgName(orgs, party)} canWrite={thread.canWrite} form={messageForm} />
           ) : null}
           {await ContractReviews({ ui, deps, contract, orgName: (party) => orgName(orgs, party) })}
+          {thread ? (
+            <MessageFilesSection
+              ui={ui}
+              contractId={id}
+              messages={thread.items}
+              items={files.messages}
+              ownMessages={files.mayAttachToOwnMessages ? thread.items.filter((message) => message.authorOrgId === orgId).slice(0, 10) : []}
+            />
+          ) : null}
           {isAssociation(ui.principal) && contract.status === 'ACTIVE' ? (
             <Section title={t('contract.terminate')}>
               <form method="post" action={`/contracts/${id}/terminate`} class="stack" novalidate data-confirm={t('contract.terminateConfirm')}>

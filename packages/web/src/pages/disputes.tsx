@@ -1,3 +1,5 @@
+import { AttachmentsSection } from '../components/attachments.js';
+import { attachmentsFor } from './attachments.js';
 import type { Context, Hono } from 'hono';
 import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, isAssociation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
@@ -45,6 +47,7 @@ async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: WebDe
   const t = ui.t;
   const dispute = await readDispute(deps, ui.principal, id);
   const { contract, milestone, milestoneTitle, raisedByName } = await disputeContext(deps, ui, dispute);
+  const files = await attachmentsFor(deps, ui.principal, `DISPUTE:${dispute.id}`);
   const label = { outcome: t('dispute.outcomeLabel'), studioBps: t('dispute.studioBps'), note: t('dispute.note') };
   return (
     <Layout ui={ui} title={t('dispute.title')}>
@@ -82,6 +85,9 @@ async function DisputePage({ ui, deps, id, form }: { ui: SignedInUi; deps: WebDe
           </>
         ) : null}
       </Section>
+      {files ? (
+        <AttachmentsSection ui={ui} parent={`DISPUTE:${dispute.id}`} items={files.items} canUpload={files.canUpload} back={`/disputes/${dispute.id}`} title={t('attachment.disputeTitle')} />
+      ) : null}
       {isAssociation(ui.principal) && dispute.status === 'OPEN' ? (
         <Section title={t('dispute.resolve')}>
           <form method="post" action={`/disputes/${dispute.id}/resolve`} class="stack" novalidate>

@@ -1,3 +1,5 @@
+import { AttachmentList } from '../components/attachments.js';
+import { attachmentsFor } from './attachments.js';
 import type { Hono } from 'hono';
 import { ORG_STATUSES, requireAssociation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
@@ -21,6 +23,8 @@ export function moderationPages(web: Hono, deps: WebDeps) {
       const t = ui.t;
       const status = queryChoice(c, 'status', ORG_STATUSES) ?? 'PENDING';
       const queue = await listOrganisations(deps, ui.principal, { status }, { cursor: c.req.query('cursor') });
+      // The evidence each organisation in the queue uploaded, read in parallel (one Query per organisation of the page).
+      const evidence = new Map(await Promise.all(queue.items.map(async (org) => [org.id, await attachmentsFor(deps, ui.principal, `ORGANISATION:${org.id}`)] as const)));
       return render(
         c,
         <Layout ui={ui} title={t('moderation.orgs.title')}>
@@ -39,6 +43,12 @@ export function moderationPages(web: Hono, deps: WebDeps) {
                     </span>
                   </p>
                   {org.capabilities.length > 0 ? <Tags tags={org.capabilities} /> : null}
+                  {org.type !== 'ASSOCIATION' ? (
+                    <div class="evidence" data-evidence-of={org.id}>
+                      <h3>{t('attachment.evidenceTitle')}</h3>
+                      {evidence.get(org.id)?.items.length ? <AttachmentList ui={ui} items={evidence.get(org.id)!.items} /> : <p class="muted">{t('attachment.evidenceNone')}</p>}
+                    </div>
+                  ) : null}
                   {org.type !== 'ASSOCIATION' ? <VerificationForms ui={ui} org={org} form={emptyForm()} back="queue" /> : null}
                 </li>
               ))}

@@ -1,3 +1,5 @@
+import { AttachmentsSection } from '../components/attachments.js';
+import { attachmentsFor } from './attachments.js';
 import type { Hono } from 'hono';
 import { ConflictError, SELF_SERVICE_ORG_TYPES, isAssociation, type Organisation } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
@@ -112,6 +114,7 @@ export function organisationPages(web: Hono, deps: WebDeps) {
       const org = ui.principal.org;
       if (!org) return c.redirect('/org/new', 303);
       const members = await listMembers(deps, ui.principal, org.id, { limit: 100 });
+      const evidence = await attachmentsFor(deps, ui.principal, `ORGANISATION:${org.id}`);
       const t = ui.t;
       return render(
         c,
@@ -134,6 +137,9 @@ export function organisationPages(web: Hono, deps: WebDeps) {
           >
             <MembersTable ui={ui} members={members.items} />
           </Section>
+          {evidence ? (
+            <AttachmentsSection ui={ui} parent={`ORGANISATION:${org.id}`} items={evidence.items} canUpload={evidence.canUpload} back="/org" title={t('attachment.evidenceTitle')} id="evidence" />
+          ) : null}
           <Section title={t('org.mine.personalData')} id="personal-data">
             <p class="muted">{t('org.mine.personalDataLead')}</p>
             <p>
@@ -175,6 +181,8 @@ export function organisationPages(web: Hono, deps: WebDeps) {
     '/orgs/:id',
     page(async (c, ui) => {
       const org = viewOfOrganisation(ui.principal, await getVisibleOrganisation(deps, ui.principal, pathParam(c)));
+      // Verification evidence: for the organisation's members and the associations only.
+      const evidence = await attachmentsFor(deps, ui.principal, `ORGANISATION:${org.id}`);
       const t = ui.t;
       return render(
         c,
@@ -190,6 +198,9 @@ export function organisationPages(web: Hono, deps: WebDeps) {
             <OrganisationFacts ui={ui} org={org} />
           </Section>
           {org.type === 'ENTERPRISE' || org.type === 'STUDIO' ? await OrganisationReviews({ ui, deps, orgId: org.id, cursor: c.req.query('cursor') }) : null}
+          {evidence && org.type !== 'ASSOCIATION' ? (
+            <AttachmentsSection ui={ui} parent={`ORGANISATION:${org.id}`} items={evidence.items} canUpload={evidence.canUpload} back={`/orgs/${org.id}`} title={t('attachment.evidenceTitle')} id="evidence" />
+          ) : null}
           {isAssociation(ui.principal) && org.type !== 'ASSOCIATION' ? (
             <Section title={t('moderation.orgs.decide')}>
               <VerificationForms ui={ui} org={org} form={emptyForm()} />

@@ -1,3 +1,5 @@
+import { AttachmentsSection } from '../components/attachments.js';
+import { attachmentsFor } from './attachments.js';
 import type { Context, Hono } from 'hono';
 import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQUEST_STATUSES, isAssociation, requestLifecycle } from '@sharedtech/core';
 import {
@@ -126,6 +128,8 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
   const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
   const invitation = isStudio && request.status === 'OPEN' ? await myInvitationTo(deps, principal, id) : undefined;
+  // The request's files are part of its details: only those who see the details get them.
+  const files = request.details !== undefined ? await attachmentsFor(deps, principal, `REQUEST:${id}`) : undefined;
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -181,6 +185,9 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
               <p class="notice">{t('request.detailsHidden')}</p>
             )}
           </Section>
+          {files && (files.items.length > 0 || files.canUpload) ? (
+            <AttachmentsSection ui={ui} parent={`REQUEST:${id}`} items={files.items} canUpload={files.canUpload} back={`/requests/${id}`} title={t('attachment.requestTitle')} />
+          ) : null}
           {bids ? <MyBidsOnRequest ui={ui} bids={bids.items} /> : null}
           {PUBLIC_REQUEST_STATUSES.includes(request.status) && (questions.length > 0 || canAsk || isOwner) ? (
             <QuestionsSection ui={ui} requestId={id} questions={questions} canAsk={canAsk} canAnswer={isOwner} forms={forms} />
