@@ -80,7 +80,7 @@ export async function queryPage<S extends z.ZodType>(
   ]);
   const input = queryInput(db, query);
   const items: z.infer<S>[] = [];
-  let exclusiveStartKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
+  let exclusiveStartKey = page.cursor ? await db.cursors.decode(fingerprint, page.cursor) : undefined;
   try {
     // With a filter a page can come back short; keep reading until it is full or the partition ends —
     // but at most a few reads per request: a sparse filter then answers a short page with a cursor.
@@ -96,7 +96,7 @@ export async function queryPage<S extends z.ZodType>(
   }
   return {
     items,
-    nextCursor: exclusiveStartKey ? db.cursors.encode(fingerprint, exclusiveStartKey) : null,
+    nextCursor: exclusiveStartKey ? await db.cursors.encode(fingerprint, exclusiveStartKey) : null,
   };
 }
 

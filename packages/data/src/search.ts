@@ -175,7 +175,7 @@ export async function searchOpenRequests(db: Db, filter: SearchFilter, page: Pag
   const fingerprint = JSON.stringify(['search', filter.tokens, filter.cluster ?? null, filter.tag ?? null]);
   let offset = 0;
   if (page.cursor) {
-    const parsed = offsetSchema.safeParse(db.cursors.decode(fingerprint, page.cursor));
+    const parsed = offsetSchema.safeParse(await db.cursors.decode(fingerprint, page.cursor));
     // A signed cursor always parses; this only guards against an older cursor format.
     offset = parsed.success ? parsed.data.offset : MAX_SEARCH_RESULTS;
   }
@@ -189,5 +189,5 @@ export async function searchOpenRequests(db: Db, filter: SearchFilter, page: Pag
     return request?.status === 'OPEN' ? [{ request, hit }] : [];
   });
   const next = offset + limit;
-  return { items, nextCursor: next < hits.length ? db.cursors.encode(fingerprint, { offset: next }) : null };
+  return { items, nextCursor: next < hits.length ? await db.cursors.encode(fingerprint, { offset: next }) : null };
 }
