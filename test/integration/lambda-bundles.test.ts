@@ -277,6 +277,7 @@ describe('the jobs bundle on its schedule', () => {
         rostersTooLarge: [],
         bidCountsSet: expect.any(Number),
         statsClustersRecounted: expect.any(Number),
+        accountTotalsSet: expect.any(Number),
       });
       expect(upgrade.studioCapabilities).toBeGreaterThanOrEqual(1);
       expect(json.find((line) => line.message === 'Data upgrade finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO' });

@@ -7,7 +7,7 @@ import type { Db } from './client.js';
 import { deleteItem, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, queryAll, onTable, type Page, type PageRequest } from './query.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, queryEntirePartition, onTable, type Page, type PageRequest } from './query.js';
 
 /** Index entries read per query token (one Query with this Limit): the bound on a search's reads. */
 export const SEARCH_READS_PER_TOKEN = 100;
@@ -75,7 +75,7 @@ export function writesForSearchTokens(db: Db, previous: TechnicalRequest | undef
 
 /** The token items a request has in the table (strongly consistent; for the upgrade). */
 export const listSearchTokensOfRequest = (db: Db, requestId: string) =>
-  queryAll(
+  queryEntirePartition(
     db,
     {
       ...onTable(keys.request(requestId).pk),

@@ -1,6 +1,6 @@
 import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
+  commitChange, getDataVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch, type Write,
 } from '@sharedtech/data';
@@ -36,6 +36,8 @@ export interface UpgradeReport {
   /** Requests given their bid count, and clusters whose statistics counters were recounted. */
   bidCountsSet: number;
   statsClustersRecounted: number;
+  /** Organisations whose account totals were set from their per-contract balances. */
+  accountTotalsSet: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, accountTotalsSet: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -86,6 +88,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
     }
   }
   await backfillRosters(deps, report);
+  await backfillAccountTotals(deps, report);
   const statistics = await backfillStatistics(deps);
   report.bidCountsSet = statistics.bidCountsSet;
   report.statsClustersRecounted = statistics.clustersRecounted;
@@ -121,6 +124,25 @@ async function backfillRosters(deps: ServiceDeps, report: UpgradeReport) {
       if (inStep) continue;
       await write(deps, writesForRosterBackfill(deps.db, record.org, roster));
       report.rostersBackfilled += 1;
+    }
+  }
+}
+
+/**
+ * Every organisation's account totals equal the sum of its per-contract
+ * balances (money moved before the totals existed is in the balances only).
+ * Written only where they differ, so a second run writes nothing.
+ */
+async function backfillAccountTotals(deps: ServiceDeps, report: UpgradeReport) {
+  const canonical = (totals: readonly { account: string; currency: string; amount: number }[]) =>
+    JSON.stringify(totals.filter((total) => total.amount !== 0).map(({ account, currency, amount }) => [account, currency, amount]).sort());
+  for (const status of ORG_STATUSES) {
+    for (const org of await readAll((page) => listOrganisationsByStatus(deps.db, status, page))) {
+      const balances = await readAll((page) => listBalancesOfOrganisation(deps.db, org.id, page));
+      const totals = totalByAccount(balances);
+      if (canonical(totals) === canonical(await readAccountTotals(deps.db, org.id, true))) continue;
+      await write(deps, writesToReplaceAccountTotals(deps.db, org.id, totals));
+      report.accountTotalsSet += 1;
     }
   }
 }
