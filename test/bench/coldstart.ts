@@ -46,6 +46,7 @@ export interface ColdStartReport {
   runs: number;
   api: BundleReport;
   floor: BundleReport;
+  /** Size, and medians of the ratios within each interleaved API/floor pair of runs. */
   ratios: { size: number; initHealth: number; firstHealth: number; firstMe: number };
   /** Where the API bundle's init-to-first-response time goes, by original source (CPU profile self time). */
   profile: { totalMs: number; top: { source: string; ms: number; share: number }[] };
@@ -95,14 +96,38 @@ function coldRun(entry: string, env: Record<string, string>, event: unknown, exe
   });
 }
 
-async function coldRuns(entry: string, env: Record<string, string>, event: unknown, runs: number, expectStatus: number): Promise<ColdRuns> {
-  const results = [];
+function summarise(results: { initMs: number; firstMs: number; totalMs: number }[]): ColdRuns {
+  const runs = results.map((r) => ({ initMs: round(r.initMs), firstMs: round(r.firstMs), totalMs: round(r.totalMs) }));
+  return { initMs: round(median(runs.map((r) => r.initMs))), totalMs: round(median(runs.map((r) => r.totalMs))), runs };
+}
+
+/**
+ * The API's and the floor's cold runs of one event, interleaved (API, floor,
+ * API, floor, …) so both see the same machine: the ratios are medians of the
+ * ratios within each pair, which hold up when other work shares the cores.
+ */
+async function pairedRuns(
+  api: { entry: string; env: Record<string, string> },
+  floor: { entry: string; env: Record<string, string> },
+  event: unknown,
+  runs: number,
+) {
+  type Run = { initMs: number; firstMs: number; totalMs: number };
+  const a: Run[] = [];
+  const b: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    const result = await coldRun(entry, env, event);
-    if (result.statusCode !== expectStatus) throw new Error(`cold run answered ${result.statusCode}, expected ${expectStatus}`);
-    results.push({ initMs: round(result.initMs), firstMs: round(result.firstMs), totalMs: round(result.totalMs) });
+    for (const [side, results] of [[api, a], [floor, b]] as const) {
+      const result = await coldRun(side.entry, side.env, event);
+      if (result.statusCode !== 200) throw new Error(`cold run answered ${result.statusCode}, expected 200`);
+      results.push(result);
+    }
   }
-  return { initMs: round(median(results.map((r) => r.initMs))), totalMs: round(median(results.map((r) => r.totalMs))), runs: results };
+  return {
+    api: summarise(a),
+    floor: summarise(b),
+    initRatio: round(median(a.map((run, i) => run.initMs / b[i]!.initMs))),
+    totalRatio: round(median(a.map((run, i) => run.totalMs / b[i]!.totalMs))),
+  };
 }
 
 /** Self time per original source (package, or file of this repository), from a CPU profile of the bundle. */
@@ -216,9 +241,11 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
       await coldRun(api.api.entry, apiEnv, healthEvent);
       await coldRun(floor.entry, floorEnv, healthEvent);
     }
+    const health = await pairedRuns({ entry: api.api.entry, env: apiEnv }, { entry: floor.entry, env: floorEnv }, healthEvent, runs);
+    const me = await pairedRuns({ entry: api.api.entry, env: apiEnv }, { entry: floor.entry, env: floorEnv }, meEvent, runs);
     const report = {
-      api: { bytes: statSync(api.api.entry).size, health: await coldRuns(api.api.entry, apiEnv, healthEvent, runs, 200), me: await coldRuns(api.api.entry, apiEnv, meEvent, runs, 200) },
-      floor: { bytes: statSync(floor.entry).size, health: await coldRuns(floor.entry, floorEnv, healthEvent, runs, 200), me: await coldRuns(floor.entry, floorEnv, meEvent, runs, 200) },
+      api: { bytes: statSync(api.api.entry).size, health: health.api, me: me.api },
+      floor: { bytes: statSync(floor.entry).size, health: health.floor, me: me.floor },
     };
     const profileDir = mkdtempSync(join(tmpdir(), 'sharedtech-prof-'));
     let profile: ColdStartReport['profile'] = { totalMs: 0, top: [] };
@@ -231,9 +258,9 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
     }
     const ratios = {
       size: round(report.api.bytes / report.floor.bytes),
-      initHealth: round(report.api.health.initMs / report.floor.health.initMs),
-      firstHealth: round(report.api.health.totalMs / report.floor.health.totalMs),
-      firstMe: round(report.api.me.totalMs / report.floor.me.totalMs),
+      initHealth: health.initRatio,
+      firstHealth: health.totalRatio,
+      firstMe: me.totalRatio,
     };
     const top = profile.top.filter((entry) => !entry.source.startsWith('(')).slice(0, 5);
     const summary =
@@ -255,7 +282,7 @@ export function coldStartTable(report: ColdStartReport): string {
   const line = (name: string, bundle: BundleReport) =>
     `${name.padEnd(8)} ${`${(bundle.bytes / 1024).toFixed(0)} KiB`.padStart(9)} ${bundle.health.initMs.toFixed(1).padStart(9)} ${bundle.health.totalMs.toFixed(1).padStart(13)} ${bundle.me.totalMs.toFixed(1).padStart(13)}`;
   return [
-    `median of ${report.runs} fresh processes; ms from the start of the import`,
+    `median of ${report.runs} fresh processes each, API and floor interleaved; ms from the start of the import; ratios are medians of the paired ratios`,
     `${'bundle'.padEnd(8)} ${'size'.padStart(9)} ${'init'.padStart(9)} ${'→ /health'.padStart(13)} ${'→ /v1/me'.padStart(13)}`,
     line('api', report.api),
     line('floor', report.floor),

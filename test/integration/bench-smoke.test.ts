@@ -52,6 +52,8 @@ it('runs the whole bench with tiny counts and writes a well-formed report', { ti
       if (row.kind === 'baseline') expect(row.calls).toBe(0);
       else expect(row.calls, `${row.name} made DynamoDB calls`).toBeGreaterThan(0);
       expect(row.errors, `${row.name}: ${JSON.stringify(row.statuses)}`).toBe(0);
+      // No Scan and no Query without Limit on any measured request path (packages/data/src/bounded-queries.test.ts checks the source).
+      expect(row.unbounded, row.name).toEqual([]);
     }
   }
   expect(report.comparison.rows).toHaveLength(ENDPOINTS.length - 1);

@@ -271,7 +271,7 @@ describe('a government sees the contracts it co-funds and their statistics', () 
 
 // ── upgrade-data for data written before the role views ─────────────────────
 
-describe('upgrade-data brings older data into the views (DATA_VERSION unchanged)', () => {
+describe('upgrade-data brings older data into the views', () => {
   it('indexes old contracts, studios and bids, and recounts the government counters', async () => {
     const raw = deps.db.doc;
     // As written before: contracts without the status and all-contracts index keys, a studio without its college index,

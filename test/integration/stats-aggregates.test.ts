@@ -389,7 +389,7 @@ describe('upgrade-data and the statistics', () => {
     expect((await getRequest(deps.db, ids[0]!, true))!.bidCount).toBe(2);
     expect((await moderator.get(`/v1/stats?cluster=${cluster}`)).body).toEqual(clusterStatisticsFromCounters(cluster, expected.buckets[TOTAL_BUCKET]!));
     const again = await upgradeDerivedItems(deps);
-    expect(again).toMatchObject({ bidCountsSet: 0, statsClustersRecounted: 0, rostersBackfilled: 0 });
+    expect(again).toMatchObject({ bidCountsSet: 0, statsClustersRecounted: 0, rostersBackfilled: 0, accountTotalsSet: 0 });
 
     // Counting goes on from the backfilled counters
     await withdrawBid(deps, studios[1]!, (await submitBid(deps, studios[1]!, ids[1]!, bidBody(70_000) as never)).id);

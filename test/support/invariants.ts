@@ -84,6 +84,27 @@ export async function checkTable(db: Db): Promise<TableCheck> {
     }
     if (ms.length && escrow !== held) problems.push(`${contractId}: escrow ${escrow} but held milestones add up to ${held}`);
   }
+  // An organisation's account totals (sharded ORG#…#TOTALS items) equal the sum of its per-contract balances.
+  const fromBalances = new Map<string, number>();
+  for (const item of items) {
+    if (typeof item.pk === 'string' && item.pk.startsWith('CTR#') && item.sk.startsWith('BAL#') && !item.account.startsWith('escrow:')) {
+      const key = `${item.orgId}|${item.currency}|${item.account}`;
+      fromBalances.set(key, (fromBalances.get(key) ?? 0) + item.amount);
+    }
+  }
+  const fromTotals = new Map<string, number>();
+  for (const item of items) {
+    if (typeof item.pk !== 'string' || !item.pk.endsWith('#TOTALS') || !item.pk.startsWith('ORG#')) continue;
+    const orgId = item.pk.slice('ORG#'.length, -'#TOTALS'.length);
+    for (const [name, value] of Object.entries(item)) {
+      if (!name.startsWith('T|')) continue;
+      const key = `${orgId}|${name.slice(2)}`;
+      fromTotals.set(key, (fromTotals.get(key) ?? 0) + (value as number));
+    }
+  }
+  for (const key of new Set([...fromBalances.keys(), ...fromTotals.keys()])) {
+    if ((fromBalances.get(key) ?? 0) !== (fromTotals.get(key) ?? 0)) problems.push(`account total ${key} is ${fromTotals.get(key) ?? 0}, its per-contract balances ${fromBalances.get(key) ?? 0}`);
+  }
   // Awards: a request is AWARDED with exactly one contract, and the accepted bid is that contract's.
   const contracts = items.filter((item) => item.sk === '#CTR');
   for (const request of items.filter((item) => item.sk === '#REQ' && item.status === 'AWARDED')) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contractLifecycle, SETTLED_MILESTONE_STATUSES, type Contract, type Milestone } from './contract.js';
+import { contractLifecycle, MAX_MILESTONES, SETTLED_MILESTONE_STATUSES, type Contract, type Milestone } from './contract.js';
 import { calendarDaysBetween, endOfShanghaiDay, isCalendarDate, milestoneDueAt, shanghaiDate } from './due-dates.js';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.js';
 import { defineStateMachine } from './state-machine.js';
@@ -29,8 +29,6 @@ export const changeLifecycle = defineStateMachine<ChangeStatus, ChangeAction>('c
 
 /** At most this many operations per change order, so applying one always fits one transaction. */
 export const MAX_CHANGE_OPERATIONS = 10;
-/** A contract never has more milestones than a bid may plan. */
-export const MAX_MILESTONES = 20;
 
 const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 const n = z.number().int();

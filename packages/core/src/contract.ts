@@ -36,6 +36,13 @@ export const milestoneLifecycle = defineStateMachine<MilestoneStatus, MilestoneA
 });
 
 /** Milestone states in which nothing remains to be done. */
+/**
+ * A bid plans at most this many milestones (checked on every bid), and a
+ * contract has exactly its accepted bid's: reading a contract's milestones is
+ * one Query with a bound that cannot grow.
+ */
+export const MAX_MILESTONES = 20;
+
 export const SETTLED_MILESTONE_STATUSES: readonly MilestoneStatus[] = ['RELEASED', 'REFUNDED', 'SPLIT'];
 
 export const DEFAULT_REVIEW_WINDOW_DAYS = 14;

@@ -16,6 +16,14 @@ import { CURRENCIES } from './money.js';
 export const ACCOUNT_KINDS = ['external', 'escrow', 'earnings'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
+/**
+ * The most accounts a contract's money ever moves: its escrow, the studio's
+ * earnings and the external accounts of its funders — the enterprise and, with
+ * a subsidy, one government (see fundingShares). A contract therefore has at
+ * most this many balance items, and reading them is one bounded Query.
+ */
+export const MAX_ACCOUNTS_PER_CONTRACT = 4;
+
 export const ENTRY_KINDS = ['FUND', 'RELEASE', 'REFUND', 'SPLIT'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

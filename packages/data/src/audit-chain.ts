@@ -156,6 +156,7 @@ export async function readAuditPartition(db: Db, entity: EntityRef): Promise<Rec
           ExpressionAttributeNames: { '#pk': 'pk' },
           ExpressionAttributeValues: { ':pk': auditPartitionOf(entity) },
           ConsistentRead: true,
+          Limit: 1000,
           ExclusiveStartKey: start,
         }),
       );

@@ -3,7 +3,7 @@ import { bidSchema, type Bid } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { countItems, getItem, onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
+import { countItems, getItem, onIndex, onTable, queryPage, queryUpTo, type PageRequest } from './query.js';
 
 const bidItem = (bid: Bid) => ({
   ...keys.bid(bid.id),
@@ -72,10 +72,11 @@ const liveBidLockSchema = z.object({ bidId: z.string() });
 /**
  * The live-bid locks of a request, read from the table itself with a strongly
  * consistent Query: unlike the bids index, it cannot miss a bid that was
- * committed a moment ago. A lock stays with the ACCEPTED bid.
+ * committed a moment ago. A lock stays with the ACCEPTED bid. At most `limit`
+ * of them in one Query; `more` says there are others.
  */
-export const listLiveBidLocks = (db: Db, requestId: string) =>
-  queryAll(
+export const listLiveBidLocks = (db: Db, requestId: string, limit: number) =>
+  queryUpTo(
     db,
     {
       ...onTable(keys.request(requestId).pk),
@@ -83,5 +84,5 @@ export const listLiveBidLocks = (db: Db, requestId: string) =>
       newestFirst: false,
       sortKeyCondition: { expression: 'begins_with(sk, :lock)', values: { ':lock': 'LIVEBID#' } },
     },
-    true,
+    { limit, consistent: true },
   );

@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { createCursorCodec, type CursorCodec } from './cursor.js';
+import { cursorsWithSecret, type Cursors, type CursorSecret } from './cursor.js';
 
 /** Everything the data functions need: the client, the table and the cursor signer. */
 export interface Db {
   doc: DynamoDBDocumentClient;
   tableName: string;
-  cursors: CursorCodec;
+  cursors: Cursors;
 }
 
 export interface DbOptions {
   tableName: string;
-  /** Signs pagination cursors so a client cannot forge a start key. */
-  cursorSecret: string;
+  /** Signs pagination cursors so a client cannot forge a start key; a function is called once, on the first cursor. */
+  cursorSecret: CursorSecret;
   endpoint?: string;
   region?: string;
   /** Total attempts including the first; the SDK backs off between them. */
@@ -40,5 +40,5 @@ export function createDb(options: DbOptions): Db {
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
-  return { doc, tableName: options.tableName, cursors: createCursorCodec(options.cursorSecret) };
+  return { doc, tableName: options.tableName, cursors: cursorsWithSecret(options.cursorSecret) };
 }

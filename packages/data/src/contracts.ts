@@ -1,13 +1,13 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
+  MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putIfVersion, putNew, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { getItem, onIndex, onTable, queryAll, queryPage, type Page, type PageRequest } from './query.js';
+import { getItem, onIndex, onTable, queryBounded, queryPage, type Page, type PageRequest } from './query.js';
 import { statsWrites } from './stats.js';
 
 /**
@@ -35,9 +35,9 @@ export const getContract = (db: Db, contractId: string, consistent = false) =>
 export const getMilestone = (db: Db, contractId: string, n: number, consistent = false) =>
   getItem(db, keys.milestone(contractId, n), milestoneSchema, consistent);
 
-/** All milestones of a contract in plan order (one Query on the contract's partition). */
+/** All milestones of a contract in plan order (one Query on the contract's partition, Limit MAX_MILESTONES + 1). */
 export const listMilestones = (db: Db, contractId: string, consistent = false) =>
-  queryAll(
+  queryBounded(
     db,
     {
       ...onTable(keys.contract(contractId).pk),
@@ -45,7 +45,7 @@ export const listMilestones = (db: Db, contractId: string, consistent = false) =
       newestFirst: false,
       sortKeyCondition: { expression: 'begins_with(sk, :milestones)', values: { ':milestones': 'MS#' } },
     },
-    consistent,
+    { max: MAX_MILESTONES, consistent },
   );
 
 /** A new contract, its milestones and one pointer per party for "my contracts". */

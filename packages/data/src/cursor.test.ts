@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '@sharedtech/core';
-import { createCursorCodec } from './cursor.js';
+import { ServiceUnavailableError, ValidationError } from '@sharedtech/core';
+import { createCursorCodec, cursorsWithSecret } from './cursor.js';
 
 const QUERY = 'gsi2|REQS#CLUSTER#smart-manufacturing#OPEN||{}';
 const LAST_KEY = { pk: 'REQ#req_01', sk: '#REQ', gsi2pk: 'REQS#CLUSTER#smart-manufacturing#OPEN', gsi2sk: 'req_01' };
@@ -76,5 +76,49 @@ describe('cursor codec', () => {
     for (const payload of [Buffer.from('not json').toString('base64url'), toBase64Url({ q: QUERY }), toBase64Url({ q: QUERY, k: { pk: { nested: true } } })]) {
       refusal(() => codec.decode(QUERY, `${payload}.${sign(payload)}`));
     }
+  });
+});
+
+describe('cursors with a key read on first use', () => {
+  it('reads the key once, on the first cursor, and signs as the codec with that key does', async () => {
+    // Prepare
+    let reads = 0;
+    const cursors = cursorsWithSecret(async () => {
+      reads += 1;
+      return 'secret-one';
+    });
+
+    // Act
+    const before = reads;
+    const [first, second] = await Promise.all([cursors.encode(QUERY, LAST_KEY), cursors.encode(QUERY, { ...LAST_KEY, pk: 'REQ#req_02' })]);
+    const decoded = await cursors.decode(QUERY, first);
+
+    // Assess
+    expect(before).toBe(0);
+    expect(reads).toBe(1);
+    expect(first).toBe(createCursorCodec('secret-one').encode(QUERY, LAST_KEY));
+    expect(second).not.toBe(first);
+    expect(decoded).toEqual(LAST_KEY);
+    await expect(cursors.decode(QUERY, createCursorCodec('secret-two').encode(QUERY, LAST_KEY))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('answers 503 while the key cannot be read, and reads it again on the next cursor', async () => {
+    // Prepare
+    let reads = 0;
+    const cursors = cursorsWithSecret(async () => {
+      reads += 1;
+      if (reads === 1) throw new Error('Secrets Manager is unreachable');
+      return 'secret-one';
+    });
+
+    // Act
+    const failed = await cursors.encode(QUERY, LAST_KEY).catch((error: unknown) => error);
+    const cursor = await cursors.encode(QUERY, LAST_KEY);
+
+    // Assess
+    expect(failed).toBeInstanceOf(ServiceUnavailableError);
+    expect((failed as ServiceUnavailableError).status).toBe(503);
+    expect(reads).toBe(2);
+    expect(await cursors.decode(QUERY, cursor)).toEqual(LAST_KEY);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '@sharedtech/core';
+import { ServiceUnavailableError, ValidationError } from '@sharedtech/core';
 
 const payloadSchema = z.object({
   q: z.string(),
@@ -42,5 +42,33 @@ export function createCursorCodec(secret: string): CursorCodec {
       if (parsed.q !== query) throw invalid();
       return parsed.k;
     },
+  };
+}
+
+/** The cursor signer as the data functions use it: the same codec, its key possibly read on first use. */
+export interface Cursors {
+  encode(query: string, lastKey: Record<string, unknown>): Promise<string>;
+  decode(query: string, cursor: string): Promise<Record<string, unknown>>;
+}
+
+/** Where the cursor key comes from: the key itself, or a read of it (a deployed function's secret). */
+export type CursorSecret = string | (() => Promise<string>);
+
+/**
+ * Cursors whose key is read the first time a page needs one, not before: a
+ * deployed function then starts (and answers `/health` or `/v1/me`) without
+ * a Secrets Manager round trip. A failed read is not kept — the next page
+ * tries again — and answers 503 meanwhile.
+ */
+export function cursorsWithSecret(secret: CursorSecret): Cursors {
+  let codec: Promise<CursorCodec> | undefined = typeof secret === 'string' ? Promise.resolve(createCursorCodec(secret)) : undefined;
+  const ready = () =>
+    (codec ??= (secret as () => Promise<string>)().then(createCursorCodec, (error: unknown) => {
+      codec = undefined;
+      throw new ServiceUnavailableError(`The cursor key could not be read: ${(error as Error).message}`);
+    }));
+  return {
+    encode: async (query, lastKey) => (await ready()).encode(query, lastKey),
+    decode: async (query, cursor) => (await ready()).decode(query, cursor),
   };
 }

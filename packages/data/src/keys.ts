@@ -129,6 +129,11 @@ export const keys = {
     gsi2pk: `ORG#${orgId}#BALANCES`,
     gsi2sk: `${accountKind}#${contractId}`,
   }),
+  /**
+   * An organisation's totals per account, in shards (by contract) so concurrent money moves of its
+   * contracts rarely meet on one item; kept by the transactions that post the entries.
+   */
+  accountTotals: (orgId: string, shard: number) => ({ pk: `ORG#${orgId}#TOTALS`, sk: `SHARD#${shard}` }),
   dispute: (disputeId: string) => ({ pk: `DSP#${disputeId}`, sk: '#DSP' }),
   disputesByStatus: (status: string, disputeId: string) => ({ gsi1pk: `DSPS#STATUS#${status}`, gsi1sk: disputeId }),
   /** Benefit and risk statements, in their contract's partition, by kind and time. */

@@ -1,12 +1,12 @@
 import {
-  ConflictError, LedgerInvariantError, governmentLedgerDeltas, ledgerStatsDeltas, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
+  ConflictError, LedgerInvariantError, MAX_ACCOUNTS_PER_CONTRACT, governmentLedgerDeltas, ledgerStatsDeltas, journalEntrySchema, mayGoNegative, normalisePostings, parseAccount, type Currency, type JournalEntry,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
-import { putNew, type Write } from './commit.js';
+import { deleteItem, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
-import { statsWrites } from './stats.js';
+import { onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
+import { STATS_SHARDS, shardOf, statsWrites } from './stats.js';
 
 /**
  * The ledger in the table. Entries are immutable items written with `putNew`
@@ -92,9 +92,90 @@ export function writesForEntries(db: Db, entries: readonly JournalEntry[], clust
   return [
     ...entries.map((entry) => putNew(db, entryItem(entry), () => new ConflictError('ENTRY_EXISTS', `Journal entry ${entry.id} exists already.`))),
     ...normalisePostings(entries.flatMap((entry) => entry.postings)).map((posting) => balanceUpdate(db, last, posting)),
+    ...accountTotalUpdates(db, last, normalisePostings(entries.flatMap((entry) => entry.postings))),
     ...statsWrites(db, ledgerStatsDeltas(cluster, entries)),
     // A co-funded contract's government: what it paid in and got back (its counters of GET /v1/stats/funded).
     ...statsWrites(db, governmentLedgerDeltas(governmentOrgId, entries)),
+  ];
+}
+
+/** Attributes of an account-totals item: `T|<currency>|<account>` → the sum of its postings on that shard. */
+const TOTAL_PREFIX = 'T|';
+const totalAttribute = (currency: Currency, account: string) => `${TOTAL_PREFIX}${currency}|${account}`;
+
+/**
+ * One ADD per organisation on its account-totals shard of this contract, in the
+ * entry's transaction: `/v1/accounts` then reads an organisation's totals from
+ * at most STATS_SHARDS items, however many contracts it has. Escrow belongs to
+ * no organisation and has no total.
+ */
+function accountTotalUpdates(db: Db, entry: Pick<JournalEntry, 'contractId' | 'currency'>, postings: readonly { account: string; amount: number }[]): Write[] {
+  const byOrg = new Map<string, Map<string, number>>();
+  for (const posting of postings) {
+    const { kind, owner } = parseAccount(posting.account);
+    if (kind === 'escrow') continue;
+    const add = byOrg.get(owner) ?? new Map<string, number>();
+    const name = totalAttribute(entry.currency, posting.account);
+    add.set(name, (add.get(name) ?? 0) + posting.amount);
+    byOrg.set(owner, add);
+  }
+  return [...byOrg].map(([orgId, add]) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const terms = [...add].map(([name, amount], index) => {
+      names[`#t${index}`] = name;
+      values[`:t${index}`] = amount;
+      return `#t${index} :t${index}`;
+    });
+    return {
+      op: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.accountTotals(orgId, shardOf(entry.contractId)),
+          UpdateExpression: `ADD ${terms.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    };
+  });
+}
+
+export interface AccountTotal {
+  account: string;
+  currency: Currency;
+  amount: number;
+}
+
+const totalsItemSchema = z.record(z.string(), z.unknown());
+
+/** An organisation's totals per account across all its contracts: one Query of at most STATS_SHARDS items. */
+export async function readAccountTotals(db: Db, orgId: string, consistent = false): Promise<AccountTotal[]> {
+  const shards = await queryBounded(db, { ...onTable(keys.accountTotals(orgId, 0).pk), schema: totalsItemSchema, newestFirst: false }, { max: STATS_SHARDS, consistent });
+  const totals = new Map<string, AccountTotal>();
+  for (const shard of shards) {
+    for (const [name, value] of Object.entries(shard)) {
+      if (!name.startsWith(TOTAL_PREFIX) || typeof value !== 'number') continue;
+      const [currency, account] = name.slice(TOTAL_PREFIX.length).split('|') as [Currency, string];
+      const total = totals.get(name) ?? { account, currency, amount: 0 };
+      total.amount += value;
+      totals.set(name, total);
+    }
+  }
+  return [...totals.values()].sort((a, b) => a.account.localeCompare(b.account) || a.currency.localeCompare(b.currency));
+}
+
+/**
+ * The writes that make an organisation's stored totals equal `totals` (summed
+ * from its per-contract balances by the upgrade): all of it on shard 0, the
+ * other shards deleted. Not guarded: run while no money moves.
+ */
+export function writesToReplaceAccountTotals(db: Db, orgId: string, totals: readonly AccountTotal[]): Write[] {
+  const item: Record<string, unknown> = { ...keys.accountTotals(orgId, 0) };
+  for (const total of totals) item[totalAttribute(total.currency, total.account)] = total.amount;
+  return [
+    { op: { Put: { TableName: db.tableName, Item: item } } },
+    ...Array.from({ length: STATS_SHARDS - 1 }, (_, index) => deleteItem(db, keys.accountTotals(orgId, index + 1))),
   ];
 }
 
@@ -111,9 +192,9 @@ export const listJournalEntries = (db: Db, contractId: string, page?: PageReques
     page,
   );
 
-/** Every account balance of one contract (a handful of items in the contract's partition). */
+/** Every account balance of one contract (at most MAX_ACCOUNTS_PER_CONTRACT items in the contract's partition). */
 export const listContractBalances = (db: Db, contractId: string, consistent = false) =>
-  queryAll(
+  queryBounded(
     db,
     {
       ...onTable(keys.contract(contractId).pk),
@@ -121,15 +202,16 @@ export const listContractBalances = (db: Db, contractId: string, consistent = fa
       newestFirst: false,
       sortKeyCondition: { expression: 'begins_with(sk, :balances)', values: { ':balances': 'BAL#' } },
     },
-    consistent,
+    { max: MAX_ACCOUNTS_PER_CONTRACT, consistent },
   );
 
 /**
- * An organisation's per-contract balances of its external and earnings
- * accounts, read from the index (eventually consistent, like every GSI read).
+ * A page of an organisation's per-contract balances of its external and
+ * earnings accounts, by account kind and contract, read from the index
+ * (eventually consistent, like every GSI read).
  */
-export const listBalancesOfOrganisation = (db: Db, orgId: string) =>
-  queryAll(db, { ...onIndex('gsi2', keys.balancesOfOrg(orgId, '', '').gsi2pk), schema: balanceSchema, newestFirst: false });
+export const listBalancesOfOrganisation = (db: Db, orgId: string, page?: PageRequest) =>
+  queryPage(db, { ...onIndex('gsi2', keys.balancesOfOrg(orgId, '', '').gsi2pk), schema: balanceSchema, newestFirst: false }, page);
 
 /** Sums balances by account (an organisation's totals across contracts), in one currency. */
 export function totalByAccount(balances: readonly Balance[]): { account: string; currency: Currency; amount: number }[] {

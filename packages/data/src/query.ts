@@ -80,7 +80,7 @@ export async function queryPage<S extends z.ZodType>(
   ]);
   const input = queryInput(db, query);
   const items: z.infer<S>[] = [];
-  let exclusiveStartKey = page.cursor ? db.cursors.decode(fingerprint, page.cursor) : undefined;
+  let exclusiveStartKey = page.cursor ? await db.cursors.decode(fingerprint, page.cursor) : undefined;
   try {
     // With a filter a page can come back short; keep reading until it is full or the partition ends —
     // but at most a few reads per request: a sparse filter then answers a short page with a cursor.
@@ -96,18 +96,53 @@ export async function queryPage<S extends z.ZodType>(
   }
   return {
     items,
-    nextCursor: exclusiveStartKey ? db.cursors.encode(fingerprint, exclusiveStartKey) : null,
+    nextCursor: exclusiveStartKey ? await db.cursors.encode(fingerprint, exclusiveStartKey) : null,
   };
 }
 
-/** Every item of a small partition (a contract's milestones), following DynamoDB's own pages. */
-export async function queryAll<S extends z.ZodType>(db: Db, query: PartitionQuery<S>, consistent = false): Promise<z.infer<S>[]> {
+/**
+ * Up to `limit` items of a partition or key range, in one Query with that
+ * `Limit`; `more` says the range holds more (DynamoDB stopped at the limit).
+ */
+export async function queryUpTo<S extends z.ZodType>(
+  db: Db,
+  query: PartitionQuery<S>,
+  { limit, consistent = false }: { limit: number; consistent?: boolean },
+): Promise<{ items: z.infer<S>[]; more: boolean }> {
+  try {
+    const result = await db.doc.send(new QueryCommand({ ...queryInput(db, query), ConsistentRead: consistent, Limit: limit }));
+    return { items: (result.Items ?? []).map((item) => query.schema.parse(query.keepKeys ? item : stripKeys(item))), more: result.LastEvaluatedKey !== undefined };
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}
+
+/**
+ * Every item of a key range that a rule of the domain keeps small — a
+ * contract's milestones (at most MAX_MILESTONES, checked at award), its balance
+ * items (one per account it moves) — in one Query with `Limit` max + 1. A range
+ * holding more breaks that rule: it fails loudly instead of reading on.
+ */
+export async function queryBounded<S extends z.ZodType>(db: Db, query: PartitionQuery<S>, { max, consistent = false }: { max: number; consistent?: boolean }): Promise<z.infer<S>[]> {
+  const { items } = await queryUpTo(db, query, { limit: max + 1, consistent });
+  if (items.length > max) throw new Error(`${query.partition.value} holds more than ${max} items of this kind`);
+  return items;
+}
+
+/** Items read per Query when an operator's command reads a whole partition. */
+const PARTITION_PAGE = 1000;
+
+/**
+ * Every item of a partition, however many, a page of PARTITION_PAGE at a time:
+ * for operators' commands and upgrades (recounts, backfills), never a request path.
+ */
+export async function queryEntirePartition<S extends z.ZodType>(db: Db, query: PartitionQuery<S>, consistent = false): Promise<z.infer<S>[]> {
   const input = queryInput(db, query);
   const items: z.infer<S>[] = [];
   let exclusiveStartKey: Record<string, unknown> | undefined;
   try {
     do {
-      const result = await db.doc.send(new QueryCommand({ ...input, ConsistentRead: consistent, ExclusiveStartKey: exclusiveStartKey }));
+      const result = await db.doc.send(new QueryCommand({ ...input, ConsistentRead: consistent, Limit: PARTITION_PAGE, ExclusiveStartKey: exclusiveStartKey }));
       for (const item of result.Items ?? []) items.push(query.schema.parse(query.keepKeys ? item : stripKeys(item)));
       exclusiveStartKey = result.LastEvaluatedKey;
     } while (exclusiveStartKey);
@@ -117,14 +152,17 @@ export async function queryAll<S extends z.ZodType>(db: Db, query: PartitionQuer
   return items;
 }
 
-/** How many items of a partition match (Select COUNT: DynamoDB counts, nothing is returned or parsed). */
+/**
+ * How many items of a partition match (Select COUNT: DynamoDB counts, nothing is returned or parsed),
+ * PARTITION_PAGE at a time: for recounts and for old items that predate a stored count.
+ */
 export async function countItems(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema'>): Promise<number> {
   const input = queryInput(db, { ...query, schema: z.unknown() });
   let count = 0;
   let exclusiveStartKey: Record<string, unknown> | undefined;
   try {
     do {
-      const result = await db.doc.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: exclusiveStartKey }));
+      const result = await db.doc.send(new QueryCommand({ ...input, Select: 'COUNT', Limit: PARTITION_PAGE, ExclusiveStartKey: exclusiveStartKey }));
       count += result.Count ?? 0;
       exclusiveStartKey = result.LastEvaluatedKey;
     } while (exclusiveStartKey);

@@ -2,7 +2,7 @@ import { bookingSchema, resourceSchema, type Booking, type SharedResource, type 
 import type { Db } from './client.js';
 import { conditionCheck, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { getItem, onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
+import { getItem, onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
 import { statsWrites } from './stats.js';
 import { z } from 'zod';
 
@@ -123,17 +123,25 @@ export function listBookingsOfOrg(db: Db, orgId: string, as: 'BOOKER' | 'OWNER',
 
 const slotSchema = z.object({ sk: z.string(), bookingId: z.string() });
 
+/** The widest window of taken hours read at once: a week and a day (the resource page shows the next seven days). */
+export const MAX_SLOT_WINDOW_HOURS = 8 * 24;
+
 /**
  * The taken hours of a resource in [fromSlot, toSlot] (wall hours, inclusive):
- * one Query of the slot range, bounded by the range (a week is at most 168 items).
+ * one Query of the slot range, bounded by the range (at most MAX_SLOT_WINDOW_HOURS
+ * of one item an hour).
  */
 export async function takenSlots(db: Db, resourceId: string, fromSlot: string, toSlot: string): Promise<string[]> {
-  const items = await queryAll(db, {
-    ...onTable(keys.resource(resourceId).pk),
-    schema: slotSchema,
-    newestFirst: false,
-    keepKeys: true,
-    sortKeyCondition: { expression: 'sk BETWEEN :from AND :to', values: { ':from': `SLOT#${fromSlot}`, ':to': `SLOT#${toSlot}` } },
-  });
+  const items = await queryBounded(
+    db,
+    {
+      ...onTable(keys.resource(resourceId).pk),
+      schema: slotSchema,
+      newestFirst: false,
+      keepKeys: true,
+      sortKeyCondition: { expression: 'sk BETWEEN :from AND :to', values: { ':from': `SLOT#${fromSlot}`, ':to': `SLOT#${toSlot}` } },
+    },
+    { max: MAX_SLOT_WINDOW_HOURS },
+  );
   return items.map((item) => item.sk.slice('SLOT#'.length));
 }

@@ -5,7 +5,7 @@ import type { Db } from './client.js';
 import { conditionCheck, deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { getItem, onIndex, onTable, queryAll, queryPage, type PageRequest } from './query.js';
+import { getItem, onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
 import { batchGet } from './stats.js';
 
 /**
@@ -31,7 +31,7 @@ export const reviewAbsent = (db: Db, contractId: string, authorOrgId: string, on
 
 /** Both reviews of a contract (at most two items). */
 export const listReviewsOfContract = (db: Db, contractId: string, consistent = false) =>
-  queryAll(
+  queryBounded(
     db,
     {
       ...onTable(keys.contract(contractId).pk),
@@ -39,7 +39,7 @@ export const listReviewsOfContract = (db: Db, contractId: string, consistent = f
       newestFirst: false,
       sortKeyCondition: { expression: 'begins_with(sk, :review)', values: { ':review': 'REVIEW#' } },
     },
-    consistent,
+    { max: 2, consistent },
   );
 
 /** A review by its id: the id index names its key, and the item itself is read by key (strongly, if asked). */

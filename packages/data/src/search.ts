@@ -7,7 +7,7 @@ import type { Db } from './client.js';
 import { deleteItem, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, queryAll, onTable, type Page, type PageRequest } from './query.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, queryEntirePartition, onTable, type Page, type PageRequest } from './query.js';
 
 /** Index entries read per query token (one Query with this Limit): the bound on a search's reads. */
 export const SEARCH_READS_PER_TOKEN = 100;
@@ -75,7 +75,7 @@ export function writesForSearchTokens(db: Db, previous: TechnicalRequest | undef
 
 /** The token items a request has in the table (strongly consistent; for the upgrade). */
 export const listSearchTokensOfRequest = (db: Db, requestId: string) =>
-  queryAll(
+  queryEntirePartition(
     db,
     {
       ...onTable(keys.request(requestId).pk),
@@ -175,7 +175,7 @@ export async function searchOpenRequests(db: Db, filter: SearchFilter, page: Pag
   const fingerprint = JSON.stringify(['search', filter.tokens, filter.cluster ?? null, filter.tag ?? null]);
   let offset = 0;
   if (page.cursor) {
-    const parsed = offsetSchema.safeParse(db.cursors.decode(fingerprint, page.cursor));
+    const parsed = offsetSchema.safeParse(await db.cursors.decode(fingerprint, page.cursor));
     // A signed cursor always parses; this only guards against an older cursor format.
     offset = parsed.success ? parsed.data.offset : MAX_SEARCH_RESULTS;
   }
@@ -189,5 +189,5 @@ export async function searchOpenRequests(db: Db, filter: SearchFilter, page: Pag
     return request?.status === 'OPEN' ? [{ request, hit }] : [];
   });
   const next = offset + limit;
-  return { items, nextCursor: next < hits.length ? db.cursors.encode(fingerprint, { offset: next }) : null };
+  return { items, nextCursor: next < hits.length ? await db.cursors.encode(fingerprint, { offset: next }) : null };
 }

@@ -4,7 +4,7 @@ import type { Db } from './client.js';
 import type { Write } from './write.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
-import { onTable, queryAll } from './query.js';
+import { onTable, queryEntirePartition } from './query.js';
 import { z } from 'zod';
 
 /**
@@ -165,14 +165,14 @@ export async function readStoredStats(db: Db, cluster: string, consistent = true
   const buckets: Record<string, Counters> = {};
   for (let shard = 0; shard < STATS_SHARDS; shard += 1) {
     const pk = keys.statsShard(cluster, shard, TOTAL_BUCKET).pk;
-    for (const item of await queryAll(db, { ...onTable(pk), schema: stored, newestFirst: false, keepKeys: true }, consistent)) {
+    for (const item of await queryEntirePartition(db, { ...onTable(pk), schema: stored, newestFirst: false, keepKeys: true }, consistent)) {
       const bucket = String(item.sk);
       buckets[bucket] = sumCounters(buckets[bucket] ?? {}, countersOf(item));
     }
   }
   const people: Record<string, PeopleSets> = {};
   const peoplePk = keys.studioPeople(cluster, '').pk;
-  for (const item of await queryAll(
+  for (const item of await queryEntirePartition(
     db,
     { ...onTable(peoplePk), schema: stored, newestFirst: false, keepKeys: true, sortKeyCondition: { expression: 'begins_with(sk, :people)', values: { ':people': 'PEOPLE#' } } },
     consistent,
@@ -210,7 +210,7 @@ export async function replaceClusterStats(db: Db, cluster: string, buckets: Reco
       { pk: keys.studioPeople(cluster, '').pk, prefix: 'PEOPLE#' },
     ];
     for (const partition of partitions) {
-      const items = await queryAll(
+      const items = await queryEntirePartition(
         db,
         {
           ...onTable(partition.pk),

@@ -1,3 +1,5 @@
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { decode, verify } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import type { SignatureAlgorithm } from 'hono/utils/jwt/jwa';
@@ -138,14 +140,57 @@ export function staticDiscovery(metadata: OidcProviderMetadata): OidcDiscovery {
   return { issuer: metadata.issuer, current: () => metadata, metadata: async () => metadata };
 }
 
-/** Reads a JSON Web Key Set over HTTPS. */
+/** A key set is a few KiB; anything much larger is not one. */
+const MAX_JWKS_BYTES = 256 * 1024;
+
+/**
+ * GET of a JSON document with Node's own http(s) client (the one the AWS SDK
+ * has loaded already), not `fetch`: the first `fetch` of a process loads
+ * undici, tens of milliseconds on the first authenticated request of every
+ * cold start.
+ */
+function getJson(uri: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const get = uri.startsWith('https:') ? httpsGet : httpGet;
+    const request = get(uri, { headers: { accept: 'application/json' }, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_JWKS_BYTES) request.destroy(new Error('JWKS response is too large'));
+        else chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status > 299) return resolve({ status, body: undefined });
+        try {
+          resolve({ status, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        } catch {
+          reject(new Error('JWKS response is not JSON'));
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`JWKS request timed out after ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
+}
+
+/** Reads a JSON Web Key Set over HTTPS (with a given `fetch`, or Node's http client). */
 export const fetchJwks =
-  (fetchImpl: typeof fetch = fetch): JwksFetcher =>
+  (fetchImpl?: typeof fetch): JwksFetcher =>
   async (uri) => {
-    const response = await fetchImpl(uri, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) throw new Error(`JWKS request answered ${response.status}`);
-    const body = (await response.json()) as { keys?: unknown };
-    if (!Array.isArray(body.keys)) throw new Error('JWKS response has no "keys" array');
+    let status: number;
+    let body: { keys?: unknown } | undefined;
+    if (fetchImpl) {
+      const response = await fetchImpl(uri, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(3_000) });
+      status = response.status;
+      body = response.ok ? ((await response.json()) as { keys?: unknown }) : undefined;
+    } else {
+      ({ status, body } = (await getJson(uri, 3_000)) as { status: number; body: { keys?: unknown } | undefined });
+    }
+    if (status < 200 || status > 299) throw new Error(`JWKS request answered ${status}`);
+    if (!Array.isArray(body?.keys)) throw new Error('JWKS response has no "keys" array');
     return body.keys as HonoJsonWebKey[];
   };
 

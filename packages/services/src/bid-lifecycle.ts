@@ -29,6 +29,8 @@ export async function transitionBid(
 const INLINE_SETTLE_LIMIT = 30;
 /** Passes over the locks before a follow-up is left to the scheduled job. */
 const SETTLE_PASSES = 3;
+/** Locks the scheduled job reads per pass (one Query with this Limit); the rest wait for the next pass or run. */
+const LOCKS_PER_PASS = 100;
 
 /**
  * Ends every still-live bid of a request that left bidding: REJECTED after an
@@ -50,7 +52,7 @@ export async function settleLiveBids(
   let settled = 0;
   for (let pass = 0; pass < SETTLE_PASSES; pass += 1) {
     let unsettled = 0;
-    const locks = await listLiveBidLocks(deps.db, requestId);
+    const { items: locks, more } = await listLiveBidLocks(deps.db, requestId, Math.min(maxBids + 1, LOCKS_PER_PASS));
     if (locks.length > maxBids) return settled; // too many for this caller: the scheduled job takes the task
     for (const { bidId } of locks) {
       const bid = await getBid(deps.db, bidId, true);
@@ -63,7 +65,7 @@ export async function settleLiveBids(
         unsettled += 1; // changed meanwhile: read it again on the next pass
       }
     }
-    if (unsettled === 0) {
+    if (unsettled === 0 && !more) {
       await deleteTask(deps.db, kind, requestId);
       break;
     }

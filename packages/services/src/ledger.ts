@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import {
   conditionCheck, keys, listBalancesOfOrganisation, listContractBalances, listJournalEntries, listShareStatements,
-  putNewShareStatement, totalByAccount, type PageRequest,
+  putNewShareStatement, readAccountTotals, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { getOrganisationOrThrow } from './organisations.js';
@@ -31,23 +31,23 @@ export async function readContractLedger(deps: ServiceDeps, principal: Principal
 }
 
 /**
- * An organisation's accounts across its contracts: totals per account and the
- * per-contract balances they add up from. Members read their own
- * organisation's; associations may read any.
+ * An organisation's accounts across its contracts: totals per account (kept
+ * in the transactions that move the money) and a page of the per-contract
+ * balances they add up from. Members read their own organisation's;
+ * associations may read any.
  */
-export async function readOrganisationAccounts(deps: ServiceDeps, principal: Principal, orgId?: string) {
+export async function readOrganisationAccounts(deps: ServiceDeps, principal: Principal, orgId?: string, page: PageRequest = {}) {
   // Another organisation's accounts do not exist for anyone but associations: a 404, like any record one may not read.
   if (orgId !== undefined && orgId !== principal.membership?.orgId && !isAssociation(principal)) throw new NotFoundError('Accounts', orgId);
   const acting = requireMember(principal);
   const target = orgId ?? acting.org.id;
   if (target !== acting.org.id) await getOrganisationOrThrow(deps, target);
-  const balances = await listBalancesOfOrganisation(deps.db, target);
+  const [accounts, balances] = await Promise.all([readAccountTotals(deps.db, target), listBalancesOfOrganisation(deps.db, target, page)]);
   return {
     orgId: target,
-    accounts: totalByAccount(balances),
-    byContract: balances
-      .map(({ account, contractId, currency, amount }) => ({ account, contractId, currency, amount }))
-      .sort((a, b) => a.contractId.localeCompare(b.contractId) || a.account.localeCompare(b.account)),
+    accounts,
+    byContract: balances.items.map(({ account, contractId, currency, amount }) => ({ account, contractId, currency, amount })),
+    nextCursor: balances.nextCursor,
   };
 }
 

@@ -1,6 +1,6 @@
 import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion,
+  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
   type Write,
@@ -12,7 +12,7 @@ import { backfillGovernmentStatistics, backfillStatistics } from './statistics.j
  * The version of the derived items this code writes. Raise it when a change
  * derives new items from existing data, and extend upgradeDerivedItems.
  */
-export const DATA_VERSION = 3;
+export const DATA_VERSION = 4;
 
 const write = (deps: ServiceDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
 
@@ -44,6 +44,8 @@ export interface UpgradeReport {
   governmentsRecounted: number;
   /** Milestones of ACTIVE contracts signed before absolute due dates, given their due date and timers. */
   milestonesDated: number;
+  /** Organisations whose account totals were set from their per-contract balances. */
+  accountTotalsSet: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0, accountTotalsSet: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -105,6 +107,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   }
   await backfillRosters(deps, report);
   report.milestonesDated = await backfillDueDates(deps);
+  await backfillAccountTotals(deps, report);
   const statistics = await backfillStatistics(deps);
   report.bidCountsSet = statistics.bidCountsSet;
   report.statsClustersRecounted = statistics.clustersRecounted;
@@ -167,6 +170,28 @@ async function backfillDueDates(deps: ServiceDeps): Promise<number> {
     }
   }
   return dated;
+}
+
+/**
+ * Every organisation's account totals equal the sum of its per-contract
+ * balances (money moved before the totals existed is in the balances only).
+ * Written only where they differ, so a second run writes nothing.
+ */
+async function backfillAccountTotals(deps: ServiceDeps, report: UpgradeReport) {
+  const canonical = (totals: readonly { account: string; currency: string; amount: number }[]) =>
+    JSON.stringify(totals.filter((total) => total.amount !== 0).map(({ account, currency, amount }) => [account, currency, amount]).sort());
+  const backfill = async (orgId: string) => {
+    const [balances, stored] = await Promise.all([readAll((page) => listBalancesOfOrganisation(deps.db, orgId, page)), readAccountTotals(deps.db, orgId, true)]);
+    const totals = totalByAccount(balances);
+    if (canonical(totals) === canonical(stored)) return;
+    await write(deps, writesToReplaceAccountTotals(deps.db, orgId, totals));
+    report.accountTotalsSet += 1;
+  };
+  for (const status of ORG_STATUSES) {
+    const orgs = await readAll((page) => listOrganisationsByStatus(deps.db, status, page));
+    // A few organisations at a time: each is two reads, and most need no write.
+    for (let start = 0; start < orgs.length; start += 16) await Promise.all(orgs.slice(start, start + 16).map((org) => backfill(org.id)));
+  }
 }
 
 /** Upgrades only data older than this code (what `npm start` runs on its data folder): one read when up to date. */

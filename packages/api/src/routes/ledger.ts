@@ -46,7 +46,10 @@ export const AccountsSchema = z
     accounts: z.array(z.object({ account: z.string(), currency: z.enum(CURRENCIES), amount: z.number().int() })).openapi({
       description: '`external:<orgId>` is negative by what the organisation has paid in net of refunds; `earnings:<orgId>` is what it has been paid.',
     }),
-    byContract: z.array(z.object({ account: z.string(), contractId: z.string(), currency: z.enum(CURRENCIES), amount: z.number().int() })),
+    byContract: z.array(z.object({ account: z.string(), contractId: z.string(), currency: z.enum(CURRENCIES), amount: z.number().int() })).openapi({
+      description: 'A page of the per-contract balances the totals add up from, by account kind and contract; `nextCursor` for the next.',
+    }),
+    nextCursor: z.string().nullable(),
   })
   .openapi('OrganisationAccounts');
 
@@ -115,16 +118,17 @@ export function accountRoutes(deps: ApiDeps) {
     .openapi(
       createRoute({
         method: 'get', path: '/me', tags: ['Ledger'], security: bearer, summary: 'My organisation’s account balances across contracts',
+        request: { query: PageQuerySchema },
         responses: { 200: jsonResponse(AccountsSchema, 'Totals per account and per contract'), ...errorResponses },
       }),
-      async (c) => c.json(await readOrganisationAccounts(deps, c.get('principal')), 200),
+      async (c) => c.json(await readOrganisationAccounts(deps, c.get('principal'), undefined, c.req.valid('query')), 200),
     )
     .openapi(
       createRoute({
         method: 'get', path: '/{orgId}', tags: ['Ledger'], security: bearer, summary: 'An organisation’s balances (its members and associations)',
-        request: { params: z.object({ orgId: idSchema('org').openapi({ param: { name: 'orgId', in: 'path' } }) }) },
+        request: { params: z.object({ orgId: idSchema('org').openapi({ param: { name: 'orgId', in: 'path' } }) }), query: PageQuerySchema },
         responses: { 200: jsonResponse(AccountsSchema, 'Totals per account and per contract'), ...errorResponses },
       }),
-      async (c) => c.json(await readOrganisationAccounts(deps, c.get('principal'), c.req.valid('param').orgId), 200),
+      async (c) => c.json(await readOrganisationAccounts(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('query')), 200),
     );
 }

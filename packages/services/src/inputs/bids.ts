@@ -1,3 +1,4 @@
+import { MAX_MILESTONES } from '@sharedtech/core';
 import { PositiveMoneySchema } from './common.js';
 import { ShareAgreementSchema } from './contracts.js';
 import { z } from './zod.js';
@@ -26,7 +27,7 @@ const bidContentShape = {
   price: PositiveMoneySchema,
   durationDays: z.number().int().min(1).max(1000),
   approach: z.string().trim().min(10).max(5000),
-  milestones: z.array(PlannedMilestoneSchema).min(1).max(20),
+  milestones: z.array(PlannedMilestoneSchema).min(1).max(MAX_MILESTONES),
   team: TeamSchema.optional(),
   proposedShares: ShareAgreementSchema.partial().optional(),
 };

@@ -750,7 +750,7 @@ export function contractPages(web: Hono, deps: WebDeps) {
     '/accounts',
     page(async (c, ui) => {
       const t = ui.t;
-      const accounts = await readOrganisationAccounts(deps, ui.principal);
+      const accounts = await readOrganisationAccounts(deps, ui.principal, undefined, { cursor: c.req.query('cursor') });
       const contracts = await Promise.all(
         [...new Set(accounts.byContract.map((row) => row.contractId))].map((contractId) => readContract(deps, ui.principal, contractId).catch(() => undefined)),
       );
@@ -790,6 +790,7 @@ export function contractPages(web: Hono, deps: WebDeps) {
             ) : (
               <Empty>{t('ledger.noMovements')}</Empty>
             )}
+            <Pager ui={ui} nextCursor={accounts.nextCursor} />
           </Section>
         </Layout>,
       );
