@@ -4,7 +4,7 @@ import { readStoredStats } from '@sharedtech/data';
 import { canonical, recountClusterStatistics, recountOrganisationUsage, storedClusterStatistics } from '@sharedtech/services';
 import { startTestApi, testClock, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, itemIds, tableItemCount } from '../support/assertions.js';
-import { association, organisation } from '../support/fixtures.js';
+import { association, organisation, joinByInvitation } from '../support/fixtures.js';
 
 /**
  * Talent mutual employment (人才互聘): an enterprise engineer appointed as an
@@ -29,7 +29,7 @@ const cityGovernment = await organisation(api, moderator, { type: 'GOVERNMENT' }
 const pendingCollege = await organisation(api, moderator, { type: 'COLLEGE' }, false);
 const outsider = await api.as(`appointments-outsider-${process.pid}`);
 const engineer = await api.as(`appointments-engineer-${process.pid}`);
-expect((await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: engineer.sub, role: 'MEMBER' })).status).toBe(201);
+expect((await joinByInvitation(api, enterprise.caller, enterprise.orgId, engineer.sub)).status).toBe(201);
 
 const proposal = (overrides: Record<string, unknown> = {}) => ({
   kind: 'INDUSTRY_TEACHER',

@@ -92,12 +92,13 @@ describe('attachments on each kind of parent', () => {
     expect(trail.body.items.some((record: { action: string; details?: { attachmentId?: string } }) => record.action === 'attach' && record.details?.attachmentId === id)).toBe(true);
   });
 
-  it('a bid’s proposal is sealed like the bid: rival studios and outsiders get 404', async () => {
+  it('a bid’s proposal is sealed like the bid: rival studios and outsiders get 404, the studio’s college reads it', async () => {
     const parent = `BID:${bidId}`;
     const proposal = Buffer.from('%PDF-1.7 技术方案');
     const id = await attach(studio.caller, parent, proposal, { name: '技术方案.pdf' });
-    for (const reader of [studio.caller, enterprise.caller, moderator]) expect((await download(reader, id)).body.equals(proposal)).toBe(true);
-    await expectHidden(id, parent, [rivalStudio.caller, outsider.caller, college.caller, stranger]);
+    // The studio's college reads its studios' bids (read only), and so their files.
+    for (const reader of [studio.caller, enterprise.caller, college.caller, moderator]) expect((await download(reader, id)).body.equals(proposal)).toBe(true);
+    await expectHidden(id, parent, [rivalStudio.caller, outsider.caller, stranger]);
     expect((await inbox(enterprise.caller)).some((item) => item.type === 'ATTACHMENT_ADDED' && item.params.name === '技术方案.pdf')).toBe(true);
     expectError(await enterprise.caller.post('/v1/attachments', declaration(parent, proposal)), 403, 'ATTACHMENT_NOT_ALLOWED');
   });

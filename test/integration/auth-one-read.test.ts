@@ -5,7 +5,7 @@ import { keys } from '@sharedtech/data';
 import { upgradeDerivedItems } from '@sharedtech/services';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
-import { association, creditCode, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { association, creditCode, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
 import { recordDynamoCalls } from '../support/ddb-calls.js';
 
 /** Authentication costs one strongly consistent read, and what it reads is never behind the organisation. */
@@ -20,7 +20,7 @@ const remove = (path: string, caller: Caller) => api.call('DELETE', path, caller
 /** Adds a fresh identity to `orgId` as `role` and returns its caller. */
 async function addMember(owner: Caller, orgId: string, role: 'OWNER' | 'MEMBER' = 'MEMBER') {
   const member = await api.as(uniqueSub('member'));
-  const added = await owner.post(`/v1/orgs/${orgId}/members`, { sub: member.sub, role });
+  const added = await joinByInvitation(api, owner, orgId, member.sub, { role });
   expect(added.status, JSON.stringify(added.body)).toBe(201);
   return member;
 }
@@ -86,7 +86,7 @@ describe('changes of an organisation reach every member on their next request', 
     const enterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'smart-manufacturing' });
     const member = await addMember(enterprise.caller, enterprise.orgId);
     const third = api.as(uniqueSub('third'));
-    expectError(await member.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: (await third).sub }), 403, 'NOT_ORG_OWNER');
+    expectError(await joinByInvitation(api, member, enterprise.orgId, (await third).sub), 403, 'NOT_ORG_OWNER');
 
     // Act: promote
     const promoted = await enterprise.caller.patch(`/v1/orgs/${enterprise.orgId}/members/${member.sub}`, { role: 'OWNER' });
@@ -95,12 +95,12 @@ describe('changes of an organisation reach every member on their next request', 
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
     expect(promoted.body).toEqual({ sub: member.sub, orgId: enterprise.orgId, role: 'OWNER' });
     expect((await member.get('/v1/me')).body.membership).toMatchObject({ role: 'OWNER' });
-    expect((await member.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: (await third).sub })).status).toBe(201);
+    expect((await joinByInvitation(api, member, enterprise.orgId, (await third).sub)).status).toBe(201);
     await expectCopiesInStep(enterprise.orgId);
 
     // Act: demote the first owner; they lose owner rights on their next request
     expect((await member.patch(`/v1/orgs/${enterprise.orgId}/members/${enterprise.caller.sub}`, { role: 'MEMBER' })).status).toBe(200);
-    expectError(await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: uniqueSub('x') }), 403, 'NOT_ORG_OWNER');
+    expectError(await joinByInvitation(api, enterprise.caller, enterprise.orgId, uniqueSub('x')), 403, 'NOT_ORG_OWNER');
     expectError(await member.patch(`/v1/orgs/${enterprise.orgId}/members/${member.sub}`, { role: 'MEMBER' }), 409, 'LAST_OWNER');
     expectError(await member.patch(`/v1/orgs/${enterprise.orgId}/members/nobody`, { role: 'MEMBER' }), 404);
     expectError(await enterprise.caller.patch(`/v1/orgs/${enterprise.orgId}/members/${member.sub}`, { role: 'MEMBER' }), 403, 'NOT_ORG_OWNER');
@@ -127,12 +127,12 @@ describe('changes of an organisation reach every member on their next request', 
     const capabilities = Array.from({ length: 20 }, (_, index) => `能力${index}`);
     const studio = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId, capabilities });
     for (let count = 1; count < MAX_MEMBERS_PER_ORG; count += 1) {
-      const added = await studio.caller.post(`/v1/orgs/${studio.orgId}/members`, { sub: uniqueSub('crowd') });
+      const added = await joinByInvitation(api, studio.caller, studio.orgId, uniqueSub('crowd'));
       expect(added.status, JSON.stringify(added.body)).toBe(201);
     }
 
     // Act
-    const over = await studio.caller.post(`/v1/orgs/${studio.orgId}/members`, { sub: uniqueSub('one-too-many') });
+    const over = await joinByInvitation(api, studio.caller, studio.orgId, uniqueSub('one-too-many'));
 
     // Assess: refused; a decision on the full organisation still commits and reaches all of them
     expectError(over, 409, 'TOO_MANY_MEMBERS');

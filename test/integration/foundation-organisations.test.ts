@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, itemIds } from '../support/assertions.js';
-import { association, creditCode, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { association, creditCode, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
 
 /** Every organisation endpoint of the foundation, with its refusals: /v1/me, /v1/orgs…, members and verification. */
 const api = await startTestApi();
@@ -220,14 +220,14 @@ describe('POST /v1/orgs/{orgId}/verification', () => {
   });
 });
 
-describe('POST and GET /v1/orgs/{orgId}/members', () => {
-  it('lets an owner add a member, who then acts for the organisation', async () => {
+describe('members join by invitation; GET /v1/orgs/{orgId}/members', () => {
+  it('lets an owner invite a member, who accepts and then acts for the organisation', async () => {
     // Prepare
     const owner = await organisation(api, moderator, { type: 'ENTERPRISE', name: '成员测试企业' });
     const memberSub = uniqueSub('engineer');
 
     // Act
-    const added = await owner.caller.post(`/v1/orgs/${owner.orgId}/members`, { sub: memberSub, displayName: '王工' });
+    const added = await joinByInvitation(api, owner.caller, owner.orgId, memberSub, { displayName: '王工' });
 
     // Assess
     expect(added.status).toBe(201);
@@ -245,29 +245,36 @@ describe('POST and GET /v1/orgs/{orgId}/members', () => {
     );
     expect((await moderator.get(`/v1/orgs/${owner.orgId}/members`)).body.items).toHaveLength(2);
     expect((await owner.caller.get(`/v1/audit?entity=organisation:${owner.orgId}`)).body.items.map((r: { action: string }) => r.action)).toEqual([
-      'register', 'verify', 'add-member',
+      'register', 'verify', 'invite-member', 'accept-member-invitation',
     ]);
     // A member is not an owner.
-    expectError(await member.post(`/v1/orgs/${owner.orgId}/members`, { sub: uniqueSub('intern') }), 403, 'NOT_ORG_OWNER');
+    expectError(await joinByInvitation(api, member, owner.orgId, uniqueSub('intern')), 403, 'NOT_ORG_OWNER');
+  });
+
+  it('has no way to add a user without their acceptance', async () => {
+    const added = await college.caller.post(`/v1/orgs/${college.orgId}/members`, { sub: uniqueSub('x'), role: 'MEMBER' });
+    expect(added.status).toBe(404);
+    expect((await college.caller.get(`/v1/orgs/${college.orgId}/members`)).body.items).toHaveLength(1);
   });
 
   it('refuses owners of other organisations, associations and strangers', async () => {
-    const path = `/v1/orgs/${college.orgId}/members`;
-    expectError(await enterprise.caller.post(path, { sub: uniqueSub('x') }), 403, 'NOT_ORG_OWNER');
-    expectError(await moderator.post(path, { sub: uniqueSub('x') }), 403, 'NOT_ORG_OWNER');
-    expectError(await (await newcomer()).post(path, { sub: uniqueSub('x') }), 403, 'NO_ORGANISATION');
-    expectError(await enterprise.caller.get(path), 403, 'NOT_ORG_MEMBER');
-    expectError(await (await newcomer()).get(path), 403, 'NOT_ORG_MEMBER');
+    const path = `/v1/orgs/${college.orgId}/member-invitations`;
+    const body = { role: 'MEMBER', displayName: '新成员' };
+    expectError(await enterprise.caller.post(path, body), 403, 'NOT_ORG_OWNER');
+    expectError(await moderator.post(path, body), 403, 'NOT_ORG_OWNER');
+    expectError(await (await newcomer()).post(path, body), 403, 'NO_ORGANISATION');
+    expectError(await enterprise.caller.get(`/v1/orgs/${college.orgId}/members`), 403, 'NOT_ORG_MEMBER');
+    expectError(await (await newcomer()).get(`/v1/orgs/${college.orgId}/members`), 403, 'NOT_ORG_MEMBER');
   });
 
   it('refuses a user who is already in an organisation (409) and bad input (400)', async () => {
-    const path = `/v1/orgs/${college.orgId}/members`;
-    expectError(await college.caller.post(path, { sub: enterprise.caller.sub }), 409, 'ALREADY_MEMBER');
+    expectError(await joinByInvitation(api, college.caller, college.orgId, enterprise.caller.sub), 409, 'ALREADY_MEMBER');
     expect((await enterprise.caller.get('/v1/me')).body.membership.orgId).toBe(enterprise.orgId);
-    const badRole = await college.caller.post(path, { sub: uniqueSub('x'), role: 'ADMIN' });
+    const path = `/v1/orgs/${college.orgId}/member-invitations`;
+    const badRole = await college.caller.post(path, { role: 'ADMIN', displayName: '新成员' });
     expectError(badRole, 400, 'VALIDATION_FAILED');
     expect(issuePaths(badRole)).toEqual(['role']);
-    expectError(await college.caller.post(path, { sub: '' }), 400, 'VALIDATION_FAILED');
-    expect((await college.caller.get(path)).body.items).toHaveLength(1);
+    expectError(await college.caller.post(path, { displayName: '' }), 400, 'VALIDATION_FAILED');
+    expect((await college.caller.get(`/v1/orgs/${college.orgId}/members`)).body.items).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ const FOUNDATION_OPERATIONS: Record<string, string[]> = {
   '/v1/orgs': ['get', 'post'],
   '/v1/orgs/{orgId}': ['get'],
   '/v1/orgs/{orgId}/verification': ['post'],
-  '/v1/orgs/{orgId}/members': ['get', 'post'],
+  '/v1/orgs/{orgId}/members': ['get'],
   '/v1/requests': ['get', 'post'],
   '/v1/requests/{id}': ['get', 'patch'],
   '/v1/requests/{id}/submit': ['post'],

@@ -3,7 +3,7 @@ import type { Notification } from '@sharedtech/core';
 import { commitChange } from '@sharedtech/data';
 import { startTestApi, type ApiResponse, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
-import { association, openRequest, organisation, uniqueSub } from '../support/fixtures.js';
+import { association, openRequest, organisation, uniqueSub, joinByInvitation } from '../support/fixtures.js';
 
 /** The inbox's read state: per user, a marker that only moves forward, and a bounded unread count. */
 const api = await startTestApi();
@@ -142,7 +142,7 @@ describe('POST /v1/notifications/read', () => {
   it('gives each member of an organisation their own read state', async () => {
     const enterprise = await enterpriseWith(1);
     const memberSub = uniqueSub('member');
-    ok(await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: memberSub, role: 'MEMBER' }), 201);
+    ok(await joinByInvitation(api, enterprise.caller, enterprise.orgId, memberSub), 201);
     const member = await api.as(memberSub);
     const shared = await inboxOf(enterprise.caller);
     expect(shared.items.map((item) => item.type)).toEqual(['MEMBER_ADDED', 'REQUEST_APPROVED', 'ORG_VERIFIED']);

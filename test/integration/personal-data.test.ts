@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
-import { consortium, organisation, requestBody, uniqueSub } from '../support/fixtures.js';
+import { consortium, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
 import { placeBid } from '../support/bids.js';
 import { openRequest } from '../support/fixtures.js';
 import { pageClient } from '../support/pages.js';
@@ -16,7 +16,7 @@ const { moderator, enterprise, studio } = await consortium(api);
 
 async function addMember(owner: Caller, orgId: string, role: 'OWNER' | 'MEMBER' = 'MEMBER') {
   const member = await api.as(uniqueSub('member'));
-  const added = await owner.post(`/v1/orgs/${orgId}/members`, { sub: member.sub, role, displayName: '王工' });
+  const added = await joinByInvitation(api, owner, orgId, member.sub, { role, displayName: '王工' });
   expect(added.status, JSON.stringify(added.body)).toBe(201);
   return member;
 }
@@ -56,7 +56,8 @@ describe('GET /v1/me/export', () => {
       expect(record.actor.sub).toBe(member.sub);
       return `${record.action}:${record.entity.id}`;
     });
-    expect(actions).toEqual([`create:${mine.body.id}`]);
+    // Joining was their own act (accepting the invitation); the owner's invitation is the owner's.
+    expect(actions).toEqual([`accept-member-invitation:${enterprise.orgId}`, `create:${mine.body.id}`]);
   });
 
   it("gives a studio member their bids, and nobody else's data", async () => {

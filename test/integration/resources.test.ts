@@ -6,7 +6,7 @@ import {
 } from '@sharedtech/services';
 import { startTestApi, testClock, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, itemIds, tableItemCount } from '../support/assertions.js';
-import { cny, consortium, openRequest, organisation } from '../support/fixtures.js';
+import { cny, consortium, openRequest, organisation, joinByInvitation } from '../support/fixtures.js';
 import { evenShares, placeBid } from '../support/bids.js';
 
 /**
@@ -26,7 +26,7 @@ const otherEnterprise = await organisation(api, moderator, { type: 'ENTERPRISE',
 const pending = await organisation(api, moderator, { type: 'ENTERPRISE' }, false);
 const outsider = await api.as(`resources-outsider-${process.pid}`);
 const member = await api.as(`resources-member-${process.pid}`);
-expect((await college.caller.post(`/v1/orgs/${college.orgId}/members`, { sub: member.sub, role: 'MEMBER' })).status).toBe(201);
+expect((await joinByInvitation(api, college.caller, college.orgId, member.sub)).status).toBe(201);
 
 /** `hours` after the test clock's start, as an instant with the Shanghai offset. */
 const at = (hours: number) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoConsortium } from '@sharedtech/local';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
-import { cny, openRequest, requestBody } from '../support/fixtures.js';
+import { cny, openRequest, requestBody, joinByInvitation } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';
 
 /**
@@ -71,7 +71,7 @@ ok(await studio.post(`/v1/contracts/${reviewedContract}/reviews`, { ratings, com
 const invitedRequest = await openRequest(api, enterprise, association, { title: '冲压件表面划痕检测' });
 ok(await enterprise.post(`/v1/requests/${invitedRequest}/invitations`, { studioOrgId: studioOrg }), 201);
 // A member who is not an owner: sees the members page without its form.
-ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/members`, { sub: 'web-pages-member', role: 'MEMBER', displayName: '王工' }), 201);
+ok(await joinByInvitation(api, enterprise, enterpriseOrg, 'web-pages-member', { displayName: '王工' }), 201);
 // Shared resources and talent mutual employment (issue 14): the college's lab with the enterprise's booking, and a proposed appointment.
 const college = await api.as('demo-college');
 const collegeOrg = await orgIdOf(college);

@@ -95,3 +95,20 @@ export async function openRequest(api: TestApi, enterprise: Caller, moderator: C
   expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   return id;
 }
+
+/**
+ * Makes `sub` a member of `orgId` the only way there is: its owner invites (a
+ * one-time code), and the person, signed in, accepts. Answers the acceptance
+ * (201 with the membership), or the invitation's refusal if the caller may not invite.
+ */
+export async function joinByInvitation(
+  api: TestApi,
+  owner: Caller,
+  orgId: string,
+  sub: string,
+  { role = 'MEMBER', displayName = '成员' }: { role?: 'OWNER' | 'MEMBER'; displayName?: string } = {},
+) {
+  const invited = await owner.post(`/v1/orgs/${orgId}/member-invitations`, { role, displayName });
+  if (invited.status !== 201) return invited;
+  return (await api.as(sub)).post('/v1/member-invitations/accept', { code: invited.body.code });
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { Caller, TestApi } from './harness.js';
-import { association, openRequest, organisation, requestBody, uniqueSub } from './fixtures.js';
+import { association, openRequest, organisation, requestBody, uniqueSub, joinByInvitation } from './fixtures.js';
 import { bidBody, evenShares, placeBid } from './bids.js';
 import { fen, key, milestonePath } from './money.js';
 
@@ -67,7 +67,7 @@ export async function buildWorld(api: TestApi) {
   expect((await moderator.post(`/v1/orgs/${suspended.orgId}/verification`, { decision: 'SUSPEND', reason: 'matrix: complaint under review' })).status).toBe(200);
   const outsider = await api.as(uniqueSub('outsider'));
   const member = await api.as(uniqueSub('member'));
-  expect((await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/members`, { sub: member.sub, role: 'MEMBER' })).status).toBe(201);
+  expect((await joinByInvitation(api, enterprise.caller, enterprise.orgId, member.sub)).status).toBe(201);
   // An open member invitation of the enterprise (its code is never used).
   const memberInvitation = await enterprise.caller.post(`/v1/orgs/${enterprise.orgId}/member-invitations`, { role: 'MEMBER', displayName: '矩阵受邀成员' });
   expect(memberInvitation.status, JSON.stringify(memberInvitation.body)).toBe(201);

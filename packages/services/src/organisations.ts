@@ -306,28 +306,6 @@ export async function decideVerification(
   return next;
 }
 
-/**
- * An OWNER adds a user to their organisation; a user already in one is a 409, and
- * so is an organisation at MAX_MEMBERS_PER_ORG members.
- */
-export async function addMember(
-  deps: ServiceDeps,
-  principal: Principal,
-  orgId: string,
-  input: { sub: string; role: Membership['role']; displayName?: string },
-) {
-  requireOwnerOf(principal, orgId);
-  const record = await getOrganisationRecordOrThrow(deps, orgId);
-  assertRoomForMember(record);
-  if (record.members?.[input.sub]) throw alreadyMember();
-  const membership: Membership = { sub: input.sub, orgId, role: input.role, displayName: input.displayName, joinedAt: deps.clock().toISOString() };
-  await changeRoster(deps, principal, record, { add: membership }, {
-    transition: { action: 'add-member', details: { sub: input.sub, role: input.role } },
-    notify: { type: 'MEMBER_ADDED', params: { sub: input.sub, role: input.role } },
-  });
-  return membership;
-}
-
 /** An OWNER changes a member's role; the organisation must keep at least one OWNER. */
 export async function changeMemberRole(deps: ServiceDeps, principal: Principal, orgId: string, sub: string, input: { role: MemberRole }) {
   requireOwnerOf(principal, orgId);

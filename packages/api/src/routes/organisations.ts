@@ -2,7 +2,7 @@ import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sh
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import {
-  addMember, AddMemberSchema, AffiliationDecisionSchema, changeMemberRole, decideAffiliation, listStudiosOfOwnCollege, updateOrganisationProfile,
+  AffiliationDecisionSchema, changeMemberRole, decideAffiliation, listStudiosOfOwnCollege, updateOrganisationProfile,
   UpdateOrganisationSchema, ChangeMemberRoleSchema, decideVerification, exportPersonalData, getOrganisationOrThrow, leaveOrganisation,
   listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation,
   RegisterOrganisationSchema, removeMember, VerificationSchema, viewOfOrganisation,
@@ -145,14 +145,6 @@ export function organisationRoutes(deps: ApiDeps) {
       }),
       async (c) =>
         c.json(publicOrganisation(await decideVerification(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('json'))), 200),
-    )
-    .openapi(
-      createRoute({
-        method: 'post', path: '/{orgId}/members', tags, security: bearer, summary: 'Owner: add a user to the organisation',
-        request: { params: OrgIdParam, body: jsonBody(AddMemberSchema) },
-        responses: { 201: jsonResponse(MembershipSchema, 'The new membership'), ...errorResponses },
-      }),
-      async (c) => c.json(await addMember(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('json')), 201),
     )
     .openapi(
       createRoute({

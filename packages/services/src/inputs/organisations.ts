@@ -71,15 +71,6 @@ export const VerificationSchema = z
   .strict()
   .openapi('VerificationDecision');
 
-export const AddMemberSchema = z
-  .object({
-    sub: z.string().trim().min(1).max(128),
-    role: z.enum(MEMBER_ROLES).default('MEMBER'),
-    displayName: z.string().trim().min(1).max(60).optional(),
-  })
-  .strict()
-  .openapi('AddMember');
-
 export const ChangeMemberRoleSchema = z.object({ role: z.enum(MEMBER_ROLES) }).strict().openapi('ChangeMemberRole');
 
 export const OrgListQuerySchema = PageQuerySchema.extend({
