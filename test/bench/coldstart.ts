@@ -228,6 +228,8 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
         JWT_ISSUER: jwks.issuer,
         JWT_AUDIENCE: clientId,
         AUTH_BASE_URL: 'https://sharedtech-bench.auth.cn-north-1.amazoncognito.com',
+        // Presigning is local: the bucket is only named, never called, on the way to the first response.
+        ATTACHMENT_BUCKET: 'sharedtech-bench-attachments',
       }),
       ...runtime,
     };

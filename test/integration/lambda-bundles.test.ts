@@ -45,6 +45,8 @@ const environmentOf = ({ environment, runtimeEnvironment }: { environment: Recor
     JWT_AUDIENCE: clientId,
     // The hosted sign-in is only redirected to by the pages, never called by these tests.
     AUTH_BASE_URL: 'https://sharedtech-test.auth.cn-north-1.amazoncognito.com',
+    // Presigning is local: these tests never reach the bucket.
+    ATTACHMENT_BUCKET: 'sharedtech-test-attachments',
   }),
   AWS_REGION: 'cn-north-1',
   AWS_ACCESS_KEY_ID: 'test',

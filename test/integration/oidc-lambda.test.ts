@@ -67,7 +67,13 @@ const environment = apiResource.Properties.Environment.Variables as Record<strin
 const apiFunction = await startExecutionEnvironment(
   bundleEntry,
   {
-    ...deployedEnvironment(environment, { TABLE_NAME: seeder.tableName, CURSOR_SECRET_ARN: cursorSecretArn, EVENT_BUS_NAME: 'marketplace-test-bus' }),
+    ...deployedEnvironment(environment, {
+      TABLE_NAME: seeder.tableName,
+      CURSOR_SECRET_ARN: cursorSecretArn,
+      EVENT_BUS_NAME: 'marketplace-test-bus',
+      // Presigning is local: these tests never reach the bucket.
+      ATTACHMENT_BUCKET: 'sharedtech-test-attachments',
+    }),
     // The one value a test must replace: the provider runs on loopback, not at the stage's issuer.
     JWT_ISSUER: op.issuer,
     AWS_REGION: 'cn-north-1',
