@@ -65,12 +65,13 @@ const KEYS = Object.keys(DICTIONARIES['zh-CN']);
 const menu = () => browser.page.locator('nav.main-nav a').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
 
 /** What each role's menu must lead to (at least): everything it may see. */
+const CONSORTIUM = ['/resources', '/appointments'];
 const EXPECTED: Record<string, string[]> = {
-  'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications'],
-  'demo-studio': ['/feed', '/bids', '/contracts', '/accounts', '/notifications'],
-  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications'],
-  'demo-government': ['/feed', '/funding', '/contracts', '/accounts', '/notifications'],
-  'demo-association': ['/moderation/orgs', '/moderation/requests', '/moderation/disputes', '/contracts', '/feed', '/stats', '/audit', '/notifications'],
+  'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
+  'demo-studio': ['/feed', '/bids', '/invitations', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
+  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
+  'demo-government': ['/feed', '/funding', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
+  'demo-association': ['/moderation/orgs', '/moderation/requests', '/moderation/disputes', '/contracts', '/feed', '/stats', '/audit', '/notifications', ...CONSORTIUM],
 };
 
 async function expectTranslated(locale: Locale, where: string) {
