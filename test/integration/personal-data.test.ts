@@ -1,4 +1,6 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '@sharedtech/data';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
 import { consortium, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
@@ -93,6 +95,8 @@ describe('POST /v1/orgs/{orgId}/members/leave', () => {
     expect(me.body.organisation).toBeNull();
     // No read marker of the inbox it left stays behind.
     expect((await member.get('/v1/me/export')).body.sections.notificationReadState.data).toBeNull();
+    const marker = await api.deps.db.doc.send(new GetCommand({ TableName: api.deps.db.tableName, Key: keys.inboxReadMarker(member.sub, { orgId: enterprise.orgId }), ConsistentRead: true }));
+    expect(marker.Item).toBeUndefined();
     const members = (await enterprise.caller.get(`/v1/orgs/${enterprise.orgId}/members?limit=100`)).body.items.map((m: { sub: string }) => m.sub);
     expect(members).not.toContain(member.sub);
     const inbox = (await enterprise.caller.get('/v1/notifications')).body.items;

@@ -23,7 +23,6 @@ export * from './audit-chain.js';
 export * from './backup.js';
 export * from './messages.js';
 export * from './search.js';
-export * from './personal-data.js';
 export * from './stats.js';
 export * from './member-invitations.js';
 export * from './due-timers.js';

@@ -194,6 +194,8 @@ export function writesForOrganisationChange(
       },
       onConflict: membersChanged,
     });
+    // What the member had read of the organisation's inbox goes with the membership.
+    writes.push(deleteItem(db, keys.inboxReadMarker(change.remove, next.type === 'ASSOCIATION' ? { associations: true } : { orgId: next.id })));
   }
   if (next.type !== 'STUDIO') return writes;
   const wasListed = previous.org.status === 'VERIFIED';
