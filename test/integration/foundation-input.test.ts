@@ -169,8 +169,8 @@ describe('bad edits and decisions', () => {
 
   it.each<[string, string, unknown, string[]]>([
     ['a lower-case verification decision', 'verification', { decision: 'verify' }, ['decision']],
-    ['an unknown member role', 'members', { sub: 'someone', role: 'ADMIN' }, ['role']],
-    ['a member subject of 129 characters', 'members', { sub: 's'.repeat(129) }, ['sub']],
+    ['an unknown member role', 'member-invitations', { role: 'ADMIN', displayName: '新成员' }, ['role']],
+    ['a member display name of 61 characters', 'member-invitations', { displayName: '名'.repeat(61) }, ['displayName']],
   ])('refuses %s on an organisation', async (_label, action, body, paths) => {
     const caller = action === 'verification' ? moderator : studio.caller;
     await refusedWith(paths, () => caller.post(`/v1/orgs/${studio.orgId}/${action}`, body));

@@ -145,19 +145,19 @@ describe('POST /v1/notifications/read', () => {
     ok(await joinByInvitation(api, enterprise.caller, enterprise.orgId, memberSub), 201);
     const member = await api.as(memberSub);
     const shared = await inboxOf(enterprise.caller);
-    expect(shared.items.map((item) => item.type)).toEqual(['MEMBER_ADDED', 'REQUEST_APPROVED', 'ORG_VERIFIED']);
+    expect(shared.items.map((item) => item.type)).toEqual(['MEMBER_JOINED', 'MEMBER_INVITED', 'REQUEST_APPROVED', 'ORG_VERIFIED']);
 
     // The owner reads everything; the member has read nothing.
     ok(await markRead(enterprise.caller));
     expect(await inboxOf(enterprise.caller)).toMatchObject({ unreadCount: 0 });
     const memberView = await inboxOf(member);
     expect(memberView.items.map((item) => item.id)).toEqual(shared.items.map((item) => item.id));
-    expect(memberView).toMatchObject({ readUpTo: null, unreadCount: 3 });
+    expect(memberView).toMatchObject({ readUpTo: null, unreadCount: 4 });
     expect(memberView.items.every((item) => !item.read)).toBe(true);
 
     // The member reads only the oldest; the owner's state does not move either way.
-    expect(ok(await markRead(member, { upTo: shared.items[2]!.id }))).toMatchObject({ unreadCount: 2 });
-    expect(await inboxOf(member)).toMatchObject({ readUpTo: shared.items[2]!.id, unreadCount: 2 });
+    expect(ok(await markRead(member, { upTo: shared.items[3]!.id }))).toMatchObject({ unreadCount: 3 });
+    expect(await inboxOf(member)).toMatchObject({ readUpTo: shared.items[3]!.id, unreadCount: 3 });
     expect(await inboxOf(enterprise.caller)).toMatchObject({ readUpTo: shared.items[0]!.id, unreadCount: 0 });
   });
 
