@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { INVITATION_STATUSES } from '@sharedtech/core';
+import { createRoute } from '@hono/zod-openapi';
+import { invitationSchema } from '@sharedtech/core';
 import {
   DeclineInvitationSchema, InviteStudioSchema, PageQuerySchema, declineInvitation, inviteStudio, listMyInvitations, listRequestInvitations,
 } from '@sharedtech/services';
@@ -7,23 +7,8 @@ import type { ApiDeps } from '../deps.js';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
-export const InvitationSchema = z
-  .object({
-    id: z.string(),
-    requestId: z.string(),
-    requestTitle: z.string(),
-    requestOwnerOrgId: z.string(),
-    studioOrgId: z.string(),
-    studioName: z.string(),
-    invitedBy: z.string(),
-    message: z.string().optional(),
-    status: z.enum(INVITATION_STATUSES),
-    declineReason: z.string().optional(),
-    declinedAt: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Invitation');
+/** An invitation as stored (core's schema), without its version. */
+export const InvitationSchema = invitationSchema.omit({ version: true }).openapi('Invitation');
 
 const InvitationPageSchema = pageOf(InvitationSchema, 'InvitationPage');
 const RequestIdParam = idParam('request');
