@@ -12,7 +12,8 @@ export const MEMBER_INVITATION_DAYS = 7;
 export const MEMBER_INVITATION_STATUSES = ['OPEN', 'ACCEPTED', 'REVOKED'] as const;
 export type MemberInvitationStatus = (typeof MEMBER_INVITATION_STATUSES)[number];
 /** What a reader sees: an OPEN invitation past its expiry is EXPIRED (the TTL removes it some time later). */
-export type MemberInvitationView = MemberInvitationStatus | 'EXPIRED';
+export const MEMBER_INVITATION_VIEWS = [...MEMBER_INVITATION_STATUSES, 'EXPIRED'] as const;
+export type MemberInvitationView = (typeof MEMBER_INVITATION_VIEWS)[number];
 
 export const memberInvitationLifecycle = defineStateMachine<MemberInvitationStatus, 'accept' | 'revoke'>('member invitation', {
   accept: { from: ['OPEN'], to: 'ACCEPTED' },

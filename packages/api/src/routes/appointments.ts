@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES } from '@sharedtech/core';
+import { appointmentSchema } from '@sharedtech/core';
 import {
   AppointmentListQuerySchema, AppointmentStatsQuerySchema, ProposeAppointmentSchema, ReasonSchema, actOnAppointment, appointmentStatistics,
   listAppointments, proposeAppointment, readAppointment,
@@ -8,31 +8,13 @@ import type { ApiDeps } from '../deps.js';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
-export const AppointmentSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(APPOINTMENT_KINDS),
-    status: z.enum(APPOINTMENT_STATUSES),
-    cluster: z.string(),
-    enterpriseOrgId: z.string(),
-    collegeOrgId: z.string(),
-    proposerOrgId: z.string(),
-    proposedBy: z.string(),
+export const AppointmentSchema = appointmentSchema
+  .omit({ version: true })
+  .extend({
     awaitingOrgId: z.string().optional().openapi({ description: 'While PROPOSED: the organisation whose confirmation is awaited.' }),
-    person: z.object({ name: z.string(), title: z.string().optional(), memberSub: z.string().optional() }),
-    subject: z.string(),
     startDate: z.string().openapi({ description: 'Asia/Shanghai calendar date, inclusive.' }),
-    endDate: z.string(),
-    hoursPerMonth: z.number().int(),
-    note: z.string().optional(),
-    confirmedBy: z.string().optional(),
-    confirmedAt: z.string().optional(),
-    reason: z.string().optional(),
-    endedAt: z.string().optional(),
     canConfirm: z.boolean().openapi({ description: 'Whether the caller may confirm or decline it now.' }),
     canEnd: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
   })
   .openapi('Appointment');
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ATTACHMENT_PARENT_TYPES, ATTACHMENT_STATUSES } from '@sharedtech/core';
+import { attachmentSchema } from '@sharedtech/core';
 import {
   AttachmentListQuerySchema, DeclareAttachmentSchema, completeAttachment, declareAttachment, listAttachments, readAttachment,
 } from '@sharedtech/services';
@@ -8,21 +8,8 @@ import type { ApiDeps } from '../deps.js';
 import { errorResponses, idParam, jsonBody, jsonResponse } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
-export const AttachmentSchema = z
-  .object({
-    id: z.string(),
-    parent: z.string(),
-    parentType: z.enum(ATTACHMENT_PARENT_TYPES),
-    name: z.string(),
-    contentType: z.string(),
-    size: z.number().int(),
-    sha256: z.string(),
-    status: z.enum(ATTACHMENT_STATUSES),
-    ownerOrgId: z.string(),
-    uploadedByName: z.string().optional(),
-    createdAt: z.string(),
-    completedAt: z.string().optional(),
-  })
+export const AttachmentSchema = attachmentSchema
+  .omit({ uploadedBy: true, objectKey: true, pendingUntil: true, version: true })
   .openapi('Attachment');
 
 const UploadTargetSchema = z

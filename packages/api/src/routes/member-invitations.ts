@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { MEMBER_ROLES } from '@sharedtech/core';
+import { MEMBER_INVITATION_VIEWS, memberInvitationSchema } from '@sharedtech/core';
 import {
   AcceptMemberInvitationSchema, CreateMemberInvitationSchema, PageQuerySchema, acceptMemberInvitation, createMemberInvitation, listMemberInvitations,
   revokeMemberInvitation,
@@ -9,21 +9,9 @@ import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../open
 import { MembershipSchema } from './organisations.js';
 import { bearer, createRouter } from './router.js';
 
-export const MemberInvitationSchema = z
-  .object({
-    id: z.string(),
-    orgId: z.string(),
-    role: z.enum(MEMBER_ROLES),
-    displayName: z.string(),
-    status: z.enum(['OPEN', 'ACCEPTED', 'REVOKED', 'EXPIRED']),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    validUntil: z.string(),
-    acceptedBy: z.string().optional(),
-    acceptedAt: z.string().optional(),
-    revokedAt: z.string().optional(),
-    updatedAt: z.string(),
-  })
+export const MemberInvitationSchema = memberInvitationSchema
+  .omit({ codeHash: true, version: true })
+  .extend({ status: z.enum(MEMBER_INVITATION_VIEWS) })
   .openapi('MemberInvitation');
 
 export const NewMemberInvitationSchema = MemberInvitationSchema.extend({

@@ -1,61 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BOOKING_STATUSES, PRICE_UNITS, RESOURCE_TYPES } from '@sharedtech/core';
+import { bookingSchema, resourceSchema } from '@sharedtech/core';
 import {
-  BookResourceSchema, MoneySchema, PageQuerySchema, ReasonSchema, RegisterResourceSchema, ResourceListQuerySchema,
+  BookResourceSchema, PageQuerySchema, ReasonSchema, RegisterResourceSchema, ResourceListQuerySchema,
   ResourceStatsQuerySchema, actOnBooking, bookResource, listBookings, listResources, readBooking, readResource, registerResource, resourceStatistics,
 } from '@sharedtech/services';
 import type { ApiDeps } from '../deps.js';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
-export const ResourceSchema = z
-  .object({
-    id: z.string(),
-    ownerOrgId: z.string(),
-    ownerOrgName: z.string().optional(),
-    type: z.enum(RESOURCE_TYPES),
-    name: z.string(),
-    description: z.string(),
-    cluster: z.string(),
-    capabilities: z.array(z.string()),
-    location: z.string(),
-    rules: z.string(),
-    price: z.object({ unit: z.enum(PRICE_UNITS), amount: MoneySchema.optional() }),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('SharedResource');
+export const ResourceSchema = resourceSchema.omit({ version: true }).openapi('SharedResource');
 
 const ResourceDetailSchema = ResourceSchema.extend({
   usage: z.object({ approvedBookings: z.number().int(), bookedHours: z.number().int() }),
   takenSlots: z.array(z.string()).openapi({ description: 'Hours booked (pending or approved) in the next seven days, as Asia/Shanghai wall hours `yyyy-mm-ddTHH`.' }),
 }).openapi('SharedResourceDetail');
 
-export const BookingSchema = z
-  .object({
-    id: z.string(),
-    resourceId: z.string(),
-    resourceName: z.string(),
-    ownerOrgId: z.string(),
-    bookerOrgId: z.string(),
-    bookedBy: z.string(),
-    cluster: z.string(),
-    status: z.enum(BOOKING_STATUSES),
-    start: z.string(),
-    end: z.string(),
-    slots: z.array(z.string()).openapi({ description: 'The booked hours as Asia/Shanghai wall hours `yyyy-mm-ddTHH`.' }),
-    hours: z.number().int(),
-    purpose: z.string(),
-    contractId: z.string().optional(),
-    cost: MoneySchema,
-    reason: z.string().optional(),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
-    approvedAt: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const BookingSchema = bookingSchema
+  .omit({ version: true })
+  .extend({ slots: z.array(z.string()).openapi({ description: 'The booked hours as Asia/Shanghai wall hours `yyyy-mm-ddTHH`.' }) })
   .openapi('Booking');
 
 const UsageStatsSchema = z
