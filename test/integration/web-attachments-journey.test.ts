@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
-import { startTestApi, type Caller } from '../support/harness.js';
+import { startDemoApi } from '../support/demo.js';
 import { bidBody, evenShares } from '../support/bids.js';
 
 /**
@@ -11,13 +10,7 @@ import { bidBody, evenShares } from '../support/bids.js';
  * its request, the studio its proposal to its bid and a report to a milestone
  * submission, and the other side downloads each; in both languages.
  */
-const api = await startTestApi();
-await seedDemoConsortium(api.deps);
-const enterprise = await api.as('demo-enterprise');
-const studio = await api.as('demo-studio');
-const association = await api.as('demo-association');
-const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
-const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
 
 const requestId = await openRequest(api, enterprise, association, { title: '冲压件毛刺视觉检测' });
 const bid = await studio.post(`/v1/requests/${requestId}/bids`, bidBody(60_000));

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
-import { startTestApi, type Caller } from '../support/harness.js';
+import { startDemoApi } from '../support/demo.js';
 import { bidBody, evenShares } from '../support/bids.js';
 
 /**
@@ -11,13 +10,7 @@ import { bidBody, evenShares } from '../support/bids.js';
  * every bidder, and on a signed contract the parties write to each other; in
  * both languages.
  */
-const api = await startTestApi();
-await seedDemoConsortium(api.deps);
-const enterprise = await api.as('demo-enterprise');
-const studio = await api.as('demo-studio');
-const association = await api.as('demo-association');
-const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
-const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
 
 const requestId = await openRequest(api, enterprise, association, { title: '注塑件缩痕在线检测' });
 const contractRequestId = await openRequest(api, enterprise, association, { title: '焊缝质量视觉检测' });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest, requestBody, joinByInvitation } from '../support/fixtures.js';
-import { startTestApi, type Caller } from '../support/harness.js';
+import { orgIdOf, startDemoApi } from '../support/demo.js';
 
 /**
  * Every page in both languages, the error pages, the language switch, CSRF,
@@ -11,14 +10,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * the pages. The data behind the pages is set up through the JSON API; the
  * journey test does the same steps through the pages.
  */
-const api = await startTestApi();
-await seedDemoConsortium(api.deps);
-
-const enterprise = await api.as('demo-enterprise');
-const studio = await api.as('demo-studio');
-const association = await api.as('demo-association');
-const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
-const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
 
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);

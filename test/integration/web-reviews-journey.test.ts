@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
-import { startTestApi, type Caller } from '../support/harness.js';
+import { startDemoApi } from '../support/demo.js';
 
 /**
  * Reviews and invitations to bid through the pages, in Chromium: both parties
@@ -12,13 +11,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * studio from the matches on its request's page, and the studio finds the
  * invitation from its menu (English).
  */
-const api = await startTestApi();
-await seedDemoConsortium(api.deps);
-const enterprise = await api.as('demo-enterprise');
-const studio = await api.as('demo-studio');
-const association = await api.as('demo-association');
-const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
-const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
 
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
-import { startTestApi, type Caller } from '../support/harness.js';
+import { startDemoApi } from '../support/demo.js';
 
 /**
  * Each role's view in a real Chromium: every role walks every entry of its menu
@@ -11,15 +10,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * filters all contracts and opens a trail by a link, the government reads the
  * statistics of what it co-funds, and the college follows its studio's bid to its trail.
  */
-const api = await startTestApi();
-await seedDemoConsortium(api.deps);
-
-const enterprise = await api.as('demo-enterprise');
-const studio = await api.as('demo-studio');
-const government = await api.as('demo-government');
-const association = await api.as('demo-association');
-const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
-const [enterpriseOrg, studioOrg, governmentOrg] = await Promise.all([enterprise, studio, government].map(orgIdOf));
+const { api, enterprise, studio, association, government, enterpriseOrg, studioOrg, governmentOrg } = await startDemoApi();
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
   return response.body as any;
