@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '@sharedtech/data';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
-import { consortium, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
+import { cny, consortium, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
 import { placeBid } from '../support/bids.js';
+import { activeContract, key } from '../support/money.js';
 import { openRequest } from '../support/fixtures.js';
 import { pageClient } from '../support/pages.js';
 
@@ -41,7 +42,10 @@ describe('GET /v1/me/export', () => {
     expect(exported.headers.get('content-disposition')).toContain('attachment');
     expect(exported.headers.get('cache-control')).toBe('no-store');
     const { sections } = exported.body;
-    expect(Object.keys(sections)).toEqual(['identity', 'membership', 'organisation', 'notificationReadState', 'requestsCreated', 'bidsCreated', 'auditRecordsAsActor']);
+    expect(Object.keys(sections)).toEqual([
+      'identity', 'membership', 'organisation', 'notificationReadState', 'requestsCreated', 'bidsCreated',
+      'attachmentsUploaded', 'reviewsWritten', 'appointments', 'bookingsMade', 'auditRecordsAsActor',
+    ]);
     for (const part of Object.values(sections) as { description: string; complete: boolean }[]) {
       expect(part.description.length).toBeGreaterThan(20);
       expect(part.complete).toBe(true);
@@ -69,6 +73,50 @@ describe('GET /v1/me/export', () => {
     expect(exported.sections.bidsCreated.data.map((bid: { id: string }) => bid.id)).toEqual([bidId]);
     expect(exported.sections.auditRecordsAsActor.data.map((record: { action: string }) => record.action)).toEqual(['register', 'submit']);
     expect(JSON.stringify(exported)).not.toContain(enterprise.caller.sub);
+  });
+
+  it('gives the reviews a user wrote, the appointments they proposed or hold, and the bookings they made, not their colleagues\'', { timeout: 90_000 }, async () => {
+    const parties = { ...(await consortium(api)), government: await organisation(api, moderator, { type: 'GOVERNMENT' }), outsider: enterprise };
+    const owner = parties.enterprise.caller;
+    const member = await addMember(owner, parties.enterprise.orgId);
+
+    const contractId = await activeContract(api, parties, { milestones: [80_000] });
+    expect((await parties.moderator.post(`/v1/contracts/${contractId}/terminate`, { reason: '双方同意提前结束' }, key())).status).toBe(200);
+    const review = await member.post(`/v1/contracts/${contractId}/reviews`, { ratings: { quality: 4, timeliness: 5, communication: 4 }, comment: '沟通顺畅，按期交付。' });
+    expect(review.status, JSON.stringify(review.body)).toBe(201);
+
+    const appointment = (memberSub?: string) => ({
+      kind: 'INDUSTRY_TEACHER', counterpartOrgId: parties.college.orgId, cluster: 'smart-manufacturing', person: { name: '赵工', ...(memberSub ? { memberSub } : {}) },
+      subject: '工业机器视觉课程', startDate: '2027-03-01', endDate: '2027-07-01', hoursPerMonth: 16,
+    });
+    const proposedByOwner = await owner.post('/v1/appointments', appointment(member.sub));
+    expect(proposedByOwner.status, JSON.stringify(proposedByOwner.body)).toBe(201);
+    const colleagues = await owner.post('/v1/appointments', appointment());
+    expect(colleagues.status).toBe(201);
+
+    const lab = await parties.college.caller.post('/v1/resources', {
+      type: 'LAB', name: '工业视觉实训室', description: '配备 6 套工业相机与光源的实训室。', cluster: 'smart-manufacturing', capabilities: ['机器视觉'],
+      location: '实训楼 B201', rules: '须经安全培训。', price: { unit: 'PER_HOUR', amount: cny(200) },
+    });
+    expect(lab.status, JSON.stringify(lab.body)).toBe(201);
+    const hour = (days: number, h: number) => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + days * 86_400_000 + h * 3_600_000).toISOString();
+    const booking = await member.post(`/v1/resources/${lab.body.id}/bookings`, { start: hour(3, 0), end: hour(3, 2), purpose: '样件成像试验' });
+    expect(booking.status, JSON.stringify(booking.body)).toBe(201);
+    expect((await owner.post(`/v1/resources/${lab.body.id}/bookings`, { start: hour(4, 0), end: hour(4, 1), purpose: '负责人的预约' })).status).toBe(201);
+
+    const { sections } = (await member.get('/v1/me/export')).body;
+    expect(sections.reviewsWritten.data.map((written: { id: string }) => written.id)).toEqual([review.body.id]);
+    expect(sections.reviewsWritten.data[0]).not.toHaveProperty('version');
+    // The member is the appointed person of the owner's proposal; the owner's other proposal is not theirs.
+    expect(sections.appointments.data.map((held: { id: string }) => held.id)).toEqual([proposedByOwner.body.id]);
+    expect(sections.bookingsMade.data.map((made: { id: string }) => made.id)).toEqual([booking.body.id]);
+    expect(sections.attachmentsUploaded.data).toEqual([]);
+    for (const part of ['reviewsWritten', 'appointments', 'bookingsMade'] as const) expect(sections[part].complete).toBe(true);
+
+    const ownersExport = (await owner.get('/v1/me/export')).body.sections;
+    expect(ownersExport.reviewsWritten.data).toEqual([]);
+    expect(ownersExport.appointments.data.map((held: { id: string }) => held.id).sort()).toEqual([proposedByOwner.body.id, colleagues.body.id].sort());
+    expect(ownersExport.bookingsMade.data.map((made: { id: string }) => made.id)).not.toContain(booking.body.id);
   });
 
   it('gives a user without an organisation an export with empty sections', async () => {

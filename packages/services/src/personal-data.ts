@@ -1,9 +1,13 @@
-import { ConflictError, ForbiddenError, isAssociation, requireMember, type Principal, type Recipient } from '@sharedtech/core';
 import {
-  getInboxReadMarker, listAuditTrail, listBidsOfStudio, listMembersOfOrganisation, listRequestsOfOrganisation, readAll,
+  attachmentParentKey, ConflictError, ForbiddenError, isAssociation, parseAttachmentParent, requireMember, type Principal, type Recipient,
+} from '@sharedtech/core';
+import {
+  getInboxReadMarker, listAppointmentsOfOrg, listAttachmentsOfParent, listAuditTrail, listBidsOfStudio, listBookingsOfOrg, listContractsOfOrganisation,
+  listMembersOfOrganisation, listRequestsOfOrganisation, listReviewsOfContract, readAll,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
+import { viewOfAttachment } from './attachments.js';
 import { viewOfBid } from './bids.js';
 import { getVisibleOrganisation, publicOrganisation } from './organisations.js';
 
@@ -14,6 +18,8 @@ import { getVisibleOrganisation, publicOrganisation } from './organisations.js';
 
 /** How many of the organisation's newest requests and bids the export looks through for the ones the user created. */
 export const EXPORT_SCAN_LIMIT = 100;
+/** How many of the organisation's newest contracts the export looks through for reviews the user wrote. */
+export const EXPORT_CONTRACT_LIMIT = 20;
 /** How many audit records per entity the export reads. */
 export const EXPORT_AUDIT_PER_ENTITY = 100;
 /** How many members an owner leaving looks through for another owner. */
@@ -43,6 +49,26 @@ export async function exportPersonalData(deps: ServiceDeps, principal: Principal
   const trails = await Promise.all(entities.map((entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY })));
   const auditRecords = trails.flatMap((trail) => trail.items).filter((record) => record.actor.sub === sub);
 
+  // Files the user uploaded to the organisation's profile and to the requests and bids above.
+  const parentKeys = entities.map((entity) =>
+    entity.type === 'organisation' ? attachmentParentKey.organisation(entity.id) : entity.type === 'request' ? attachmentParentKey.request(entity.id) : attachmentParentKey.bid(entity.id),
+  );
+  const attachmentPages = await Promise.all(parentKeys.map((key) => listAttachmentsOfParent(deps.db, parseAttachmentParent(key)!, { limit: EXPORT_SCAN_LIMIT })));
+  const attachments = attachmentPages.flatMap((page) => page.items).filter((attachment) => attachment.uploadedBy === sub).map(viewOfAttachment);
+
+  const contractPage = org ? await listContractsOfOrganisation(deps.db, org.id, { limit: EXPORT_CONTRACT_LIMIT }) : { items: [], nextCursor: null };
+  const contractReviews = await Promise.all(contractPage.items.map((contract) => listReviewsOfContract(deps.db, contract.id)));
+  const reviews = contractReviews.flat().filter((review) => review.authoredBy === sub).map(({ version: _version, ...review }) => review);
+
+  const appointmentSide = org?.type === 'ENTERPRISE' ? 'ENTERPRISE' : org?.type === 'COLLEGE' ? 'COLLEGE' : undefined;
+  const appointmentPage = appointmentSide ? await listAppointmentsOfOrg(deps.db, org!.id, appointmentSide, {}, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
+  const appointments = appointmentPage.items
+    .filter((appointment) => [appointment.proposedBy, appointment.confirmedBy, appointment.person.memberSub].includes(sub))
+    .map(({ version: _version, ...appointment }) => appointment);
+
+  const bookingPage = org ? await listBookingsOfOrg(deps.db, org.id, 'BOOKER', undefined, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
+  const bookings = bookingPage.items.filter((booking) => booking.bookedBy === sub).map(({ version: _version, ...booking }) => booking);
+
   return {
     sub,
     exportedAt: deps.clock().toISOString(),
@@ -62,6 +88,22 @@ export async function exportPersonalData(deps: ServiceDeps, principal: Principal
         requestPage.nextCursor === null,
       ),
       bidsCreated: section(`Bids you created, among your studio's ${EXPORT_SCAN_LIMIT} newest.`, bids, bidPage.nextCursor === null),
+      attachmentsUploaded: section(
+        `Files you uploaded to your organisation's profile and to the requests and bids above (at most ${EXPORT_SCAN_LIMIT} files read per parent); the bytes are downloaded from each file's page.`,
+        attachments,
+        attachmentPages.every((page) => page.nextCursor === null),
+      ),
+      reviewsWritten: section(
+        `Reviews you wrote, on your organisation's ${EXPORT_CONTRACT_LIMIT} newest contracts.`,
+        reviews,
+        contractPage.nextCursor === null,
+      ),
+      appointments: section(
+        `Talent appointments (人才互聘) you proposed, confirmed or are the appointed person of, among your organisation's ${EXPORT_SCAN_LIMIT} newest.`,
+        appointments,
+        appointmentPage.nextCursor === null,
+      ),
+      bookingsMade: section(`Shared-resource bookings you made, among your organisation's ${EXPORT_SCAN_LIMIT} newest.`, bookings, bookingPage.nextCursor === null),
       auditRecordsAsActor: section(
         `Audit records in which you are the actor, on your organisation and on the requests and bids above (at most ${EXPORT_AUDIT_PER_ENTITY} records read per entity).`,
         auditRecords,
