@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TOTAL_BUCKET, appointmentCounter, orgStatsScope } from '@sharedtech/core';
-import { readStoredStats } from '@sharedtech/data';
-import { canonical, recountClusterStatistics, recountOrganisationUsage, storedClusterStatistics } from '@sharedtech/services';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, readStoredStats } from '@sharedtech/data';
+import { canonical, recountClusterStatistics, recountOrganisationUsage, runScheduledJobs, storedClusterStatistics, upgradeDerivedItems } from '@sharedtech/services';
 import { startTestApi, testClock, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, itemIds, tableItemCount } from '../support/assertions.js';
 import { association, organisation, joinByInvitation } from '../support/fixtures.js';
@@ -191,5 +192,65 @@ describe('statistics', () => {
       const { buckets } = await readStoredStats(api.deps.db, orgStatsScope(orgId));
       expect(canonical(buckets), orgId).toEqual(canonical(await recountOrganisationUsage(api.deps, orgId)));
     }
+  });
+});
+
+describe('the end of the period', () => {
+  it('the scheduled job ends an ACTIVE appointment after its last day in Asia/Shanghai, once, told to both, counted off', async () => {
+    const id = await propose(enterprise.caller, { startDate: '2026-03-09', endDate: '2026-03-20', hoursPerMonth: 12 });
+    const declined = await propose(enterprise.caller, { startDate: '2026-03-09', endDate: '2026-03-20' });
+    expect((await act(college.caller, id, 'confirm')).status).toBe(200);
+    expect((await act(college.caller, declined, 'decline')).status).toBe(200);
+    const counted = await figures(college.caller);
+
+    // 23:59 on 20 March in Shanghai is still inside the period.
+    clock.advance(Date.UTC(2026, 2, 20, 15, 59) - clock().getTime());
+    expect((await runScheduledJobs(api.deps)).endedAppointments).toBe(0);
+    expect((await enterprise.caller.get(`/v1/appointments/${id}`)).body.status).toBe('ACTIVE');
+
+    clock.advance(2 * 60_000);
+    const report = await runScheduledJobs(api.deps);
+    expect(report.failures).toEqual([]);
+    expect(report.endedAppointments).toBe(1);
+    const ended = (await enterprise.caller.get(`/v1/appointments/${id}`)).body;
+    expect(ended).toMatchObject({ status: 'ENDED', endedAt: clock().toISOString(), canEnd: false });
+    expect((await enterprise.caller.get(`/v1/appointments/${declined}`)).body.status).toBe('DECLINED');
+    expect(await figures(college.caller)).toEqual({ ...counted, active: counted.active - 1, hoursPerMonth: counted.hoursPerMonth - 12 });
+    for (const party of [enterprise.caller, college.caller]) expect(await inbox(party)).toContain('APPOINTMENT_ENDED');
+    const trail = await enterprise.caller.get(`/v1/audit?entity=appointment:${id}`);
+    expect(trail.body.items.map((record: { action: string; actor: { sub: string } }) => `${record.action}:${record.actor.sub}`)).toEqual([
+      `propose:${enterprise.caller.sub}`, `confirm:${college.caller.sub}`, 'expire:system:scheduler',
+    ]);
+    expect((await runScheduledJobs(api.deps)).endedAppointments).toBe(0);
+    expectError(await act(enterprise.caller, id, 'end'), 409, 'INVALID_TRANSITION');
+    const stored = await storedClusterStatistics(api.deps, cluster);
+    expect(canonical(stored)).toEqual(canonical(await recountClusterStatistics(api.deps, cluster)));
+  });
+
+  it('a party ending it while the job runs: exactly one of the two applies', async () => {
+    const id = await propose(enterprise.caller, { startDate: '2026-03-23', endDate: '2026-03-24' });
+    expect((await act(college.caller, id, 'confirm')).status).toBe(200);
+    clock.advanceDays(2);
+    const [ending, report] = await Promise.all([act(enterprise.caller, id, 'end', { reason: '期满' }), runScheduledJobs(api.deps)]);
+    expect(report.failures).toEqual([]);
+    expect([ending.status === 200 ? 1 : 0, report.endedAppointments].sort()).toEqual([0, 1]);
+    const trail = await enterprise.caller.get(`/v1/audit?entity=appointment:${id}`);
+    expect(trail.body.items.filter((record: { action: string }) => ['end', 'expire'].includes(record.action))).toHaveLength(1);
+  });
+
+  it('an ACTIVE appointment stored before the end timer gets it from upgrade-data, and the job then ends it', async () => {
+    const id = await propose(enterprise.caller, { startDate: '2026-03-25', endDate: '2026-03-26' });
+    expect((await act(college.caller, id, 'confirm')).status).toBe(200);
+    const { doc, tableName } = api.deps.db;
+    await doc.send(new UpdateCommand({ TableName: tableName, Key: keys.appointment(id), UpdateExpression: 'REMOVE gsi4pk, gsi4sk' }));
+
+    const report = await upgradeDerivedItems(api.deps);
+    expect(report.appointmentsIndexed).toBeGreaterThanOrEqual(1);
+    const stored = (await doc.send(new GetCommand({ TableName: tableName, Key: keys.appointment(id) }))).Item!;
+    expect(stored).toMatchObject({ ...keys.appointmentsEnding('2026-03-26T15:59:59.999Z', id), status: 'ACTIVE', version: 2 });
+
+    clock.advanceDays(5);
+    expect((await runScheduledJobs(api.deps)).endedAppointments).toBe(1);
+    expect((await enterprise.caller.get(`/v1/appointments/${id}`)).body.status).toBe('ENDED');
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OrgType } from './organisation.js';
 import { TOTAL_BUCKET, monthBucket, type StatsDelta } from './stats.js';
 import { defineStateMachine } from './state-machine.js';
-import { isCalendarDate, shanghaiDate } from './due-dates.js';
+import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from './due-dates.js';
 
 /**
  * Talent mutual employment (人才互聘): an enterprise engineer appointed as an
@@ -17,11 +17,16 @@ export type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
 export const APPOINTMENT_STATUSES = ['PROPOSED', 'ACTIVE', 'DECLINED', 'ENDED'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
-export const appointmentLifecycle = defineStateMachine<AppointmentStatus, 'confirm' | 'decline' | 'end'>('appointment', {
+export const appointmentLifecycle = defineStateMachine<AppointmentStatus, 'confirm' | 'decline' | 'end' | 'expire'>('appointment', {
   confirm: { from: ['PROPOSED'], to: 'ACTIVE' },
   decline: { from: ['PROPOSED'], to: 'DECLINED' },
   end: { from: ['ACTIVE'], to: 'ENDED' },
+  /** The scheduled job: the period's last day (Asia/Shanghai) is over. */
+  expire: { from: ['ACTIVE'], to: 'ENDED' },
 });
+
+/** When an appointment's period is over: the end of its last day in Asia/Shanghai (`endDate` is inclusive). */
+export const appointmentEndsAt = (appointment: Pick<Appointment, 'endDate'>) => endOfShanghaiDay(appointment.endDate).toISOString();
 
 /** Organisation types on the college side of an appointment (a teacher studio belongs to a college). */
 export const COLLEGE_SIDE_TYPES: readonly OrgType[] = ['COLLEGE', 'STUDIO'];

@@ -1,6 +1,6 @@
-import { appointmentSchema, type Appointment } from '@sharedtech/core';
+import { appointmentEndsAt, appointmentSchema, type Appointment } from '@sharedtech/core';
 import type { Db } from './client.js';
-import { putIfVersion, putNew, type Write } from './commit.js';
+import { putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
 import { statsWrites } from './stats.js';
@@ -11,6 +11,7 @@ const appointmentItem = (appointment: Appointment) => ({
   ...keys.appointmentsOfEnterprise(appointment.enterpriseOrgId, appointment.id),
   ...keys.appointmentsOfCollege(appointment.collegeOrgId, appointment.id),
   ...keys.appointmentsOfCluster(appointment.cluster, appointment.id),
+  ...(appointment.status === 'ACTIVE' ? keys.appointmentsEnding(appointmentEndsAt(appointment), appointment.id) : {}),
   ...appointment,
 });
 
@@ -41,3 +42,20 @@ export const listAppointmentsOfOrg = (db: Db, orgId: string, side: 'ENTERPRISE' 
 /** A cluster's appointments, newest first. */
 export const listAppointmentsOfCluster = (db: Db, cluster: string, filter: { status?: string }, page?: PageRequest) =>
   queryPage(db, { ...onIndex('gsi3', keys.appointmentsOfCluster(cluster, '').gsi3pk), schema: appointmentSchema, filter: statusFilter(filter.status) }, page);
+
+/** ACTIVE appointments whose period is over at `now`, earliest first (a range Query on a sparse index). */
+export const listAppointmentsEndedBy = (db: Db, now: Date, page?: PageRequest) =>
+  queryPage(
+    db,
+    {
+      ...onIndex('gsi4', 'TIMERS#APPOINTMENTS'),
+      schema: appointmentSchema,
+      newestFirst: false,
+      sortKeyCondition: { expression: '#ends < :bound', names: { '#ends': 'gsi4sk' }, values: { ':bound': `${now.toISOString()}~` } },
+    },
+    page,
+  );
+
+/** upgrade-data: an ACTIVE appointment written before the end timer gets its index keys (the item is otherwise unchanged). */
+export const indexActiveAppointment = (db: Db, appointment: Appointment): Write =>
+  setIndexKeys(db, keys.appointment(appointment.id), appointment.version, keys.appointmentsEnding(appointmentEndsAt(appointment), appointment.id));

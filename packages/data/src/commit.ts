@@ -148,3 +148,31 @@ function assertDistinctItems(writes: readonly Write[]): void {
     seen.add(key);
   }
 }
+
+/**
+ * upgrade-data: sets (and removes) index key attributes on an item that is
+ * still at the version read, leaving everything else of it as it is.
+ */
+export function setIndexKeys(db: Db, key: { pk: string; sk: string }, version: number, index: Record<string, string>, remove: readonly string[] = []): Write {
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, unknown> = { ':version': version };
+  const set = Object.entries(index).map(([name, value], at) => {
+    names[`#k${at}`] = name;
+    values[`:k${at}`] = value;
+    return `#k${at} = :k${at}`;
+  });
+  remove.forEach((name, at) => (names[`#r${at}`] = name));
+  const removal = remove.length ? ` REMOVE ${remove.map((_, at) => `#r${at}`).join(', ')}` : '';
+  return {
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: key,
+        UpdateExpression: `${set.length ? `SET ${set.join(', ')}` : ''}${removal}`.trim(),
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
+}

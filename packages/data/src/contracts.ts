@@ -4,7 +4,7 @@ import {
 } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
-import { putIfVersion, putNew, type Write } from './commit.js';
+import { putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type Page, type PageRequest } from './query.js';
@@ -114,29 +114,8 @@ export const listContractsOfCluster = (db: Db, cluster: string, page?: PageReque
  * all-contracts indexes their keys, if it is still at the version read.
  */
 export function indexContract(db: Db, contract: Contract): Write {
-  const index = contractIndexKeys(contract);
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, unknown> = { ':version': contract.version };
-  const set = Object.entries(index).map(([name, value], at) => {
-    names[`#k${at}`] = name;
-    values[`:k${at}`] = value;
-    return `#k${at} = :k${at}`;
-  });
-  const stale = (['gsi3pk', 'gsi3sk'] as const).filter((name) => !(name in index));
-  stale.forEach((name, at) => (names[`#r${at}`] = name));
-  const remove = stale.length ? ` REMOVE ${stale.map((_, at) => `#r${at}`).join(', ')}` : '';
-  return {
-    op: {
-      Update: {
-        TableName: db.tableName,
-        Key: keys.contract(contract.id),
-        UpdateExpression: `SET ${set.join(', ')}${remove}`,
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-  };
+  const index: Record<string, string> = contractIndexKeys(contract);
+  return setIndexKeys(db, keys.contract(contract.id), contract.version, index, ['gsi3pk', 'gsi3sk'].filter((name) => !(name in index)));
 }
 
 export interface ContractFilter {

@@ -170,6 +170,8 @@ export const keys = {
   appointmentsOfEnterprise: (orgId: string, appointmentId: string) => ({ gsi1pk: `ORG#${orgId}#APPTS`, gsi1sk: appointmentId }),
   appointmentsOfCollege: (orgId: string, appointmentId: string) => ({ gsi2pk: `ORG#${orgId}#APPTS`, gsi2sk: appointmentId }),
   appointmentsOfCluster: (cluster: string, appointmentId: string) => ({ gsi3pk: `APPTS#CLUSTER#${cluster}`, gsi3sk: appointmentId }),
+  /** Sparse: only ACTIVE appointments carry it, by the instant their period is over. */
+  appointmentsEnding: (endsAt: string, appointmentId: string) => ({ gsi4pk: 'TIMERS#APPOINTMENTS', gsi4sk: `${endsAt}#${appointmentId}` }),
 
   // ── Shared resources and their bookings ──
   resource: (resourceId: string) => ({ pk: `RES#${resourceId}`, sk: '#RES' }),

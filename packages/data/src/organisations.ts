@@ -5,7 +5,7 @@ import {
   type Membership, type MemberRole, type MemberRoster, type Organisation, type OrgStatus, type OrgType,
 } from '@sharedtech/core';
 import type { Db } from './client.js';
-import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
+import { deleteItem, putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
@@ -102,21 +102,7 @@ export const listStudiosOfCollege = (db: Db, collegeId: string, page?: PageReque
  */
 export function indexStudioUnderCollege(db: Db, org: Organisation): Write[] {
   if (org.type !== 'STUDIO' || !org.collegeId) return [];
-  const index = keys.studiosOfCollege(org.collegeId, org.id);
-  return [
-    {
-      op: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.org(org.id),
-          UpdateExpression: 'SET #pk3 = :pk3, #sk3 = :sk3',
-          ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: { '#pk3': 'gsi3pk', '#sk3': 'gsi3sk', '#version': 'version' },
-          ExpressionAttributeValues: { ':pk3': index.gsi3pk, ':sk3': index.gsi3sk, ':version': org.version },
-        },
-      },
-    },
-  ];
+  return [setIndexKeys(db, keys.org(org.id), org.version, keys.studiosOfCollege(org.collegeId, org.id))];
 }
 
 export const listMembersOfOrganisation = (db: Db, orgId: string, page?: PageRequest) =>

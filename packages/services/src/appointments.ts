@@ -1,10 +1,10 @@
 import {
   ConflictError, ForbiddenError, MAX_APPOINTMENT_DAYS, NotFoundError, TOTAL_BUCKET, ValidationError, appointmentFigures, appointmentLifecycle,
-  appointmentSideOf, appointmentStatsDeltas, counterpartOf, homeSideOf, maySeeAppointment, orgStatsScope, requireMember, requireVerified,
+  SCHEDULER, appointmentSideOf, appointmentStatsDeltas, counterpartOf, homeSideOf, maySeeAppointment, orgStatsScope, requireMember, requireVerified,
   shanghaiDate, type AppointedPerson, type Appointment, type AppointmentKind, type AppointmentStatus, type AppointmentViewer, type Principal,
 } from '@sharedtech/core';
 import {
-  getAppointment, getOrganisationRecord, listAppointmentsOfCluster, listAppointmentsOfOrg, readClusterCounters, writeAppointmentChange,
+  getAppointment, getOrganisationRecord, listAppointmentsEndedBy, listAppointmentsOfCluster, listAppointmentsOfOrg, readClusterCounters, writeAppointmentChange,
   writeNewAppointment, type PageRequest,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -209,4 +209,38 @@ export async function appointmentStatistics(deps: ServiceDeps, principal: Princi
   const scope = query.cluster ? clusterReader(principal, query.cluster) : orgStatsScope(acting.org.id);
   const figures = appointmentFigures(await readClusterCounters(deps.db, scope, TOTAL_BUCKET));
   return query.cluster ? { cluster: query.cluster, ...figures } : { orgId: acting.org.id, ...figures };
+}
+
+/**
+ * The scheduled job: ACTIVE appointments whose period is over (a range Query
+ * on a sparse index only ACTIVE appointments carry) become ENDED, each in one
+ * transaction under its version with its counters, audit record and both
+ * parties' notifications; a rerun or an overlapping run ends nothing twice.
+ */
+export async function endAppointmentsPastTheirPeriod(deps: ServiceDeps, { pageSize = 100 }: { pageSize?: number } = {}) {
+  let ended = 0;
+  const failures: { id: string; error: string }[] = [];
+  const now = deps.clock();
+  let cursor: string | undefined;
+  do {
+    const page = await listAppointmentsEndedBy(deps.db, now, { cursor, limit: pageSize });
+    for (const appointment of page.items) {
+      try {
+        const next: Appointment = { ...appointment, status: appointmentLifecycle.next(appointment.status, 'expire'), endedAt: now.toISOString(), updatedAt: now.toISOString(), version: appointment.version + 1 };
+        await applyChange(deps, SCHEDULER, {
+          writes: writeAppointmentChange(deps.db, next, appointmentStatsDeltas(appointment, next)),
+          transitions: [{ entity: { type: 'appointment', id: appointment.id }, action: 'expire', before: appointment.status, after: next.status, details: { endDate: appointment.endDate } }],
+          notify: [appointment.enterpriseOrgId, appointment.collegeOrgId].map((orgId) => ({
+            to: toOrg(orgId), type: 'APPOINTMENT_ENDED', params: { name: appointment.person.name, subject: appointment.subject },
+          })),
+        });
+        ended += 1;
+      } catch (error) {
+        // A failed version condition: a party ended it meanwhile, or another run did.
+        if (!(error instanceof ConflictError)) failures.push({ id: appointment.id, error: (error as Error).message });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { ended, failures };
 }

@@ -1,4 +1,5 @@
 import type { ServiceDeps } from './deps.js';
+import { endAppointmentsPastTheirPeriod } from './appointments.js';
 import { runPendingBidTasks } from './bid-lifecycle.js';
 import { processDueTimers } from './due-dates.js';
 import { releaseOverdueMilestones } from './milestones.js';
@@ -17,6 +18,8 @@ export interface JobReport {
   overdueMilestones: number;
   /** Lone reviews published because the review window after their contract passed. */
   publishedReviews: number;
+  /** ACTIVE appointments ended because their period was over. */
+  endedAppointments: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -27,7 +30,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, endedAppointments: 0, failures: [] };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -61,6 +64,13 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...reviews.failures.map((failure) => ({ job: 'publish-reviews', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'publish-reviews', id: '*', error: (error as Error).message });
+  }
+  try {
+    const appointments = await endAppointmentsPastTheirPeriod(deps);
+    report.endedAppointments = appointments.ended;
+    report.failures.push(...appointments.failures.map((failure) => ({ job: 'end-appointments', ...failure })));
+  } catch (error) {
+    report.failures.push({ job: 'end-appointments', id: '*', error: (error as Error).message });
   }
   return report;
 }

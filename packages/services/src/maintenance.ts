@@ -1,6 +1,6 @@
 import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
-  commitChange, getDataVersion, indexContract, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
+  commitChange, getDataVersion, indexActiveAppointment, indexContract, listAppointmentsOfOrg, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
   type Write,
@@ -12,7 +12,7 @@ import { backfillGovernmentStatistics, backfillStatistics } from './statistics.j
  * The version of the derived items this code writes. Raise it when a change
  * derives new items from existing data, and extend upgradeDerivedItems.
  */
-export const DATA_VERSION = 4;
+export const DATA_VERSION = 5;
 
 const write = (deps: ServiceDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
 
@@ -46,6 +46,8 @@ export interface UpgradeReport {
   milestonesDated: number;
   /** Organisations whose account totals were set from their per-contract balances. */
   accountTotalsSet: number;
+  /** ACTIVE appointments given the index key by which the job ends them when their period is over. */
+  appointmentsIndexed: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface UpgradeReport {
 export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeReport> {
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
-    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0, accountTotalsSet: 0,
+    rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0, accountTotalsSet: 0, appointmentsIndexed: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -103,6 +105,10 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       const contracts = (await readAll((page) => listContractsOfOrganisation(deps.db, enterprise.id, page))).filter((contract) => contract.enterpriseOrgId === enterprise.id);
       await writeInChunks(deps, contracts.map((contract) => indexContract(deps.db, contract)));
       report.contractsIndexed += contracts.length;
+      // Every appointment has an enterprise too: its ACTIVE ones get the end timer key (version 5).
+      const active = await readAll((page) => listAppointmentsOfOrg(deps.db, enterprise.id, 'ENTERPRISE', { status: 'ACTIVE' }, page));
+      await writeInChunks(deps, active.map((appointment) => indexActiveAppointment(deps.db, appointment)));
+      report.appointmentsIndexed += active.length;
     }
   }
   await backfillRosters(deps, report);
