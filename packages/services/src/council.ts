@@ -61,7 +61,11 @@ export async function councilDashboard(
   query: { cluster?: string; months?: number },
   programmesOf: ProgrammesOf = noProgrammes,
 ) {
-  const reach = await councilReachOf(deps, principal);
+  return councilDashboardIn(deps, await councilReachOf(deps, principal), query, programmesOf);
+}
+
+/** The dashboard within a reach already read (the page reads it once for its menu of clusters too). */
+export function councilDashboardIn(deps: ServiceDeps, reach: CouncilReach, query: { cluster?: string; months?: number }, programmesOf: ProgrammesOf = noProgrammes) {
   return dashboardOf(deps, reach, councilCluster(reach, query.cluster), query.months, programmesOf);
 }
 
