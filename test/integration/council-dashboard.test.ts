@@ -179,6 +179,7 @@ describe('who sees which cluster', () => {
     expectError(await dashboard(college.caller, 'cluster=new-materials'), 403, 'NOT_IN_CLUSTER');
     expectError(await dashboard(college.caller, 'cluster=new-energy-vehicles'), 403, 'NOT_IN_CLUSTER');
     expectError(await lonelyCollege.caller.get('/v1/council/dashboard'), 403, 'NO_COUNCIL_CLUSTER');
+    expectError(await lonelyCollege.caller.get('/v1/council/dashboard.csv'), 403, 'NO_COUNCIL_CLUSTER');
     void refused;
   });
 

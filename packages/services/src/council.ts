@@ -97,7 +97,9 @@ export async function councilDashboardCsv(
   programmesOf: ProgrammesOf = noProgrammes,
 ): Promise<string> {
   const reach = await councilReachOf(deps, principal);
+  // Without a cluster: all of the member's; a member with none gets the dashboard's refusal.
   const clusters = query.cluster === undefined ? reach.clusters : [councilCluster(reach, query.cluster)];
+  if (clusters.length === 0) councilCluster(reach, undefined);
   const header = ['范围', '名称', '月份（UTC）', ...COUNCIL_FIGURES.map((f) => `${f.label['zh-CN']}${unitSuffix[f.unit]}`)];
   const rows: string[][] = [];
   const cell = (series: FigureSeries, index: number) => (series.unit === 'fen' ? fenToYuanText(series.values[index]!) : String(series.values[index]));
