@@ -184,7 +184,7 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 .chart-total { margin: .1rem 0 .4rem; font-variant-numeric: tabular-nums; }
 .chart { display: block; width: 100%; height: auto; }
 .chart-grid line { stroke: var(--line); stroke-width: 1; }
-.chart-grid text, .chart-labels text { fill: var(--muted); font-size: 11px; font-variant-numeric: tabular-nums; }
+.chart-grid text, .chart-labels text { fill: var(--muted); font-size: 16px; font-variant-numeric: tabular-nums; }
 .chart-axis { stroke: var(--ink); stroke-width: 1.5; }
 .chart-bars rect { fill: var(--brand); }
 .chart-bars rect.negative { fill: var(--bad); }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '@sharedtech/core';
-import { CHART, Chart, chartGeometry, niceStep } from './chart.js';
+import { CHART, Chart, chartGeometry, leftMarginFor, niceStep } from './chart.js';
 
 const yuan = (fen: number) => formatMoney({ amount: fen, currency: 'CNY' });
 const render = (props: Partial<Parameters<typeof Chart>[0]> = {}) =>
@@ -53,6 +53,14 @@ describe('chartGeometry', () => {
   it('all zeros still draw an axis with one step', () => {
     const g = chartGeometry([0, 0, 0]);
     expect(g.ticks.map((t) => t.value)).toEqual([0, 1]);
+  });
+});
+
+describe('leftMarginFor', () => {
+  it('grows with the longest value label, within bounds', () => {
+    expect(leftMarginFor(['0', '1'])).toBe(36);
+    expect(leftMarginFor(['¥0.00', '¥30,000.00'])).toBeGreaterThan(leftMarginFor(['¥0.00', '¥300.00']));
+    expect(leftMarginFor(['x'.repeat(100)])).toBe(180);
   });
 });
 

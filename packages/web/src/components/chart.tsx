@@ -6,7 +6,11 @@ import type { FC } from 'hono/jsx';
  * caller puts the numbers in a table beside it.
  */
 
-export const CHART = { width: 640, height: 240, top: 14, right: 12, bottom: 34, left: 96 } as const;
+export const CHART = { width: 640, height: 260, top: 16, right: 14, bottom: 40, left: 96, fontSize: 16 } as const;
+
+/** The left margin that fits the longest value label (digits and ¥ are about 0.6 em wide), within bounds. */
+export const leftMarginFor = (labels: readonly string[]) =>
+  Math.round(Math.min(180, Math.max(36, 14 + Math.max(0, ...labels.map((label) => label.length)) * CHART.fontSize * 0.6)));
 
 /** A "nice" step (1, 2 or 5 × 10ⁿ) so that about `count` steps cover `span`; at least `minStep`. */
 export function niceStep(span: number, count = 4, minStep = 1): number {
@@ -29,8 +33,8 @@ export interface ChartGeometry {
 }
 
 /** Scales and positions of a chart of `values` (one slot per value, left to right). */
-export function chartGeometry(values: readonly number[], minStep = 1): ChartGeometry {
-  const { width, height, top, right, bottom, left } = CHART;
+export function chartGeometry(values: readonly number[], minStep = 1, left: number = CHART.left): ChartGeometry {
+  const { width, height, top, right, bottom } = CHART;
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
   const low = Math.min(0, ...values);
@@ -73,8 +77,9 @@ export interface ChartProps {
 
 /** A bar or line chart as an accessible SVG image (`role="img"`, `<title>`, `<desc>`). */
 export const Chart: FC<ChartProps> = ({ id, title, description, labels, values, kind, format, minStep = 1, labelEvery = 3 }) => {
-  const { width, height, left, right, bottom } = CHART;
-  const geometry = chartGeometry(values, minStep);
+  const { width, height, right, bottom } = CHART;
+  const left = leftMarginFor(chartGeometry(values, minStep).ticks.map((tick) => format(tick.value)));
+  const geometry = chartGeometry(values, minStep, left);
   const last = labels.length - 1;
   return (
     <svg
@@ -92,7 +97,7 @@ export const Chart: FC<ChartProps> = ({ id, title, description, labels, values, 
         {geometry.ticks.map((tick) => (
           <g>
             <line x1={left} x2={width - right} y1={tick.y} y2={tick.y} />
-            <text x={left - 6} y={tick.y + 4} text-anchor="end">{format(tick.value)}</text>
+            <text x={left - 8} y={tick.y + 5} text-anchor="end">{format(tick.value)}</text>
           </g>
         ))}
       </g>
@@ -100,7 +105,7 @@ export const Chart: FC<ChartProps> = ({ id, title, description, labels, values, 
       <g class="chart-labels" aria-hidden="true">
         {labels.map((label, index) =>
           (last - index) % labelEvery === 0 ? (
-            <text x={geometry.points[index]?.x ?? left} y={height - bottom + 18} text-anchor="middle">{label}</text>
+            <text x={geometry.points[index]?.x ?? left} y={height - bottom + 24} text-anchor="middle">{label}</text>
           ) : null,
         )}
       </g>
