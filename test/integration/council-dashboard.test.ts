@@ -2,11 +2,11 @@ import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynam
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  COUNCIL_FIGURES, INDUSTRY_CLUSTERS, TOTAL_BUCKET, contractSchema, contractStatsDeltas, createIdGenerator, dashboardMonths, fenToYuanText, figureSeries, sumCounters,
+  COUNCIL_FIGURES, INDUSTRY_CLUSTERS, TOTAL_BUCKET, councilCounter, councilProgrammeScope, contractSchema, contractStatsDeltas, createIdGenerator, dashboardMonths, fenToYuanText, figureSeries, sumCounters,
   type StatsDelta,
 } from '@sharedtech/core';
 import { keys, statsWrites } from '@sharedtech/data';
-import { recountClusterStatistics } from '@sharedtech/services';
+import { councilDashboard, councilDashboardCsv, loadPrincipal, recountClusterStatistics } from '@sharedtech/services';
 import { startTestApi, testClock, type Caller } from '../support/harness.js';
 import { expectError, issuePaths } from '../support/assertions.js';
 import { association, openRequest, organisation } from '../support/fixtures.js';
@@ -251,6 +251,50 @@ describe('the CSV', () => {
   });
 });
 
+/** The DynamoDB commands of a request, BatchGets with their number of keys. */
+const shape = (recorded: { command: string; input: Record<string, any> }[]) =>
+  recorded.map((call) => `${call.command}:${isBatchGet(call) ? keysOf(call).length : ''}`);
+const isBatchGet = (call: { command: string }) => call.command.startsWith('BatchGet');
+const keysOf = (call: { input: Record<string, any> }) =>
+  Object.values(call.input.RequestItems as Record<string, { Keys: { pk: string | { S: string } }[] }>)[0]!.Keys.map((k) => (typeof k.pk === 'string' ? k.pk : k.pk.S));
+
+describe('the figures other features write, by the shared counter names', () => {
+  it('subsidies, education outcomes and pools of the cluster, and each programme’s own scope (two BatchGets more per programme)', async () => {
+    const programme = { id: 'prg_01JD0000000000000000000001', name: '市产教融合专项' };
+    const write = async (scope: string, add: Record<string, number>) => {
+      const deltas = [`MONTH#${months[FEB]}`, TOTAL_BUCKET].map((bucket) => ({ cluster: scope, bucket, subjectId: 'shared-names', add }));
+      for (const { op } of statsWrites(api.deps.db, deltas)) await api.deps.db.doc.send(new UpdateCommand(op.Update!));
+    };
+    await write(cluster, {
+      [councilCounter.subsidyApproved]: 300_000, [councilCounter.subsidyPaid]: 150_000, [councilCounter.participationSignedOff]: 3,
+      [councilCounter.studentHoursSignedOff]: 42, [councilCounter.studentRecordsIssued]: 2, [councilCounter.poolsAwarded]: 1, [councilCounter.poolMembersAwarded]: 3,
+    });
+    await write(councilProgrammeScope(programme.id), { [councilCounter.subsidyPaid]: 150_000, [councilCounter.subsidyReturned]: 20_005 });
+    const principal = await loadPrincipal(api.deps.db, moderator.sub);
+    calls.take();
+    const result = await councilDashboard(api.deps, principal, { cluster }, async () => [programme]);
+    // The cluster's 25 buckets and the programme's 24 months, 8 shards each (in parallel, so in any order).
+    expect(shape(calls.take()).sort()).toEqual(['BatchGetItemCommand:100', 'BatchGetItemCommand:100', 'BatchGetItemCommand:100', 'BatchGetItemCommand:92']);
+    const inFeb = (figures: { id: string; values: number[] }[]) => Object.fromEntries(figures.map((f) => [f.id, f.values[FEB]]));
+    expect(inFeb(result.figures)).toMatchObject({
+      subsidyApproved: 300_000, subsidyPaid: 150_000, subsidyReturned: 0, participationSignedOff: 3, studentHours: 42, studentRecords: 2, poolsAwarded: 1, poolMembersAwarded: 3,
+    });
+    expect(result.programmes).toHaveLength(1);
+    expect(result.programmes[0]).toMatchObject({ id: programme.id, name: programme.name });
+    expect(inFeb(result.programmes[0]!.figures)).toEqual({ subsidyApproved: 0, subsidyPaid: 150_000, subsidyReturned: 20_005 });
+
+    const rows: string[][] = parse(await councilDashboardCsv(api.deps, principal, { cluster }, async () => [programme]), { bom: true });
+    const header = rows[0]!;
+    const programmeRows = rows.filter((row) => row[0] === '补贴项目');
+    expect(programmeRows).toHaveLength(24);
+    const feb = programmeRows.find((row) => row[2] === months[FEB])!;
+    expect(feb[1]).toBe('市产教融合专项');
+    expect(feb[header.indexOf('补贴拨付（元）')]).toBe('1500.00');
+    expect(feb[header.indexOf('补贴退回（元）')]).toBe('200.05');
+    expect(feb[header.indexOf('发布需求')]).toBe('');
+  });
+});
+
 // ── Cost: counter items only, whatever the size of the cluster ─────────────
 
 const ids = createIdGenerator(() => clock().getTime());
@@ -285,11 +329,6 @@ describe('the cost', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return { calls: calls.take(), body: response.body };
   };
-  const shape = (recorded: { command: string; input: Record<string, any> }[]) =>
-    recorded.map((call) => `${call.command}:${isBatchGet(call) ? keysOf(call).length : ''}`);
-  const isBatchGet = (call: { command: string }) => call.command.startsWith('BatchGet');
-  const keysOf = (call: { input: Record<string, any> }) =>
-    (Object.values(call.input.RequestItems as Record<string, { Keys: { pk: string | { S: string } }[] }>)[0]!.Keys).map((k) => (typeof k.pk === 'string' ? k.pk : k.pk.S));
 
   it('the same DynamoDB reads at 10 and at 1,000 contracts: one membership read and two BatchGets of counter items', async () => {
     await cloneContracts(8); // the two made above and eight copies: 10

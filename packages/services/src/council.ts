@@ -15,14 +15,16 @@ export interface ProgrammeRef {
   name: string;
 }
 
-/**
- * The subsidy programmes shown with a cluster. The programmes feature lists
- * them (its data module is merged separately); until it is wired here the
- * dashboard shows the cluster's subsidy figures only. Whatever the list, each
- * programme costs the same two BatchGets, independent of the number of contracts.
- */
+/** Lists the subsidy programmes shown with a cluster. */
 export type ProgrammesOf = (deps: ServiceDeps, cluster: string) => Promise<ProgrammeRef[]>;
-export const noProgrammes: ProgrammesOf = async () => [];
+
+/**
+ * The one place the subsidy programmes' list is wired in (the programmes
+ * feature is merged separately): until then none, and the dashboard shows the
+ * cluster's subsidy figures only. Each programme listed costs two more
+ * BatchGets of its counter items, whatever the number of contracts.
+ */
+export const councilProgrammes: ProgrammesOf = async () => [];
 
 /**
  * Which clusters the caller sees on the council's dashboard (`councilReach` in
@@ -59,13 +61,13 @@ export async function councilDashboard(
   deps: ServiceDeps,
   principal: Principal,
   query: { cluster?: string; months?: number },
-  programmesOf: ProgrammesOf = noProgrammes,
+  programmesOf: ProgrammesOf = councilProgrammes,
 ) {
   return councilDashboardIn(deps, await councilReachOf(deps, principal), query, programmesOf);
 }
 
 /** The dashboard within a reach already read (the page reads it once for its menu of clusters too). */
-export function councilDashboardIn(deps: ServiceDeps, reach: CouncilReach, query: { cluster?: string; months?: number }, programmesOf: ProgrammesOf = noProgrammes) {
+export function councilDashboardIn(deps: ServiceDeps, reach: CouncilReach, query: { cluster?: string; months?: number }, programmesOf: ProgrammesOf = councilProgrammes) {
   return dashboardOf(deps, reach, councilCluster(reach, query.cluster), query.months, programmesOf);
 }
 
@@ -94,7 +96,7 @@ export async function councilDashboardCsv(
   deps: ServiceDeps,
   principal: Principal,
   query: { cluster?: string; months?: number },
-  programmesOf: ProgrammesOf = noProgrammes,
+  programmesOf: ProgrammesOf = councilProgrammes,
 ): Promise<string> {
   const reach = await councilReachOf(deps, principal);
   // Without a cluster: all of the member's; a member with none gets the dashboard's refusal.
