@@ -6,7 +6,7 @@ import type { FC } from 'hono/jsx';
  * caller puts the numbers in a table beside it.
  */
 
-export const CHART = { width: 640, height: 260, top: 16, right: 14, bottom: 40, left: 96, fontSize: 16 } as const;
+export const CHART = { width: 460, height: 230, top: 16, right: 36, bottom: 40, left: 96, fontSize: 16 } as const;
 
 /** The left margin that fits the longest value label (digits and ¥ are about 0.6 em wide), within bounds. */
 export const leftMarginFor = (labels: readonly string[]) =>
