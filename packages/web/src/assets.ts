@@ -190,6 +190,7 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 .chart-bars rect.negative { fill: var(--bad); }
 .chart-line polyline { fill: none; stroke: var(--brand); stroke-width: 2.5; }
 .chart-line circle { fill: var(--brand); }
+@media (min-width: 64rem) { .chart-grid text, .chart-labels text { font-size: 13px; } }
 @media print { .site-header, .site-footer, .actions, form { display: none; } }
 `;
 
