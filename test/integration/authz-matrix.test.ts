@@ -102,6 +102,9 @@ const READS: Record<string, Rule> = {
   // Attachments follow their parent: the world's proposal is on the live bid (its studio, the request owner, associations).
   'GET /v1/attachments': ({ who }) => sees(who, object('liveBid')),
   'GET /v1/attachments/{id}': visible,
+  // The council's dashboard: associations and the world's city-wide government body; its college has no cluster (no studio names one).
+  'GET /v1/council/dashboard': ({ who }) => who.verified && (who.orgType === 'ASSOCIATION' || who.orgType === 'GOVERNMENT'),
+  'GET /v1/council/dashboard.csv': ({ who }) => who.verified && (who.orgType === 'ASSOCIATION' || who.orgType === 'GOVERNMENT'),
 };
 
 const WRITES: Record<string, Rule> = {

@@ -145,6 +145,10 @@ PAGES['demo-enterprise:issue14'] = ['/resources', '/resources?type=LAB&cluster=s
 PAGES['demo-college:issue14'] = ['/resources', '/resources/new', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=resource:${labId}`];
 PAGES['demo-association:issue14'] = ['/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`];
 PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
+// The council's dashboard (issue 14): its members in the seed.
+PAGES['demo-association:council'] = ['/council', '/council?cluster=new-energy-vehicles&months=12'];
+PAGES['demo-government:council'] = ['/council'];
+PAGES['demo-college:council'] = ['/council'];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {

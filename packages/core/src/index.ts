@@ -27,3 +27,4 @@ export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
+export * from './council.js';

@@ -19,6 +19,7 @@ import { requestPages } from './pages/requests.js';
 import { roleViewPages } from './pages/role-views.js';
 import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
+import { councilPages } from './pages/council.js';
 import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
 import { appointmentPages } from './pages/appointments.js';
@@ -93,6 +94,7 @@ export function createWebApp(deps: WebDeps) {
   changePages(web, deps);
   disputePages(web, deps);
   statsPages(web, deps);
+  councilPages(web, deps);
   moderationPages(web, deps);
   auditPages(web, deps);
   notificationPages(web, deps);

@@ -176,6 +176,21 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
   main { padding: 1.5rem; }
   .grid.two { grid-template-columns: 2fr 1fr; }
 }
+/* The council's dashboard: server-drawn SVG charts. */
+.charts { display: grid; gap: 1rem; grid-template-columns: 1fr; }
+@media (min-width: 64rem) { .charts { grid-template-columns: 1fr 1fr; } }
+.chart-card { margin: 0; min-width: 0; border: 1px solid var(--line); border-radius: var(--radius); padding: .75rem; background: var(--card); }
+.chart-card h3 { margin: 0; font-size: 1rem; }
+.chart-total { margin: .1rem 0 .4rem; font-variant-numeric: tabular-nums; }
+.chart { display: block; width: 100%; max-width: 36rem; height: auto; }
+.chart-grid line { stroke: var(--line); stroke-width: 1; }
+.chart-grid text, .chart-labels text { fill: var(--muted); font-size: 16px; font-variant-numeric: tabular-nums; }
+.chart-axis { stroke: var(--ink); stroke-width: 1.5; }
+.chart-bars rect { fill: var(--brand); }
+.chart-bars rect.negative { fill: var(--bad); }
+.chart-line polyline { fill: none; stroke: var(--brand); stroke-width: 2.5; }
+.chart-line circle { fill: var(--brand); }
+@media (min-width: 40rem) { .chart-grid text, .chart-labels text { font-size: 13px; } }
 @media print { .site-header, .site-footer, .actions, form { display: none; } }
 `;
 

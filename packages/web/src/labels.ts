@@ -1,3 +1,4 @@
+import { INDUSTRY_CLUSTERS } from '@sharedtech/core';
 import type {
   BidStatus, ContractStatus, DomainError, MilestoneStatus, Notification, OrgStatus, OrgType, RequestStatus,
 } from '@sharedtech/core';
@@ -5,9 +6,7 @@ import type { Ui } from './context.js';
 import { isMessageKey, type MessageKey } from './i18n/index.js';
 
 /** Industry clusters with a name in both languages; a request may use any other slug, shown as is. */
-export const KNOWN_CLUSTERS = [
-  'smart-manufacturing', 'new-energy-vehicles', 'electronic-information', 'biomedicine', 'new-materials', 'modern-agriculture', 'digital-economy',
-] as const;
+export const KNOWN_CLUSTERS = INDUSTRY_CLUSTERS;
 
 export const clusterLabel = (ui: Ui, cluster: string | undefined) => {
   if (!cluster) return '—';

@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import type { OrgType } from '@sharedtech/core';
+import { COUNCIL_TYPES, type OrgType } from '@sharedtech/core';
 import type { UnreadCount } from '@sharedtech/services';
 import { ASSET_VERSION } from '../assets.js';
 import type { Ui } from '../context.js';
@@ -52,11 +52,14 @@ const CONSORTIUM_NAV: NavItem[] = [
   { href: '/appointments', key: 'nav.appointments' },
 ];
 
+/** The council's dashboard (issue 14): for the council's members (associations, government bodies, colleges). */
+const COUNCIL_NAV: NavItem = { href: '/council', key: 'nav.council' };
+
 const navFor = (ui: Ui): NavItem[] => {
   const org = ui.principal?.org;
   if (!ui.principal) return [];
   if (!org) return [{ href: '/org/new', key: 'nav.registerOrg' }, feed];
-  return [...NAV[org.type], ...CONSORTIUM_NAV];
+  return [...NAV[org.type], ...CONSORTIUM_NAV, ...(COUNCIL_TYPES.includes(org.type) ? [COUNCIL_NAV] : [])];
 };
 
 /** The longest menu entry that prefixes the path is the current one, so /requests/new is not also /requests. */
