@@ -140,7 +140,7 @@ describe('the figures', () => {
         const month = months.indexOf((entry.at ?? entry.createdAt)!.slice(0, 7)) === JAN ? 0 : 1;
         for (const posting of entry.postings) {
           const kind = posting.account.split(':')[0] as 'escrow' | 'earnings' | 'external';
-          if (kind !== 'external') net[kind][month] += posting.amount;
+          if (kind !== 'external') net[kind][month] = (net[kind][month] ?? 0) + posting.amount;
         }
       }
     }

@@ -76,7 +76,7 @@ describe('GET /v1/me/export', () => {
   });
 
   it('gives the reviews a user wrote, the appointments they proposed or hold, and the bookings they made, not their colleagues\'', { timeout: 90_000 }, async () => {
-    const parties = { ...(await consortium(api)), government: await organisation(api, moderator, { type: 'GOVERNMENT' }), outsider: enterprise };
+    const parties = { ...(await consortium(api)), government: await organisation(api, moderator, { type: 'GOVERNMENT' }) };
     const owner = parties.enterprise.caller;
     const member = await addMember(owner, parties.enterprise.orgId);
 

@@ -32,7 +32,7 @@ export interface ContractOptions {
  * Request → bid → award → every signature: an ACTIVE contract whose
  * milestones have exactly the given amounts (odd fen amounts welcome).
  */
-export async function activeContract(api: TestApi, parties: Parties, options: ContractOptions) {
+export async function activeContract(api: TestApi, parties: Pick<Parties, 'enterprise' | 'studio' | 'government' | 'moderator'>, options: ContractOptions) {
   const { enterprise, studio, government, moderator } = parties;
   const requestId = await openRequest(api, enterprise.caller, moderator);
   const price = options.milestones.reduce((sum, amount) => sum + amount, 0);
