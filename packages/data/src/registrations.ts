@@ -15,18 +15,20 @@ import { balanceSchema, type Balance } from './ledger.js';
  */
 const registrationEntrySchema = z.object({ contractId: z.string(), activatedAt: z.string() });
 
-export function putRegistrationEntry(db: Db, contract: Contract): Write[] {
-  if (!contract.activatedAt) return [];
-  return [
-    putNew(db, {
-      ...keys.registration(contract.id),
-      ...(contract.cluster ? keys.registrationsOfCluster(contract.cluster, contract.activatedAt, contract.id) : {}),
-      ...(contract.collegeOrgId ? keys.registrationsOfCollege(contract.collegeOrgId, contract.activatedAt, contract.id) : {}),
-      contractId: contract.id,
-      activatedAt: contract.activatedAt,
-    }),
-  ];
-}
+const registrationEntry = (contract: Contract & { activatedAt: string }) => ({
+  ...keys.registration(contract.id),
+  ...(contract.cluster ? keys.registrationsOfCluster(contract.cluster, contract.activatedAt, contract.id) : {}),
+  ...(contract.collegeOrgId ? keys.registrationsOfCollege(contract.collegeOrgId, contract.activatedAt, contract.id) : {}),
+  contractId: contract.id,
+  activatedAt: contract.activatedAt,
+});
+
+export const putRegistrationEntry = (db: Db, contract: Contract): Write[] =>
+  contract.activatedAt ? [putNew(db, registrationEntry({ ...contract, activatedAt: contract.activatedAt }))] : [];
+
+/** upgrade-data: the entry of a contract activated before registrations existed (a plain Put of what activation writes). */
+export const indexRegistrationEntry = (db: Db, contract: Contract): Write[] =>
+  contract.activatedAt ? [{ op: { Put: { TableName: db.tableName, Item: registrationEntry({ ...contract, activatedAt: contract.activatedAt }) } } }] : [];
 
 export type RegistrationScope = { cluster: string } | { collegeOrgId: string };
 

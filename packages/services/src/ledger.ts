@@ -152,9 +152,10 @@ const MAX_ENTRIES_PER_CONTRACT = 1_000;
  */
 export async function readDistribution(deps: ServiceDeps, principal: Principal, contractId: string, query: { year: number; orgId?: string }) {
   const contract = await getVisibleContract(deps, principal, contractId);
-  const orgId = query.orgId ?? principal.membership?.orgId;
-  if (!orgId) throw ValidationError.field('orgId', 'Name the party whose distribution statement to read.', 'ORG_REQUIRED');
   const parties = contractParties(contract);
+  const own = principal.membership?.orgId;
+  const orgId = query.orgId ?? (own && parties.includes(own) ? own : undefined);
+  if (!orgId) throw ValidationError.field('orgId', 'Name the party whose distribution statement to read.', 'ORG_REQUIRED');
   if (!parties.includes(orgId)) throw ValidationError.field('orgId', 'This organisation is not a party of the contract.', 'NOT_A_PARTY');
   const [statements, entries, org] = await Promise.all([
     readAll((page) => listShareStatementsOfYear(deps.db, contract.id, query.year, page), 100, MAX_STATEMENTS_PER_YEAR),
