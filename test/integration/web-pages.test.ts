@@ -153,6 +153,10 @@ PAGES['demo-enterprise:issue14'] = ['/resources', '/resources?type=LAB&cluster=s
 PAGES['demo-college:issue14'] = ['/resources', '/resources/new', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=resource:${labId}`];
 PAGES['demo-association:issue14'] = ['/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`];
 PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
+// Technology contract registration and yearly distribution statements (issue 13).
+PAGES['demo-association:issue13'] = ['/registrations', `/contracts/${contractId}/registration`, `/contracts/${contractId}/distribution?orgId=${enterpriseOrg}`];
+PAGES['demo-college:issue13'] = ['/registrations', '/registrations?from=2020-01-01&to=2020-12-31'];
+PAGES['demo-enterprise:issue13'] = [`/contracts/${contractId}/distribution`, `/contracts/${contractId}/registration`];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {
