@@ -92,9 +92,9 @@ describe('statement periods, the reporting term and the distribution statement',
       ...(period ? { period } : {}),
     });
     const entries = [
-      { id: 'j1', kind: 'FUND', at: '2026-03-01T00:00:00Z', milestoneN: 1, postings: [{ account: 'external:org_E', amount: -1_000 }, { account: 'escrow:ctr_1', amount: 1_000 }] },
-      { id: 'j2', kind: 'RELEASE', at: '2026-04-01T00:00:00Z', milestoneN: 1, postings: [{ account: 'escrow:ctr_1', amount: -1_000 }, { account: 'earnings:org_S', amount: 1_000 }] },
-      { id: 'j3', kind: 'FUND', at: '2027-01-05T00:00:00Z', milestoneN: 2, postings: [{ account: 'external:org_E', amount: -500 }, { account: 'escrow:ctr_1', amount: 500 }] },
+      { id: 'j1', kind: 'FUND' as const, at: '2026-03-01T00:00:00Z', milestoneN: 1, postings: [{ account: 'external:org_E', amount: -1_000 }, { account: 'escrow:ctr_1', amount: 1_000 }] },
+      { id: 'j2', kind: 'RELEASE' as const, at: '2026-04-01T00:00:00Z', milestoneN: 1, postings: [{ account: 'escrow:ctr_1', amount: -1_000 }, { account: 'earnings:org_S', amount: 1_000 }] },
+      { id: 'j3', kind: 'FUND' as const, at: '2027-01-05T00:00:00Z', milestoneN: 2, postings: [{ account: 'external:org_E', amount: -500 }, { account: 'escrow:ctr_1', amount: 500 }] },
     ];
     const statements = [statement('s1', 'BENEFIT', 10_000, '2026-06-01T00:00:00Z', { year: 2026, quarter: 2 }), statement('s2', 'RISK', 1_000, '2026-07-01T00:00:00Z'), statement('s3', 'BENEFIT', 5_000, '2027-02-01T00:00:00Z', { year: 2026, quarter: 4 })];
     const enterprise = distributionOf('org_E', 2026, statements, entries);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Contract } from './contract.js';
 import { shanghaiDate } from './due-dates.js';
 import { ConflictError, ValidationError } from './errors.js';
+import type { JournalEntry } from './ledger.js';
 import { allocateByBps, assertSameCurrency, CURRENCIES, type Money } from './money.js';
 
 /**
@@ -116,7 +117,7 @@ export interface DistributionLine {
 
 export interface LedgerLine {
   entryId: string;
-  kind: string;
+  kind: JournalEntry['kind'];
   at: string;
   milestoneN?: number;
   /** Money the party paid into escrow (FUND, positive) or had back (REFUND, SPLIT: negative), in fen. */
@@ -134,7 +135,7 @@ export function distributionOf(
   orgId: string,
   year: number,
   statements: readonly ShareStatement[],
-  entries: readonly { id: string; kind: string; at: string; milestoneN?: number; postings: readonly { account: string; amount: number }[] }[],
+  entries: readonly Pick<JournalEntry, 'id' | 'kind' | 'at' | 'milestoneN' | 'postings'>[],
 ) {
   const lines: DistributionLine[] = statements
     .filter((statement) => statementYear(statement) === year)

@@ -1,5 +1,5 @@
 import {
-  TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, requireVerified, yuan,
+  TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, shanghaiDate, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, requireVerified, yuan,
   type Contract, type Principal, type RegistrationRecord,
 } from '@sharedtech/core';
 import { batchGetByKeys, getBalances, keys, listMilestones, listRegisteredContracts, type PageRequest, type RegistrationScope } from '@sharedtech/data';
@@ -40,7 +40,7 @@ export async function readContractRegistration(deps: ServiceDeps, principal: Pri
   // The last milestone by number may have been removed by a change order: the latest due date of those left.
   const milestones = await listMilestones(deps.db, contract.id);
   const dues = milestones.map((milestone) => milestone.dueAt).filter((due): due is string => Boolean(due)).sort();
-  return dues.length ? { ...record!, dueOn: registrationOf(contract, new Map(), 0, dues.at(-1)).dueOn! } : record!;
+  return dues.length ? { ...record!, dueOn: shanghaiDate(dues.at(-1)!) } : record!;
 }
 
 export interface RegistrationRange {

@@ -270,7 +270,7 @@ export function registrationPages(web: Hono, deps: WebDeps) {
                     {distribution.ledger.map((line) => (
                       <tr>
                         <td><Time ui={ui} iso={line.at} dateOnly /></td>
-                        <td>{line.kind}{line.milestoneN ? ` · #${line.milestoneN}` : ''}</td>
+                        <td>{t(`ledger.entry.${line.kind}`)}{line.milestoneN ? ` · #${line.milestoneN}` : ''}</td>
                         <td class="num amount">{money(ui, line.paid)}</td>
                         <td class="num amount">{money(ui, line.received)}</td>
                       </tr>
