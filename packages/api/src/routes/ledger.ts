@@ -10,6 +10,7 @@ import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, p
 import { OptionalIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+import { csvFile, csvResponse } from '../csv.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
@@ -175,11 +176,11 @@ export function contractLedgerRoutes(deps: ApiDeps) {
         method: 'get', path: '/{id}/statements/distribution.csv', tags: ['Benefit and risk sharing'], security: bearer,
         summary: 'The distribution statement as CSV (UTF-8 with BOM, Chinese headers, yuan with two decimals)',
         request: { params: ContractIdParam, query: DistributionQuerySchema },
-        responses: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+        responses: { 200: csvResponse('The CSV file'), ...errorResponses },
       }),
       async (c) => {
         const file = await exportDistributionCsv(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('query'));
-        return c.body(file.body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${file.filename}"` });
+        return csvFile(c, file);
       },
     );
 }

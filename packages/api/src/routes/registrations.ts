@@ -6,6 +6,7 @@ import {
 } from '@sharedtech/services';
 import { errorResponses, idParam, jsonResponse } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
+import { csvFile, csvResponse } from '../csv.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
@@ -74,13 +75,13 @@ export function registrationRoutes(deps: ApiDeps) {
         summary: 'The same contracts as a CSV file for registration: UTF-8 with BOM, Chinese headers, amounts in yuan (two decimals), Shanghai dates',
         request: { query: RegistrationRangeSchema },
         responses: {
-          200: { description: 'One row per contract (at most 2,000: a wider range is a 400).', content: { 'text/csv': { schema: z.string() } } },
+          200: csvResponse('One row per contract (at most 2,000: a wider range is a 400).'),
           ...errorResponses,
         },
       }),
       async (c) => {
         const file = await exportRegistrationsCsv(deps, c.get('principal'), c.req.valid('query'));
-        return c.body(file.body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${file.filename}"` });
+        return csvFile(c, file);
       },
     );
 }

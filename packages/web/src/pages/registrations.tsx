@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { contractParties, requireVerified, shanghaiDate, shanghaiPeriod, type RegistrationRecord } from '@sharedtech/core';
 import {
   exportDistributionCsv, exportRegistrationsCsv, listRegistrations, readContract, readContractRegistration, readDistribution, readStatementSummary,
-  DistributionQuerySchema, RegistrationListQuerySchema,
+  DistributionQuerySchema, RegistrationListQuerySchema, RegistrationRangeSchema,
 } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { ErrorSummary, Select, SubmitButton, TextInput } from '../components/form.js';
@@ -11,7 +11,7 @@ import { Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../
 import { clusterOptions } from '../components/organisations.js';
 import { pageKit, pathParam, render, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
-import { emptyForm, formState, zodToWebIssues } from '../forms.js';
+import { emptyForm, formState, parseInput, zodToWebIssues } from '../forms.js';
 import { contractStatusLabel, ipLabel } from '../labels.js';
 import { namesOf, orgName, periodLabel } from './contracts.js';
 
@@ -116,7 +116,7 @@ export function registrationPages(web: Hono, deps: WebDeps) {
 
   web.get(
     '/registrations.csv',
-    page(async (c, ui) => csvResponse(c, await exportRegistrationsCsv(deps, ui.principal, RegistrationListQuerySchema.pick({ from: true, to: true, cluster: true }).parse(rangeOf(c, ui, deps.clock()))))),
+    page(async (c, ui) => csvResponse(c, await exportRegistrationsCsv(deps, ui.principal, parseInput(RegistrationRangeSchema, rangeOf(c, ui, deps.clock()))))),
   );
 
   web.get(
@@ -173,7 +173,7 @@ export function registrationPages(web: Hono, deps: WebDeps) {
   /** The year and party asked for: this (Shanghai) year and the caller's organisation, or the contract's first party. */
   const distributionQuery = (c: Context, ui: SignedInUi, parties: string[]) => {
     const own = ui.principal.membership?.orgId;
-    return DistributionQuerySchema.parse({
+    return parseInput(DistributionQuerySchema, {
       year: c.req.query('year') || String(shanghaiPeriod(deps.clock()).year),
       orgId: c.req.query('orgId') || (own && parties.includes(own) ? own : parties[0]),
     });
