@@ -1,7 +1,9 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { shanghaiDate } from '@sharedtech/core';
-import { createAssociation } from '@sharedtech/services';
+import { keys } from '@sharedtech/data';
+import { createAssociation, upgradeDerivedItems } from '@sharedtech/services';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError, issuePaths, tableItemCount } from '../support/assertions.js';
 import { openRequest, organisation, uniqueSub } from '../support/fixtures.js';
@@ -212,5 +214,18 @@ describe('the list and the export', () => {
     const noCluster = uniqueSub('association');
     await createAssociation(api.deps, { name: '无集群协会', ownerSub: noCluster });
     expectError(await (await api.as(noCluster)).get(`/v1/registrations?${range()}`), 400, 'CLUSTER_REQUIRED');
+  });
+});
+
+describe('contracts activated before registrations', () => {
+  it('enter the lists once the data is upgraded, and only once', { timeout: 120_000 }, async () => {
+    // As before this feature: the activated contract has no registration entry.
+    await api.deps.db.doc.send(new DeleteCommand({ TableName: api.tableName, Key: keys.registration(older.id) }));
+    const listed = async () => (await moderator.get(`/v1/registrations?from=${today}&to=${today}`)).body.items.map((item: { contractId: string }) => item.contractId);
+    expect(await listed()).toEqual([development.id, service.id]);
+    expect((await upgradeDerivedItems(api.deps)).registrationsIndexed).toBeGreaterThanOrEqual(3);
+    expect(await listed()).toEqual([development.id, service.id, older.id]);
+    await upgradeDerivedItems(api.deps);
+    expect(await listed()).toEqual([development.id, service.id, older.id]);
   });
 });

@@ -47,7 +47,7 @@ export interface UpgradeReport {
   milestonesDated: number;
   /** Organisations whose account totals were set from their per-contract balances. */
   accountTotalsSet: number;
-  /** Contracts activated before registrations, entered in their cluster's and college's registration lists. */
+  /** Activated contracts whose registration entry was written (again: a plain Put of what activation writes). */
   registrationsIndexed: number;
   /** Statements recorded before periods, indexed under (and added to the totals of) the year they were recorded. */
   statementsIndexed: number;
