@@ -105,6 +105,15 @@ const READS: Record<string, Rule> = {
   // The council's dashboard: associations and the world's city-wide government body; its college has no cluster (no studio names one).
   'GET /v1/council/dashboard': ({ who }) => who.verified && (who.orgType === 'ASSOCIATION' || who.orgType === 'GOVERNMENT'),
   'GET /v1/council/dashboard.csv': ({ who }) => who.verified && (who.orgType === 'ASSOCIATION' || who.orgType === 'GOVERNMENT'),
+  // Technology contract registration and yearly statements (issue 13). The world's association names no cluster of its
+  // own, so its list without ?cluster= is a 400 CLUSTER_REQUIRED (registrations.test.ts covers associations with one).
+  'GET /v1/contracts/{id}/registration': visible,
+  'GET /v1/registrations': verified('COLLEGE'),
+  'GET /v1/registrations.csv': verified('COLLEGE'),
+  'GET /v1/contracts/{id}/statements/summary': visible,
+  // Without ?orgId= the statement is the caller's own: parties only (associations name the party, a 400 here).
+  'GET /v1/contracts/{id}/statements/distribution': party,
+  'GET /v1/contracts/{id}/statements/distribution.csv': party,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -250,7 +259,7 @@ const PREFIX: Record<ObjectKind, string> = {
 /** Objects the audit trail names (an attachment's trail is its parent's). */
 const audited = (o: WorldObject) => o.kind !== 'attachment';
 /** Required query parameters that name no object. */
-const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing', parent: `BID:${object('liveBid').id}` };
+const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing', parent: `BID:${object('liveBid').id}`, from: '2000-01-01', to: '2099-12-31', year: '2026' };
 /** The member a `{sub}` of `/members/{sub}` names: the enterprise's plain member (no member of the other organisations). */
 const MEMBER_SUB = world.identities.member.caller.sub;
 /** The world has no change orders: a `{changeId}` names one that does not exist (the contract decides who gets past the 404). */

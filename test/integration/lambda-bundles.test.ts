@@ -284,6 +284,8 @@ describe('the jobs bundle on its schedule', () => {
         studiosIndexed: expect.any(Number),
         governmentsRecounted: expect.any(Number),
         milestonesDated: expect.any(Number),
+        registrationsIndexed: expect.any(Number),
+        statementsIndexed: expect.any(Number),
       });
       expect(upgrade.studioCapabilities).toBeGreaterThanOrEqual(1);
       expect(json.find((line) => line.message === 'Data upgrade finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO' });

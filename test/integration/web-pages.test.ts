@@ -149,6 +149,10 @@ PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
 PAGES['demo-association:council'] = ['/council', '/council?cluster=new-energy-vehicles&months=12'];
 PAGES['demo-government:council'] = ['/council'];
 PAGES['demo-college:council'] = ['/council'];
+// Technology contract registration and yearly distribution statements (issue 13).
+PAGES['demo-association:issue13'] = ['/registrations', `/contracts/${contractId}/registration`, `/contracts/${contractId}/distribution?orgId=${enterpriseOrg}`];
+PAGES['demo-college:issue13'] = ['/registrations', '/registrations?from=2020-01-01&to=2020-12-31'];
+PAGES['demo-enterprise:issue13'] = [`/contracts/${contractId}/distribution`, `/contracts/${contractId}/registration`];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {

@@ -5,6 +5,7 @@ import { errorBody, handleError } from './middleware/errors.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { documentCommonResponses, jsonResponse } from './openapi.js';
 import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { auditRoutes } from './routes/audit.js';
 import { awardRoutes, contractRoutes } from './routes/contracts.js';
@@ -75,6 +76,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/resources', resourceRoutes(deps));
   api.route('/v1/attachments', attachmentRoutes(deps));
   api.route('/v1/council', councilRoutes(deps));
+  api.route('/v1', registrationRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -35,6 +35,8 @@ export const shareAgreementSchema = z.object({
   riskShares: z.array(shareSchema),
   ipOwnership: z.enum(IP_OWNERSHIP),
   subsidy: z.object({ orgId: z.string(), bps: z.number().int() }).optional(),
+  /** Years after the contract ends during which benefits are still reported (absent: DEFAULT_SHARE_TERM_YEARS). */
+  termYears: z.number().int().optional(),
 });
 export type ShareAgreement = z.infer<typeof shareAgreementSchema>;
 

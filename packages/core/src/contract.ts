@@ -3,6 +3,7 @@ import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
 import { assertBpsTotal } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
+import { contractRegistrationSchema } from './tech-contract-type.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -81,6 +82,8 @@ export const contractSchema = z.object({
   lastMilestoneN: z.number().int().optional(),
   /** Milestones the scheduled job has flagged overdue and that are not settled yet (absent: 0). */
   overdueMilestones: z.number().int().optional(),
+  /** 技术合同认定登记: type and technology transaction amount chosen at award (absent on older contracts). */
+  registration: contractRegistrationSchema.optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;

@@ -28,3 +28,5 @@ export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
 export * from './council.js';
+export * from './tech-contract-type.js';
+export * from './registration.js';

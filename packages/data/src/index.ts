@@ -32,3 +32,5 @@ export * from './invitations.js';
 export * from './appointments.js';
 export * from './resources.js';
 export * from './attachments.js';
+export * from './registrations.js';
+export * from './batch-get.js';

@@ -238,6 +238,16 @@ export const keys = {
   invitationsOfRequest: (requestId: string, invitationId: string) => ({ gsi2pk: `REQ#${requestId}#INVITATIONS`, gsi2sk: invitationId }),
   /** "One invitation per studio per request" as a key, in the request's partition; it names the invitation. */
   invitedStudio: (requestId: string, studioOrgId: string) => ({ pk: `REQ#${requestId}`, sk: `INVITED#${studioOrgId}` }),
+
+  // ── Technology contract registration and statement periods ──
+  /** One registration entry per ACTIVE-or-later contract, indexed by activation instant under its cluster and its college. */
+  registration: (contractId: string) => ({ pk: `CTR#${contractId}`, sk: '#REGISTRATION' }),
+  registrationsOfCluster: (cluster: string, activatedAt: string, contractId: string) => ({ gsi1pk: `REGS#CLUSTER#${cluster}`, gsi1sk: `${activatedAt}#${contractId}` }),
+  registrationsOfCollege: (collegeOrgId: string, activatedAt: string, contractId: string) => ({ gsi2pk: `REGS#COLLEGE#${collegeOrgId}`, gsi2sk: `${activatedAt}#${contractId}` }),
+  /** A contract's statements of one year (both kinds), oldest first: the distribution statement of that year. */
+  statementsOfYear: (contractId: string, year: number, statementId: string) => ({ gsi1pk: `CTR#${contractId}#STMYEAR#${year}`, gsi1sk: statementId }),
+  /** Totals of a contract's statements of one year (ADD in the statement's transaction): the summary is one Query. */
+  statementYearTotals: (contractId: string, year: number) => ({ pk: `CTR#${contractId}`, sk: `STMYEAR#${year}` }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

@@ -1,11 +1,11 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
   affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates,
-  type Contract, type Milestone, type Principal, type ShareAgreement,
+  type Contract, type Milestone, type Principal, type ShareAgreement, assertRegistration, type ContractRegistration,
 } from '@sharedtech/core';
 import {
   addStudioPeople, getContract, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
-  writesForContractChange, writesForNewContract, writesForRequestChange,
+  writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -17,6 +17,7 @@ export interface AwardInput {
   bidId: string;
   shares: ShareAgreement;
   reviewWindowDays?: number;
+  registration?: ContractRegistration;
 }
 
 const alreadyAwarded = () => new ConflictError('ALREADY_AWARDED', 'This request has already been awarded or changed meanwhile.');
@@ -68,6 +69,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
   // The studio's college is a party only if it accepted the studio as its own (an affiliation named without consent binds nobody).
   const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id };
   assertShareAgreement(input.shares, contractParties(parties));
+  if (input.registration) assertRegistration(input.registration, bid.price);
 
   const now = deps.clock().toISOString();
   const contract: Contract = {
@@ -85,6 +87,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
     requiredSigners: [enterprise.org.id, studio.id, ...(government ? [government.id] : [])],
     signatures: [],
     reviewWindowDays: input.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
+    ...(input.registration ? { registration: input.registration } : {}),
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -175,6 +178,8 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
     writes: [
       ...writesForContractChange(deps.db, contract, next, () => new ConflictError('CONCURRENT_UPDATE', 'The contract was signed by another party at the same moment; try again.')),
       ...(complete ? dated.flatMap((milestone) => [putMilestoneVersion(deps.db, milestone, milestoneChanged), ...dueTimerWrites(deps.db, milestone)]) : []),
+      // 技术合同认定登记: the activated contract enters its cluster's and its college's registration lists.
+      ...(complete ? putRegistrationEntry(deps.db, next) : []),
     ],
     transitions: [
       { entity: { type: 'contract', id: contract.id }, action: 'sign', before: contract.status, after: status, details: { orgId: signer.org.id } },

@@ -32,3 +32,4 @@ export * from './resources.js';
 export * from './usage-recount.js';
 export * from './attachments.js';
 export * from './council.js';
+export * from './registrations.js';

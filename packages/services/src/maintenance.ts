@@ -1,8 +1,9 @@
-import { MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
+import { ConflictError, STATEMENT_KINDS, type Contract, MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
   commitChange, getDataVersion, indexActiveAppointment, indexContract, listAppointmentsOfOrg, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
+  indexRegistrationEntry, indexShareStatementYear, listShareStatements,
   type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -48,6 +49,10 @@ export interface UpgradeReport {
   accountTotalsSet: number;
   /** ACTIVE appointments given the index key by which the job ends them when their period is over. */
   appointmentsIndexed: number;
+  /** Activated contracts whose registration entry was written (again: a plain Put of what activation writes). */
+  registrationsIndexed: number;
+  /** Statements recorded before periods, indexed under (and added to the totals of) the year they were recorded. */
+  statementsIndexed: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
     rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0, accountTotalsSet: 0, appointmentsIndexed: 0,
+    registrationsIndexed: 0, statementsIndexed: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -109,6 +115,8 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
       const active = await readAll((page) => listAppointmentsOfOrg(deps.db, enterprise.id, 'ENTERPRISE', { status: 'ACTIVE' }, page));
       await writeInChunks(deps, active.map((appointment) => indexActiveAppointment(deps.db, appointment)));
       report.appointmentsIndexed += active.length;
+      // Registrations and statement periods (issue 13; added without raising DATA_VERSION).
+      for (const contract of contracts) await backfillRegistrationAndStatements(deps, contract, report);
     }
   }
   await backfillRosters(deps, report);
@@ -197,6 +205,30 @@ async function backfillAccountTotals(deps: ServiceDeps, report: UpgradeReport) {
     const orgs = await readAll((page) => listOrganisationsByStatus(deps.db, status, page));
     // A few organisations at a time: each is two reads, and most need no write.
     for (let start = 0; start < orgs.length; start += 16) await Promise.all(orgs.slice(start, start + 16).map((org) => backfill(org.id)));
+  }
+}
+
+/**
+ * A contract activated before registrations gets its registration entry (a
+ * plain Put of the same item); each statement recorded before periods gets its
+ * year index and is added to its year's totals — on condition it has no index
+ * yet, so a second run adds nothing twice.
+ */
+async function backfillRegistrationAndStatements(deps: ServiceDeps, contract: Contract, report: UpgradeReport) {
+  const entry = indexRegistrationEntry(deps.db, contract);
+  if (entry.length) {
+    await write(deps, entry);
+    report.registrationsIndexed += 1;
+  }
+  for (const kind of STATEMENT_KINDS) {
+    for (const statement of await readAll((page) => listShareStatements(deps.db, contract.id, kind, page))) {
+      try {
+        await write(deps, indexShareStatementYear(deps.db, statement));
+        report.statementsIndexed += 1;
+      } catch (error) {
+        if (!(error instanceof ConflictError && error.code === 'CONFLICT')) throw error; // indexed already
+      }
+    }
   }
 }
 

@@ -24,6 +24,7 @@ import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
+import { registrationPages } from './pages/registrations.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -104,6 +105,7 @@ export function createWebApp(deps: WebDeps) {
   resourcePages(web, deps);
   appointmentPages(web, deps);
   attachmentPages(web, deps);
+  registrationPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

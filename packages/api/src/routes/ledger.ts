@@ -2,11 +2,15 @@ import { CURRENCIES, ENTRY_KINDS, STATEMENT_KINDS } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StatementKind } from '@sharedtech/core';
 import type { ApiDeps } from '../deps.js';
-import { idSchema, listStatements, MoneySchema, PageQuerySchema, readContractLedger, readOrganisationAccounts, reportShareStatement, StatementInputSchema } from '@sharedtech/services';
+import {
+  DistributionQuerySchema, exportDistributionCsv, idSchema, listStatements, MoneySchema, PageQuerySchema, readContractLedger, readDistribution, readOrganisationAccounts, readStatementSummary,
+  reportShareStatement, StatementInputSchema, StatementPeriodSchema,
+} from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, moneyErrorResponses, pageOf, PartyRefSchema } from '../openapi.js';
 import { OptionalIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+import { csvFile, csvResponse } from '../csv.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
@@ -65,8 +69,47 @@ export const StatementSchema = z
     }),
     reportedBy: PartyRefSchema,
     at: z.string(),
+    period: StatementPeriodSchema.optional().openapi({ description: 'Absent on statements recorded before periods: they count in the (Asia/Shanghai) year of `at`.' }),
   })
   .openapi('ShareStatement');
+
+const PartyYearSchema = z.object({ orgId: z.string(), benefit: z.number().int(), risk: z.number().int() });
+
+export const StatementSummarySchema = z
+  .object({
+    contractId: z.string(),
+    currency: z.enum(CURRENCIES),
+    termYears: z.number().int().openapi({ description: 'Years after the contract ends that benefits are still reported.' }),
+    termEndsAt: z.string().nullable().openapi({ description: 'When reporting ends (null while the contract has not ended).' }),
+    years: z.array(
+      z.object({ year: z.number().int(), statements: z.number().int(), benefit: z.number().int(), risk: z.number().int(), parties: z.array(PartyYearSchema) }),
+    ).openapi({ description: 'Newest year first; amounts in fen; each party’s allocations sum to the year’s totals.' }),
+  })
+  .openapi('StatementSummary');
+
+export const DistributionSchema = z
+  .object({
+    contractId: z.string(),
+    title: z.string(),
+    currency: z.enum(CURRENCIES),
+    orgId: z.string(),
+    orgName: z.string(),
+    year: z.number().int(),
+    lines: z.array(
+      z.object({
+        statementId: z.string(), at: z.string(), period: StatementPeriodSchema, kind: z.enum(STATEMENT_KINDS), reported: z.number().int(),
+        reportedByOrgId: z.string(), bps: z.number().int(), allocated: z.number().int(), note: z.string().optional(),
+      }),
+    ),
+    ledger: z.array(
+      z.object({ entryId: z.string(), kind: z.string(), at: z.string(), milestoneN: z.number().int().optional(), paid: z.number().int(), received: z.number().int() }),
+    ).openapi({ description: 'Journal entries of that year that moved the party’s money: paid into escrow (negative: refunded) and received as earnings.' }),
+    totals: z.object({
+      benefitReported: z.number().int(), benefitAllocated: z.number().int(), riskReported: z.number().int(), riskAllocated: z.number().int(),
+      paid: z.number().int(), received: z.number().int(),
+    }),
+  })
+  .openapi('DistributionStatement');
 
 const ContractIdParam = idParam('contract');
 const StatementPageSchema = pageOf(StatementSchema, 'ShareStatementPage');
@@ -109,7 +152,37 @@ export function contractLedgerRoutes(deps: ApiDeps) {
       );
   statementRoutes('benefits', 'BENEFIT', 'downstream revenue (a benefit event)');
   statementRoutes('risks', 'RISK', 'a loss (a risk event)');
-  return router;
+  return router
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/statements/summary', tags: ['Benefit and risk sharing'], security: bearer,
+        summary: 'Benefit and risk totals per year and party (parties and associations)',
+        request: { params: ContractIdParam },
+        responses: { 200: jsonResponse(StatementSummarySchema, 'Totals per year, newest first'), ...errorResponses },
+      }),
+      async (c) => c.json(await readStatementSummary(deps, c.get('principal'), c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/statements/distribution', tags: ['Benefit and risk sharing'], security: bearer,
+        summary: 'A party’s distribution statement of one year: reported, allocated and, from the ledger, paid and received',
+        request: { params: ContractIdParam, query: DistributionQuerySchema },
+        responses: { 200: jsonResponse(DistributionSchema, 'The distribution statement'), ...errorResponses },
+      }),
+      async (c) => c.json(await readDistribution(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/statements/distribution.csv', tags: ['Benefit and risk sharing'], security: bearer,
+        summary: 'The distribution statement as CSV (UTF-8 with BOM, Chinese headers, yuan with two decimals)',
+        request: { params: ContractIdParam, query: DistributionQuerySchema },
+        responses: { 200: csvResponse('The CSV file'), ...errorResponses },
+      }),
+      async (c) => {
+        const file = await exportDistributionCsv(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('query'));
+        return csvFile(c, file);
+      },
+    );
 }
 
 /** `/v1/accounts/me` and `/v1/accounts/{orgId}`: an organisation's balances across its contracts. */

@@ -1,5 +1,6 @@
 import { CONTRACT_STATUSES } from '@sharedtech/core';
 import { ClusterSchema, PageQuerySchema, idSchema } from './common.js';
+import { RegistrationInputSchema } from './registrations.js';
 import { z } from './zod.js';
 
 export const OrgShareSchema = z.object({ orgId: idSchema('org'), bps: z.number().int().min(0).max(10_000) }).strict().openapi('OrgShare');
@@ -10,6 +11,7 @@ export const ShareAgreementSchema = z
     riskShares: z.array(OrgShareSchema).min(1).max(4),
     ipOwnership: z.enum(['ENTERPRISE', 'COLLEGE', 'JOINT']),
     subsidy: z.object({ orgId: idSchema('org'), bps: z.number().int().min(1).max(9_999) }).strict().optional(),
+    termYears: z.number().int().min(1).max(20).optional().openapi({ description: 'Years after the contract ends during which benefits are still reported (default 3).' }),
   })
   .strict()
   .openapi('ShareAgreement');
@@ -19,6 +21,7 @@ export const AwardSchema = z
     bidId: idSchema('bid'),
     shares: ShareAgreementSchema,
     reviewWindowDays: z.number().int().min(1).max(90).optional().openapi({ description: 'Days the enterprise has to accept or dispute a submitted milestone (default 14).' }),
+    registration: RegistrationInputSchema.optional().openapi({ description: '技术合同认定登记: the contract type and the technology transaction amount (at most the price).' }),
   })
   .strict()
   .openapi('Award');

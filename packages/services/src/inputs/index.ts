@@ -17,3 +17,4 @@ export * from './appointments.js';
 export * from './resources.js';
 export * from './attachments.js';
 export * from './council.js';
+export * from './registrations.js';

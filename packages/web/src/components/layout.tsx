@@ -20,6 +20,7 @@ const accounts: NavItem = { href: '/accounts', key: 'nav.accounts' };
 const funding: NavItem = { href: '/funding', key: 'nav.funding' };
 const collegeStudios: NavItem = { href: '/org/studios', key: 'nav.collegeStudios' };
 const collegeBids: NavItem = { href: '/college/bids', key: 'nav.collegeBids' };
+const registrations: NavItem = { href: '/registrations', key: 'nav.registrations' };
 
 /** What each kind of organisation does here decides its menu (PRODUCT.md §1). */
 const NAV: Record<OrgType, NavItem[]> = {
@@ -59,7 +60,12 @@ const navFor = (ui: Ui): NavItem[] => {
   const org = ui.principal?.org;
   if (!ui.principal) return [];
   if (!org) return [{ href: '/org/new', key: 'nav.registerOrg' }, feed];
-  return [...NAV[org.type], ...CONSORTIUM_NAV, ...(COUNCIL_TYPES.includes(org.type) ? [COUNCIL_NAV] : [])];
+  return [
+    ...NAV[org.type],
+    ...CONSORTIUM_NAV,
+    ...(COUNCIL_TYPES.includes(org.type) ? [COUNCIL_NAV] : []),
+    ...(org.type === 'ASSOCIATION' || org.type === 'COLLEGE' ? [registrations] : []),
+  ];
 };
 
 /** The longest menu entry that prefixes the path is the current one, so /requests/new is not also /requests. */

@@ -1,7 +1,7 @@
 import { MessageFilesSection, MilestoneFilesSection } from '../components/attachments.js';
 import type { Context, Hono } from 'hono';
 import {
-  IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
+  IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, TECH_CONTRACT_TYPES, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
@@ -87,8 +87,10 @@ function awardInputOf(values: FormValues, context: AwardContext) {
       riskShares: table('riskShares'),
       ipOwnership: read.optional('shares.ipOwnership'),
       ...(subsidyOrg ? { subsidy: { orgId: subsidyOrg, bps: subsidyBps } } : {}),
+      ...(read.has('shares.termYears') ? { termYears: read.int('shares.termYears') } : {}),
     },
     reviewWindowDays: read.int('reviewWindowDays', false),
+    ...registrationInputOf(read),
   };
   // The service names share rows by position; the form names them by party.
   const place = (issues: WebIssue[]) =>
@@ -103,7 +105,36 @@ function awardInputOf(values: FormValues, context: AwardContext) {
 const awardFields = (context: AwardContext) => [
   ...SHARE_TABLES.flatMap((table) => [`shares.${table}`, ...context.parties.map((party) => shareField(table, party.id))]),
   'shares.ipOwnership', 'shares.subsidy.orgId', 'shares.subsidy.bps', 'reviewWindowDays', 'bidId',
+  'registration.contractType', 'registration.technologyAmount', 'shares.termYears',
 ];
+
+/** 技术合同认定登记 at award: the type and technology transaction amount (both or neither), and the reporting term. */
+function registrationInputOf(read: ReturnType<typeof formReader>) {
+  const contractType = read.optional('registration.contractType');
+  const technologyAmount = read.money('registration.technologyAmount', Boolean(contractType));
+  if (!contractType && technologyAmount) read.issues.push(issue('registration.contractType', 'REQUIRED'));
+  return contractType ? { registration: { contractType, technologyAmount } } : {};
+}
+
+function RegistrationFields({ ui, form }: { ui: Ui; form: FormState }) {
+  const t = ui.t;
+  return (
+    <Fieldset ui={ui} form={form} name="registration" legend={t('registration.award.legend')} hint={t('registration.award.hint')}>
+      <div class="row two">
+        <Select
+          ui={ui}
+          form={form}
+          name="registration.contractType"
+          label={t('registration.contractType')}
+          blank={t('registration.award.none')}
+          options={TECH_CONTRACT_TYPES.map((value) => ({ value, label: t(`registration.type.${value}`) }))}
+        />
+        <MoneyInput ui={ui} form={form} name="registration.technologyAmount" label={t('registration.technologyAmount')} hint={t('registration.award.amountHint')} />
+      </div>
+      <TextInput ui={ui} form={form} name="shares.termYears" type="number" inputmode="numeric" min="1" max="20" label={t('registration.award.termYears')} hint={t('registration.award.termYearsHint')} />
+    </Fieldset>
+  );
+}
 
 function ShareTableFields({ ui, form, table, parties }: { ui: Ui; form: FormState; table: ShareTable; parties: Organisation[] }) {
   const t = ui.t;
@@ -178,6 +209,7 @@ function AwardPage({ ui, context, form }: { ui: SignedInUi; context: AwardContex
           </div>
         </Fieldset>
         <TextInput ui={ui} form={form} name="reviewWindowDays" type="number" inputmode="numeric" min="1" max="90" label={t('award.reviewWindow')} hint={t('award.reviewWindowHint')} />
+        <RegistrationFields ui={ui} form={form} />
         <FormSubmit label={t('award.submit')} variant="primary" />
       </form>
     </Layout>
@@ -296,12 +328,16 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms, now }: { ui: Sign
   );
 }
 
+/** A statement's period: "2026 年第 1 季度" / "2026 Q1", or the year alone. */
+export const periodLabel = (ui: Ui, period: { year: number; quarter?: number }) =>
+  period.quarter ? ui.t('statement.periodQuarterLabel', { year: period.year, quarter: period.quarter }) : ui.t('statement.periodYearLabel', { year: period.year });
+
 /** Benefit and loss statements: each reported amount and every party's part of it. */
 function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui: SignedInUi; orgs: Map<string, Organisation>; statements: ShareStatement[]; form: FormState; canReport: boolean; contractId: string }) {
   const t = ui.t;
   const label = { kind: t('statement.kind'), amount: t('statement.amount'), note: t('statement.note') };
   return (
-    <Section title={t('statement.title')}>
+    <Section title={t('statement.title')} actions={<a href={`/contracts/${contractId}/distribution`}>{t('distribution.link')}</a>}>
       <p class="muted">{t('statement.lead')}</p>
       {statements.length > 0 ? (
         <ul class="list statements">
@@ -309,6 +345,7 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
             <li class="item" data-kind={statement.kind}>
               <p style="margin:0">
                 <strong>{t(`statement.kind.${statement.kind}`)}</strong> <span class="amount">{ui.money(statement.amount)}</span> · <Time ui={ui} iso={statement.at} />
+                {statement.period ? <> · <span data-period>{periodLabel(ui, statement.period)}</span></> : null}
               </p>
               {statement.note ? <p class="muted" style="margin:0">{statement.note}</p> : null}
               <p style="margin:0">
@@ -338,6 +375,10 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
               options={STATEMENT_KINDS.map((kind) => ({ value: kind, label: t(`statement.kind.${kind}`) }))}
             />
             <MoneyInput ui={ui} form={form} name="amount" required label={label.amount} hint={t('form.yuanHint')} />
+            <div class="row two">
+              <TextInput ui={ui} form={form} name="period.year" type="number" inputmode="numeric" min="2000" max="2100" label={t('statement.periodYear')} hint={t('statement.periodYearHint')} />
+              <Select ui={ui} form={form} name="period.quarter" label={t('statement.periodQuarter')} blank={t('statement.wholeYear')} options={[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('statement.quarter', { quarter: q }) }))} />
+            </div>
             <TextArea ui={ui} form={form} name="note" rows={2} label={label.note} maxlength={2000} />
             <FormSubmit label={t('statement.report')} variant="secondary" />
           </form>
@@ -419,6 +460,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
             </TableScroll>
             <Facts
               items={[
+                [t('registration.contractType'), <a href={`/contracts/${id}/registration`}>{contract.registration ? t(`registration.type.${contract.registration.contractType}`) : t('registration.notChosen')}</a>],
                 [t('award.ip'), ipLabel(ui, contract.shares.ipOwnership)],
                 [
                   t('award.subsidy'),
@@ -678,12 +720,16 @@ export function contractPages(web: Hono, deps: WebDeps) {
           const read = formReader(values);
           const kind = STATEMENT_KINDS.find((value) => value === values.kind);
           if (!kind) read.issues.push(issue('kind', 'REQUIRED'));
-          const input = parseInput(StatementInputSchema, { amount: read.money('amount'), note: read.optional('note') }, read.issues);
+          const year = read.int('period.year', false);
+          const quarter = read.int('period.quarter', false);
+          if (year === undefined && quarter !== undefined) read.issues.push(issue('period.year', 'REQUIRED'));
+          const period = year !== undefined ? { year, ...(quarter !== undefined ? { quarter } : {}) } : undefined;
+          const input = parseInput(StatementInputSchema, { amount: read.money('amount'), note: read.optional('note'), ...(period ? { period } : {}) }, read.issues);
           await reportShareStatement(deps, ui.principal, id, kind!, input, formIdempotency(c, values, { kind, ...input }));
           flash(c, 'flash.statementReported');
           return c.redirect(`/contracts/${id}`, 303);
         },
-        (issues) => contractPage(c, ui, id, {}, 400, { statementForm: formState(ui, values, issues, ['kind', 'amount', 'note']) }),
+        (issues) => contractPage(c, ui, id, {}, 400, { statementForm: formState(ui, values, issues, ['kind', 'amount', 'note', 'period.year', 'period.quarter']) }),
       );
     }),
   );
