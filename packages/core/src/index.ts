@@ -27,3 +27,5 @@ export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
+export * from './person.js';
+export * from './education.js';

@@ -236,6 +236,18 @@ export const keys = {
   invitationsOfRequest: (requestId: string, invitationId: string) => ({ gsi2pk: `REQ#${requestId}#INVITATIONS`, gsi2sk: invitationId }),
   /** "One invitation per studio per request" as a key, in the request's partition; it names the invitation. */
   invitedStudio: (requestId: string, studioOrgId: string) => ({ pk: `REQ#${requestId}`, sk: `INVITED#${studioOrgId}` }),
+
+  // ── People, participation and student records (education outcomes) ──
+  person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: '#PERSON' }),
+  /** An organisation's roster, newest first. */
+  peopleOfOrg: (orgId: string, personId: string) => ({ gsi1pk: `ORG#${orgId}#PEOPLE`, gsi1sk: personId }),
+  /** One participation entry per student per milestone, in the contract's partition (the key makes it one). */
+  participation: (contractId: string, n: number, personId: string) => ({ pk: `CTR#${contractId}`, sk: `PART#${String(n).padStart(4, '0')}#${personId}` }),
+  /** One record per student per contract, in the contract's partition: issuing twice is a put-if-absent that fails. */
+  studentRecord: (contractId: string, personId: string) => ({ pk: `CTR#${contractId}`, sk: `SREC#${personId}` }),
+  studentRecordsOfPerson: (personId: string, recordId: string) => ({ gsi1pk: `PERSON#${personId}#RECORDS`, gsi1sk: recordId }),
+  studentRecordsOfCollege: (collegeOrgId: string, recordId: string) => ({ gsi2pk: `ORG#${collegeOrgId}#STUDENT_RECORDS`, gsi2sk: recordId }),
+  studentRecordById: (recordId: string) => ({ gsi3pk: `SREC#${recordId}`, gsi3sk: '#' }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

@@ -19,6 +19,7 @@ export const AwardSchema = z
     bidId: idSchema('bid'),
     shares: ShareAgreementSchema,
     reviewWindowDays: z.number().int().min(1).max(90).optional().openapi({ description: 'Days the enterprise has to accept or dispute a submitted milestone (default 14).' }),
+    mentorPersonId: idSchema('person').optional().openapi({ description: 'The enterprise mentor (企业导师): an engineer of your organisation’s roster.' }),
   })
   .strict()
   .openapi('Award');
