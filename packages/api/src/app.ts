@@ -26,6 +26,7 @@ import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.
 import { appointmentRoutes } from './routes/appointments.js';
 import { resourceRoutes } from './routes/resources.js';
 import { createRouter } from './routes/router.js';
+import { collegeEducationRoutes, orgPeopleRoutes, participationRoutes, studentRecordRoutes, studentRoutes } from './routes/people.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -73,6 +74,11 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/appointments', appointmentRoutes(deps));
   api.route('/v1/resources', resourceRoutes(deps));
   api.route('/v1/attachments', attachmentRoutes(deps));
+  api.route('/v1/orgs', orgPeopleRoutes(deps));
+  api.route('/v1/contracts', participationRoutes(deps));
+  api.route('/v1/students', studentRoutes(deps));
+  api.route('/v1/student-records', studentRecordRoutes(deps));
+  api.route('/v1/colleges', collegeEducationRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

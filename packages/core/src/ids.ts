@@ -22,7 +22,7 @@ export const ID_PREFIX = {
   booking: 'bkg',
   attachment: 'att',
   person: 'per',
-  studentRecord: 'srec',
+  studentRecord: 'rec',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -4,6 +4,7 @@ import { processDueTimers } from './due-dates.js';
 import { releaseOverdueMilestones } from './milestones.js';
 import { closeRequestsPastDeadline } from './requests.js';
 import { publishDueReviews } from './reviews.js';
+import { runPendingStudentRecordTasks } from './education.js';
 
 export interface JobReport {
   closedRequests: number;
@@ -17,6 +18,8 @@ export interface JobReport {
   overdueMilestones: number;
   /** Lone reviews published because the review window after their contract passed. */
   publishedReviews: number;
+  /** Student project records issued by follow-ups of completed contracts that a crash had left behind. */
+  issuedStudentRecords: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -27,7 +30,7 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, failures: [] };
+  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, issuedStudentRecords: 0, failures: [] };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -61,6 +64,11 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...reviews.failures.map((failure) => ({ job: 'publish-reviews', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'publish-reviews', id: '*', error: (error as Error).message });
+  }
+  try {
+    report.issuedStudentRecords = await runPendingStudentRecordTasks(deps);
+  } catch (error) {
+    report.failures.push({ job: 'issue-student-records', id: '*', error: (error as Error).message });
   }
   return report;
 }

@@ -23,6 +23,7 @@ import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
+import { peoplePages } from './pages/people.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -101,6 +102,7 @@ export function createWebApp(deps: WebDeps) {
   invitationPages(web, deps);
   resourcePages(web, deps);
   appointmentPages(web, deps);
+  peoplePages(web, deps);
   attachmentPages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));

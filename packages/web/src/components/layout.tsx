@@ -52,11 +52,18 @@ const CONSORTIUM_NAV: NavItem[] = [
   { href: '/appointments', key: 'nav.appointments' },
 ];
 
+/** People and education outcomes (issue 14): rosters for the organisations that keep one, the college's student records. */
+const EDUCATION_NAV: Partial<Record<OrgType, NavItem[]>> = {
+  ENTERPRISE: [{ href: '/people', key: 'nav.people' }],
+  STUDIO: [{ href: '/people', key: 'nav.people' }],
+  COLLEGE: [{ href: '/people', key: 'nav.people' }, { href: '/college/student-records', key: 'nav.studentRecords' }],
+};
+
 const navFor = (ui: Ui): NavItem[] => {
   const org = ui.principal?.org;
   if (!ui.principal) return [];
   if (!org) return [{ href: '/org/new', key: 'nav.registerOrg' }, feed];
-  return [...NAV[org.type], ...CONSORTIUM_NAV];
+  return [...NAV[org.type], ...CONSORTIUM_NAV, ...(EDUCATION_NAV[org.type] ?? [])];
 };
 
 /** The longest menu entry that prefixes the path is the current one, so /requests/new is not also /requests. */
