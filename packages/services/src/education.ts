@@ -12,6 +12,7 @@ import {
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 import { getVisibleContract } from './contracts.js';
+import { getVisibleOrganisation } from './organisations.js';
 
 /**
  * Education outcomes (协同育人): per milestone the studio logs each student's
@@ -270,13 +271,11 @@ export async function listRecordsOfStudent(deps: ServiceDeps, principal: Princip
 }
 
 async function requireCollege(deps: ServiceDeps, principal: Principal, collegeId: string) {
-  const acting = requireMember(principal);
-  if (acting.org.id !== collegeId || acting.org.type !== 'COLLEGE') {
-    const college = await getOrganisation(deps.db, collegeId);
-    if (!college || college.type !== 'COLLEGE') throw new NotFoundError('College', collegeId);
-    throw new ForbiddenError('NOT_THE_COLLEGE', 'Only members of this college read its students’ records.');
-  }
-  return acting.org;
+  if (principal.org?.id === collegeId && principal.org.type === 'COLLEGE') return principal.org;
+  // Anyone else: a college that exists is a 403, anything else (or an organisation hidden from the caller) a 404.
+  const college = await getVisibleOrganisation(deps, principal, collegeId).catch(() => undefined);
+  if (!college || college.type !== 'COLLEGE') throw new NotFoundError('College', collegeId);
+  throw new ForbiddenError('NOT_THE_COLLEGE', 'Only members of this college read its students’ records.');
 }
 
 /** The records of a college's students (on its studios' contracts), newest first. */

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { PERSON_KINDS, ROSTER_KINDS, type PersonKind, type StudentRecord } from '@sharedtech/core';
+import { NotFoundError, PERSON_KINDS, ROSTER_KINDS, type PersonKind, type StudentRecord } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
   CreatePersonSchema, LogParticipationSchema, addPerson, getOrganisationOrThrow, listCollegeStudentRecords, listParticipation, listPeople, logParticipation,
@@ -311,12 +311,12 @@ export function peoplePages(web: Hono, deps: WebDeps) {
 
   const milestoneN = (c: Context) => {
     const n = Number(c.req.param('n'));
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('not a milestone number');
+    if (!/^\d{1,4}$/.test(c.req.param('n') ?? '') || n < 1) throw new NotFoundError('Page', c.req.path);
     return n;
   };
 
   web.post(
-    '/contracts/:id/participation/:n{[0-9]{1,4}}',
+    '/contracts/:id/participation/:n',
     action(async (c, ui) => {
       const id = pathParam(c);
       const n = milestoneN(c);
@@ -339,7 +339,7 @@ export function peoplePages(web: Hono, deps: WebDeps) {
   );
 
   web.post(
-    '/contracts/:id/participation/:n{[0-9]{1,4}}/sign-off',
+    '/contracts/:id/participation/:n/sign-off',
     action(async (c, ui) => {
       const id = pathParam(c);
       const n = milestoneN(c);
