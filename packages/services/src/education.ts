@@ -141,7 +141,12 @@ async function signOffOnce(deps: ServiceDeps, principal: Principal, contractId: 
     if (chosen.length === 0) throw new ConflictError('NOTHING_TO_SIGN', 'No entry of this milestone awaits your sign-off.');
   }
   const now = deps.clock().toISOString();
-  const signature = { sub: principal.sub, orgId: acting.org.id, ...(acting.membership.displayName ? { name: acting.membership.displayName } : {}), at: now };
+  // Signed in the name of the roster person the member is linked to (the teacher, the mentor), else the member's own.
+  const linked = side === 'TEACHER'
+    ? contract.team?.people?.find((person) => person.kind === 'TEACHER' && person.memberSub === principal.sub)
+    : contract.enterpriseMentor?.memberSub === principal.sub ? contract.enterpriseMentor : undefined;
+  const name = linked?.name ?? acting.membership.displayName;
+  const signature = { sub: principal.sub, orgId: acting.org.id, ...(name ? { name } : {}), at: now };
   const signed = chosen.map((entry): Participation => {
     const next: Participation = { ...entry, ...(side === 'TEACHER' ? { teacherSignOff: signature } : { mentorSignOff: signature }), updatedAt: now, version: entry.version + 1 };
     return isSignedOff(next) ? { ...next, signedOffAt: now } : next;

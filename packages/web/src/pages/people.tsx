@@ -36,7 +36,17 @@ async function RosterPage({ ui, deps, form, kind, cursor }: { ui: SignedInUi; de
       <PageHeader title={t('nav.people')} lead={t('person.lead')} />
       <Section title={t('person.list', { org: org.name })}>
         <form method="get" action="/people" class="filters">
-          <Select ui={ui} form={emptyForm({ kind: kind ?? '' })} name="kind" label={t('person.field.kind')} blank={t('person.allKinds')} options={kinds.map((value) => ({ value, label: kindLabel(ui, value) }))} />
+          <div class="field">
+            <label for="filter-kind">{t('person.field.kind')}</label>
+            <select id="filter-kind" name="kind">
+              <option value="">{t('person.allKinds')}</option>
+              {kinds.map((value) => (
+                <option value={value} selected={value === kind}>
+                  {kindLabel(ui, value)}
+                </option>
+              ))}
+            </select>
+          </div>
           <FormSubmit label={t('resource.filter')} variant="secondary" />
         </form>
         {people.items.length > 0 ? (
