@@ -2,8 +2,8 @@ import type { FC } from 'hono/jsx';
 import { affiliatedCollegeOf, type Person } from '@sharedtech/core';
 import { listPeople } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
-import type { SignedInUi, Ui } from '../context.js';
-import type { FormState, FormValues } from '../forms.js';
+import type { FormValues, SignedInUi, Ui } from '../context.js';
+import type { FormState } from '../forms.js';
 
 /** Form fields of a team picked from the roster: one checkbox per person, `team.person.<id>`. */
 const PERSON_FIELD = 'team.person.';
