@@ -114,6 +114,16 @@ const READS: Record<string, Rule> = {
   // Without ?orgId= the statement is the caller's own: parties only (associations name the party, a 400 here).
   'GET /v1/contracts/{id}/statements/distribution': party,
   'GET /v1/contracts/{id}/statements/distribution.csv': party,
+  // People and education outcomes (issue 14): a roster is its members' and, across an accepted affiliation, its college's or studios'.
+  'GET /v1/orgs/{id}/people': ({ who, target }) => who.orgId !== undefined && (who.orgId === target?.id || (target?.name === 'college' && ['studio', 'rival'].includes(who.name))),
+  // The matrix's person and record ids name nothing (the world has no people): a 404 for everyone.
+  'GET /v1/orgs/{id}/people/{personId}': never,
+  'GET /v1/students/{personId}/records': never,
+  'GET /v1/student-records/{id}': never,
+  // Participation is the contract's parties' (associations moderate money, not students).
+  'GET /v1/contracts/{id}/milestones/{n}/participation': party,
+  'GET /v1/colleges/{id}/student-records': (ctx) => ctx.target?.name === 'college' && ctx.who.orgId === ctx.target.id,
+  'GET /v1/colleges/{id}/education-stats': (ctx) => ctx.target?.name === 'college' && ctx.who.orgId === ctx.target.id,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -183,6 +193,13 @@ const WRITES: Record<string, Rule> = {
   // Only the bid's studio adds files to it; only the uploader's organisation completes an upload.
   'POST /v1/attachments': ({ who }) => who.orgId === world.orgs.studio.orgId,
   'POST /v1/attachments/{id}/complete': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.studioOrgId,
+  // A teacher may be added by members of a college or studio to their own roster (enterprises keep engineers only).
+  'POST /v1/orgs/{id}/people': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.id && ['COLLEGE', 'STUDIO'].includes(who.orgType ?? ''),
+  'PATCH /v1/orgs/{id}/people/{personId}': never,
+  'DELETE /v1/orgs/{id}/people/{personId}': never,
+  // The world's teams are free text: no roster student to log, no entry to sign off.
+  'POST /v1/contracts/{id}/milestones/{n}/participation': never,
+  'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': never,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -244,6 +261,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
   'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
+  'POST /v1/orgs/{id}/people': () => ({ kind: 'TEACHER', name: '矩阵老师' }),
+  'PATCH /v1/orgs/{id}/people/{personId}': () => ({ name: '矩阵改名' }),
+  'POST /v1/contracts/{id}/milestones/{n}/participation': () => ({ personId: PERSON_ID, hours: 4, tasks: ['矩阵任务'] }),
+  'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': () => ({}),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -264,6 +285,9 @@ const QUERY_VALUES: Record<string, string> = { cluster: 'smart-manufacturing', p
 const MEMBER_SUB = world.identities.member.caller.sub;
 /** The world has no change orders: a `{changeId}` names one that does not exist (the contract decides who gets past the 404). */
 const CHANGE_ID = ghostId('chg');
+/** The world has no roster people nor student records: `{personId}` and a record's `{id}` name ones that do not exist. */
+const PERSON_ID = ghostId('per');
+const RECORD_ID = ghostId('rec');
 const objectsOf = (kind: ObjectKind) => world.objects.filter((o) => o.kind === kind);
 
 interface Binding {
@@ -289,6 +313,8 @@ function bindingsOf(operation: Operation): Binding[] {
     else if (name === 'sub' && before === 'members') continue; // the enterprise's plain member (MEMBER_SUB)
     else if (name === 'invitationId' && before === 'member-invitations') continue; // the enterprise's open member invitation
     else if (name === 'changeId' && before === 'changes') continue; // CHANGE_ID
+    else if (name === 'personId' && (before === 'people' || before === 'students')) continue; // PERSON_ID
+    else if (name === 'id' && before === 'student-records') continue; // RECORD_ID
     else if (KIND_OF_SEGMENT[before] && !kind) kind = KIND_OF_SEGMENT[before];
     else throw new Error(`${operation.key}: no world object for {${name}}; add one to the matrix`);
   }
@@ -304,6 +330,8 @@ function bindingsOf(operation: Operation): Binding[] {
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'invitationId' ? world.memberInvitationId : id;
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'changeId' ? CHANGE_ID : id;
         for (const p of operation.pathParams) values[p.name] = p.name === 'n' ? n! : p.name === 'sub' ? MEMBER_SUB : p.name === 'id' && target?.kind === 'booking' ? target.resourceId! : id;
+        for (const p of operation.pathParams) if (p.name === 'personId') values[p.name] = PERSON_ID;
+        if (operation.path.startsWith('/v1/student-records/')) values.id = RECORD_ID;
         const path = fillPath(operation.path, values);
         const entityKind = target?.kind === 'org' ? 'organisation' : target?.kind;
         const pairs = [...plain, ...(query.includes('entity') ? [`entity=${entityKind}:${id}`] : [])];
@@ -488,6 +516,10 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/declare': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/:id/complete': { op: 'POST /v1/attachments/{id}/complete', form: {} },
+  'POST /people': { op: 'POST /v1/orgs/{id}/people', own: true, form: { kind: 'TEACHER', name: '矩阵老师' } },
+  'POST /people/:id/remove': { op: 'DELETE /v1/orgs/{id}/people/{personId}', own: true, form: {} },
+  'POST /contracts/:id/participation/:n': { op: 'POST /v1/contracts/{id}/milestones/{n}/participation', form: { personId: PERSON_ID, hours: '4', tasks: '矩阵任务' } },
+  'POST /contracts/:id/participation/:n/sign-off': { op: 'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {
@@ -507,12 +539,14 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
   const segments = route.path.split('/');
   let kind: ObjectKind | undefined;
   let hasStep = false;
+  let ghost: string | undefined;
   for (const [index, segment] of segments.entries()) {
     if (!segment.startsWith(':')) continue;
     const name = segment.slice(1);
     if (name === 'id' && PAGE_KIND[segments[index - 1]!]) kind = PAGE_KIND[segments[index - 1]!];
     else if (name === 'n' || name === 'step') hasStep ||= name === 'step';
     else if (name === 'changeId' || name === 'decision') continue; // CHANGE_ID, approve
+    else if (name === 'id' && GHOST_PAGE_IDS[segments[index - 1]!]) ghost = GHOST_PAGE_IDS[segments[index - 1]!]; // a person, a student record
     else throw new Error(`${route.method} ${route.path}: no world object for :${name}; add one to the matrix`);
   }
   const steps = hasStep ? STEPS : [undefined];
@@ -526,10 +560,13 @@ function pageBindingsOf(route: { method: string; path: string }): PageBinding[] 
   return targets.flatMap((target) =>
     steps.map((step) => {
       const fill = (id: string) => route.path.replace(':id', id).replace(':n', '1').replace(':step', step ?? '').replace(':changeId', CHANGE_ID).replace(':decision', 'approve');
-      return { target, step, url: fill(target?.id ?? ''), ghostUrl: target ? fill(ghostId(PREFIX[target.kind])) : undefined };
+      return { target, step, url: fill(target?.id ?? ghost ?? ''), ghostUrl: target ? fill(ghostId(PREFIX[target.kind])) : undefined };
     }),
   );
 }
+
+/** Page ids that name no world object (the world has no people nor student records). */
+const GHOST_PAGE_IDS: Record<string, string> = { people: PERSON_ID, records: RECORD_ID };
 
 async function callPage(method: 'GET' | 'POST', url: string, who: Identity, form?: Record<string, string>): Promise<Answer & { location?: string }> {
   const response = await app.request(`${api.baseUrl}${url}`, {

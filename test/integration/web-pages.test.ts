@@ -154,6 +154,33 @@ PAGES['demo-association:issue13'] = ['/registrations', `/contracts/${contractId}
 PAGES['demo-college:issue13'] = ['/registrations', '/registrations?from=2020-01-01&to=2020-12-31'];
 PAGES['demo-enterprise:issue13'] = [`/contracts/${contractId}/distribution`, `/contracts/${contractId}/registration`];
 
+// People and education outcomes (issue 14): rosters, a contract whose team names roster people with its participation, a student's record.
+const studioTeacher = ok(await studio.post(`/v1/orgs/${studioOrg}/people`, { kind: 'TEACHER', name: '王老师', title: '副教授' }), 201).id as string;
+const studioStudent = ok(await studio.post(`/v1/orgs/${studioOrg}/people`, { kind: 'STUDENT', name: '李明', programme: '机电一体化技术', year: 2024 }), 201).id as string;
+const collegeStudent = ok(await college.post(`/v1/orgs/${collegeOrg}/people`, { kind: 'STUDENT', name: '周芳', programme: '工业机器人技术', year: 2023 }), 201).id as string;
+const mentorPerson = ok(await enterprise.post(`/v1/orgs/${enterpriseOrg}/people`, { kind: 'ENGINEER', name: '赵工', title: '高级工程师' }), 201).id as string;
+const eduRequest = await openRequest(api, enterprise, association, { title: '焊缝视觉检测（育人）' });
+const eduBid = ok(await studio.post(`/v1/requests/${eduRequest}/bids`, { ...bidBody, team: { personIds: [studioTeacher, studioStudent, collegeStudent] } }), 201).id as string;
+const eduContract = ok(
+  await enterprise.post(`/v1/requests/${eduRequest}/award`, { bidId: eduBid, shares: { benefitShares: shares, riskShares: shares, ipOwnership: 'JOINT' }, mentorPersonId: mentorPerson }),
+  201,
+).id as string;
+ok(await enterprise.post(`/v1/contracts/${eduContract}/sign`));
+ok(await studio.post(`/v1/contracts/${eduContract}/sign`));
+for (const personId of [studioStudent, collegeStudent]) ok(await studio.post(`/v1/contracts/${eduContract}/milestones/1/participation`, { personId, hours: 12, role: '视觉算法', tasks: ['标定相机', '标注样本'] }));
+ok(await studio.post(`/v1/contracts/${eduContract}/milestones/1/participation/sign-off`, {}));
+ok(await enterprise.post(`/v1/contracts/${eduContract}/milestones/1/participation/sign-off`, {}));
+ok(await studio.post(`/v1/contracts/${eduContract}/milestones/2/participation`, { personId: studioStudent, hours: 8, tasks: ['现场调试'] }));
+for (const n of [1, 2]) {
+  ok(await enterprise.post(`/v1/contracts/${eduContract}/milestones/${n}/fund`, {}, { 'idempotency-key': `web-pages-edu-fund-${n}` }));
+  ok(await studio.post(`/v1/contracts/${eduContract}/milestones/${n}/submit`, { note: '交付' }));
+  ok(await enterprise.post(`/v1/contracts/${eduContract}/milestones/${n}/accept`, {}, { 'idempotency-key': `web-pages-edu-accept-${n}` }));
+}
+const recordId = ok(await college.get(`/v1/colleges/${collegeOrg}/student-records`)).items[0].id as string;
+PAGES['demo-studio:people'] = ['/people', '/people?kind=STUDENT', `/requests/${biddingId}/bid`, `/contracts/${eduContract}`, `/contracts/${eduContract}/participation`, `/records/${recordId}`];
+PAGES['demo-enterprise:people'] = ['/people', `/requests/${biddingId}/award?bid=${openBidId}`, `/contracts/${eduContract}/participation`, `/records/${recordId}`];
+PAGES['demo-college:people'] = ['/people', '/college/student-records', `/records/${recordId}`, `/audit?entity=studentRecord:${recordId}`];
+
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {
     for (const locale of LOCALES) {

@@ -58,9 +58,9 @@ const menu = () => browser.page.locator('nav.main-nav a').evaluateAll((links) =>
 /** What each role's menu must lead to (at least): everything it may see. */
 const CONSORTIUM = ['/resources', '/appointments'];
 const EXPECTED: Record<string, string[]> = {
-  'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
-  'demo-studio': ['/feed', '/bids', '/invitations', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
-  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
+  'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],
+  'demo-studio': ['/feed', '/bids', '/invitations', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],
+  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people', '/college/student-records'],
   'demo-government': ['/feed', '/funding', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
   'demo-association': ['/moderation/orgs', '/moderation/requests', '/moderation/disputes', '/contracts', '/feed', '/stats', '/audit', '/notifications', ...CONSORTIUM],
 };

@@ -28,6 +28,7 @@ import { appointmentRoutes } from './routes/appointments.js';
 import { resourceRoutes } from './routes/resources.js';
 import { createRouter } from './routes/router.js';
 import { councilRoutes } from './routes/council.js';
+import { collegeEducationRoutes, orgPeopleRoutes, participationRoutes, studentRecordRoutes, studentRoutes } from './routes/people.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -77,6 +78,11 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/attachments', attachmentRoutes(deps));
   api.route('/v1/council', councilRoutes(deps));
   api.route('/v1', registrationRoutes(deps));
+  api.route('/v1/orgs', orgPeopleRoutes(deps));
+  api.route('/v1/contracts', participationRoutes(deps));
+  api.route('/v1/students', studentRoutes(deps));
+  api.route('/v1/student-records', studentRecordRoutes(deps));
+  api.route('/v1/colleges', collegeEducationRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

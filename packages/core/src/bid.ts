@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
 import { sumMoney, type Money } from './money.js';
+import { teamPersonSchema } from './person.js';
 
 export const BID_STATUSES = ['SUBMITTED', 'WITHDRAWN', 'ACCEPTED', 'REJECTED', 'EXPIRED'] as const;
 export type BidStatus = (typeof BID_STATUSES)[number];
@@ -24,6 +25,10 @@ export const teamSchema = z.object({
   teachers: z.array(z.string()),
   students: z.array(z.string()),
   mentors: z.array(z.string()),
+  /** The roster people the team names (issue 14); absent on older, free-text teams, whose names are all there is. */
+  people: z.array(teamPersonSchema).optional(),
+  /** Set on views for callers who may not see personal data (never stored). */
+  redacted: z.literal(true).optional(),
 });
 export type Team = z.infer<typeof teamSchema>;
 

@@ -4,6 +4,7 @@ import { ValidationError } from './errors.js';
 import { assertBpsTotal } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
 import { contractRegistrationSchema } from './tech-contract-type.js';
+import { teamPersonSchema } from './person.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -61,6 +62,8 @@ export const contractSchema = z.object({
   cluster: z.string().optional(),
   /** The winning bid's team: the education outcome (协同育人) of the project. */
   team: teamSchema.optional(),
+  /** The enterprise mentor (企业导师) named at award from the enterprise's roster (issue 14); absent on older contracts. */
+  enterpriseMentor: teamPersonSchema.optional(),
   enterpriseOrgId: z.string(),
   studioOrgId: z.string(),
   collegeOrgId: z.string().optional(),

@@ -21,6 +21,8 @@ export const ID_PREFIX = {
   resource: 'res',
   booking: 'bkg',
   attachment: 'att',
+  person: 'per',
+  studentRecord: 'rec',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -30,3 +30,5 @@ export * from './attachment.js';
 export * from './council.js';
 export * from './tech-contract-type.js';
 export * from './registration.js';
+export * from './person.js';
+export * from './education.js';

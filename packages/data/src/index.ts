@@ -34,3 +34,4 @@ export * from './resources.js';
 export * from './attachments.js';
 export * from './registrations.js';
 export * from './batch-get.js';
+export * from './people.js';

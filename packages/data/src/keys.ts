@@ -248,6 +248,17 @@ export const keys = {
   statementsOfYear: (contractId: string, year: number, statementId: string) => ({ gsi1pk: `CTR#${contractId}#STMYEAR#${year}`, gsi1sk: statementId }),
   /** Totals of a contract's statements of one year (ADD in the statement's transaction): the summary is one Query. */
   statementYearTotals: (contractId: string, year: number) => ({ pk: `CTR#${contractId}`, sk: `STMYEAR#${year}` }),
+  // ── People, participation and student records (education outcomes) ──
+  person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: '#PERSON' }),
+  /** An organisation's roster, newest first. */
+  peopleOfOrg: (orgId: string, personId: string) => ({ gsi1pk: `ORG#${orgId}#PEOPLE`, gsi1sk: personId }),
+  /** One participation entry per student per milestone, in the contract's partition (the key makes it one). */
+  participation: (contractId: string, n: number, personId: string) => ({ pk: `CTR#${contractId}`, sk: `PART#${String(n).padStart(4, '0')}#${personId}` }),
+  /** One record per student per contract, in the contract's partition: issuing twice is a put-if-absent that fails. */
+  studentRecord: (contractId: string, personId: string) => ({ pk: `CTR#${contractId}`, sk: `SREC#${personId}` }),
+  studentRecordsOfPerson: (personId: string, recordId: string) => ({ gsi1pk: `PERSON#${personId}#RECORDS`, gsi1sk: recordId }),
+  studentRecordsOfCollege: (collegeOrgId: string, recordId: string) => ({ gsi2pk: `ORG#${collegeOrgId}#STUDENT_RECORDS`, gsi2sk: recordId }),
+  studentRecordById: (recordId: string) => ({ gsi3pk: `SREC#${recordId}`, gsi3sk: '#' }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

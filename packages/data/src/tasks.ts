@@ -6,7 +6,7 @@ import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
 import { onTable, queryPage, type PageRequest } from './query.js';
 
-export const TASK_KINDS = ['reject-losing-bids', 'expire-live-bids'] as const;
+export const TASK_KINDS = ['reject-losing-bids', 'expire-live-bids', 'issue-student-records'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 const taskSchema = z.object({ kind: z.enum(TASK_KINDS), subjectId: z.string(), createdAt: z.string() });

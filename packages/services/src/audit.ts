@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError, isAssociation, type EntityRef, type Principal } from '@sharedtech/core';
-import { getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
+import { getPerson, getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { readStudentRecord } from './education.js';
 import { getVisibleBid } from './bids.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleDispute } from './disputes.js';
@@ -53,6 +54,12 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
   },
   resource: async (deps, principal, id) => isMemberOrModerator(principal, (await loadResource(deps, id)).ownerOrgId),
   booking: async (deps, principal, id) => Boolean(await readBookingById(deps, principal, id)),
+  // A person's trail is their roster organisation's (while they are on it); a student record's, whoever may read the record.
+  person: async (deps, principal, id) => {
+    const person = await getPerson(deps.db, id);
+    return person !== undefined && principal.membership?.orgId === person.orgId;
+  },
+  studentRecord: async (deps, principal, id) => Boolean(await readStudentRecord(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {

@@ -1,5 +1,5 @@
 import {
-  ConflictError, ForbiddenError, NotFoundError, assertMilestonePlan, bidSubmittedDeltas, bidWithdrawnDeltas, isAssociation, requireVerified,
+  ConflictError, ForbiddenError, NotFoundError, affiliatedCollegeOf, assertMilestonePlan, bidSubmittedDeltas, bidWithdrawnDeltas, isAssociation, requireVerified, withPersonalDataFor,
   type Bid, type Money, type PlannedMilestone, type Principal, type ShareAgreement, type Team, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
@@ -10,17 +10,19 @@ import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 import { bidChangedMeanwhile, transitionBid } from './bid-lifecycle.js';
 import { getVisibleRequest } from './requests.js';
+import { resolveTeam } from './people.js';
 
 export interface BidContent {
   price: Money;
   durationDays: number;
   approach: string;
   milestones: PlannedMilestone[];
-  team?: Partial<Team>;
+  team?: Partial<Team> & { personIds?: string[] };
   proposedShares?: Partial<ShareAgreement>;
 }
 
-const emptyTeam: Team = { teachers: [], students: [], mentors: [] };
+/** Who sees a bid's team in full: its studio, the request's owner and the studio's college. */
+const bidParties = (bid: Bid) => [bid.studioOrgId, bid.requestOwnerOrgId, bid.collegeOrgId];
 
 /** A bid without its optimistic-lock version. */
 export const viewOfBid = ({ version: _version, ...bid }: Bid) => bid;
@@ -71,7 +73,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
     durationDays: content.durationDays,
     approach: content.approach,
     milestones: content.milestones,
-    team: { ...emptyTeam, ...content.team },
+    team: await resolveTeam(deps, { id: studio.org.id, collegeId: affiliatedCollegeOf(studio.org) }, content.team),
     proposedShares: content.proposedShares,
     ...(invitationId ? { invitationId } : {}),
     createdBy: principal.sub,
@@ -100,7 +102,7 @@ export async function getVisibleBid(deps: ServiceDeps, principal: Principal, bid
   if (!bid || !(orgId === bid.studioOrgId || orgId === bid.requestOwnerOrgId || (orgId !== undefined && orgId === bid.collegeOrgId) || isAssociation(principal))) {
     throw new NotFoundError('Bid', bidId);
   }
-  return bid;
+  return withPersonalDataFor(orgId, bidParties(bid), bid);
 }
 
 async function getOwnBid(deps: ServiceDeps, principal: Principal, bidId: string) {
@@ -118,7 +120,7 @@ export async function updateBid(deps: ServiceDeps, principal: Principal, bidId: 
   const next: Bid = {
     ...bid,
     ...patch,
-    team: patch.team ? { ...emptyTeam, ...patch.team } : bid.team,
+    team: patch.team ? await resolveTeam(deps, { id: bid.studioOrgId, collegeId: affiliatedCollegeOf(principal.org!) }, patch.team) : bid.team,
     updatedAt: deps.clock().toISOString(),
     version: bid.version + 1,
   };
@@ -162,7 +164,7 @@ export async function listBidsForRequest(deps: ServiceDeps, principal: Principal
   const orgId = principal.membership?.orgId;
   if (orgId === request.ownerOrgId || isAssociation(principal)) {
     const result = await listBidsOfRequest(deps.db, requestId, page);
-    return { ...result, items: result.items.map(viewOfBid), count, sealed: false };
+    return { ...result, items: result.items.map((bid) => viewOfBid(withPersonalDataFor(orgId, bidParties(bid), bid))), count, sealed: false };
   }
   if (principal.org?.type === 'STUDIO' && orgId) {
     const result = await listBidsOfStudioOnRequest(deps.db, orgId, requestId, page);

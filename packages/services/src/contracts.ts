@@ -1,10 +1,10 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
-  affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates,
+  affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates, teamPersonOf, withPersonalDataFor,
   type Contract, type Milestone, type Principal, type ShareAgreement, assertRegistration, type ContractRegistration,
 } from '@sharedtech/core';
 import {
-  addStudioPeople, getContract, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
+  addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
   writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -18,6 +18,8 @@ export interface AwardInput {
   shares: ShareAgreement;
   reviewWindowDays?: number;
   registration?: ContractRegistration;
+  /** The enterprise mentor (企业导师): an engineer of the enterprise's roster. */
+  mentorPersonId?: string;
 }
 
 const alreadyAwarded = () => new ConflictError('ALREADY_AWARDED', 'This request has already been awarded or changed meanwhile.');
@@ -70,6 +72,10 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
   const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id };
   assertShareAgreement(input.shares, contractParties(parties));
   if (input.registration) assertRegistration(input.registration, bid.price);
+  const mentor = input.mentorPersonId ? await getPerson(deps.db, input.mentorPersonId, true) : undefined;
+  if (input.mentorPersonId && (!mentor || mentor.orgId !== enterprise.org.id || mentor.kind !== 'ENGINEER')) {
+    throw ValidationError.field('mentorPersonId', 'The mentor must be an engineer of your organisation’s roster.', 'MENTOR_NOT_IN_ROSTER');
+  }
 
   const now = deps.clock().toISOString();
   const contract: Contract = {
@@ -79,6 +85,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
     title: request.title,
     cluster: request.cluster,
     team: bid.team,
+    ...(mentor ? { enterpriseMentor: teamPersonOf(mentor) } : {}),
     ...parties,
     status: 'PENDING_SIGNATURES',
     price: bid.price,
@@ -144,7 +151,7 @@ export async function getVisibleContract(deps: ServiceDeps, principal: Principal
 
 export async function readContract(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId);
-  return viewOfContract(contract, await listMilestones(deps.db, contract.id));
+  return viewOfContract(withPersonalDataFor(principal.membership?.orgId, contractParties(contract), contract), await listMilestones(deps.db, contract.id));
 }
 
 /**

@@ -4,6 +4,7 @@ import {
 } from '@sharedtech/core';
 import { getContract, getDispute, getMilestone, listDisputesByStatus, putDisputeVersion, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { issueStudentRecordsNow } from './education.js';
 import { applyChange } from './change.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
 import { notificationsFor, planMilestoneStep, viewOfMilestone, type MilestoneView } from './milestones.js';
@@ -92,6 +93,7 @@ export async function resolveDispute(
         ...plan.notify,
       ],
     });
+    if (plan.contract.status === 'COMPLETED') await issueStudentRecordsNow(deps, contract.id);
     return { status: 200, body };
   });
 }

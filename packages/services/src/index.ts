@@ -33,3 +33,5 @@ export * from './usage-recount.js';
 export * from './attachments.js';
 export * from './council.js';
 export * from './registrations.js';
+export * from './people.js';
+export * from './education.js';

@@ -5,6 +5,7 @@ import { processDueTimers } from './due-dates.js';
 import { releaseOverdueMilestones } from './milestones.js';
 import { closeRequestsPastDeadline } from './requests.js';
 import { publishDueReviews } from './reviews.js';
+import { runPendingStudentRecordTasks } from './education.js';
 
 export interface JobReport {
   closedRequests: number;
@@ -20,6 +21,8 @@ export interface JobReport {
   publishedReviews: number;
   /** ACTIVE appointments ended because their period was over. */
   endedAppointments: number;
+  /** Student project records issued by follow-ups of completed contracts that a crash had left behind. */
+  issuedStudentRecords: number;
   failures: { job: string; id: string; error: string }[];
 }
 
@@ -30,7 +33,9 @@ export interface JobReport {
  * retried item simply fails its condition.
  */
 export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
-  const report: JobReport = { closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, endedAppointments: 0, failures: [] };
+  const report: JobReport = {
+    closedRequests: 0, settledBids: 0, releasedMilestones: 0, dueReminders: 0, overdueMilestones: 0, publishedReviews: 0, endedAppointments: 0, issuedStudentRecords: 0, failures: [],
+  };
   try {
     const closing = await closeRequestsPastDeadline(deps);
     report.closedRequests = closing.closed;
@@ -71,6 +76,11 @@ export async function runScheduledJobs(deps: ServiceDeps): Promise<JobReport> {
     report.failures.push(...appointments.failures.map((failure) => ({ job: 'end-appointments', ...failure })));
   } catch (error) {
     report.failures.push({ job: 'end-appointments', id: '*', error: (error as Error).message });
+  }
+  try {
+    report.issuedStudentRecords = await runPendingStudentRecordTasks(deps);
+  } catch (error) {
+    report.failures.push({ job: 'issue-student-records', id: '*', error: (error as Error).message });
   }
   return report;
 }

@@ -9,6 +9,7 @@ import {
   putMilestoneVersion, putNewDispute, putReleaseTimer, unchangedSince, writesForContractChange, writesForEntry, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { issueStudentRecordsNow, issueStudentRecordsTask } from './education.js';
 import { applyChange, toAssociations, toOrg, type NotificationSpec, type Transition } from './change.js';
 import { getVisibleContract } from './contracts.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
@@ -119,6 +120,8 @@ export async function planMilestoneStep(
       contractAfter = { ...contract, ...overdueAfter, status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
       writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
       transitions.push({ entity: { type: 'contract', id: contract.id }, action: 'complete', before: contract.status, after: contractAfter.status });
+      // Each student with signed-off participation gets a record of the project: queued here, so it cannot be lost.
+      writes.push(issueStudentRecordsTask(deps, contract.id, at));
       notify.push(...contractParties(contract).map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_COMPLETED', params: { title: contract.title } })));
     } else {
       if (settles && milestone.overdueAt) {
@@ -267,6 +270,7 @@ export async function actOnMilestone(
       transitions,
       notify: [...notificationsFor(contract, milestone, command, acting.org.id), ...plan.notify],
     });
+    if (plan.contract.status === 'COMPLETED') await issueStudentRecordsNow(deps, contract.id);
     return { status: 200, body: view };
   });
 }
@@ -289,6 +293,7 @@ export async function autoReleaseMilestone(deps: ServiceDeps, contractId: string
       transitions: plan.transitions,
       notify: [...notificationsFor(contract, milestone, command), ...plan.notify],
     });
+    if (plan.contract.status === 'COMPLETED') await issueStudentRecordsNow(deps, contract.id);
     return { status: 200, body: viewOfMilestone(plan.decision.milestone, plan.contract, plan.entry) };
   });
 }

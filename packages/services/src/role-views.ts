@@ -1,5 +1,5 @@
 import {
-  NotFoundError, ValidationError, governmentScope, isContractOverdue, governmentStatisticsFromCounters, isAssociation, requireMember, requireVerified,
+  NotFoundError, ValidationError, contractParties, withPersonalDataFor, governmentScope, isContractOverdue, governmentStatisticsFromCounters, isAssociation, requireMember, requireVerified,
   type Contract, type ContractStatus, type Principal,
 } from '@sharedtech/core';
 import {
@@ -44,7 +44,8 @@ export async function listContractsFor(deps: ServiceDeps, principal: Principal, 
   };
   if (isAssociation(principal)) {
     const result = await listContracts(deps.db, filter, page);
-    return { ...result, items: result.items.map(summaryOf) };
+    // Associations moderate: they see a contract's team as head counts, not its people's personal data.
+    return { ...result, items: result.items.map((contract) => summaryOf(withPersonalDataFor(principal.membership?.orgId, contractParties(contract), contract))) };
   }
   const acting = requireMember(principal);
   const result = await listContractsOfOrganisation(deps.db, acting.org.id, page);

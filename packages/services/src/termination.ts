@@ -1,5 +1,5 @@
 import {
-  ConflictError, contractLifecycle, contractParties, decideMilestone, requireAssociation,
+  ConflictError, contractLifecycle, contractParties, decideMilestone, requireAssociation, withPersonalDataFor,
   type Contract, type JournalEntry, type Principal,
 } from '@sharedtech/core';
 import {
@@ -85,7 +85,7 @@ export async function terminateContract(
     if (writes.length + transitions.length + contractParties(contract).length + 1 > MAX_TRANSACTION_ITEMS) {
       throw new ConflictError('TOO_MANY_HELD_MILESTONES', 'Too many milestones hold money to refund in one step; resolve some of them first.');
     }
-    const body = { ...viewOfContract(terminated, after), refunds };
+    const body = { ...viewOfContract(withPersonalDataFor(principal.membership?.orgId, contractParties(terminated), terminated), after), refunds };
     await applyChange(deps, principal, {
       writes: [...writes, ...recordFor(200, body)],
       transitions,

@@ -25,6 +25,7 @@ import { invitationPages } from './pages/invitations.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
 import { registrationPages } from './pages/registrations.js';
+import { peoplePages } from './pages/people.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -104,6 +105,7 @@ export function createWebApp(deps: WebDeps) {
   invitationPages(web, deps);
   resourcePages(web, deps);
   appointmentPages(web, deps);
+  peoplePages(web, deps);
   attachmentPages(web, deps);
   registrationPages(web, deps);
 

@@ -192,6 +192,22 @@ input[type="radio"], input[type="checkbox"] { width: 1.2rem; height: 1.2rem; min
 .chart-line circle { fill: var(--brand); }
 @media (min-width: 40rem) { .chart-grid text, .chart-labels text { font-size: 13px; } }
 @media print { .site-header, .site-footer, .actions, form { display: none; } }
+/* A student's project record (/records/:id): a certificate-like sheet that prints on one A4 page. */
+.student-record .record-head { border-bottom: 2px solid #1f4e79; margin-bottom: 1rem; padding-bottom: .5rem; }
+.student-record .record-kicker { letter-spacing: .1em; color: #1f4e79; margin: 0; font-weight: 600; }
+.student-record .record-project { font-size: 1.1rem; margin: .25rem 0 0; }
+.student-record .record-table { width: 100%; border-collapse: collapse; }
+.student-record .record-table th, .student-record .record-table td { border: 1px solid #c8d1dc; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+.student-record .record-foot { color: #555; font-size: .85rem; margin-top: 1rem; }
+@media (max-width: 40rem) { .student-record .record-table { display: block; overflow-x: auto; } }
+@media print {
+  @page { size: A4; margin: 16mm; }
+  body { background: #fff; }
+  .no-print, .skip-link, .flash { display: none !important; }
+  .student-record { border: none; box-shadow: none; padding: 0; }
+  .student-record .record-table th, .student-record .record-table td { border-color: #000; }
+  .student-record a { color: inherit; text-decoration: none; }
+}
 `;
 
 /**
@@ -248,6 +264,10 @@ export const APP_JS = String.raw`(function () {
     var added = list.querySelectorAll('[data-row]')[index];
     var first = added && added.querySelector('input');
     if (first) first.focus();
+  });
+  // A printable page's button (a student's record) opens the browser's print dialog.
+  document.addEventListener('click', function (event) {
+    if (event.target && event.target.closest && event.target.closest('[data-print]')) window.print();
   });
   // Irreversible steps (cancel a request, withdraw a bid) ask once more; without the script they just happen.
   document.addEventListener('submit', function (event) {

@@ -74,6 +74,8 @@ export function entityHref(entity: { type: string; id: string }): string | undef
       return `/reviews/${entity.id}`;
     case 'invitation':
       return `/invitations/${entity.id}`;
+    case 'studentRecord':
+      return `/records/${entity.id}`;
     default:
       return undefined;
   }

@@ -1,10 +1,33 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
+import { PERSON_KINDS } from '@sharedtech/core';
 import { CreateBidSchema, getVisibleBid, listBidsForRequest, listMyBids, MoneySchema, PageQuerySchema, PlannedMilestoneSchema, submitBid, updateBid, UpdateBidSchema, viewOfBid, withdrawBid } from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
+
+export const TeamPersonSchema = z
+  .object({
+    personId: z.string(),
+    orgId: z.string(),
+    kind: z.enum(PERSON_KINDS),
+    name: z.string(),
+    programme: z.string().optional(),
+    year: z.number().int().optional(),
+    memberSub: z.string().optional(),
+  })
+  .openapi('TeamPerson');
+
+export const TeamViewSchema = z
+  .object({
+    teachers: z.array(z.string()),
+    students: z.array(z.string()),
+    mentors: z.array(z.string()),
+    people: z.array(TeamPersonSchema).optional().openapi({ description: 'The roster people named (absent on free-text teams and for callers who may not see personal data).' }),
+    redacted: z.literal(true).optional().openapi({ description: 'Set when personal data was left out for this caller (names shown as "—").' }),
+  })
+  .openapi('TeamView');
 
 export const BidSchema = z
   .object({
@@ -18,7 +41,7 @@ export const BidSchema = z
     durationDays: z.number().int(),
     approach: z.string(),
     milestones: z.array(PlannedMilestoneSchema),
-    team: z.object({ teachers: z.array(z.string()), students: z.array(z.string()), mentors: z.array(z.string()) }),
+    team: TeamViewSchema,
     proposedShares: z.unknown().optional(),
     invitationId: z.string().optional().openapi({ description: 'Set when the studio bid after the request’s owner invited it.' }),
     createdBy: z.string(),

@@ -6,6 +6,7 @@ import { RequiredIdempotencyHeaders } from './idempotency.js';
 import { JournalEntrySchema } from './ledger.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
+import { TeamPersonSchema, TeamViewSchema } from './bids.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
@@ -45,6 +46,8 @@ const contractShape = {
   planVersion: z.number().int().optional().openapi({ description: 'Change orders applied so far (absent: none).' }),
   lastMilestoneN: z.number().int().optional(),
   overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
+  team: TeamViewSchema.optional(),
+  enterpriseMentor: TeamPersonSchema.optional().openapi({ description: 'The enterprise mentor named at award (parties only).' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');

@@ -1,5 +1,5 @@
-import { MAX_MILESTONES } from '@sharedtech/core';
-import { PositiveMoneySchema } from './common.js';
+import { MAX_MILESTONES, MAX_TEAM_PEOPLE } from '@sharedtech/core';
+import { PositiveMoneySchema, idSchema } from './common.js';
 import { ShareAgreementSchema } from './contracts.js';
 import { z } from './zod.js';
 
@@ -10,6 +10,12 @@ export const TeamSchema = z
     teachers: z.array(PersonNameSchema).max(20).default([]),
     students: z.array(PersonNameSchema).max(50).default([]),
     mentors: z.array(PersonNameSchema).max(20).default([]),
+    personIds: z
+      .array(idSchema('person'))
+      .min(1)
+      .max(MAX_TEAM_PEOPLE)
+      .optional()
+      .openapi({ description: 'People of the studio’s or its college’s roster (at least one teacher). The name lists then come from the roster and must be left out.' }),
   })
   .strict()
   .openapi('Team');

@@ -22,6 +22,7 @@ export const AwardSchema = z
     shares: ShareAgreementSchema,
     reviewWindowDays: z.number().int().min(1).max(90).optional().openapi({ description: 'Days the enterprise has to accept or dispute a submitted milestone (default 14).' }),
     registration: RegistrationInputSchema.optional().openapi({ description: '技术合同认定登记: the contract type and the technology transaction amount (at most the price).' }),
+    mentorPersonId: idSchema('person').optional().openapi({ description: 'The enterprise mentor (企业导师): an engineer of your organisation’s roster.' }),
   })
   .strict()
   .openapi('Award');

@@ -18,3 +18,4 @@ export * from './resources.js';
 export * from './attachments.js';
 export * from './council.js';
 export * from './registrations.js';
+export * from './people.js';

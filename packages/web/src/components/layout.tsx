@@ -55,6 +55,12 @@ const CONSORTIUM_NAV: NavItem[] = [
 
 /** The council's dashboard (issue 14): for the council's members (associations, government bodies, colleges). */
 const COUNCIL_NAV: NavItem = { href: '/council', key: 'nav.council' };
+/** People and education outcomes (issue 14): rosters for the organisations that keep one, the college's student records. */
+const EDUCATION_NAV: Partial<Record<OrgType, NavItem[]>> = {
+  ENTERPRISE: [{ href: '/people', key: 'nav.people' }],
+  STUDIO: [{ href: '/people', key: 'nav.people' }],
+  COLLEGE: [{ href: '/people', key: 'nav.people' }, { href: '/college/student-records', key: 'nav.studentRecords' }],
+};
 
 const navFor = (ui: Ui): NavItem[] => {
   const org = ui.principal?.org;
@@ -65,6 +71,7 @@ const navFor = (ui: Ui): NavItem[] => {
     ...CONSORTIUM_NAV,
     ...(COUNCIL_TYPES.includes(org.type) ? [COUNCIL_NAV] : []),
     ...(org.type === 'ASSOCIATION' || org.type === 'COLLEGE' ? [registrations] : []),
+    ...(EDUCATION_NAV[org.type] ?? []),
   ];
 };
 

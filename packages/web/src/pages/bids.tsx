@@ -1,6 +1,7 @@
 import { AttachmentsSection } from '../components/attachments.js';
 import { attachmentsFor } from './attachments.js';
 import type { Context, Hono } from 'hono';
+import type { Person } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
   CreateBidSchema, getOrganisationOrThrow, getVisibleBid, listBidsForRequest, listMyBids, readRequest, submitBid, updateBid, UpdateBidSchema, withdrawBid,
@@ -14,6 +15,7 @@ import { emptyForm, formReader, formState, handleForm, parseInput, type FormStat
 import { bidStatusLabel } from '../labels.js';
 import { budgetText, type RequestView } from '../components/requests.js';
 import { BidView, MilestonePlan, teamText } from '../components/bids.js';
+import { RosterPicker, pickedPersonIds, teamPersonField, teamRoster } from '../components/people.js';
 
 const MAX_MILESTONES = 20;
 const milestoneField = (index: number | string, part: 'title' | 'amount' | 'dueInDays') => `milestones.${index}.${part}`;
@@ -41,7 +43,9 @@ function bidContentOf(values: FormValues) {
     durationDays: read.int('durationDays'),
     approach: read.text('approach'),
     milestones,
-    team: { teachers: read.list('team.teachers'), students: read.list('team.students'), mentors: read.list('team.mentors') },
+    team: pickedPersonIds(values).length > 0
+      ? { personIds: pickedPersonIds(values), teachers: read.list('team.teachers'), students: read.list('team.students'), mentors: read.list('team.mentors') }
+      : { teachers: read.list('team.teachers'), students: read.list('team.students'), mentors: read.list('team.mentors') },
   };
   return { content, issues: read.issues };
 }
@@ -50,9 +54,9 @@ const valuesOfBid = (bid: BidView): FormValues => ({
   price: fenToYuanInput(bid.price.amount),
   durationDays: String(bid.durationDays),
   approach: bid.approach,
-  'team.teachers': bid.team.teachers.join(', '),
-  'team.students': bid.team.students.join(', '),
-  'team.mentors': bid.team.mentors.join(', '),
+  ...(bid.team.people
+    ? Object.fromEntries(bid.team.people.map((person) => [teamPersonField(person.personId), 'on']))
+    : { 'team.teachers': bid.team.teachers.join(', '), 'team.students': bid.team.students.join(', '), 'team.mentors': bid.team.mentors.join(', ') }),
   ...Object.fromEntries(
     bid.milestones.flatMap((milestone, index) => [
       [milestoneField(index, 'title'), milestone.title],
@@ -65,7 +69,7 @@ const valuesOfBid = (bid: BidView): FormValues => ({
 const fieldsOf = (values: FormValues) => {
   const rows = Math.max(3, Math.min(MAX_MILESTONES, Math.max(-1, ...filledRows(values)) + 2));
   const milestoneFields = Array.from({ length: rows }, (_, index) => (['title', 'amount', 'dueInDays'] as const).map((part) => milestoneField(index, part))).flat();
-  return { rows, fields: ['price', 'durationDays', 'approach', 'milestones', ...milestoneFields, 'team.teachers', 'team.students', 'team.mentors'] };
+  return { rows, fields: ['price', 'durationDays', 'approach', 'milestones', ...milestoneFields, 'team.teachers', 'team.students', 'team.mentors', 'team.personIds'] };
 };
 
 const MILESTONE_LABELS = { title: 'bid.milestone.title', amount: 'bid.milestone.amount', dueInDays: 'bid.milestone.due' } as const;
@@ -82,6 +86,7 @@ function bidLabels(ui: Ui, rows: number): Record<string, string> {
     'team.teachers': t('bid.team.teachers'),
     'team.students': t('bid.team.students'),
     'team.mentors': t('bid.team.mentors'),
+    'team.personIds': t('bid.team.roster'),
     ...Object.fromEntries(
       Array.from({ length: rows }, (_, index) => (['title', 'amount', 'dueInDays'] as const).map((part) => [milestoneField(index, part), milestoneLabel(ui, index + 1, part)])).flat(),
     ),
@@ -98,7 +103,7 @@ function MilestoneRow({ ui, form, index, number }: { ui: Ui; form: FormState; in
   );
 }
 
-function BidForm({ ui, request, form, action, title }: { ui: SignedInUi; request: RequestView; form: FormState; action: string; title: string }) {
+function BidForm({ ui, request, form, action, title, roster = [] }: { ui: SignedInUi; request: RequestView; form: FormState; action: string; title: string; roster?: Person[] }) {
   const t = ui.t;
   const { rows } = fieldsOf(form.values);
   return (
@@ -130,6 +135,7 @@ function BidForm({ ui, request, form, action, title }: { ui: SignedInUi; request
           </div>
         </Fieldset>
         <Fieldset ui={ui} form={form} name="team" legend={t('bid.field.team')} hint={t('bid.field.teamHint')}>
+          {roster.length > 0 ? <RosterPicker ui={ui} form={form} roster={roster} /> : null}
           <div class="row three">
             <TextInput ui={ui} form={form} name="team.teachers" label={t('bid.team.teachers')} />
             <TextInput ui={ui} form={form} name="team.students" label={t('bid.team.students')} />
@@ -211,7 +217,7 @@ export function bidPages(web: Hono, deps: WebDeps) {
 
   const newBid = async (c: Context, ui: SignedInUi, requestId: string, form: FormState, status: 200 | 400 = 200) => {
     const request = await readRequest(deps, ui.principal, requestId);
-    return render(c, <BidForm ui={ui} request={request} form={form} action={`/requests/${requestId}/bid`} title={ui.t('bid.form.title')} />, status);
+    return render(c, <BidForm ui={ui} request={request} form={form} action={`/requests/${requestId}/bid`} title={ui.t('bid.form.title')} roster={await teamRoster(deps, ui)} />, status);
   };
 
   web.get(
@@ -370,7 +376,7 @@ export function bidPages(web: Hono, deps: WebDeps) {
   const editBid = async (c: Context, ui: SignedInUi, bidId: string, form: FormState | undefined, status: 200 | 400 = 200) => {
     const bid = await getVisibleBid(deps, ui.principal, bidId);
     const request = await readRequest(deps, ui.principal, bid.requestId);
-    return render(c, <BidForm ui={ui} request={request} form={form ?? emptyForm(valuesOfBid(bid))} action={`/bids/${bidId}/edit`} title={ui.t('bid.edit.title')} />, status);
+    return render(c, <BidForm ui={ui} request={request} form={form ?? emptyForm(valuesOfBid(bid))} action={`/bids/${bidId}/edit`} title={ui.t('bid.edit.title')} roster={await teamRoster(deps, ui)} />, status);
   };
 
   web.get(

@@ -5,7 +5,7 @@ import {
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
+  AcceptMilestoneSchema, actOnMilestone, listPeople, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -51,6 +51,8 @@ interface AwardContext {
   /** The organisations that will be parties and share benefit and risk: enterprise, studio, its college. */
   parties: Organisation[];
   governments: Organisation[];
+  /** Engineers of the enterprise's roster, one of whom may be named the enterprise mentor. */
+  engineers: { id: string; name: string; title?: string }[];
 }
 
 const shareField = (table: ShareTable, orgId: string) => `shares.${table}.${orgId}`;
@@ -63,7 +65,8 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
-  return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments };
+  const engineers = ui.principal.org ? (await listPeople(deps, ui.principal, ui.principal.org.id, { kind: 'ENGINEER', limit: 100 }).catch(() => ({ items: [] }))).items : [];
+  return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers };
 }
 
 /** The share agreement as the API takes it: percentages → basis points, blank rows left out. */
@@ -91,6 +94,7 @@ function awardInputOf(values: FormValues, context: AwardContext) {
     },
     reviewWindowDays: read.int('reviewWindowDays', false),
     ...registrationInputOf(read),
+    mentorPersonId: read.optional('mentorPersonId'),
   };
   // The service names share rows by position; the form names them by party.
   const place = (issues: WebIssue[]) =>
@@ -104,7 +108,7 @@ function awardInputOf(values: FormValues, context: AwardContext) {
 
 const awardFields = (context: AwardContext) => [
   ...SHARE_TABLES.flatMap((table) => [`shares.${table}`, ...context.parties.map((party) => shareField(table, party.id))]),
-  'shares.ipOwnership', 'shares.subsidy.orgId', 'shares.subsidy.bps', 'reviewWindowDays', 'bidId',
+  'shares.ipOwnership', 'shares.subsidy.orgId', 'shares.subsidy.bps', 'reviewWindowDays', 'bidId', 'mentorPersonId',
   'registration.contractType', 'registration.technologyAmount', 'shares.termYears',
 ];
 
@@ -210,6 +214,17 @@ function AwardPage({ ui, context, form }: { ui: SignedInUi; context: AwardContex
         </Fieldset>
         <TextInput ui={ui} form={form} name="reviewWindowDays" type="number" inputmode="numeric" min="1" max="90" label={t('award.reviewWindow')} hint={t('award.reviewWindowHint')} />
         <RegistrationFields ui={ui} form={form} />
+        {context.engineers.length > 0 ? (
+          <Select
+            ui={ui}
+            form={form}
+            name="mentorPersonId"
+            label={t('award.mentor')}
+            hint={t('award.mentorHint')}
+            blank={t('award.noMentor')}
+            options={context.engineers.map((person) => ({ value: person.id, label: [person.name, person.title].filter(Boolean).join(' · ') }))}
+          />
+        ) : null}
         <FormSubmit label={t('award.submit')} variant="primary" />
       </form>
     </Layout>
@@ -547,8 +562,14 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
                   [t('bid.team.teachers'), contract.team.teachers.join('、') || '—'],
                   [t('bid.team.students'), contract.team.students.join('、') || '—'],
                   [t('bid.team.mentors'), contract.team.mentors.join('、') || '—'],
+                  ...(contract.enterpriseMentor ? [[t('participation.mentor'), contract.enterpriseMentor.name] as [string, string]] : []),
                 ]}
               />
+              {contractParties(contract).includes(ui.principal.membership?.orgId ?? '') ? (
+                <p>
+                  <a href={`/contracts/${contract.id}/participation`}>{t('participation.link')}</a>
+                </p>
+              ) : null}
             </Section>
           ) : null}
         </div>
