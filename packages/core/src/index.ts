@@ -27,3 +27,5 @@ export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
+export * from './pool.js';
+export * from './pool-stats.js';

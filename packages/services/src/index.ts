@@ -31,3 +31,4 @@ export * from './appointments.js';
 export * from './resources.js';
 export * from './usage-recount.js';
 export * from './attachments.js';
+export * from './pools.js';

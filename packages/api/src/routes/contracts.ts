@@ -45,6 +45,10 @@ const contractShape = {
   planVersion: z.number().int().optional().openapi({ description: 'Change orders applied so far (absent: none).' }),
   lastMilestoneN: z.number().int().optional(),
   overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
+  pool: z
+    .object({ members: z.array(z.object({ orgId: z.string(), bps: z.number().int() })) })
+    .optional()
+    .openapi({ description: 'A pooled request’s funders and their bps (enterprise first, totalling 10 000): each funds, signs and shares by it.' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');
