@@ -21,6 +21,7 @@ import { sessionPages } from './pages/session.js';
 import { statsPages } from './pages/stats.js';
 import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
+import { poolPages } from './pages/pools.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
 
@@ -99,6 +100,7 @@ export function createWebApp(deps: WebDeps) {
   roleViewPages(web, deps);
   reviewPages(web, deps);
   invitationPages(web, deps);
+  poolPages(web, deps);
   resourcePages(web, deps);
   appointmentPages(web, deps);
   attachmentPages(web, deps);

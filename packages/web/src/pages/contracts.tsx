@@ -2,6 +2,7 @@ import { MessageFilesSection, MilestoneFilesSection } from '../components/attach
 import type { Context, Hono } from 'hono';
 import {
   IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
+  fundingShares, partFunders,
 } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
 import {
@@ -14,6 +15,7 @@ import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type FormValues, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
+import { ContractPoolSection, MilestonePartsStatus } from '../components/pools.js';
 import { emptyForm, formIdempotency, formReader, formState, handleForm, issue, parseInput, type FormState, type WebIssue } from '../forms.js';
 import { contractStatusLabel, ipLabel, milestoneStatusLabel, orgTypeLabel } from '../labels.js';
 import { MilestonePlan } from '../components/bids.js';
@@ -199,10 +201,15 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
   const formOfAction = (action: string) => forms[`${milestone.n}-${action}`] ?? emptyForm();
   const scope = (action: string) => `m${milestone.n}-${action}`;
   const canDispute = active && (isEnterprise || isStudio) && (milestone.status === 'FUNDED' || milestone.status === 'SUBMITTED');
+  // A pooled contract: each funder funds its own part (its share of the milestone, as the FUND entry will post it).
+  const myPart = contract.pool ? fundingShares(contract, milestone.amount).find((share) => share.orgId === orgId && partFunders(contract).includes(share.orgId))?.amount : undefined;
   return (
     <div class="stack milestone-actions">
-      {isEnterprise && active && milestone.status === 'PENDING' ? (
+      {isEnterprise && active && milestone.status === 'PENDING' && !contract.pool ? (
         <ActionButton action={`${base}/fund`} label={t('milestone.fund', { amount: ui.money(milestone.amount) })} variant="primary" hidden={{ idempotencyKey: newIdempotencyKey(), expectedAmount: String(milestone.amount.amount) }} />
+      ) : null}
+      {active && milestone.status === 'PENDING' && myPart !== undefined && !milestone.fundedParts?.some((part) => part.orgId === orgId) ? (
+        <ActionButton action={`${base}/fund`} label={t('milestone.fundPart', { amount: ui.money({ amount: myPart, currency: milestone.amount.currency }) })} variant="primary" hidden={{ idempotencyKey: newIdempotencyKey(), expectedAmount: String(milestone.amount.amount) }} />
       ) : null}
       {isStudio && active && milestone.status === 'FUNDED' ? (
         <form method="post" action={`${base}/submit`} class="stack" novalidate>
@@ -275,6 +282,7 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms, now }: { ui: Sign
           {milestone.funding.map((part) => `${orgName(orgs, part.orgId)} ${ui.money({ amount: part.amount, currency: milestone.amount.currency })}`).join('；')}
         </p>
       ) : null}
+      <MilestonePartsStatus ui={ui} pool={contract.pool} milestone={milestone} name={(party) => orgName(orgs, party)} />
       {milestone.submission ? (
         <div class="notice">
           <strong>{t('milestone.submission')}</strong> <Time ui={ui} iso={milestone.submission.at} />
@@ -394,6 +402,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
               ))}
             </ol>
           </Section>
+          {contract.pool ? <ContractPoolSection ui={ui} pool={contract.pool} name={(party) => orgName(orgs, party)} /> : null}
           <ChangesSection ui={ui} contract={contract} changes={changes} orgName={(party) => orgName(orgs, party)} />
           <MilestoneFilesSection ui={ui} contractId={id} milestones={contract.milestones} items={files.milestones} uploadable={files.uploadableMilestones} />
           <Section title={t('contract.shares')}>
@@ -659,8 +668,8 @@ export function contractPages(web: Hono, deps: WebDeps) {
         async () => {
           const command = commandOf(step, values);
           if (!command || !Number.isInteger(n)) return c.notFound();
-          await actOnMilestone(deps, ui.principal, id, n, command, formIdempotency(c, values, command));
-          flash(c, MILESTONE_FLASH[step as keyof typeof MILESTONE_FLASH]);
+          const result = await actOnMilestone(deps, ui.principal, id, n, command, formIdempotency(c, values, command));
+          flash(c, step === 'fund' && result.body.status === 'PENDING' ? 'flash.milestonePartFunded' : MILESTONE_FLASH[step as keyof typeof MILESTONE_FLASH]);
           return c.redirect(`/contracts/${id}#milestone-${n}`, 303);
         },
         (issues) => contractPage(c, ui, id, { [`${n}-${step}`]: formState(ui, values, issues, ['note', 'link', 'reason']) }, 400),
