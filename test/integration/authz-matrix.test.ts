@@ -102,6 +102,8 @@ const READS: Record<string, Rule> = {
   // Attachments follow their parent: the world's proposal is on the live bid (its studio, the request owner, associations).
   'GET /v1/attachments': ({ who }) => sees(who, object('liveBid')),
   'GET /v1/attachments/{id}': visible,
+  // Pooled requests (issue 13): whoever sees the request sees the pool's totals (members for the owner, members, associations).
+  'GET /v1/requests/{id}/pool': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -171,6 +173,10 @@ const WRITES: Record<string, Rule> = {
   // Only the bid's studio adds files to it; only the uploader's organisation completes an upload.
   'POST /v1/attachments': ({ who }) => who.orgId === world.orgs.studio.orgId,
   'POST /v1/attachments/{id}/complete': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.studioOrgId,
+  // Joining a pool takes an owner of a verified enterprise of the request's cluster other than its owner: the world's other
+  // enterprise is of another cluster, so nobody may; nobody is in a pool, so nobody leaves one (pools.test.ts covers both).
+  'POST /v1/requests/{id}/pool/join': never,
+  'POST /v1/requests/{id}/pool/leave': never,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -232,6 +238,7 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
   'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
+  'POST /v1/requests/{id}/pool/join': () => ({ pledgeBps: 1_000 }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -476,6 +483,8 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/declare': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/:id/complete': { op: 'POST /v1/attachments/{id}/complete', form: {} },
+  'POST /requests/:id/pool/join': { op: 'POST /v1/requests/{id}/pool/join', form: { pledgeBps: '10' } },
+  'POST /requests/:id/pool/leave': { op: 'POST /v1/requests/{id}/pool/leave', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoConsortium } from '@sharedtech/local';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
-import { cny, openRequest, requestBody, joinByInvitation } from '../support/fixtures.js';
+import { cny, openRequest, organisation, requestBody, joinByInvitation } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';
 
 /**
@@ -96,6 +96,10 @@ const appointmentId = ok(
   }),
   201,
 ).id as string;
+// Pooled requests (issue 13): another enterprise of the cluster has joined the pool of an open request.
+const pooledId = await openRequest(api, enterprise, association, { title: '焊接烟尘共性治理' });
+const coFunder = await organisation(api, association, { type: 'ENTERPRISE', cluster: 'smart-manufacturing', name: '华盛机械有限公司' });
+ok(await coFunder.caller.post(`/v1/requests/${pooledId}/pool/join`, { pledgeBps: 2_500 }));
 
 let browser: Browser;
 beforeAll(async () => {
@@ -153,6 +157,10 @@ PAGES['demo-enterprise:issue14'] = ['/resources', '/resources?type=LAB&cluster=s
 PAGES['demo-college:issue14'] = ['/resources', '/resources/new', `/resources/${labId}`, '/appointments', '/appointments/new', `/appointments/${appointmentId}`, `/audit?entity=resource:${labId}`];
 PAGES['demo-association:issue14'] = ['/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`];
 PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
+// Pooled requests (issue 13): the pool page for the owner, a co-funder (with its leave button) and associations; the request's pool section.
+PAGES['demo-enterprise:issue13-pools'] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`];
+PAGES[`${coFunder.caller.sub}:issue13-pools`] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${biddingId}/pool`];
+PAGES['demo-association:issue13-pools'] = [`/requests/${pooledId}/pool`];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {
