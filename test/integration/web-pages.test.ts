@@ -100,6 +100,7 @@ const appointmentId = ok(
 const pooledId = await openRequest(api, enterprise, association, { title: '焊接烟尘共性治理' });
 const coFunder = await organisation(api, association, { type: 'ENTERPRISE', cluster: 'smart-manufacturing', name: '华盛机械有限公司' });
 ok(await coFunder.caller.post(`/v1/requests/${pooledId}/pool/join`, { pledgeBps: 2_500 }));
+const pooledBidId = ok(await studio.post(`/v1/requests/${pooledId}/bids`, bidBody), 201).id as string;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -158,7 +159,7 @@ PAGES['demo-college:issue14'] = ['/resources', '/resources/new', `/resources/${l
 PAGES['demo-association:issue14'] = ['/resources', '/appointments', '/appointments?cluster=new-energy-vehicles', `/appointments/${appointmentId}`];
 PAGES['demo-government:issue14'] = ['/resources', '/appointments'];
 // Pooled requests (issue 13): the pool page for the owner, a co-funder (with its leave button) and associations; the request's pool section.
-PAGES['demo-enterprise:issue13-pools'] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`];
+PAGES['demo-enterprise:issue13-pools'] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${pooledId}/award?bid=${pooledBidId}`];
 PAGES[`${coFunder.caller.sub}:issue13-pools`] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${biddingId}/pool`];
 PAGES['demo-association:issue13-pools'] = [`/requests/${pooledId}/pool`];
 

@@ -1181,4 +1181,5 @@ export const en: Messages = {
   'issue.PLEDGE_TOO_SMALL': 'The pledge is too small',
   'issue.PLEDGE_OVER_100': 'Pledge less than the maximum budget',
   'issue.NO_COFUNDERS': 'Only a pooled request with co-funders can choose this',
+  'award.pooled': 'This request is pooled: the owner holds {owner}%; {members}. After the award every funder pays its share and signs; the owner’s benefit and risk shares below are divided across the funders by their shares.',
 };

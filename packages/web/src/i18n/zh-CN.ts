@@ -1183,6 +1183,7 @@ export const zhCN = {
   'issue.PLEDGE_TOO_SMALL': '认缴份额太小',
   'issue.PLEDGE_OVER_100': '认缴须低于最高预算',
   'issue.NO_COFUNDERS': '没有共同出资企业的需求不能选择此项',
+  'award.pooled': '这是联合出资的需求：发布企业承担 {owner}%，{members}。授标后每个出资企业都按份额出资并签署合同；下表中发布企业的收益与风险份额按出资比例分给各出资企业。',
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -4,6 +4,7 @@ import {
   IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
   fundingShares, partFunders,
 } from '@sharedtech/core';
+import { readPool, type PoolView } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import {
   AcceptMilestoneSchema, actOnMilestone, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
@@ -53,6 +54,8 @@ interface AwardContext {
   /** The organisations that will be parties and share benefit and risk: enterprise, studio, its college. */
   parties: Organisation[];
   governments: Organisation[];
+  /** The request's pool (共性技术需求), if other enterprises joined it. */
+  pool?: PoolView;
 }
 
 const shareField = (table: ShareTable, orgId: string) => `shares.${table}.${orgId}`;
@@ -65,7 +68,8 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
-  return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments };
+  const pool = await readPool(deps, ui.principal, requestId);
+  return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, ...(pool.memberCount > 0 ? { pool } : {}) };
 }
 
 /** The share agreement as the API takes it: percentages → basis points, blank rows left out. */
@@ -154,6 +158,14 @@ function AwardPage({ ui, context, form }: { ui: SignedInUi; context: AwardContex
         <ErrorSummary ui={ui} form={form} />
         <input type="hidden" name="bidId" value={bid.id} />
         <p class="notice">{t('award.explain')}</p>
+        {context.pool ? (
+          <p class="notice" data-award-pool>
+            {t('award.pooled', {
+              owner: bpsToPercent(context.pool.ownerBps),
+              members: context.pool.members.map((member) => `${member.orgName ?? member.orgId} ${bpsToPercent(member.bps)}%`).join('、'),
+            })}
+          </p>
+        ) : null}
         {SHARE_TABLES.map((table) => (
           <ShareTableFields ui={ui} form={form} table={table} parties={parties} />
         ))}
