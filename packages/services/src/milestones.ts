@@ -175,7 +175,7 @@ export function notificationsFor(contract: Contract, milestone: Milestone, comma
       ];
     }
     case 'resolve':
-      return [contract.enterpriseOrgId, contract.studioOrgId, ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])].map((orgId) => ({
+      return [contract.enterpriseOrgId, contract.studioOrgId, ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : []), ...partFunders(contract)].map((orgId) => ({
         to: toOrg(orgId),
         type: 'DISPUTE_RESOLVED',
         params: params(contract, milestone, {
