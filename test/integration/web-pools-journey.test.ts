@@ -32,17 +32,17 @@ describe('a pooled request through the pages', () => {
     const { page } = browser;
     await browser.signInAs(coFunder.caller.sub);
     await browser.go(`/requests/${requestId}?lang=zh-CN`);
-    expect(await page.locator('#pool').innerText()).toContain('还没有其他企业加入');
-    await browser.submit(page.locator('#pool a', { hasText: '联合出资' }));
+    expect(await page.locator('[data-pool-summary]').innerText()).toContain('还没有其他企业加入');
+    await browser.submit(page.locator('[data-pool-summary] a', { hasText: '联合出资' }));
     expect(new URL(page.url()).pathname).toBe(`/requests/${requestId}/pool`);
     // 100 % leaves the owner nothing: the form comes back with the message and what was typed.
     await page.fill('#f-pledgeBps', '100');
-    const [refused] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#join button[type="submit"]')]);
+    const [refused] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form[action$="/pool/join"] button[type="submit"]')]);
     expect(refused?.status()).toBe(400);
     expect(await page.locator('.error-summary').count()).toBe(1);
     expect(await page.locator('#f-pledgeBps').inputValue()).toBe('100');
     await page.fill('#f-pledgeBps', '30');
-    await browser.submit(page.locator('#join button[type="submit"]'));
+    await browser.submit(page.locator('form[action$="/pool/join"] button[type="submit"]'));
     expect(await page.locator('[data-pool-totals]').innerText()).toContain('成员认缴合计 30.00%，发布企业承担 70.00%');
     expect(await page.locator(`[data-member="${coFunder.orgId}"]`).innerText()).toContain('30.00%');
     await browser.shot('joined-zh');
