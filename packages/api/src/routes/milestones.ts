@@ -56,7 +56,7 @@ export function milestoneRoutes(deps: ApiDeps) {
     .openapi(
       createRoute({
         method: 'post', path: '/{id}/milestones/{n}/fund', tags, security: bearer,
-        summary: 'Enterprise: fund a milestone into escrow (with a subsidy, the government’s share is posted in the same entry)',
+        summary: 'Enterprise: fund a milestone into escrow (with a subsidy, the government’s share is posted in the same entry); on a pooled contract each funder funds its part and the last part posts the one FUND entry',
         request: { params: MilestoneParams, headers: RequiredIdempotencyHeaders, body: optionalBody(FundMilestoneSchema) },
         responses: ok('The milestone, FUNDED, with its FUND entry'),
       }),
