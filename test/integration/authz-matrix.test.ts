@@ -124,6 +124,8 @@ const READS: Record<string, Rule> = {
   'GET /v1/contracts/{id}/milestones/{n}/participation': party,
   'GET /v1/colleges/{id}/student-records': (ctx) => ctx.target?.name === 'college' && ctx.who.orgId === ctx.target.id,
   'GET /v1/colleges/{id}/education-stats': (ctx) => ctx.target?.name === 'college' && ctx.who.orgId === ctx.target.id,
+  // Pooled requests (issue 13): whoever sees the request sees the pool's totals (members for the owner, members, associations).
+  'GET /v1/requests/{id}/pool': visible,
 };
 
 const WRITES: Record<string, Rule> = {
@@ -200,6 +202,10 @@ const WRITES: Record<string, Rule> = {
   // The world's teams are free text: no roster student to log, no entry to sign off.
   'POST /v1/contracts/{id}/milestones/{n}/participation': never,
   'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': never,
+  // Joining a pool takes an owner of a verified enterprise of the request's cluster other than its owner: the world's other
+  // enterprise is of another cluster, so nobody may; nobody is in a pool, so nobody leaves one (pools.test.ts covers both).
+  'POST /v1/requests/{id}/pool/join': never,
+  'POST /v1/requests/{id}/pool/leave': never,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -265,6 +271,7 @@ const BODIES: Record<string, () => unknown> = {
   'PATCH /v1/orgs/{id}/people/{personId}': () => ({ name: '矩阵改名' }),
   'POST /v1/contracts/{id}/milestones/{n}/participation': () => ({ personId: PERSON_ID, hours: 4, tasks: ['矩阵任务'] }),
   'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': () => ({}),
+  'POST /v1/requests/{id}/pool/join': () => ({ pledgeBps: 1_000 }),
 };
 
 // ── The world's objects for each parameter ──────────────────────────────────
@@ -520,6 +527,8 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /people/:id/remove': { op: 'DELETE /v1/orgs/{id}/people/{personId}', own: true, form: {} },
   'POST /contracts/:id/participation/:n': { op: 'POST /v1/contracts/{id}/milestones/{n}/participation', form: { personId: PERSON_ID, hours: '4', tasks: '矩阵任务' } },
   'POST /contracts/:id/participation/:n/sign-off': { op: 'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off', form: {} },
+  'POST /requests/:id/pool/join': { op: 'POST /v1/requests/{id}/pool/join', form: { pledgeBps: '10' } },
+  'POST /requests/:id/pool/leave': { op: 'POST /v1/requests/{id}/pool/leave', form: {} },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {

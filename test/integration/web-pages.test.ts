@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
-import { cny, openRequest, requestBody, joinByInvitation } from '../support/fixtures.js';
+import { cny, openRequest, organisation, requestBody, joinByInvitation } from '../support/fixtures.js';
 import { orgIdOf, startDemoApi } from '../support/demo.js';
 
 /**
@@ -88,6 +88,11 @@ const appointmentId = ok(
   }),
   201,
 ).id as string;
+// Pooled requests (issue 13): another enterprise of the cluster has joined the pool of an open request.
+const pooledId = await openRequest(api, enterprise, association, { title: '焊接烟尘共性治理' });
+const coFunder = await organisation(api, association, { type: 'ENTERPRISE', cluster: 'smart-manufacturing', name: '华盛机械有限公司' });
+ok(await coFunder.caller.post(`/v1/requests/${pooledId}/pool/join`, { pledgeBps: 2_500 }));
+const pooledBidId = ok(await studio.post(`/v1/requests/${pooledId}/bids`, bidBody), 201).id as string;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -180,6 +185,10 @@ const recordId = ok(await college.get(`/v1/colleges/${collegeOrg}/student-record
 PAGES['demo-studio:people'] = ['/people', '/people?kind=STUDENT', `/requests/${biddingId}/bid`, `/contracts/${eduContract}`, `/contracts/${eduContract}/participation`, `/records/${recordId}`];
 PAGES['demo-enterprise:people'] = ['/people', `/requests/${biddingId}/award?bid=${openBidId}`, `/contracts/${eduContract}/participation`, `/records/${recordId}`];
 PAGES['demo-college:people'] = ['/people', '/college/student-records', `/records/${recordId}`, `/audit?entity=studentRecord:${recordId}`];
+// Pooled requests (issue 13): the pool page for the owner, a co-funder (with its leave button) and associations; the request's pool section.
+PAGES['demo-enterprise:issue13-pools'] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${pooledId}/award?bid=${pooledBidId}`];
+PAGES[`${coFunder.caller.sub}:issue13-pools`] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${biddingId}/pool`];
+PAGES['demo-association:issue13-pools'] = [`/requests/${pooledId}/pool`];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {

@@ -21,6 +21,7 @@ import { collegeRoutes } from './routes/colleges.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
+import { requestPoolRoutes } from './routes/pools.js';
 import { requestRoutes } from './routes/requests.js';
 import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
 import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
@@ -53,6 +54,7 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/requests', awardRoutes(deps));
   api.route('/v1/requests', requestQuestionRoutes(deps));
   api.route('/v1/questions', questionRoutes(deps));
+  api.route('/v1/requests', requestPoolRoutes(deps));
   api.route('/v1/bids', bidRoutes(deps));
   api.route('/v1/contracts', contractRoutes(deps));
   api.route('/v1/contracts', milestoneRoutes(deps));

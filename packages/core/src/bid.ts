@@ -33,7 +33,7 @@ export const teamSchema = z.object({
 export type Team = z.infer<typeof teamSchema>;
 
 export const shareSchema = z.object({ orgId: z.string(), bps: z.number().int() });
-export const IP_OWNERSHIP = ['ENTERPRISE', 'COLLEGE', 'JOINT'] as const;
+export const IP_OWNERSHIP = ['ENTERPRISE', 'COLLEGE', 'JOINT', 'LICENSED_TO_COFUNDERS'] as const;
 
 export const shareAgreementSchema = z.object({
   benefitShares: z.array(shareSchema),

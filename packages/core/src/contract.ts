@@ -5,6 +5,7 @@ import { assertBpsTotal } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
 import { contractRegistrationSchema } from './tech-contract-type.js';
 import { teamPersonSchema } from './person.js';
+import { contractPoolSchema, type ContractPool } from './pool.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -20,11 +21,13 @@ export const MILESTONE_STATUSES = ['PENDING', 'FUNDED', 'SUBMITTED', 'RELEASED',
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 export type MilestoneAction =
   | 'fund' | 'submit' | 'accept' | 'requestRevision' | 'dispute' | 'resolveRelease' | 'resolveRefund' | 'resolveSplit' | 'autoRelease'
-  | 'terminateRefund';
+  | 'terminateRefund' | 'fundPart';
 
 /** The milestone lifecycle of PRODUCT.md §2. */
 export const milestoneLifecycle = defineStateMachine<MilestoneStatus, MilestoneAction>('milestone', {
   fund: { from: ['PENDING'], to: 'FUNDED' },
+  // A pool member funds its part; the milestone stays PENDING until the last part (which is 'fund').
+  fundPart: { from: ['PENDING'], to: 'PENDING' },
   submit: { from: ['FUNDED'], to: 'SUBMITTED' },
   accept: { from: ['SUBMITTED'], to: 'RELEASED' },
   autoRelease: { from: ['SUBMITTED'], to: 'RELEASED' },
@@ -87,6 +90,8 @@ export const contractSchema = z.object({
   overdueMilestones: z.number().int().optional(),
   /** 技术合同认定登记: type and technology transaction amount chosen at award (absent on older contracts). */
   registration: contractRegistrationSchema.optional(),
+  /** A pooled request's funders with their bps (the enterprise first, totalling 10 000); absent: the enterprise alone. */
+  pool: contractPoolSchema.optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;
@@ -104,6 +109,8 @@ export const milestoneSchema = z.object({
   status: z.enum(MILESTONE_STATUSES),
   /** What each funder paid into escrow for this milestone (enterprise and, with a subsidy, government). */
   funding: z.array(z.object({ orgId: z.string(), amount: z.number().int() })).optional(),
+  /** Of a pooled contract: the members that have funded their part so far (the FUND entry is posted with the last). */
+  fundedParts: z.array(z.object({ orgId: z.string(), sub: z.string(), at: z.string(), reference: z.string().optional() })).optional(),
   submission: z.object({ note: z.string(), link: z.string().optional(), at: z.string() }).optional(),
   disputeId: z.string().optional(),
   fundedAt: z.string().optional(),
@@ -115,10 +122,14 @@ export const milestoneSchema = z.object({
 export type Milestone = z.infer<typeof milestoneSchema>;
 
 /** Organisations that are parties to the contract: they may read it and its ledger. */
-export const contractParties = (contract: Pick<Contract, 'enterpriseOrgId' | 'studioOrgId' | 'collegeOrgId' | 'governmentOrgId'>) =>
-  [contract.enterpriseOrgId, contract.studioOrgId, contract.collegeOrgId, contract.governmentOrgId].filter(
+export const contractParties = (contract: Pick<Contract, 'enterpriseOrgId' | 'studioOrgId' | 'collegeOrgId' | 'governmentOrgId'> & { pool?: ContractPool }) =>
+  [contract.enterpriseOrgId, contract.studioOrgId, contract.collegeOrgId, contract.governmentOrgId, ...coFunders(contract)].filter(
     (orgId): orgId is string => Boolean(orgId),
   );
+
+/** The pool's members besides the enterprise: co-funders and signers of a pooled contract. */
+export const coFunders = (contract: { enterpriseOrgId: string; pool?: ContractPool }) =>
+  (contract.pool?.members ?? []).map((member) => member.orgId).filter((orgId) => orgId !== contract.enterpriseOrgId);
 
 /**
  * Validates a share agreement against the contract's parties: both share tables

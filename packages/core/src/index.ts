@@ -32,3 +32,5 @@ export * from './tech-contract-type.js';
 export * from './registration.js';
 export * from './person.js';
 export * from './education.js';
+export * from './pool.js';
+export * from './pool-stats.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConflictError } from './errors.js';
 import { CURRENCIES } from './money.js';
+import { MAX_POOL_MEMBERS } from './pool.js';
 
 /**
  * The double-entry ledger of PRODUCT.md §3, as plain data and functions.
@@ -18,11 +19,12 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /**
  * The most accounts a contract's money ever moves: its escrow, the studio's
- * earnings and the external accounts of its funders — the enterprise and, with
- * a subsidy, one government (see fundingShares). A contract therefore has at
- * most this many balance items, and reading them is one bounded Query.
+ * earnings and the external accounts of its funders — the enterprise (or the
+ * up to MAX_POOL_MEMBERS funders of a pooled request) and, with a subsidy, one
+ * government (see fundingShares). A contract therefore has at most this many
+ * balance items, and reading them is one bounded Query.
  */
-export const MAX_ACCOUNTS_PER_CONTRACT = 4;
+export const MAX_ACCOUNTS_PER_CONTRACT = 3 + MAX_POOL_MEMBERS;
 
 export const ENTRY_KINDS = ['FUND', 'RELEASE', 'REFUND', 'SPLIT'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];

@@ -5,6 +5,8 @@ import { assertResolution, resolutionAction, type Resolution } from './dispute.j
 import { ConflictError, ForbiddenError } from './errors.js';
 import { balancedPostings, ledgerAccount, LedgerInvariantError, type EntryKind, type Posting } from './ledger.js';
 import { allocateByBps, WHOLE_BPS, type Money } from './money.js';
+import { coFunders } from './contract.js';
+import { splitAcrossPool } from './pool.js';
 
 /**
  * Milestone money: who may do what to a milestone, the state it moves to, and
@@ -29,7 +31,15 @@ export interface FundingShare {
  * (with s = 5 000, to the enterprise, which is listed first). The two parts
  * always add up to the milestone amount exactly.
  */
-export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares'>, amount: Money): FundingShare[] {
+export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'pool'>, amount: Money): FundingShare[] {
+  return splitAcrossPool(enterpriseAndSubsidy(contract, amount), contract.enterpriseOrgId, contract.pool);
+}
+
+/**
+ * The subsidy part first; then, on a pooled contract, `fundingShares` splits the
+ * enterprise part across the pool's members by their bps (largest remainder).
+ */
+function enterpriseAndSubsidy(contract: Pick<Contract, 'enterpriseOrgId' | 'shares'>, amount: Money): FundingShare[] {
   const subsidy = contract.shares.subsidy;
   if (!subsidy) return [{ orgId: contract.enterpriseOrgId, amount: amount.amount }];
   return allocateByBps(amount.amount, [
@@ -37,6 +47,10 @@ export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shar
     { key: subsidy.orgId, bps: subsidy.bps },
   ]).map(({ key, amount: paid }) => ({ orgId: key, amount: paid }));
 }
+
+/** The organisations that fund a milestone by parts: a pooled contract's members (empty otherwise). */
+export const partFunders = (contract: Pick<Contract, 'pool'>) =>
+  contract.pool && contract.pool.members.length > 1 ? contract.pool.members.map((member) => member.orgId) : [];
 
 /** FUND: each funder's external account pays its share; escrow receives the whole amount. */
 export function fundPostings(contractId: string, funding: readonly FundingShare[]): Posting[] {
@@ -101,7 +115,8 @@ export function splitPostings(contractId: string, studioOrgId: string, funding: 
 // ── Who may do what ─────────────────────────────────────────────────────────
 
 export type MilestoneCommand =
-  | { action: 'fund' }
+  /** `by`: who funds; on a pooled contract each member funds its part and the last part posts the FUND entry. */
+  | { action: 'fund'; by?: { orgId: string; sub: string; reference?: string } }
   | { action: 'submit'; note: string; link?: string }
   | { action: 'accept' }
   | { action: 'requestRevision'; reason?: string }
@@ -127,13 +142,14 @@ export const MILESTONE_COMMAND_ROLES: Record<MilestoneCommand['action'], readonl
  * this contract. Checked before the state, so a wrong role is 403 in any state.
  */
 export function assertMilestoneRole(
-  contract: Pick<Contract, 'enterpriseOrgId' | 'studioOrgId'>,
+  contract: Pick<Contract, 'enterpriseOrgId' | 'studioOrgId' | 'pool'>,
   action: MilestoneCommand['action'],
   caller: { orgId?: string; association?: boolean; scheduler?: boolean },
 ): void {
   const roles = MILESTONE_COMMAND_ROLES[action];
   const allowed =
     (roles.includes('enterprise') && caller.orgId === contract.enterpriseOrgId) ||
+    (action === 'fund' && caller.orgId !== undefined && coFunders(contract).includes(caller.orgId)) ||
     (roles.includes('studio') && caller.orgId === contract.studioOrgId) ||
     (roles.includes('association') && caller.association === true) ||
     (roles.includes('scheduler') && caller.scheduler === true);
@@ -188,7 +204,7 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
     throw new ConflictError('CONTRACT_NOT_ACTIVE', `The contract is ${contract.status}; milestones move only while it is ACTIVE.`, { status: contract.status });
   }
   if (milestone.contractId !== contract.id) throw new LedgerInvariantError('Milestone of another contract');
-  const action: MilestoneAction = command.action === 'resolve' ? resolutionAction(command.outcome) : command.action;
+  const action: MilestoneAction = command.action === 'resolve' ? resolutionAction(command.outcome) : fundsOnlyAPart(contract, milestone, command) ? 'fundPart' : command.action;
   if (command.action === 'resolve') assertResolution(command);
   const status = milestoneLifecycle.next(milestone.status, action);
   const at = now.toISOString();
@@ -196,10 +212,12 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
 
   switch (command.action) {
     case 'fund': {
+      const fundedParts = withFundedPart(contract, milestone, command, at);
+      if (action === 'fundPart') return { action, milestone: { ...base, fundedParts } };
       const funding = fundingShares(contract, milestone.amount);
       return {
         action,
-        milestone: { ...base, funding, fundedAt: at },
+        milestone: { ...base, ...(fundedParts ? { fundedParts } : {}), funding, fundedAt: at },
         entry: { kind: 'FUND', postings: fundPostings(contract.id, funding) },
       };
     }
@@ -224,6 +242,33 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
     case 'terminateRefund':
       return settle(contract, base, action, 'REFUND', at);
   }
+}
+
+/**
+ * Funding by parts (a pooled contract): each member records its part once; the
+ * milestone stays PENDING until the last part, whose step posts the one FUND
+ * entry debiting every member's share (and the subsidy). Returns the parts after
+ * this one, or undefined when the contract is not pooled.
+ */
+function withFundedPart(contract: Contract, milestone: Milestone, command: Extract<MilestoneCommand, { action: 'fund' }>, at: string) {
+  const funders = partFunders(contract);
+  if (funders.length === 0) return undefined;
+  const by = command.by;
+  if (!by || !funders.includes(by.orgId)) throw new ForbiddenError('NOT_A_FUNDER', 'Only a member of the contract’s pool funds a part of this milestone.');
+  const parts = milestone.fundedParts ?? [];
+  if (parts.some((part) => part.orgId === by.orgId)) {
+    throw new ConflictError('PART_ALREADY_FUNDED', 'Your organisation has already funded its part of this milestone; nothing was moved.');
+  }
+  return [...parts, { orgId: by.orgId, sub: by.sub, at, ...(by.reference ? { reference: by.reference } : {}) }];
+}
+
+/** True when this fund command is a pool member's part that is not the last one. */
+function fundsOnlyAPart(contract: Contract, milestone: Milestone, command: MilestoneCommand): boolean {
+  if (command.action !== 'fund') return false;
+  const funders = partFunders(contract);
+  if (funders.length === 0 || milestone.status !== 'PENDING') return false;
+  const funded = new Set([...(milestone.fundedParts ?? []).map((part) => part.orgId), ...(command.by ? [command.by.orgId] : [])]);
+  return !funders.every((orgId) => funded.has(orgId));
 }
 
 function settle(

@@ -4,6 +4,7 @@ import { shanghaiDate } from './due-dates.js';
 import { ConflictError, ValidationError } from './errors.js';
 import type { JournalEntry } from './ledger.js';
 import { allocateByBps, assertSameCurrency, CURRENCIES, type Money } from './money.js';
+import { expandPoolShares } from './pool.js';
 
 /**
  * Benefit and risk statements (风险共担、利益共享): a party reports downstream
@@ -40,12 +41,13 @@ export const SHARES_FIXED_STATUSES: readonly Contract['status'][] = ['ACTIVE', '
  * the amount and each is within one minor unit of its exact share; ties go to
  * the larger share, then to the party listed first in the agreement.
  */
-export function allocateStatement(contract: Pick<Contract, 'status' | 'price' | 'shares'>, kind: StatementKind, amount: Money) {
+export function allocateStatement(contract: Pick<Contract, 'status' | 'price' | 'shares'> & Partial<Pick<Contract, 'enterpriseOrgId' | 'pool'>>, kind: StatementKind, amount: Money) {
   if (!SHARES_FIXED_STATUSES.includes(contract.status)) {
     throw new ConflictError('SHARES_NOT_FIXED', 'The share agreement is fixed only once every party has signed the contract.', { status: contract.status });
   }
   assertSameCurrency(contract.price, amount, 'amount.currency');
-  const table = kind === 'BENEFIT' ? contract.shares.benefitShares : contract.shares.riskShares;
+  // A pooled contract's agreement names the enterprise for the pool: its line is divided across the members by their bps.
+  const table = expandPoolShares(kind === 'BENEFIT' ? contract.shares.benefitShares : contract.shares.riskShares, contract.enterpriseOrgId ?? '', contract.pool);
   const parts = allocateByBps(amount.amount, table.map((share) => ({ key: share.orgId, bps: share.bps })));
   return parts.map((part, index) => ({ orgId: part.key, bps: table[index]!.bps, amount: { amount: part.amount, currency: amount.currency } }));
 }

@@ -35,3 +35,4 @@ export * from './attachments.js';
 export * from './registrations.js';
 export * from './batch-get.js';
 export * from './people.js';
+export * from './pools.js';

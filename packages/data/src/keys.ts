@@ -27,6 +27,8 @@ export const keys = {
     gsi2sk: requestId,
   }),
   requestsOfOrg: (orgId: string, requestId: string) => ({ gsi3pk: `ORG#${orgId}#REQS`, gsi3sk: requestId }),
+  /** A pooled request's pool (members and pledges), versioned: of concurrent joins exceeding 100 % one commits. */
+  requestPool: (requestId: string) => ({ pk: `REQ#${requestId}`, sk: 'POOL' }),
   /**
    * An OPEN request has one deadline timer; its sparse index entry sorts by the
    * bidding deadline, so the closing job reads exactly the expired ones.

@@ -1,11 +1,12 @@
 import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
   affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates, teamPersonOf, withPersonalDataFor,
+  coFunders, contractPoolOf, poolAwardDeltas,
   type Contract, type Milestone, type Principal, type ShareAgreement, assertRegistration, type ContractRegistration,
 } from '@sharedtech/core';
 import {
   addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
-  writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry,
+  writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -22,6 +23,7 @@ export interface AwardInput {
   mentorPersonId?: string;
 }
 
+const poolChangedMeanwhile = () => new ConflictError('POOL_CHANGED', 'The pool of this request changed meanwhile (a member joined or left); review it and award again.');
 const alreadyAwarded = () => new ConflictError('ALREADY_AWARDED', 'This request has already been awarded or changed meanwhile.');
 
 /** A contract without its optimistic-lock version, with its milestones. */
@@ -69,12 +71,18 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
     throw ValidationError.field('shares.subsidy.orgId', 'The subsidy must come from a verified government organisation.', 'NOT_A_GOVERNMENT');
   }
   // The studio's college is a party only if it accepted the studio as its own (an affiliation named without consent binds nobody).
-  const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id };
+  // A pooled request: the pool as read is fixed on the contract (guarded below), every member a funder and signer.
+  const pool = await getPool(deps.db, request.id, true);
+  const contractPool = pool && pool.members.length > 0 ? contractPoolOf(pool) : undefined;
+  const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id, ...(contractPool ? { pool: contractPool } : {}) };
   assertShareAgreement(input.shares, contractParties(parties));
   if (input.registration) assertRegistration(input.registration, bid.price);
   const mentor = input.mentorPersonId ? await getPerson(deps.db, input.mentorPersonId, true) : undefined;
   if (input.mentorPersonId && (!mentor || mentor.orgId !== enterprise.org.id || mentor.kind !== 'ENGINEER')) {
     throw ValidationError.field('mentorPersonId', 'The mentor must be an engineer of your organisation’s roster.', 'MENTOR_NOT_IN_ROSTER');
+  }
+  if (input.shares.ipOwnership === 'LICENSED_TO_COFUNDERS' && !contractPool) {
+    throw ValidationError.field('shares.ipOwnership', 'Licensing to every co-funder needs a pooled request with co-funders.', 'NO_COFUNDERS');
   }
 
   const now = deps.clock().toISOString();
@@ -91,7 +99,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
     price: bid.price,
     milestoneCount: bid.milestones.length,
     shares: input.shares,
-    requiredSigners: [enterprise.org.id, studio.id, ...(government ? [government.id] : [])],
+    requiredSigners: [enterprise.org.id, studio.id, ...(government ? [government.id] : []), ...coFunders(parties)],
     signatures: [],
     reviewWindowDays: input.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
     ...(input.registration ? { registration: input.registration } : {}),
@@ -127,9 +135,11 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
       ...addStudioPeople(deps.db, request.cluster, studio.id, people),
       ...statsWrites(deps.db, peopleDeltas(request.cluster, contract.id, people)),
       putTask(deps.db, 'reject-losing-bids', request.id, now),
+      pool ? poolUnchangedSince(deps.db, pool, poolChangedMeanwhile) : poolAbsent(deps.db, request.id, poolChangedMeanwhile),
+      ...statsWrites(deps.db, poolAwardDeltas(request.cluster, request.id, contractPool, now)),
     ],
     transitions: [
-      { entity: { type: 'request', id: request.id }, action: 'award', before: request.status, after: requestStatus, details: { bidId: bid.id, contractId: contract.id } },
+      { entity: { type: 'request', id: request.id }, action: 'award', before: request.status, after: requestStatus, details: { bidId: bid.id, contractId: contract.id, ...(contractPool ? { pool: contractPool.members } : {}) } },
       { entity: { type: 'bid', id: bid.id }, action: 'accept', before: bid.status, after: bidStatus },
       { entity: { type: 'contract', id: contract.id }, action: 'create', after: contract.status, details: { requestId: request.id, bidId: bid.id } },
     ],

@@ -35,3 +35,4 @@ export * from './council.js';
 export * from './registrations.js';
 export * from './people.js';
 export * from './education.js';
+export * from './pools.js';

@@ -1,6 +1,6 @@
 import {
   ConflictError, NotFoundError, SCHEDULER, SETTLED_MILESTONE_STATUSES, allMilestonesSettled, assertMilestoneRole,
-  contractLifecycle, contractParties, decideMilestone, isAssociation, releaseDueAt, requireVerified,
+  contractLifecycle, contractParties, decideMilestone, isAssociation, partFunders, releaseDueAt, requireVerified,
   type Contract, type Dispute, type JournalEntry, type Milestone, type MilestoneCommand, type MilestoneDecision,
   type Principal,
 } from '@sharedtech/core';
@@ -157,6 +157,7 @@ export function notificationsFor(contract: Contract, milestone: Milestone, comma
       return [
         { to: toOrg(contract.studioOrgId), type: 'MILESTONE_FUNDED', params: params(contract, milestone) },
         ...(contract.shares.subsidy ? [{ to: toOrg(contract.shares.subsidy.orgId), type: 'MILESTONE_FUNDED', params: params(contract, milestone) }] : []),
+        ...partFunders(contract).map((orgId) => ({ to: toOrg(orgId), type: 'MILESTONE_FUNDED', params: params(contract, milestone) })),
       ];
     case 'submit':
       return [{ to: toOrg(contract.enterpriseOrgId), type: 'MILESTONE_SUBMITTED', params: params(contract, milestone) }];
@@ -177,7 +178,7 @@ export function notificationsFor(contract: Contract, milestone: Milestone, comma
       ];
     }
     case 'resolve':
-      return [contract.enterpriseOrgId, contract.studioOrgId, ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])].map((orgId) => ({
+      return [contract.enterpriseOrgId, contract.studioOrgId, ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : []), ...partFunders(contract)].map((orgId) => ({
         to: toOrg(orgId),
         type: 'DISPUTE_RESOLVED',
         params: params(contract, milestone, {
@@ -190,6 +191,20 @@ export function notificationsFor(contract: Contract, milestone: Milestone, comma
       // Termination notifies the parties once for the whole contract (termination.ts), not per milestone.
       return [];
   }
+}
+
+/**
+ * A pool member funded its part and others have not: each member still owing
+ * its part is told the milestone waits for it (the milestone page shows who).
+ */
+function partFundedNotifications(contract: Contract, milestone: Milestone, funderName: string): NotificationSpec[] {
+  const funded = new Set((milestone.fundedParts ?? []).map((part) => part.orgId));
+  const waiting = partFunders(contract).filter((orgId) => !funded.has(orgId));
+  return waiting.map((orgId) => ({
+    to: toOrg(orgId),
+    type: 'MILESTONE_PART_AWAITED',
+    params: params(contract, milestone, { funder: funderName, waiting: waiting.length }),
+  }));
 }
 
 /** The contract (404 unless the caller is a party or an association) and its milestone, read strongly consistent. */
@@ -236,7 +251,9 @@ export async function actOnMilestone(
           ? { action: 'submit', note: input.note, link: input.link }
           : input.action === 'requestRevision'
             ? { action: 'requestRevision', reason: input.reason }
-            : { action: input.action };
+            : input.action === 'fund'
+              ? { action: 'fund', by: { orgId: acting.org.id, sub: principal.sub, ...(input.reference ? { reference: input.reference } : {}) } }
+              : { action: input.action };
     const details: Record<string, unknown> = {};
     if (input.action === 'fund' && input.reference) details.reference = input.reference;
     if (input.action === 'submit') Object.assign(details, { note: input.note, ...(input.link ? { link: input.link } : {}) });
@@ -268,7 +285,10 @@ export async function actOnMilestone(
     await applyChange(deps, principal, {
       writes: [...writes, ...recordFor(200, view)],
       transitions,
-      notify: [...notificationsFor(contract, milestone, command, acting.org.id), ...plan.notify],
+      notify: [
+        ...(plan.decision.action === 'fundPart' ? partFundedNotifications(contract, plan.decision.milestone, acting.org.name) : notificationsFor(contract, milestone, command, acting.org.id)),
+        ...plan.notify,
+      ],
     });
     if (plan.contract.status === 'COMPLETED') await issueStudentRecordsNow(deps, contract.id);
     return { status: 200, body: view };

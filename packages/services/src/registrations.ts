@@ -1,5 +1,5 @@
 import {
-  TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, shanghaiDate, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, requireVerified, yuan,
+  IP_OWNERSHIP, TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, shanghaiDate, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, requireVerified, yuan,
   type Contract, type Principal, type RegistrationRecord,
 } from '@sharedtech/core';
 import { batchGetByKeys, getBalances, keys, listMilestones, listRegisteredContracts, type PageRequest, type RegistrationScope } from '@sharedtech/data';
@@ -79,7 +79,7 @@ export async function listRegistrations(deps: ServiceDeps, principal: Principal,
 export const MAX_EXPORT_ROWS = 2_000;
 
 const PARTY_ROLES = ['BUYER', 'SELLER', 'SELLER_COLLEGE'] as const;
-const IP_LABELS = { ENTERPRISE: '企业所有', COLLEGE: '学院所有', JOINT: '双方共有' } as const;
+const IP_LABELS: Record<(typeof IP_OWNERSHIP)[number], string> = { ENTERPRISE: '企业所有', COLLEGE: '学院所有', JOINT: '双方共有', LICENSED_TO_COFUNDERS: '许可各共同出资方使用' };
 const STATUS_LABELS = { PENDING_SIGNATURES: '待签署', ACTIVE: '履行中', COMPLETED: '已完成', TERMINATED: '已终止' } as const;
 
 export const REGISTRATION_CSV_HEADERS = [

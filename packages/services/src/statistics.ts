@@ -1,6 +1,6 @@
 import {
   BIDDING_REACHED, ORG_STATUSES, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, governmentContractDeltas, governmentLedgerDeltas, governmentScope, isFlaggedOverdue,
-  monthBucket, requireAssociation, sumCounters,
+  monthBucket, poolAwardDeltas, requireAssociation, sumCounters,
   type Counters, type PeopleRole, type Principal,
 } from '@sharedtech/core';
 import {
@@ -67,6 +67,8 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
   for (const contract of await readAll((page) => listContractsOfCluster(deps.db, cluster, page))) {
     add(TOTAL_BUCKET, counter.contracts(contract.status), 1);
     add(TOTAL_BUCKET, counter.contractValue, contract.price.amount);
+    // A pooled request's award (the contract is created by it): pools>AWARDED and poolMembers>AWARDED.
+    for (const delta of poolAwardDeltas(cluster, contract.requestId, contract.pool, contract.createdAt)) for (const [name, amount] of Object.entries(delta.add)) add(delta.bucket, name, amount);
     add(monthBucket(contract.createdAt), counter.contractsEntered('PENDING_SIGNATURES'), 1);
     add(monthBucket(contract.createdAt), counter.contractValue, contract.price.amount);
     if (contract.activatedAt) add(monthBucket(contract.activatedAt), counter.contractsEntered('ACTIVE'), 1);

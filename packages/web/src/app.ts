@@ -22,6 +22,7 @@ import { statsPages } from './pages/stats.js';
 import { councilPages } from './pages/council.js';
 import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
+import { poolPages } from './pages/pools.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
 import { registrationPages } from './pages/registrations.js';
@@ -103,6 +104,7 @@ export function createWebApp(deps: WebDeps) {
   roleViewPages(web, deps);
   reviewPages(web, deps);
   invitationPages(web, deps);
+  poolPages(web, deps);
   resourcePages(web, deps);
   appointmentPages(web, deps);
   peoplePages(web, deps);

@@ -1,6 +1,6 @@
 import { INDUSTRY_CLUSTERS } from '@sharedtech/core';
 import type {
-  BidStatus, ContractStatus, DomainError, MilestoneStatus, Notification, OrgStatus, OrgType, RequestStatus,
+  BidStatus, ContractStatus, DomainError, IP_OWNERSHIP, MilestoneStatus, Notification, OrgStatus, OrgType, RequestStatus,
 } from '@sharedtech/core';
 import type { Ui } from './context.js';
 import { isMessageKey, type MessageKey } from './i18n/index.js';
@@ -20,7 +20,7 @@ export const requestStatusLabel = (ui: Ui, status: RequestStatus) => ui.t(`statu
 export const bidStatusLabel = (ui: Ui, status: BidStatus) => ui.t(`status.bid.${status}`);
 export const contractStatusLabel = (ui: Ui, status: ContractStatus) => ui.t(`status.contract.${status}`);
 export const milestoneStatusLabel = (ui: Ui, status: MilestoneStatus) => ui.t(`status.milestone.${status}`);
-export const ipLabel = (ui: Ui, value: 'ENTERPRISE' | 'COLLEGE' | 'JOINT' | undefined) => (value ? ui.t(`ip.${value}`) : ui.t('ip.none'));
+export const ipLabel = (ui: Ui, value: (typeof IP_OWNERSHIP)[number] | undefined) => (value ? ui.t(`ip.${value}`) : ui.t('ip.none'));
 
 /** Colour family of a status badge: what is live, what waits for someone, what ended badly, what is over. */
 export function statusTone(status: string): 'ok' | 'wait' | 'bad' | 'done' {

@@ -48,6 +48,10 @@ const contractShape = {
   overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
   team: TeamViewSchema.optional(),
   enterpriseMentor: TeamPersonSchema.optional().openapi({ description: 'The enterprise mentor named at award (parties only).' }),
+  pool: z
+    .object({ members: z.array(z.object({ orgId: z.string(), bps: z.number().int() })) })
+    .optional()
+    .openapi({ description: 'A pooled request’s funders and their bps (enterprise first, totalling 10 000): each funds, signs and shares by it.' }),
 };
 
 export const ContractSummarySchema = z.object(contractShape).openapi('ContractSummary');

@@ -27,6 +27,10 @@ export const MilestoneResultSchema = z
     dueInDays: z.number().int(),
     status: z.enum(MILESTONE_STATUSES),
     funding: z.array(FundingShareSchema).optional().openapi({ description: 'What each funder paid into escrow.' }),
+    fundedParts: z
+      .array(z.object({ orgId: z.string(), sub: z.string(), at: z.string(), reference: z.string().optional() }))
+      .optional()
+      .openapi({ description: 'Pooled contract: the members that have funded their part; FUNDED (with the FUND entry) when all have.' }),
     submission: z.object({ note: z.string(), link: z.string().optional(), at: z.string() }).optional(),
     disputeId: z.string().optional(),
     fundedAt: z.string().optional(),
@@ -52,7 +56,7 @@ export function milestoneRoutes(deps: ApiDeps) {
     .openapi(
       createRoute({
         method: 'post', path: '/{id}/milestones/{n}/fund', tags, security: bearer,
-        summary: 'Enterprise: fund a milestone into escrow (with a subsidy, the government’s share is posted in the same entry)',
+        summary: 'Enterprise: fund a milestone into escrow (with a subsidy, the government’s share is posted in the same entry); on a pooled contract each funder funds its part and the last part posts the one FUND entry',
         request: { params: MilestoneParams, headers: RequiredIdempotencyHeaders, body: optionalBody(FundMilestoneSchema) },
         responses: ok('The milestone, FUNDED, with its FUND entry'),
       }),

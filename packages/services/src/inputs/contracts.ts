@@ -1,4 +1,4 @@
-import { CONTRACT_STATUSES } from '@sharedtech/core';
+import { CONTRACT_STATUSES, IP_OWNERSHIP } from '@sharedtech/core';
 import { ClusterSchema, PageQuerySchema, idSchema } from './common.js';
 import { RegistrationInputSchema } from './registrations.js';
 import { z } from './zod.js';
@@ -7,9 +7,9 @@ export const OrgShareSchema = z.object({ orgId: idSchema('org'), bps: z.number()
 
 export const ShareAgreementSchema = z
   .object({
-    benefitShares: z.array(OrgShareSchema).min(1).max(4),
-    riskShares: z.array(OrgShareSchema).min(1).max(4),
-    ipOwnership: z.enum(['ENTERPRISE', 'COLLEGE', 'JOINT']),
+    benefitShares: z.array(OrgShareSchema).min(1).max(12),
+    riskShares: z.array(OrgShareSchema).min(1).max(12),
+    ipOwnership: z.enum(IP_OWNERSHIP),
     subsidy: z.object({ orgId: idSchema('org'), bps: z.number().int().min(1).max(9_999) }).strict().optional(),
     termYears: z.number().int().min(1).max(20).optional().openapi({ description: 'Years after the contract ends during which benefits are still reported (default 3).' }),
   })

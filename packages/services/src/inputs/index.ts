@@ -19,3 +19,4 @@ export * from './attachments.js';
 export * from './council.js';
 export * from './registrations.js';
 export * from './people.js';
+export * from './pools.js';

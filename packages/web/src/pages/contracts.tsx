@@ -2,7 +2,9 @@ import { MessageFilesSection, MilestoneFilesSection } from '../components/attach
 import type { Context, Hono } from 'hono';
 import {
   IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, TECH_CONTRACT_TYPES, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
+  fundingShares, partFunders,
 } from '@sharedtech/core';
+import { readPool, type PoolView } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import {
   AcceptMilestoneSchema, actOnMilestone, listPeople, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
@@ -14,6 +16,7 @@ import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type FormValues, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
+import { ContractPoolSection, MilestonePartsStatus } from '../components/pools.js';
 import { emptyForm, formIdempotency, formReader, formState, handleForm, issue, parseInput, type FormState, type WebIssue } from '../forms.js';
 import { contractStatusLabel, ipLabel, milestoneStatusLabel, orgTypeLabel } from '../labels.js';
 import { MilestonePlan } from '../components/bids.js';
@@ -53,6 +56,8 @@ interface AwardContext {
   governments: Organisation[];
   /** Engineers of the enterprise's roster, one of whom may be named the enterprise mentor. */
   engineers: { id: string; name: string; title?: string }[];
+  /** The request's pool (共性技术需求), if other enterprises joined it. */
+  pool?: PoolView;
 }
 
 const shareField = (table: ShareTable, orgId: string) => `shares.${table}.${orgId}`;
@@ -66,7 +71,10 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
   const engineers = ui.principal.org ? (await listPeople(deps, ui.principal, ui.principal.org.id, { kind: 'ENGINEER', limit: 100 }).catch(() => ({ items: [] }))).items : [];
-  return { request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers };
+  const pool = await readPool(deps, ui.principal, requestId);
+  return {
+    request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers, ...(pool.memberCount > 0 ? { pool } : {}),
+  };
 }
 
 /** The share agreement as the API takes it: percentages → basis points, blank rows left out. */
@@ -187,6 +195,14 @@ function AwardPage({ ui, context, form }: { ui: SignedInUi; context: AwardContex
         <ErrorSummary ui={ui} form={form} />
         <input type="hidden" name="bidId" value={bid.id} />
         <p class="notice">{t('award.explain')}</p>
+        {context.pool ? (
+          <p class="notice" data-award-pool>
+            {t('award.pooled', {
+              owner: bpsToPercent(context.pool.ownerBps),
+              members: context.pool.members.map((member) => `${member.orgName ?? member.orgId} ${bpsToPercent(member.bps)}%`).join('、'),
+            })}
+          </p>
+        ) : null}
         {SHARE_TABLES.map((table) => (
           <ShareTableFields ui={ui} form={form} table={table} parties={parties} />
         ))}
@@ -246,10 +262,15 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
   const formOfAction = (action: string) => forms[`${milestone.n}-${action}`] ?? emptyForm();
   const scope = (action: string) => `m${milestone.n}-${action}`;
   const canDispute = active && (isEnterprise || isStudio) && (milestone.status === 'FUNDED' || milestone.status === 'SUBMITTED');
+  // A pooled contract: each funder funds its own part (its share of the milestone, as the FUND entry will post it).
+  const myPart = contract.pool ? fundingShares(contract, milestone.amount).find((share) => share.orgId === orgId && partFunders(contract).includes(share.orgId))?.amount : undefined;
   return (
     <div class="stack milestone-actions">
-      {isEnterprise && active && milestone.status === 'PENDING' ? (
+      {isEnterprise && active && milestone.status === 'PENDING' && !contract.pool ? (
         <ActionButton action={`${base}/fund`} label={t('milestone.fund', { amount: ui.money(milestone.amount) })} variant="primary" hidden={{ idempotencyKey: newIdempotencyKey(), expectedAmount: String(milestone.amount.amount) }} />
+      ) : null}
+      {active && milestone.status === 'PENDING' && myPart !== undefined && !milestone.fundedParts?.some((part) => part.orgId === orgId) ? (
+        <ActionButton action={`${base}/fund`} label={t('milestone.fundPart', { amount: ui.money({ amount: myPart, currency: milestone.amount.currency }) })} variant="primary" hidden={{ idempotencyKey: newIdempotencyKey(), expectedAmount: String(milestone.amount.amount) }} />
       ) : null}
       {isStudio && active && milestone.status === 'FUNDED' ? (
         <form method="post" action={`${base}/submit`} class="stack" novalidate>
@@ -322,6 +343,7 @@ function MilestoneItem({ ui, contract, milestone, orgs, forms, now }: { ui: Sign
           {milestone.funding.map((part) => `${orgName(orgs, part.orgId)} ${ui.money({ amount: part.amount, currency: milestone.amount.currency })}`).join('；')}
         </p>
       ) : null}
+      <MilestonePartsStatus ui={ui} pool={contract.pool} milestone={milestone} name={(party) => orgName(orgs, party)} />
       {milestone.submission ? (
         <div class="notice">
           <strong>{t('milestone.submission')}</strong> <Time ui={ui} iso={milestone.submission.at} />
@@ -450,6 +472,7 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
               ))}
             </ol>
           </Section>
+          {contract.pool ? <ContractPoolSection ui={ui} pool={contract.pool} name={(party) => orgName(orgs, party)} /> : null}
           <ChangesSection ui={ui} contract={contract} changes={changes} orgName={(party) => orgName(orgs, party)} />
           <MilestoneFilesSection ui={ui} contractId={id} milestones={contract.milestones} items={files.milestones} uploadable={files.uploadableMilestones} />
           <Section title={t('contract.shares')}>
@@ -722,8 +745,8 @@ export function contractPages(web: Hono, deps: WebDeps) {
         async () => {
           const command = commandOf(step, values);
           if (!command || !Number.isInteger(n)) return c.notFound();
-          await actOnMilestone(deps, ui.principal, id, n, command, formIdempotency(c, values, command));
-          flash(c, MILESTONE_FLASH[step as keyof typeof MILESTONE_FLASH]);
+          const result = await actOnMilestone(deps, ui.principal, id, n, command, formIdempotency(c, values, command));
+          flash(c, step === 'fund' && result.body.status === 'PENDING' ? 'flash.milestonePartFunded' : MILESTONE_FLASH[step as keyof typeof MILESTONE_FLASH]);
           return c.redirect(`/contracts/${id}#milestone-${n}`, 303);
         },
         (issues) => contractPage(c, ui, id, { [`${n}-${step}`]: formState(ui, values, issues, ['note', 'link', 'reason']) }, 400),

@@ -5,7 +5,7 @@ import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQ
 import {
   AnswerQuestionSchema, AskQuestionSchema, CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema, answerQuestion, askQuestion,
   cancelRequest, closeRequest, createRequest, listBidsForRequest, listQuestions, listRequests, matchStudiosForRequest, readRequest, requestIdOfQuestion,
-  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo,
+  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo, readPool,
 } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
@@ -19,6 +19,7 @@ import { clusterOptions } from '../components/organisations.js';
 import { MyBidsOnRequest } from '../components/bids.js';
 import { QuestionsSection, type QuestionForms } from '../components/questions.js';
 import { MatchesSection } from '../components/matches.js';
+import { PoolSummarySection } from '../components/pools.js';
 import { type RequestView, budgetText, RequestCard, ReviewForm } from '../components/requests.js';
 
 const FIELDS = ['title', 'summary', 'details', 'cluster', 'tags', 'budget.min', 'budget.max', 'biddingDeadline', 'wantedBy', 'ipPreference'] as const;
@@ -130,6 +131,8 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const invitation = isStudio && request.status === 'OPEN' ? await myInvitationTo(deps, principal, id) : undefined;
   // The request's files are part of its details: only those who see the details get them.
   const files = request.details !== undefined ? await attachmentsFor(deps, principal, `REQUEST:${id}`) : undefined;
+  // Pooled funding (共性技术需求): enterprises and associations see the pool's totals and find its page.
+  const pool = PUBLIC_REQUEST_STATUSES.includes(request.status) && (principal.org?.type === 'ENTERPRISE' || moderator) ? await readPool(deps, principal, id) : undefined;
 
   return (
     <Layout ui={ui} title={request.title}>
@@ -189,6 +192,7 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
             <AttachmentsSection ui={ui} parent={`REQUEST:${id}`} items={files.items} canUpload={files.canUpload} back={`/requests/${id}`} title={t('attachment.requestTitle')} />
           ) : null}
           {bids ? <MyBidsOnRequest ui={ui} bids={bids.items} /> : null}
+          {pool && (request.status === 'OPEN' || pool.memberCount > 0) ? <PoolSummarySection ui={ui} pool={pool} /> : null}
           {PUBLIC_REQUEST_STATUSES.includes(request.status) && (questions.length > 0 || canAsk || isOwner) ? (
             <QuestionsSection ui={ui} requestId={id} questions={questions} canAsk={canAsk} canAnswer={isOwner} forms={forms} />
           ) : null}
