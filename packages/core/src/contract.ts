@@ -3,6 +3,7 @@ import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
 import { assertBpsTotal } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
+import { contractOverheadSchema } from './overhead.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -81,6 +82,25 @@ export const contractSchema = z.object({
   lastMilestoneN: z.number().int().optional(),
   /** Milestones the scheduled job has flagged overdue and that are not settled yet (absent: 0). */
   overdueMilestones: z.number().int().optional(),
+  /**
+   * An approved subsidy of a programme (absent: none): the government co-funds
+   * each milestone at `bps`, at most the fen reserved for it at approval (`shares`, by milestone number).
+   */
+  grant: z
+    .object({
+      programmeId: z.string(),
+      applicationId: z.string(),
+      orgId: z.string(),
+      bps: z.number().int(),
+      reserved: z.number().int(),
+      shares: z.record(z.string(), z.number().int()),
+      approvedAt: z.string(),
+      /** Fen returned to the programme when the contract ended. */
+      returned: z.number().int().optional(),
+    })
+    .optional(),
+  /** The college overhead rate in force at the last signature (absent: none). */
+  overhead: contractOverheadSchema.optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;

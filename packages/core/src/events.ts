@@ -4,7 +4,7 @@
  * new state so one atomic write can persist all three.
  */
 export interface EntityRef {
-  type: 'organisation' | 'request' | 'bid' | 'contract' | 'milestone' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment';
+  type: 'organisation' | 'request' | 'bid' | 'contract' | 'milestone' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment' | 'programme' | 'application';
   id: string;
 }
 

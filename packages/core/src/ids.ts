@@ -21,6 +21,8 @@ export const ID_PREFIX = {
   resource: 'res',
   booking: 'bkg',
   attachment: 'att',
+  programme: 'prog',
+  application: 'papp',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

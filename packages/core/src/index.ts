@@ -27,3 +27,6 @@ export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
+export * from './programme.js';
+export * from './overhead.js';
+export * from './programme-stats.js';

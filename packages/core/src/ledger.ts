@@ -19,10 +19,11 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 /**
  * The most accounts a contract's money ever moves: its escrow, the studio's
  * earnings and the external accounts of its funders — the enterprise and, with
- * a subsidy, one government (see fundingShares). A contract therefore has at
- * most this many balance items, and reading them is one bounded Query.
+ * a subsidy, one government (see fundingShares) — and, with a college overhead
+ * rate, the college's earnings. A contract therefore has at most this many
+ * balance items, and reading them is one bounded Query.
  */
-export const MAX_ACCOUNTS_PER_CONTRACT = 4;
+export const MAX_ACCOUNTS_PER_CONTRACT = 5;
 
 export const ENTRY_KINDS = ['FUND', 'RELEASE', 'REFUND', 'SPLIT'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];

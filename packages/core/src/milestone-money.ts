@@ -5,6 +5,8 @@ import { assertResolution, resolutionAction, type Resolution } from './dispute.j
 import { ConflictError, ForbiddenError } from './errors.js';
 import { balancedPostings, ledgerAccount, LedgerInvariantError, type EntryKind, type Posting } from './ledger.js';
 import { allocateByBps, WHOLE_BPS, type Money } from './money.js';
+import { withOverhead } from './overhead.js';
+import { grantFundingShare } from './programme.js';
 
 /**
  * Milestone money: who may do what to a milestone, the state it moves to, and
@@ -29,8 +31,16 @@ export interface FundingShare {
  * (with s = 5 000, to the enterprise, which is listed first). The two parts
  * always add up to the milestone amount exactly.
  */
-export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares'>, amount: Money): FundingShare[] {
+export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'grant'>, amount: Money, milestoneN?: number): FundingShare[] {
   const subsidy = contract.shares.subsidy;
+  if (!subsidy && contract.grant && milestoneN !== undefined) {
+    // A programme's approved subsidy: its share, at most what approval reserved for this milestone.
+    const granted = grantFundingShare(contract, milestoneN, amount.amount);
+    return [
+      { orgId: contract.enterpriseOrgId, amount: amount.amount - granted },
+      ...(granted > 0 ? [{ orgId: contract.grant.orgId, amount: granted }] : []),
+    ];
+  }
   if (!subsidy) return [{ orgId: contract.enterpriseOrgId, amount: amount.amount }];
   return allocateByBps(amount.amount, [
     { key: contract.enterpriseOrgId, bps: WHOLE_BPS - subsidy.bps },
@@ -196,7 +206,7 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
 
   switch (command.action) {
     case 'fund': {
-      const funding = fundingShares(contract, milestone.amount);
+      const funding = fundingShares(contract, milestone.amount, milestone.n);
       return {
         action,
         milestone: { ...base, funding, fundedAt: at },
@@ -237,10 +247,10 @@ function settle(
   const funding = heldFunding(next);
   const entry: MilestoneEntryDraft =
     outcome === 'RELEASE'
-      ? { kind: 'RELEASE', postings: releasePostings(contract.id, contract.studioOrgId, next.amount.amount) }
+      ? { kind: 'RELEASE', postings: withOverhead(releasePostings(contract.id, contract.studioOrgId, next.amount.amount), contract.studioOrgId, contract.overhead) }
       : outcome === 'REFUND'
         ? { kind: 'REFUND', postings: refundPostings(contract.id, funding) }
-        : { kind: 'SPLIT', postings: splitPostings(contract.id, contract.studioOrgId, funding, studioBps!), studioBps };
+        : { kind: 'SPLIT', postings: withOverhead(splitPostings(contract.id, contract.studioOrgId, funding, studioBps!), contract.studioOrgId, contract.overhead), studioBps };
   return { action, milestone: { ...next, settledAt: at }, entry };
 }
 

@@ -236,6 +236,18 @@ export const keys = {
   invitationsOfRequest: (requestId: string, invitationId: string) => ({ gsi2pk: `REQ#${requestId}#INVITATIONS`, gsi2sk: invitationId }),
   /** "One invitation per studio per request" as a key, in the request's partition; it names the invitation. */
   invitedStudio: (requestId: string, studioOrgId: string) => ({ pk: `REQ#${requestId}`, sk: `INVITED#${studioOrgId}` }),
+
+  // ── Subsidy programmes and college overhead ──
+  programme: (programmeId: string) => ({ pk: `PROG#${programmeId}`, sk: '#PROG' }),
+  allProgrammes: (programmeId: string) => ({ gsi1pk: 'PROGRAMMES', gsi1sk: programmeId }),
+  programmeApplication: (applicationId: string) => ({ pk: `PAPP#${applicationId}`, sk: '#PAPP' }),
+  applicationsOfProgramme: (programmeId: string, applicationId: string) => ({ gsi1pk: `PROG#${programmeId}#APPS`, gsi1sk: applicationId }),
+  applicationsOfApplicant: (orgId: string, programmeId: string, applicationId: string) => ({ gsi2pk: `ORG#${orgId}#PROG#${programmeId}#APPS`, gsi2sk: applicationId }),
+  /** "One application per contract per programme" as a key, in the programme's partition. */
+  appliedContract: (programmeId: string, contractId: string) => ({ pk: `PROG#${programmeId}`, sk: `APPLIED#${contractId}` }),
+  /** A college's overhead rate in force, and one item per version (history, newest first). */
+  overheadRate: (collegeOrgId: string) => ({ pk: `ORG#${collegeOrgId}`, sk: 'OVERHEAD' }),
+  overheadVersion: (collegeOrgId: string, version: number) => ({ pk: `ORG#${collegeOrgId}`, sk: `OVERHEAD#${String(version).padStart(8, '0')}` }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

@@ -31,3 +31,5 @@ export * from './appointments.js';
 export * from './resources.js';
 export * from './usage-recount.js';
 export * from './attachments.js';
+export * from './programmes.js';
+export * from './overhead.js';

@@ -16,3 +16,4 @@ export * from './invitations.js';
 export * from './appointments.js';
 export * from './resources.js';
 export * from './attachments.js';
+export * from './programmes.js';
