@@ -20,6 +20,7 @@ import { collegeRoutes } from './routes/colleges.js';
 import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
+import { applicationRoutes, overheadRoutes, programmeRoutes } from './routes/programmes.js';
 import { requestRoutes } from './routes/requests.js';
 import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
 import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
@@ -73,6 +74,9 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/appointments', appointmentRoutes(deps));
   api.route('/v1/resources', resourceRoutes(deps));
   api.route('/v1/attachments', attachmentRoutes(deps));
+  api.route('/v1/programmes', programmeRoutes(deps));
+  api.route('/v1/applications', applicationRoutes(deps));
+  api.route('/v1/orgs', overheadRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

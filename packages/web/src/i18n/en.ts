@@ -1129,4 +1129,6 @@ export const en: Messages = {
   'issue.file_missing': "Choose a file to upload.",
   'issue.file_type': "This type of file is not accepted.",
   'issue.too_big.size': "The file is larger than 20 MB.",
+  'entity.programme': 'subsidy programme',
+  'entity.application': 'subsidy application',
 };

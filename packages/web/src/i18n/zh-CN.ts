@@ -1131,6 +1131,8 @@ export const zhCN = {
   'issue.file_missing': "请选择要上传的文件。",
   'issue.file_type': "不接受此类文件。",
   'issue.too_big.size': "文件超过 20 MB。",
+  'entity.programme': '资助计划',
+  'entity.application': '资助申请',
 };
 
 export type MessageKey = keyof typeof zhCN;
