@@ -21,8 +21,8 @@ export const ID_PREFIX = {
   resource: 'res',
   booking: 'bkg',
   attachment: 'att',
-  programme: 'prog',
-  application: 'papp',
+  programme: 'prg',
+  application: 'sap',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -23,6 +23,7 @@ import { reviewPages } from './pages/reviews.js';
 import { invitationPages } from './pages/invitations.js';
 import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
+import { programmePages } from './pages/programmes.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -102,6 +103,7 @@ export function createWebApp(deps: WebDeps) {
   resourcePages(web, deps);
   appointmentPages(web, deps);
   attachmentPages(web, deps);
+  programmePages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;
