@@ -97,7 +97,7 @@ describe('a contract under overhead and a programme subsidy', () => {
     const governmentShare = subsidyShare(M2, 3_333);
     const split = splitAllocation(studio.orgId, [{ orgId: enterprise.orgId, amount: M2 - governmentShare }, { orgId: government.orgId, amount: governmentShare }], studioBps);
     const { studio: studioPart, college: collegePart } = overheadSplit(split.studio.amount, 1_250);
-    const postings = resolved.body.entry.postings as { account: string; amount: number }[];
+    const postings = resolved.body.milestone.entry.postings as { account: string; amount: number }[];
     expect(postings).toEqual(expect.arrayContaining([
       { account: earnings(studio.orgId), amount: studioPart },
       { account: earnings(college.orgId), amount: collegePart },
