@@ -102,6 +102,11 @@ const READS: Record<string, Rule> = {
   // Attachments follow their parent: the world's proposal is on the live bid (its studio, the request owner, associations).
   'GET /v1/attachments': ({ who }) => sees(who, object('liveBid')),
   'GET /v1/attachments/{id}': visible,
+  // Subsidy programmes and college overhead (issue 13): programmes are public; applications list what each may see.
+  'GET /v1/programmes': anyone,
+  'GET /v1/programmes/{id}': anyone,
+  'GET /v1/programmes/{id}/applications': anyone,
+  'GET /v1/orgs/{orgId}/overhead': (ctx) => ctx.target?.name === 'college' && visible(ctx),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -171,6 +176,11 @@ const WRITES: Record<string, Rule> = {
   // Only the bid's studio adds files to it; only the uploader's organisation completes an upload.
   'POST /v1/attachments': ({ who }) => who.orgId === world.orgs.studio.orgId,
   'POST /v1/attachments/{id}/complete': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.studioOrgId,
+  'POST /v1/programmes': verified('GOVERNMENT'),
+  // The matrix applies with a contract that does not exist: nobody gets past it.
+  'POST /v1/programmes/{id}/applications': never,
+  'POST /v1/applications/{id}/decision': ({ who, target }) => target?.state === 'PENDING' && who.name === 'government',
+  'PUT /v1/orgs/{orgId}/overhead': (ctx) => ctx.target?.name === 'college' && ownerOfOrg(ctx) && ctx.who.verified,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -231,6 +241,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/approve': () => ({}),
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
+  'POST /v1/programmes': () => ({ name: '矩阵计划', budget: fen(100_000), maxBps: 1_000, clusters: ['smart-manufacturing'], opensOn: '2030-01-01', closesOn: '2030-12-31' }),
+  'POST /v1/programmes/{id}/applications': () => ({ contractId: ghostId('ctr'), bps: 1_000 }),
+  'POST /v1/applications/{id}/decision': () => ({ decision: 'reject', reason: 'matrix' }),
+  'PUT /v1/orgs/{orgId}/overhead': () => ({ bps: 1_000 }),
   'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
 };
 
@@ -239,10 +253,11 @@ const BODIES: Record<string, () => unknown> = {
 const KIND_OF_SEGMENT: Record<string, ObjectKind> = {
   orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question',
   reviews: 'review', invitations: 'invitation', appointments: 'appointment', resources: 'resource', attachments: 'attachment',
+  programmes: 'programme', applications: 'application',
 };
 const PREFIX: Record<ObjectKind, string> = {
   org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv', appointment: 'apt', resource: 'res', booking: 'bkg',
-  attachment: 'att',
+  attachment: 'att', programme: 'prg', application: 'sap',
 };
 /** Objects the audit trail names (an attachment's trail is its parent's). */
 const audited = (o: WorldObject) => o.kind !== 'attachment';
@@ -476,11 +491,19 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /attachments': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/declare': { op: 'POST /v1/attachments', form: { parent: '' } },
   'POST /attachments/:id/complete': { op: 'POST /v1/attachments/{id}/complete', form: {} },
+  'POST /programmes/new': {
+    op: 'POST /v1/programmes',
+    form: { name: '矩阵计划', budget: '1000', maxBps: '10', clusters: 'smart-manufacturing', opensOn: '2030-01-01', closesOn: '2030-12-31' },
+  },
+  'POST /programmes/:id/apply': { op: 'POST /v1/programmes/{id}/applications', form: { contractId: ghostId('ctr'), bps: '10' } },
+  'POST /applications/:id/approve': { op: 'POST /v1/applications/{id}/decision', form: {} },
+  'POST /applications/:id/reject': { op: 'POST /v1/applications/{id}/decision', form: {} },
+  'POST /orgs/:id/overhead': { op: 'PUT /v1/orgs/{orgId}/overhead', form: { bps: '10' } },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {
   requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation',
-  appointments: 'appointment', resources: 'resource', bookings: 'booking', attachments: 'attachment',
+  appointments: 'appointment', resources: 'resource', bookings: 'booking', attachments: 'attachment', programmes: 'programme', applications: 'application',
 };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 

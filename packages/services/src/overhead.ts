@@ -1,5 +1,5 @@
 import {
-  ForbiddenError, NotFoundError, assertOverheadBps, requireOwnerOf, requireVerified,
+  ForbiddenError, NotFoundError, assertOverheadBps, isAssociation, requireOwnerOf, requireVerified,
   type OverheadRate, type Principal,
 } from '@sharedtech/core';
 import { getOrganisation, getOverheadRate, listOverheadHistory, writesForOverheadRate, type PageRequest } from '@sharedtech/data';
@@ -26,9 +26,11 @@ async function loadCollege(deps: ServiceDeps, orgId: string) {
 }
 
 export async function setOverheadRate(deps: ServiceDeps, principal: Principal, orgId: string, bps: number): Promise<OverheadRate> {
-  requireVerified(principal);
-  requireOwnerOf(principal, orgId);
+  // An organisation one may not see, or one that is no college, has no overhead rate: 404 before any role check.
   const college = await loadCollege(deps, orgId);
+  if (college.status !== 'VERIFIED' && principal.membership?.orgId !== orgId && !isAssociation(principal)) throw new NotFoundError('College', orgId);
+  requireOwnerOf(principal, orgId);
+  requireVerified(principal);
   if (college.status !== 'VERIFIED') throw new ForbiddenError('ORG_NOT_VERIFIED', 'Only a verified college sets an overhead rate.');
   assertOverheadBps(bps);
   const current = await getOverheadRate(deps.db, orgId, true);
@@ -44,8 +46,9 @@ export async function setOverheadRate(deps: ServiceDeps, principal: Principal, o
 }
 
 /** Any member of the consortium reads a college's rate and its history (newest first). */
-export async function readOverheadRate(deps: ServiceDeps, _principal: Principal, orgId: string, page: PageRequest): Promise<OverheadView> {
-  await loadCollege(deps, orgId);
+export async function readOverheadRate(deps: ServiceDeps, principal: Principal, orgId: string, page: PageRequest): Promise<OverheadView> {
+  const college = await loadCollege(deps, orgId);
+  if (college.status !== 'VERIFIED' && principal.membership?.orgId !== orgId && !isAssociation(principal)) throw new NotFoundError('College', orgId);
   const [current, history] = await Promise.all([getOverheadRate(deps.db, orgId, true), listOverheadHistory(deps.db, orgId, page)]);
   return { collegeOrgId: orgId, current: current ?? null, history };
 }

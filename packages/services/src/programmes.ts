@@ -143,6 +143,22 @@ export async function listProgrammeApplications(deps: ServiceDeps, principal: Pr
   return { items: result.items.map(viewOfApplication), nextCursor: result.nextCursor };
 }
 
+/** An application, for its programme's government, its applicant and associations (404 for anyone else). */
+export async function getVisibleApplication(deps: ServiceDeps, principal: Principal, applicationId: string, consistent = false) {
+  const application = await getProgrammeApplication(deps.db, applicationId, consistent);
+  const orgId = principal.membership?.orgId;
+  if (!application || !(isAssociation(principal) || (orgId !== undefined && [application.governmentOrgId, application.applicantOrgId].includes(orgId)))) {
+    throw new NotFoundError('Application', applicationId);
+  }
+  return { application, programme: await loadProgramme(deps, application.programmeId, consistent) };
+}
+
+/** Whether the caller may read a programme's audit trail: its government body and associations. */
+export async function mayReadProgrammeTrail(deps: ServiceDeps, principal: Principal, programmeId: string) {
+  const programme = await loadProgramme(deps, programmeId);
+  return isAssociation(principal) || principal.membership?.orgId === programme.governmentOrgId;
+}
+
 const applicationChanged = () => new ConflictError('CONCURRENT_UPDATE', 'The application was decided meanwhile; reload it.');
 const contractChanged = () => new ConflictError('CONCURRENT_UPDATE', 'The contract changed meanwhile; reload and try again.');
 const milestonesChanged = () => new ConflictError('MILESTONES_CHANGED', 'A milestone of this contract was funded meanwhile; try again.');
@@ -161,9 +177,7 @@ export async function decideApplication(
   idempotency?: IdempotencyInput,
 ): Promise<CommandResult<ApplicationView>> {
   return runIdempotent(deps, principal, idempotency, async (recordFor) => {
-    const application = await getProgrammeApplication(deps.db, applicationId, true);
-    if (!application) throw new NotFoundError('Application', applicationId);
-    const programme = await loadProgramme(deps, application.programmeId, true);
+    const { application, programme } = await getVisibleApplication(deps, principal, applicationId, true);
     if (!isProgrammeGovernment(principal, programme)) {
       throw new ForbiddenError('NOT_PROGRAMME_OWNER', 'Only the government body that published the programme decides its applications.');
     }
