@@ -50,6 +50,7 @@ const NAV: Record<OrgType, NavItem[]> = {
 const CONSORTIUM_NAV: NavItem[] = [
   { href: '/resources', key: 'nav.resources' },
   { href: '/appointments', key: 'nav.appointments' },
+  { href: '/programmes', key: 'nav.programmes' },
 ];
 
 const navFor = (ui: Ui): NavItem[] => {

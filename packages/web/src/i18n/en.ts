@@ -1192,4 +1192,5 @@ export const en: Messages = {
   'notification.SUBSIDY_APPROVED': "Subsidy for “{title}” approved by “{programme}”",
   'notification.SUBSIDY_REJECTED': "Subsidy for “{title}” rejected by “{programme}”: {reason}",
   'notification.OVERHEAD_SET': "Overhead rate set to {percent}%",
+  'nav.programmes': "Subsidy programmes",
 };

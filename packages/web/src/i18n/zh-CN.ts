@@ -1194,6 +1194,7 @@ export const zhCN = {
   'notification.SUBSIDY_APPROVED': "“{programme}”已批准“{title}”的资助",
   'notification.SUBSIDY_REJECTED': "“{programme}”驳回了“{title}”的资助：{reason}",
   'notification.OVERHEAD_SET': "管理费比例已设为 {percent}%",
+  'nav.programmes': "资助计划",
 };
 
 export type MessageKey = keyof typeof zhCN;
