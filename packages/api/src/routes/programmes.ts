@@ -69,7 +69,7 @@ const OverheadSchema = z
 const tags = ['Subsidy programmes'];
 const ProgrammeIdParam = idParam('programme');
 const ApplicationIdParam = idParam('application');
-const OrgIdParam = idParam('org');
+const OrgIdParam = idParam('org', 'orgId');
 
 /** `/v1/programmes`: government bodies publish; enterprises apply on their contracts. */
 export function programmeRoutes(deps: ApiDeps) {
@@ -145,7 +145,7 @@ export function overheadRoutes(deps: ApiDeps) {
         request: { params: OrgIdParam, body: jsonBody(SetOverheadSchema) },
         responses: { 200: jsonResponse(OverheadRateSchema, 'The new rate, at its version'), ...errorResponses },
       }),
-      async (c) => c.json(await setOverheadRate(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json').bps), 200),
+      async (c) => c.json(await setOverheadRate(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('json').bps), 200),
     )
     .openapi(
       createRoute({
@@ -153,6 +153,6 @@ export function overheadRoutes(deps: ApiDeps) {
         request: { params: OrgIdParam, query: PageQuerySchema },
         responses: { 200: jsonResponse(OverheadSchema, 'Current rate and history'), ...errorResponses },
       }),
-      async (c) => c.json(await readOverheadRate(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('query')), 200),
+      async (c) => c.json(await readOverheadRate(deps, c.get('principal'), c.req.valid('param').orgId, c.req.valid('query')), 200),
     );
 }
