@@ -106,7 +106,7 @@ describe('reserving and funding', () => {
     expect(netSubsidyPaid(GOV, refund)).toBe(-30);
     expect(subsidyFunded(GOV, [{ kind: 'FUND', postings: fund }, { kind: 'REFUND', postings: refund }])).toBe(30);
     expect(unspentReservation({ reserved: 90 }, 30)).toBe(60);
-    expect(programmeFigures({ budget: { amount: 1_000 }, committed: 90, paid: 30 })).toEqual({ budget: 1_000, reserved: 60, paid: 30, remaining: 910 });
+    expect(programmeFigures({ budget: { amount: 1_000, currency: 'CNY' }, committed: 90, paid: 30 })).toEqual({ budget: 1_000, reserved: 60, paid: 30, remaining: 910 });
   });
 
   it('writes the shared counter names in the cluster and programme scopes, total and month', () => {
@@ -224,7 +224,7 @@ describe('property: random programmes, subsidies, overhead rates and milestone o
         });
         expect(committed).toBe(paid);
         expect(paid).toBe(ledgerSubsidy);
-        expect(programmeFigures({ budget: { amount: budget }, committed, paid }).reserved).toBe(0);
+        expect(programmeFigures({ budget: { amount: budget, currency: 'CNY' }, committed, paid }).reserved).toBe(0);
       }),
       { numRuns: 300 },
     );
