@@ -106,7 +106,8 @@ describe('a subsidy programme through the pages', () => {
     const { page } = browser;
     await browser.signInAs('demo-government');
     await browser.go(`${programmePath}?lang=zh-CN`);
-    await browser.submit(page.locator('form[action$="/approve"] button[type="submit"]'));
+    const [approved] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('form[action$="/approve"] button[type="submit"]').click()]);
+    expect(approved?.status(), await text('main')).toBe(200);
     expect(await text('.flash')).toBe('已批准，资助已预留。');
     expect(await figures()).toEqual({ budget: yuan(BUDGET), reserved: yuan(reserved), paid: yuan(0), remaining: yuan(BUDGET - reserved) });
     await browser.shot('application-approved');

@@ -141,7 +141,7 @@ export function overheadRoutes(deps: ApiDeps) {
   return createRouter()
     .openapi(
       createRoute({
-        method: 'put', path: '/{id}/overhead', tags: ['Organisations'], security: bearer, summary: 'Owner of a verified college: set its overhead rate (bps, 0–10000)',
+        method: 'put', path: '/{orgId}/overhead', tags: ['Organisations'], security: bearer, summary: 'Owner of a verified college: set its overhead rate (bps, 0–10000)',
         request: { params: OrgIdParam, body: jsonBody(SetOverheadSchema) },
         responses: { 200: jsonResponse(OverheadRateSchema, 'The new rate, at its version'), ...errorResponses },
       }),
@@ -149,7 +149,7 @@ export function overheadRoutes(deps: ApiDeps) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/{id}/overhead', tags: ['Organisations'], security: bearer, summary: "A college's overhead rate in force and its history, newest first",
+        method: 'get', path: '/{orgId}/overhead', tags: ['Organisations'], security: bearer, summary: "A college's overhead rate in force and its history, newest first",
         request: { params: OrgIdParam, query: PageQuerySchema },
         responses: { 200: jsonResponse(OverheadSchema, 'Current rate and history'), ...errorResponses },
       }),
