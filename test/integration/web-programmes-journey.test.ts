@@ -46,9 +46,10 @@ afterAll(async () => {
 const text = (selector: string) => browser.page.locator(selector).first().innerText();
 const yuan = (amount: number) => formatMoney({ amount, currency: 'CNY' });
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-const BUDGET = 5_000_000;
+/** ¥5,000,000.00 in fen; the milestones are in yuan through `cny` (¥123,457.00 and ¥200,000.00). */
+const BUDGET = 500_000_000;
 const BPS = 2_000;
-const reserved = subsidyShare(M1, BPS) + subsidyShare(M2, BPS);
+const reserved = subsidyShare(cny(M1).amount, BPS) + subsidyShare(cny(M2).amount, BPS);
 
 /** The four figures of the programme page, as shown. */
 async function figures() {
@@ -69,7 +70,7 @@ describe('a subsidy programme through the pages', () => {
     await browser.submit(page.locator('form[action="/programmes/new"] button[type="submit"]'));
     expect(await page.locator('.error-summary').count()).toBe(1);
     await page.fill('#f-name', '2026 年度共性技术攻关资助计划');
-    await page.fill('#f-budget', '50000');
+    await page.fill('#f-budget', '5000000');
     await page.fill('#f-maxBps', '30');
     await page.fill('#f-clusters', 'smart-manufacturing');
     await page.fill('#f-opensOn', today);
@@ -121,7 +122,7 @@ describe('a subsidy programme through the pages', () => {
     await browser.submit(page.locator(`form[action="/contracts/${contractId}/milestones/1/fund"] button[type="submit"]`));
     const ledger = await ledgerOf(enterprise, contractId);
     const paid = -ledger.balance(`external:${governmentOrg}`);
-    expect(paid).toBe(subsidyShare(M1, BPS));
+    expect(paid).toBe(subsidyShare(cny(M1).amount, BPS));
     for (const locale of ['zh-CN', 'en']) {
       await browser.go(`${programmePath}?lang=${locale}`);
       expect(await figures()).toEqual({ budget: yuan(BUDGET), reserved: yuan(reserved - paid), paid: yuan(paid), remaining: yuan(BUDGET - reserved) });
