@@ -126,6 +126,11 @@ const READS: Record<string, Rule> = {
   'GET /v1/colleges/{id}/education-stats': (ctx) => ctx.target?.name === 'college' && ctx.who.orgId === ctx.target.id,
   // Pooled requests (issue 13): whoever sees the request sees the pool's totals (members for the owner, members, associations).
   'GET /v1/requests/{id}/pool': visible,
+  // Subsidy programmes and college overhead (issue 13): programmes are public; applications list what each may see.
+  'GET /v1/programmes': anyone,
+  'GET /v1/programmes/{id}': anyone,
+  'GET /v1/programmes/{id}/applications': anyone,
+  'GET /v1/orgs/{orgId}/overhead': (ctx) => ctx.target?.name === 'college' && visible(ctx),
 };
 
 const WRITES: Record<string, Rule> = {
@@ -206,6 +211,11 @@ const WRITES: Record<string, Rule> = {
   // enterprise is of another cluster, so nobody may; nobody is in a pool, so nobody leaves one (pools.test.ts covers both).
   'POST /v1/requests/{id}/pool/join': never,
   'POST /v1/requests/{id}/pool/leave': never,
+  'POST /v1/programmes': verified('GOVERNMENT'),
+  // The matrix applies with a contract that does not exist: nobody gets past it.
+  'POST /v1/programmes/{id}/applications': never,
+  'POST /v1/applications/{id}/decision': ({ who, target }) => target?.state === 'PENDING' && who.name === 'government',
+  'PUT /v1/orgs/{orgId}/overhead': (ctx) => ctx.target?.name === 'college' && ownerOfOrg(ctx) && ctx.who.verified,
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
@@ -266,6 +276,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/resources/{id}/bookings/{bookingId}/approve': () => ({}),
   'POST /v1/resources/{id}/bookings/{bookingId}/decline': () => ({ reason: 'matrix' }),
   'POST /v1/resources/{id}/bookings/{bookingId}/cancel': () => ({ reason: 'matrix' }),
+  'POST /v1/programmes': () => ({ name: '矩阵计划', budget: fen(100_000), maxBps: 1_000, clusters: ['smart-manufacturing'], opensOn: '2030-01-01', closesOn: '2030-12-31' }),
+  'POST /v1/programmes/{id}/applications': () => ({ contractId: ghostId('ctr'), bps: 1_000 }),
+  'POST /v1/applications/{id}/decision': () => ({ decision: 'reject', reason: 'matrix' }),
+  'PUT /v1/orgs/{orgId}/overhead': () => ({ bps: 1_000 }),
   'POST /v1/attachments': () => ({ parent: `BID:${object('liveBid').id}`, name: '矩阵.pdf', contentType: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) }),
   'POST /v1/orgs/{id}/people': () => ({ kind: 'TEACHER', name: '矩阵老师' }),
   'PATCH /v1/orgs/{id}/people/{personId}': () => ({ name: '矩阵改名' }),
@@ -279,10 +293,11 @@ const BODIES: Record<string, () => unknown> = {
 const KIND_OF_SEGMENT: Record<string, ObjectKind> = {
   orgs: 'org', accounts: 'org', colleges: 'org', requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', questions: 'question',
   reviews: 'review', invitations: 'invitation', appointments: 'appointment', resources: 'resource', attachments: 'attachment',
+  programmes: 'programme', applications: 'application',
 };
 const PREFIX: Record<ObjectKind, string> = {
   org: 'org', request: 'req', bid: 'bid', contract: 'ctr', dispute: 'dsp', question: 'qst', review: 'rev', invitation: 'inv', appointment: 'apt', resource: 'res', booking: 'bkg',
-  attachment: 'att',
+  attachment: 'att', programme: 'prg', application: 'sap',
 };
 /** Objects the audit trail names (an attachment's trail is its parent's). */
 const audited = (o: WorldObject) => o.kind !== 'attachment';
@@ -529,11 +544,19 @@ const FORMS: Record<string, { op: string; own?: true; form: Record<string, strin
   'POST /contracts/:id/participation/:n/sign-off': { op: 'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off', form: {} },
   'POST /requests/:id/pool/join': { op: 'POST /v1/requests/{id}/pool/join', form: { pledgeBps: '10' } },
   'POST /requests/:id/pool/leave': { op: 'POST /v1/requests/{id}/pool/leave', form: {} },
+  'POST /programmes/new': {
+    op: 'POST /v1/programmes',
+    form: { name: '矩阵计划', budget: '1000', maxBps: '10', clusters: 'smart-manufacturing', opensOn: '2030-01-01', closesOn: '2030-12-31' },
+  },
+  'POST /programmes/:id/apply': { op: 'POST /v1/programmes/{id}/applications', form: { contractId: ghostId('ctr'), bps: '10' } },
+  'POST /applications/:id/approve': { op: 'POST /v1/applications/{id}/decision', form: {} },
+  'POST /applications/:id/reject': { op: 'POST /v1/applications/{id}/decision', form: {} },
+  'POST /orgs/:id/overhead': { op: 'PUT /v1/orgs/{orgId}/overhead', form: { bps: '10' } },
 };
 
 const PAGE_KIND: Record<string, ObjectKind> = {
   requests: 'request', bids: 'bid', contracts: 'contract', disputes: 'dispute', orgs: 'org', questions: 'question', reviews: 'review', invitations: 'invitation',
-  appointments: 'appointment', resources: 'resource', bookings: 'booking', attachments: 'attachment',
+  appointments: 'appointment', resources: 'resource', bookings: 'booking', attachments: 'attachment', programmes: 'programme', applications: 'application',
 };
 const STEPS = ['fund', 'submit', 'accept', 'request-revision', 'dispute'];
 

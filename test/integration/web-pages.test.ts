@@ -189,6 +189,20 @@ PAGES['demo-college:people'] = ['/people', '/college/student-records', `/records
 PAGES['demo-enterprise:issue13-pools'] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${pooledId}/award?bid=${pooledBidId}`];
 PAGES[`${coFunder.caller.sub}:issue13-pools`] = [`/requests/${pooledId}`, `/requests/${pooledId}/pool`, `/requests/${biddingId}/pool`];
 PAGES['demo-association:issue13-pools'] = [`/requests/${pooledId}/pool`];
+// Subsidy programmes and college overhead (issue 13): an open programme, the enterprise's pending application, the college's rate.
+const government = await api.as('demo-government');
+const programmeDay = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const programmeId = ok(
+  await government.post('/v1/programmes', {
+    name: '共性技术攻关资助计划', budget: cny(5_000_000), maxBps: 3_000, clusters: ['smart-manufacturing'], opensOn: programmeDay, closesOn: '2099-12-31',
+  }),
+  201,
+).id as string;
+ok(await enterprise.post(`/v1/programmes/${programmeId}/applications`, { contractId, bps: 2_000 }), 201);
+ok(await api.call('PUT', `/v1/orgs/${collegeOrg}/overhead`, college.token, { bps: 1_500 }));
+PAGES['demo-government:issue13-programmes'] = ['/programmes', '/programmes/new', `/programmes/${programmeId}`, `/audit?entity=programme:${programmeId}`];
+PAGES['demo-enterprise:issue13-programmes'] = ['/programmes', `/programmes/${programmeId}`, `/orgs/${collegeOrg}/overhead`];
+PAGES['demo-college:issue13-programmes'] = [`/orgs/${collegeOrg}/overhead`, '/programmes'];
 
 describe('every page in Chinese and English', () => {
   it('renders the sign-in page in both languages', async () => {

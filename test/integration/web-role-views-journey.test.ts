@@ -56,7 +56,7 @@ const KEYS = Object.keys(DICTIONARIES['zh-CN']);
 const menu = () => browser.page.locator('nav.main-nav a').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
 
 /** What each role's menu must lead to (at least): everything it may see. */
-const CONSORTIUM = ['/resources', '/appointments'];
+const CONSORTIUM = ['/resources', '/appointments', '/programmes'];
 const EXPECTED: Record<string, string[]> = {
   'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],
   'demo-studio': ['/feed', '/bids', '/invitations', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],

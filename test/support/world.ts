@@ -11,7 +11,7 @@ import { fen, key, milestonePath } from './money.js';
  * for the authorisation matrix: who is who, what exists, and who may see it.
  */
 
-export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment';
+export type ObjectKind = 'org' | 'request' | 'bid' | 'contract' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment' | 'programme' | 'application';
 
 export interface WorldObject {
   name: string;
@@ -148,6 +148,16 @@ export async function buildWorld(api: TestApi) {
   });
   expect(booking.status, JSON.stringify(booking.body)).toBe(201);
 
+  // Subsidy programmes (issue 13): the government's open programme and the other enterprise's application on its contract.
+  const today = new Date(api.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const programme = await government.caller.post('/v1/programmes', {
+    name: '矩阵资助计划', budget: { amount: 1_000_000, currency: 'CNY' }, maxBps: 3_000, clusters: ['smart-manufacturing', 'new-energy-vehicles'],
+    opensOn: today, closesOn: '2099-12-31',
+  });
+  expect(programme.status, JSON.stringify(programme.body)).toBe(201);
+  const application = await otherEnterprise.caller.post(`/v1/programmes/${programme.body.id}/applications`, { contractId: otherContractId, bps: 1_000 });
+  expect(application.status, JSON.stringify(application.body)).toBe(201);
+
   // A studio's college is a party to its contracts.
   const K = [enterprise.orgId, studio.orgId, college.orgId, government.orgId];
   const K2 = [otherEnterprise.orgId, otherStudio.orgId, otherCollege.orgId];
@@ -166,7 +176,9 @@ export async function buildWorld(api: TestApi) {
     { name: 'wonBid', kind: 'bid', id: wonBid.body.id, parties: [studio.orgId, enterprise.orgId, college.orgId], public: false, state: 'AWARDED', studioOrgId: studio.orgId, namedBy: ['contract', 'dispute'] },
     { name: 'proposal', kind: 'attachment', id: declared.body.attachment.id, parties: [studio.orgId, enterprise.orgId, college.orgId], public: false, state: 'READY', studioOrgId: studio.orgId },
     { name: 'contract', kind: 'contract', id: contractId, parties: K, public: false, state: 'ACTIVE' },
-    { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES' },
+    { name: 'otherContract', kind: 'contract', id: otherContractId, parties: K2, public: false, state: 'PENDING_SIGNATURES', namedBy: ['application'] },
+    { name: 'programme', kind: 'programme', id: programme.body.id, parties: [government.orgId], public: true, state: 'OPEN' },
+    { name: 'application', kind: 'application', id: application.body.id, parties: [otherEnterprise.orgId, government.orgId], public: false, state: 'PENDING' },
     { name: 'dispute', kind: 'dispute', id: disputed.body.disputeId, parties: K, public: false, state: 'OPEN' },
     { name: 'review', kind: 'review', id: review.body.id, parties: [enterprise.orgId, studio.orgId], public: true, state: 'PUBLISHED' },
     { name: 'invitation', kind: 'invitation', id: invitation.body.id, parties: [enterprise.orgId, rival.orgId], public: false, state: 'PENDING' },

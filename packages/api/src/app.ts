@@ -22,6 +22,7 @@ import { meRoutes, organisationRoutes } from './routes/organisations.js';
 import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
 import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
 import { requestPoolRoutes } from './routes/pools.js';
+import { applicationRoutes, overheadRoutes, programmeRoutes } from './routes/programmes.js';
 import { requestRoutes } from './routes/requests.js';
 import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
 import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
@@ -85,6 +86,9 @@ export function createApiApp(deps: ApiDeps) {
   api.route('/v1/students', studentRoutes(deps));
   api.route('/v1/student-records', studentRecordRoutes(deps));
   api.route('/v1/colleges', collegeEducationRoutes(deps));
+  api.route('/v1/programmes', programmeRoutes(deps));
+  api.route('/v1/applications', applicationRoutes(deps));
+  api.route('/v1/orgs', overheadRoutes(deps));
 
   // Listed last in the reference, after the marketplace's own operations.
   api.openapi(

@@ -6,6 +6,7 @@ import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js'
 import { contractRegistrationSchema } from './tech-contract-type.js';
 import { teamPersonSchema } from './person.js';
 import { contractPoolSchema, type ContractPool } from './pool.js';
+import { contractOverheadSchema } from './overhead.js';
 
 export const CONTRACT_STATUSES = ['PENDING_SIGNATURES', 'ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -92,6 +93,25 @@ export const contractSchema = z.object({
   registration: contractRegistrationSchema.optional(),
   /** A pooled request's funders with their bps (the enterprise first, totalling 10 000); absent: the enterprise alone. */
   pool: contractPoolSchema.optional(),
+  /**
+   * An approved subsidy of a programme (absent: none): the government co-funds
+   * each milestone at `bps`, at most the fen reserved for it at approval (`shares`, by milestone number).
+   */
+  grant: z
+    .object({
+      programmeId: z.string(),
+      applicationId: z.string(),
+      orgId: z.string(),
+      bps: z.number().int(),
+      reserved: z.number().int(),
+      shares: z.record(z.string(), z.number().int()),
+      approvedAt: z.string(),
+      /** Fen returned to the programme when the contract ended. */
+      returned: z.number().int().optional(),
+    })
+    .optional(),
+  /** The college overhead rate in force at the last signature (absent: none). */
+  overhead: contractOverheadSchema.optional(),
   version: z.number().int(),
 });
 export type Contract = z.infer<typeof contractSchema>;

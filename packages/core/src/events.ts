@@ -4,7 +4,9 @@
  * new state so one atomic write can persist all three.
  */
 export interface EntityRef {
-  type: 'organisation' | 'request' | 'bid' | 'contract' | 'milestone' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking' | 'attachment' | 'person' | 'participation' | 'studentRecord';
+  type:
+    | 'organisation' | 'request' | 'bid' | 'contract' | 'milestone' | 'dispute' | 'question' | 'review' | 'invitation' | 'appointment' | 'resource' | 'booking'
+    | 'attachment' | 'person' | 'participation' | 'studentRecord' | 'programme' | 'application';
   id: string;
 }
 

@@ -23,6 +23,8 @@ export const ID_PREFIX = {
   attachment: 'att',
   person: 'per',
   studentRecord: 'rec',
+  programme: 'prg',
+  application: 'sap',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

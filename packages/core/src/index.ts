@@ -34,3 +34,6 @@ export * from './person.js';
 export * from './education.js';
 export * from './pool.js';
 export * from './pool-stats.js';
+export * from './programme.js';
+export * from './overhead.js';
+export * from './programme-stats.js';

@@ -19,12 +19,13 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /**
  * The most accounts a contract's money ever moves: its escrow, the studio's
- * earnings and the external accounts of its funders — the enterprise (or the
- * up to MAX_POOL_MEMBERS funders of a pooled request) and, with a subsidy, one
- * government (see fundingShares). A contract therefore has at most this many
- * balance items, and reading them is one bounded Query.
+ * earnings, with a college overhead rate the college's earnings, and the
+ * external accounts of its funders — the enterprise (or the up to
+ * MAX_POOL_MEMBERS funders of a pooled request) and, with a subsidy or a
+ * programme's grant, one government (see fundingShares). A contract therefore
+ * has at most this many balance items, and reading them is one bounded Query.
  */
-export const MAX_ACCOUNTS_PER_CONTRACT = 3 + MAX_POOL_MEMBERS;
+export const MAX_ACCOUNTS_PER_CONTRACT = 4 + MAX_POOL_MEMBERS;
 
 export const ENTRY_KINDS = ['FUND', 'RELEASE', 'REFUND', 'SPLIT'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];

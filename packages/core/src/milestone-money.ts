@@ -7,6 +7,8 @@ import { balancedPostings, ledgerAccount, LedgerInvariantError, type EntryKind, 
 import { allocateByBps, WHOLE_BPS, type Money } from './money.js';
 import { coFunders } from './contract.js';
 import { splitAcrossPool } from './pool.js';
+import { withOverhead } from './overhead.js';
+import { grantFundingShare } from './programme.js';
 
 /**
  * Milestone money: who may do what to a milestone, the state it moves to, and
@@ -31,16 +33,26 @@ export interface FundingShare {
  * (with s = 5 000, to the enterprise, which is listed first). The two parts
  * always add up to the milestone amount exactly.
  */
-export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'pool'>, amount: Money): FundingShare[] {
-  return splitAcrossPool(enterpriseAndSubsidy(contract, amount), contract.enterpriseOrgId, contract.pool);
+export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'pool' | 'grant'>, amount: Money, milestoneN?: number): FundingShare[] {
+  return splitAcrossPool(enterpriseAndSubsidy(contract, amount, milestoneN), contract.enterpriseOrgId, contract.pool);
 }
 
 /**
- * The subsidy part first; then, on a pooled contract, `fundingShares` splits the
- * enterprise part across the pool's members by their bps (largest remainder).
+ * The subsidy part first (an award-time subsidy, or a programme's approved
+ * grant for milestone `milestoneN`); then, on a pooled contract,
+ * `fundingShares` splits the enterprise part across the pool's members by
+ * their bps (largest remainder).
  */
-function enterpriseAndSubsidy(contract: Pick<Contract, 'enterpriseOrgId' | 'shares'>, amount: Money): FundingShare[] {
+function enterpriseAndSubsidy(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'grant'>, amount: Money, milestoneN?: number): FundingShare[] {
   const subsidy = contract.shares.subsidy;
+  if (!subsidy && contract.grant && milestoneN !== undefined) {
+    // A programme's approved subsidy: its share, at most what approval reserved for this milestone.
+    const granted = grantFundingShare(contract, milestoneN, amount.amount);
+    return [
+      { orgId: contract.enterpriseOrgId, amount: amount.amount - granted },
+      ...(granted > 0 ? [{ orgId: contract.grant.orgId, amount: granted }] : []),
+    ];
+  }
   if (!subsidy) return [{ orgId: contract.enterpriseOrgId, amount: amount.amount }];
   return allocateByBps(amount.amount, [
     { key: contract.enterpriseOrgId, bps: WHOLE_BPS - subsidy.bps },
@@ -214,7 +226,7 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
     case 'fund': {
       const fundedParts = withFundedPart(contract, milestone, command, at);
       if (action === 'fundPart') return { action, milestone: { ...base, fundedParts } };
-      const funding = fundingShares(contract, milestone.amount);
+      const funding = fundingShares(contract, milestone.amount, milestone.n);
       return {
         action,
         milestone: { ...base, ...(fundedParts ? { fundedParts } : {}), funding, fundedAt: at },
@@ -282,10 +294,10 @@ function settle(
   const funding = heldFunding(next);
   const entry: MilestoneEntryDraft =
     outcome === 'RELEASE'
-      ? { kind: 'RELEASE', postings: releasePostings(contract.id, contract.studioOrgId, next.amount.amount) }
+      ? { kind: 'RELEASE', postings: withOverhead(releasePostings(contract.id, contract.studioOrgId, next.amount.amount), contract.studioOrgId, contract.overhead) }
       : outcome === 'REFUND'
         ? { kind: 'REFUND', postings: refundPostings(contract.id, funding) }
-        : { kind: 'SPLIT', postings: splitPostings(contract.id, contract.studioOrgId, funding, studioBps!), studioBps };
+        : { kind: 'SPLIT', postings: withOverhead(splitPostings(contract.id, contract.studioOrgId, funding, studioBps!), contract.studioOrgId, contract.overhead), studioBps };
   return { action, milestone: { ...next, settledAt: at }, entry };
 }
 

@@ -36,3 +36,4 @@ export * from './registrations.js';
 export * from './batch-get.js';
 export * from './people.js';
 export * from './pools.js';
+export * from './programmes.js';

@@ -261,6 +261,17 @@ export const keys = {
   studentRecordsOfPerson: (personId: string, recordId: string) => ({ gsi1pk: `PERSON#${personId}#RECORDS`, gsi1sk: recordId }),
   studentRecordsOfCollege: (collegeOrgId: string, recordId: string) => ({ gsi2pk: `ORG#${collegeOrgId}#STUDENT_RECORDS`, gsi2sk: recordId }),
   studentRecordById: (recordId: string) => ({ gsi3pk: `SREC#${recordId}`, gsi3sk: '#' }),
+  // ── Subsidy programmes and college overhead ──
+  programme: (programmeId: string) => ({ pk: `PROG#${programmeId}`, sk: '#PROG' }),
+  allProgrammes: (programmeId: string) => ({ gsi1pk: 'PROGRAMMES', gsi1sk: programmeId }),
+  programmeApplication: (applicationId: string) => ({ pk: `PAPP#${applicationId}`, sk: '#PAPP' }),
+  applicationsOfProgramme: (programmeId: string, applicationId: string) => ({ gsi1pk: `PROG#${programmeId}#APPS`, gsi1sk: applicationId }),
+  applicationsOfApplicant: (orgId: string, programmeId: string, applicationId: string) => ({ gsi2pk: `ORG#${orgId}#PROG#${programmeId}#APPS`, gsi2sk: applicationId }),
+  /** "One application per contract per programme" as a key, in the programme's partition. */
+  appliedContract: (programmeId: string, contractId: string) => ({ pk: `PROG#${programmeId}`, sk: `APPLIED#${contractId}` }),
+  /** A college's overhead rate in force, and one item per version (history, newest first). */
+  overheadRate: (collegeOrgId: string) => ({ pk: `ORG#${collegeOrgId}`, sk: 'OVERHEAD' }),
+  overheadVersion: (collegeOrgId: string, version: number) => ({ pk: `ORG#${collegeOrgId}`, sk: `OVERHEAD#${String(version).padStart(8, '0')}` }),
 } as const;
 
 /** An organisation's inbox is named by its id; the associations share one. */

@@ -1,5 +1,6 @@
 import { ForbiddenError, NotFoundError, isAssociation, type EntityRef, type Principal } from '@sharedtech/core';
 import { getPerson, getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
+import { getVisibleApplication, mayReadProgrammeTrail } from './programmes.js';
 import type { ServiceDeps } from './deps.js';
 import { readStudentRecord } from './education.js';
 import { getVisibleBid } from './bids.js';
@@ -60,6 +61,9 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
     return person !== undefined && principal.membership?.orgId === person.orgId;
   },
   studentRecord: async (deps, principal, id) => Boolean(await readStudentRecord(deps, principal, id)),
+  // A programme is public; its trail is its government body's and the associations'. An application: its parties'.
+  programme: async (deps, principal, id) => mayReadProgrammeTrail(deps, principal, id),
+  application: async (deps, principal, id) => Boolean(await getVisibleApplication(deps, principal, id)),
 };
 
 export function parseEntityRef(value: string): EntityRef {

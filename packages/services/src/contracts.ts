@@ -6,7 +6,7 @@ import {
 } from '@sharedtech/core';
 import {
   addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
-  writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince,
+  writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince, getOverheadRate, unchangedSince, keys,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -185,7 +185,10 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
   const signatures = [...contract.signatures, { orgId: signer.org.id, sub: principal.sub, at: now }];
   const complete = contract.requiredSigners.every((orgId) => signatures.some((signature) => signature.orgId === orgId));
   const status = complete ? contractLifecycle.next(contract.status, 'activate') : contract.status;
-  const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), version: contract.version + 1 };
+  // The college's overhead rate in force at the last signature is recorded on the contract (guarded: still in force at commit).
+  const rate = complete && contract.collegeOrgId ? await getOverheadRate(deps.db, contract.collegeOrgId, true) : undefined;
+  const overhead = rate ? { collegeOrgId: rate.collegeOrgId, bps: rate.bps, version: rate.version } : undefined;
+  const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), ...(overhead ? { overhead } : {}), version: contract.version + 1 };
   const others = contractParties(contract).filter((orgId) => orgId !== signer.org.id);
   // Activation fixes each milestone's absolute due date (Asia/Shanghai) and puts its reminder and overdue timers.
   const milestones = await listMilestones(deps.db, contract.id, true);
@@ -197,6 +200,7 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
       ...(complete ? dated.flatMap((milestone) => [putMilestoneVersion(deps.db, milestone, milestoneChanged), ...dueTimerWrites(deps.db, milestone)]) : []),
       // 技术合同认定登记: the activated contract enters its cluster's and its college's registration lists.
       ...(complete ? putRegistrationEntry(deps.db, next) : []),
+      ...(rate ? [unchangedSince(deps.db, keys.overheadRate(rate.collegeOrgId), rate.version, () => new ConflictError('CONCURRENT_UPDATE', 'The college changed its overhead rate at the same moment; sign again.'))] : []),
     ],
     transitions: [
       { entity: { type: 'contract', id: contract.id }, action: 'sign', before: contract.status, after: status, details: { orgId: signer.org.id } },

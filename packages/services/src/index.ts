@@ -36,3 +36,5 @@ export * from './registrations.js';
 export * from './people.js';
 export * from './education.js';
 export * from './pools.js';
+export * from './programmes.js';
+export * from './overhead.js';

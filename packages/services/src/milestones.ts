@@ -13,6 +13,7 @@ import { issueStudentRecordsNow, issueStudentRecordsTask } from './education.js'
 import { applyChange, toAssociations, toOrg, type NotificationSpec, type Transition } from './change.js';
 import { getVisibleContract } from './contracts.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
+import { grantWrites } from './programmes.js';
 
 /**
  * Milestone use cases: fund, submit, accept, request revision, dispute, and
@@ -87,6 +88,10 @@ export async function planMilestoneStep(
     at,
   };
   const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry, contract.cluster, contract.governmentOrgId) : [])];
+  // A programme's subsidy: its sums move with the entry (and its unused reservation returns if this step completes the contract).
+  const completes = Boolean(contract.grant) && SETTLED_MILESTONE_STATUSES.includes(next.status) && allMilestonesSettled([...(await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n), next]);
+  const granted = await grantWrites(deps, contract, entry ? [entry] : [], completes, at);
+  writes.push(...granted.writes);
   if (next.status === 'SUBMITTED') {
     writes.push(putReleaseTimer(deps.db, { contractId: contract.id, n: next.n, dueAt: releaseDueAt(contract, next).toISOString() }));
   } else if (milestone.status === 'SUBMITTED') {
@@ -117,7 +122,7 @@ export async function planMilestoneStep(
   if (SETTLED_MILESTONE_STATUSES.includes(next.status)) {
     const others = (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n);
     if (allMilestonesSettled([...others, next])) {
-      contractAfter = { ...contract, ...overdueAfter, status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
+      contractAfter = { ...contract, ...overdueAfter, ...(granted.grant ? { grant: granted.grant } : {}), status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
       writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
       transitions.push({ entity: { type: 'contract', id: contract.id }, action: 'complete', before: contract.status, after: contractAfter.status });
       // Each student with signed-off participation gets a record of the project: queued here, so it cannot be lost.

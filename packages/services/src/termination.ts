@@ -10,6 +10,7 @@ import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg, type Transition } from './change.js';
 import { getVisibleContract, viewOfContract } from './contracts.js';
 import { runIdempotent, type CommandResult, type IdempotencyInput } from './idempotency.js';
+import { grantWrites } from './programmes.js';
 
 const contractChanged = () => new ConflictError('CONCURRENT_UPDATE', 'The contract changed meanwhile; reload and try again.');
 const milestoneChanged = () =>
@@ -76,8 +77,11 @@ export async function terminateContract(
     });
     // All refunds touch the same escrow and funder balances: posted together, each balance moves once.
     writes.push(...writesForEntries(deps.db, refunds, contract.cluster, contract.governmentOrgId));
+    // A programme's subsidy: the refunds come back to it and its unused reservation is returned.
+    const granted = await grantWrites(deps, contract, refunds, true, at);
+    writes.push(...granted.writes);
     // Nothing of a terminated contract is overdue any more (its milestones are refunded or will never be funded).
-    const terminated: Contract = { ...contract, status, ...(contract.overdueMilestones ? { overdueMilestones: 0 } : {}), updatedAt: at, version: contract.version + 1 };
+    const terminated: Contract = { ...contract, ...(granted.grant ? { grant: granted.grant } : {}), status, ...(contract.overdueMilestones ? { overdueMilestones: 0 } : {}), updatedAt: at, version: contract.version + 1 };
     writes.push(...writesForContractChange(deps.db, contract, terminated, contractChanged));
     transitions.unshift({ entity: { type: 'contract', id: contract.id }, action: 'terminate', before: contract.status, after: status, details: { reason: input.reason } });
     // Each refund adds its milestone, entry and balance items; with the audit records, one notification per

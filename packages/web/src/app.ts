@@ -27,6 +27,7 @@ import { appointmentPages } from './pages/appointments.js';
 import { resourcePages } from './pages/resources.js';
 import { registrationPages } from './pages/registrations.js';
 import { peoplePages } from './pages/people.js';
+import { programmePages } from './pages/programmes.js';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -110,6 +111,7 @@ export function createWebApp(deps: WebDeps) {
   peoplePages(web, deps);
   attachmentPages(web, deps);
   registrationPages(web, deps);
+  programmePages(web, deps);
 
   web.onError((error, c) => handleWebError(error, c));
   return web;

@@ -44,6 +44,17 @@ const contractShape = {
   activatedAt: z.string().optional(),
   cluster: z.string().optional(),
   planVersion: z.number().int().optional().openapi({ description: 'Change orders applied so far (absent: none).' }),
+  grant: z
+    .object({
+      programmeId: z.string(), applicationId: z.string(), orgId: z.string(), bps: z.number().int(), reserved: z.number().int(),
+      shares: z.record(z.string(), z.number().int()), approvedAt: z.string(), returned: z.number().int().optional(),
+    })
+    .optional()
+    .openapi({ description: 'An approved programme subsidy: fen reserved per milestone number, and what was returned when the contract ended.' }),
+  overhead: z
+    .object({ collegeOrgId: z.string(), bps: z.number().int(), version: z.number().int() })
+    .optional()
+    .openapi({ description: 'The college overhead rate in force at the last signature.' }),
   lastMilestoneN: z.number().int().optional(),
   overdueMilestones: z.number().int().optional().openapi({ description: 'Milestones flagged overdue and not settled (absent: 0); meaningful while ACTIVE.' }),
   team: TeamViewSchema.optional(),

@@ -20,3 +20,4 @@ export * from './council.js';
 export * from './registrations.js';
 export * from './people.js';
 export * from './pools.js';
+export * from './programmes.js';

@@ -14,6 +14,9 @@ export const AuditQuerySchema = PageQuerySchema.extend({
   entity: z
     .string()
     .max(80)
-    .regex(/^(organisation|request|bid|contract|dispute|question|review|invitation|appointment|resource|booking|person|studentRecord):[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/, 'Use <type>:<id>, e.g. request:req_01J….')
+    .regex(
+      /^(organisation|request|bid|contract|dispute|question|review|invitation|appointment|resource|booking|person|studentRecord|programme|application):[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/,
+      'Use <type>:<id>, e.g. request:req_01J….',
+    )
     .openapi({ example: 'request:req_01JD0000000000000000000000' }),
 });

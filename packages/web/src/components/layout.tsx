@@ -51,6 +51,7 @@ const NAV: Record<OrgType, NavItem[]> = {
 const CONSORTIUM_NAV: NavItem[] = [
   { href: '/resources', key: 'nav.resources' },
   { href: '/appointments', key: 'nav.appointments' },
+  { href: '/programmes', key: 'nav.programmes' },
 ];
 
 /** The council's dashboard (issue 14): for the council's members (associations, government bodies, colleges). */

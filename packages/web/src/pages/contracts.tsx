@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { MessageFilesSection, MilestoneFilesSection } from '../components/attachments.js';
 import type { Context, Hono } from 'hono';
 import {
@@ -506,6 +507,12 @@ async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyFor
                     ? t('contract.subsidyText', { name: orgName(orgs, contract.shares.subsidy.orgId), percent: bpsToPercent(contract.shares.subsidy.bps) })
                     : t('award.noSubsidy'),
                 ],
+                ...(contract.grant
+                  ? ([[t('contract.grant'), <a href={`/programmes/${contract.grant.programmeId}`} data-contract-grant>{t('contract.grantText', { percent: bpsToPercent(contract.grant.bps), reserved: ui.money({ amount: contract.grant.reserved, currency: 'CNY' }) })}</a>] as [string, Child]])
+                  : []),
+                ...(contract.overhead
+                  ? ([[t('contract.overhead'), <a href={`/orgs/${contract.overhead.collegeOrgId}/overhead`} data-contract-overhead>{t('contract.overheadText', { percent: bpsToPercent(contract.overhead.bps), version: contract.overhead.version })}</a>] as [string, Child]])
+                  : []),
               ]}
             />
           </Section>
@@ -846,6 +853,15 @@ export function contractPages(web: Hono, deps: WebDeps) {
       );
       const titles = new Map(contracts.filter((contract): contract is ContractView => Boolean(contract)).map((contract) => [contract.id, contract.title]));
       const orgs = await namesOf(deps, [accounts.orgId]);
+      // Contracts under a college overhead rate: the studio's and the college's earnings side by side, from the contract's balances.
+      const withOverhead = contracts.filter((contract): contract is ContractView => Boolean(contract?.overhead));
+      const overheadRows = await Promise.all(
+        withOverhead.map(async (contract) => {
+          const { balances } = await readContractLedger(deps, ui.principal, contract.id, { limit: 1 });
+          const of = (orgId: string) => balances.find((balance) => balance.account === `earnings:${orgId}`)?.amount ?? 0;
+          return { contract, studio: of(contract.studioOrgId), college: of(contract.overhead!.collegeOrgId) };
+        }),
+      );
       return render(
         c,
         <Layout ui={ui} title={t('accounts.title')}>
@@ -882,6 +898,34 @@ export function contractPages(web: Hono, deps: WebDeps) {
             )}
             <Pager ui={ui} nextCursor={accounts.nextCursor} />
           </Section>
+          {overheadRows.length > 0 ? (
+            <Section title={t('accounts.overhead')} id="overhead">
+              <TableScroll label={t('accounts.overhead')}>
+                <table data-overhead-table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('entity.contract')}</th>
+                      <th scope="col">{t('contract.overhead')}</th>
+                      <th scope="col" class="num">{t('accounts.studioPart')}</th>
+                      <th scope="col" class="num">{t('accounts.collegePart')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {overheadRows.map((row) => (
+                      <tr data-overhead-contract={row.contract.id}>
+                        <td>
+                          <a href={`/contracts/${row.contract.id}`}>{row.contract.title}</a>
+                        </td>
+                        <td>{bpsToPercent(row.contract.overhead!.bps)}%</td>
+                        <td class="num" data-part="studio">{ui.money({ amount: row.studio, currency: 'CNY' })}</td>
+                        <td class="num" data-part="college">{ui.money({ amount: row.college, currency: 'CNY' })}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+            </Section>
+          ) : null}
         </Layout>,
       );
     }),
