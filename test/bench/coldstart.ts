@@ -22,7 +22,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { MarketplaceFunction } from '@sharedtech/infra';
 import CDK_JSON from '../../cdk.json' with { type: 'json' };
 import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
-import { deployedEnvironment, httpApiEvent, lambdaContext, startAwsStubs, synthesiseFunctionBundles } from '../support/lambda.js';
+import { deployedEnvironment, httpApiEvent, initFiles, lambdaContext, startAwsStubs, synthesiseFunctionBundles } from '../support/lambda.js';
 import type { BenchOptions } from './options.js';
 import { callerFor, startBenchServer } from './server.js';
 import { benchCreditCode } from './credit-code.js';
@@ -78,20 +78,9 @@ function synthesiseFloorBundle(): { entry: string; cleanup: () => void } {
   return { entry: join(outdir, assetPath, 'index.mjs'), cleanup };
 }
 
-/**
- * The bundle's code files the init loads: the entry and, transitively, the chunks it imports
- * statically (`import … from"./chunks/…"`); chunks named only in `import("…")` load on first use.
- */
+/** Bytes of code a cold start loads (entry + static chunks), and of every code file of the bundle. */
 export function bundleBytes(entry: string): { bytes: number; totalBytes: number } {
-  const loaded = new Set<string>();
-  const visit = (file: string) => {
-    if (loaded.has(file)) return;
-    loaded.add(file);
-    const code = readFileSync(file, 'utf8');
-    for (const match of code.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(join(dirname(file), match[1]!));
-  };
-  visit(entry);
-  const bytes = [...loaded].reduce((sum, file) => sum + statSync(file).size, 0);
+  const bytes = initFiles(entry).reduce((sum, file) => sum + statSync(file).size, 0);
   const code = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((item) => (item.isDirectory() ? code(join(dir, item.name)) : /\.m?js$/.test(item.name) ? [join(dir, item.name)] : []));
   // The API reference's browser script is served as a file, never imported.

@@ -6,7 +6,7 @@ import { createAssociation, type JobReport } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
 import { consortium, creditCode, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
 import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
-import { deployedEnvironment, httpApiEvent, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
+import { deployedEnvironment, httpApiEvent, initFiles, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
 
 // The deployed artefacts, built once for this file: CDK synthesises the real app
 // and bundles both functions with the local esbuild, exactly as `cdk deploy` would.
@@ -113,14 +113,7 @@ describe('the bundles CDK staged', () => {
 
 describe('what the API function loads at init', () => {
   it('is the entry and the chunks it imports statically: no page code, no S3, EventBridge or Secrets Manager client (those load on first use)', () => {
-    const loaded = new Set<string>();
-    const visit = (file: string) => {
-      if (loaded.has(file)) return;
-      loaded.add(file);
-      for (const match of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(join(dirname(file), match[1]!));
-    };
-    visit(bundles.api.entry);
-    const sources = [...loaded].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+    const sources = initFiles(bundles.api.entry).flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
     expect(sources.some((source) => source.includes('packages/api/src/'))).toBe(true);
     expect(sources.filter((source) => /packages\/web\/src\/(pages|components|i18n)\/|@aws-sdk\/client-(s3|eventbridge|secrets-manager)\//.test(source))).toEqual([]);
   });
