@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAssociation, type JobReport } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
 import { consortium, creditCode, openRequest, requestBody, uniqueSub } from '../support/fixtures.js';
 import { cognitoAccessToken, rsaSigningKey, startJwksServer } from '../support/jwks.js';
-import { deployedEnvironment, httpApiEvent, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
+import { deployedEnvironment, httpApiEvent, initFiles, startAwsStubs, startExecutionEnvironment, synthesiseFunctionBundles, type Invocation } from '../support/lambda.js';
 
 // The deployed artefacts, built once for this file: CDK synthesises the real app
 // and bundles both functions with the local esbuild, exactly as `cdk deploy` would.
@@ -87,16 +87,35 @@ describe('the bundles CDK staged', () => {
   it.each([
     ['api', bundles.api.entry],
     ['jobs', bundles.jobs.entry],
-  ])('%s: one minified ES module with the CommonJS shim and a source map into the TypeScript sources', (name, entry) => {
-    const code = readFileSync(entry, 'utf8');
-    const map = JSON.parse(readFileSync(`${entry}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(code.length / code.split('\n').length).toBeGreaterThan(500); // minified: long lines (only template literals keep newlines)
-    expect(code.startsWith("import { createRequire as __sharedtechCreateRequire } from 'node:module';")).toBe(true);
-    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
-    expect(map.sources.some((source) => source.endsWith(`functions/${name}.ts`))).toBe(true);
-    expect(map.sources.some((source) => source.includes('packages/core/src/'))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
+  ])('%s: minified ES modules, code-split (chunks load on first use), each with the CommonJS shim and a source map into the TypeScript sources', (name, entry) => {
+    const chunkDir = join(dirname(entry), 'chunks');
+    const files = [entry, ...(existsSync(chunkDir) ? readdirSync(chunkDir).filter((file) => file.endsWith('.mjs')).map((file) => join(chunkDir, file)) : [])];
+    expect(files.length).toBeGreaterThan(1);
+    const sources = new Set<string>();
+    let chars = 0;
+    let lines = 0;
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      chars += code.length;
+      lines += code.split('\n').length;
+      expect(code.startsWith("import { createRequire as __sharedtechCreateRequire } from 'node:module';")).toBe(true);
+      expect(map.sourcesContent).toBeUndefined();
+      for (const source of map.sources) sources.add(source);
+    }
+    expect(chars / lines).toBeGreaterThan(500); // minified: long lines (only template literals keep newlines)
+    expect(readFileSync(entry, 'utf8')).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    expect([...sources].some((source) => source.endsWith(`functions/${name}.ts`))).toBe(true);
+    expect([...sources].some((source) => source.includes('packages/core/src/'))).toBe(true);
     expect(existsSync(entry.replace(/index\.mjs$/, 'package.json'))).toBe(false);
+  });
+});
+
+describe('what the API function loads at init', () => {
+  it('is the entry and the chunks it imports statically: no page code, no S3, EventBridge or Secrets Manager client (those load on first use)', () => {
+    const sources = initFiles(bundles.api.entry).flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+    expect(sources.some((source) => source.includes('packages/api/src/'))).toBe(true);
+    expect(sources.filter((source) => /packages\/web\/src\/(pages|components|i18n)\/|@aws-sdk\/client-(s3|eventbridge|secrets-manager)\//.test(source))).toEqual([]);
   });
 });
 

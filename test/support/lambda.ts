@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { addMarketplace } from '@sharedtech/infra';
@@ -19,6 +19,21 @@ export interface FunctionBundle {
   environment: Record<string, unknown>;
   /** What the Lambda runtime adds from the function's logging configuration. */
   runtimeEnvironment: Record<string, string>;
+}
+
+/**
+ * The code files a bundle's init loads: its entry and, transitively, the chunks it imports
+ * statically (`import … from"./chunks/…"`); chunks named only in `import("…")` load on first use.
+ */
+export function initFiles(entry: string): string[] {
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(join(dirname(file), match[1]!));
+  };
+  visit(entry);
+  return [...loaded];
 }
 
 /**

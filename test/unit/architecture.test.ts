@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   services: ['core', 'data'],
   api: ['core', 'identity', 'services'],
   web: ['core', 'identity', 'services'],
-  app: ['api', 'web'],
+  app: ['core', 'api', 'web'],
   local: ['core', 'data', 'identity', 'services', 'app'],
   functions: ['core', 'data', 'identity', 'services', 'app'],
   infra: ['core', 'data', 'services', 'functions'],

@@ -9,7 +9,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '@sharedtech/data';
-import { BUNDLING, DEPS_LOCK_FILE, FUNCTION_RUNTIME, REPO_ROOT } from '../bundling.js';
+import { BUNDLING, DEPS_LOCK_FILE, FUNCTION_RUNTIME, REPO_ROOT, splitBundleCommand } from '../bundling.js';
 
 /** The table actions behind each access mode. No Scan, no table management, no streams. */
 export const TABLE_ACTIONS = {
@@ -74,8 +74,10 @@ export class MarketplaceFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            Object.entries(bundledFiles).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(`${outputDir}/${name}`)}`),
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            splitBundleCommand(rest.entry, outputDir),
+            ...Object.entries(bundledFiles).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(`${outputDir}/${name}`)}`),
+          ],
         },
       },
       environment: {

@@ -6,15 +6,16 @@
 // this file that is 260 KiB of locales the app never uses (it sets none; zod
 // registers English itself). Paths are relative, so the alias does not apply
 // to them. The lambda-bundles test runs the bundle built with it.
+// Also left out, as nothing here uses them: zod's schema compiler (`z.compile`,
+// `withParser`) and `z.fromJSONSchema`, another 41 KiB on every cold start.
 export * as core from './zod-core.mjs';
 export * from '../../../node_modules/zod/v4/classic/schemas.js';
 export * from '../../../node_modules/zod/v4/classic/checks.js';
 export * from '../../../node_modules/zod/v4/classic/errors.js';
 export * from '../../../node_modules/zod/v4/classic/parse.js';
 export * from '../../../node_modules/zod/v4/classic/compat.js';
-export { globalRegistry, registry, config, memoizer, $output, $input, $brand, clone, regexes, treeifyError, prettifyError, formatError, flattenError, TimePrecision, util, NEVER, INVALID, toZod, compile, withParser, ZodCompileAsyncError, ZodCompileUnsupportedError, getDiscriminatedOption } from '../../../node_modules/zod/v4/core/index.js';
+export { globalRegistry, registry, config, memoizer, $output, $input, $brand, clone, regexes, treeifyError, prettifyError, formatError, flattenError, TimePrecision, util, NEVER, INVALID, toZod, getDiscriminatedOption } from '../../../node_modules/zod/v4/core/index.js';
 export { toJSONSchema } from '../../../node_modules/zod/v4/core/json-schema-processors.js';
-export { fromJSONSchema } from '../../../node_modules/zod/v4/classic/from-json-schema.js';
 export { deepPartial } from '../../../node_modules/zod/v4/classic/deep-partial.js';
 export { input, output } from '../../../node_modules/zod/v4/classic/in-out.js';
 export { ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration } from '../../../node_modules/zod/v4/classic/iso.js';

@@ -1,9 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Handler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApiApp, handleError, jsonNotFound, PayloadTooLargeError, type ApiDeps } from '@sharedtech/api';
-import { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH, createWebApp, type WebDeps } from '@sharedtech/web';
+import { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH } from '@sharedtech/core';
+import type { WebDeps } from '@sharedtech/web';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH };
@@ -20,6 +21,31 @@ export function maxBodyBytesFor(path: string, deps: Pick<AppDeps, 'maxBodyBytes'
   const base = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const upload = path === WEB_UPLOAD_PATH || (deps.fileRoutes !== undefined && path.startsWith(`${deps.fileRoutes.path}/`));
   return upload ? Math.max(base, UPLOAD_MAX_BODY_BYTES) : base;
+}
+
+/**
+ * The web pages, loaded with the first request no API route answers: the pages, their
+ * dictionaries and components are about a fifth of the deployed bundle, which a cold start
+ * answering `/health` or `/v1/...` then neither loads nor evaluates (the deployed bundle is
+ * code-split, see infra's bundling). Which paths are pages is the web app's own routing:
+ * everything the API did not answer is handed to it, as when it was mounted directly, and
+ * what it does not serve either gets the same JSON (or, for a browser, HTML) 404.
+ */
+function webPages(deps: AppDeps): Handler {
+  let pages: Promise<Hono> | undefined;
+  const load = async () => {
+    const { createWebApp } = await import('@sharedtech/web');
+    const web = createWebApp(deps);
+    web.notFound(jsonNotFound);
+    return web;
+  };
+  return async (c) => {
+    pages ??= load().catch((error: unknown) => {
+      pages = undefined;
+      throw error;
+    });
+    return (await pages).fetch(c.req.raw, c.env);
+  };
 }
 
 /**
@@ -40,7 +66,7 @@ export function createApp(deps: AppDeps) {
 
   if (deps.fileRoutes) app.route(deps.fileRoutes.path, deps.fileRoutes.routes);
   app.route('/', createApiApp(deps));
-  app.route('/', createWebApp(deps));
+  app.all('*', webPages(deps));
 
   app.notFound(jsonNotFound);
   app.onError((error, c) => handleError(error, c));
