@@ -119,8 +119,6 @@ describe('the demo consortium (packages/local/src/demo)', () => {
     expect(appointments.map((appointment) => appointment.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'PROPOSED']);
     const resources = (await enterprise.get('/v1/resources?limit=100')).body.items as { id: string; ownerOrgId: string }[];
     expect(resources).toHaveLength(4);
-    const bookings = (await enterprise.get('/v1/resources/bookings/me')).status;
-    void bookings;
     const statuses: string[] = [];
     for (const resource of resources) {
       for (const booking of (await association.get(`/v1/resources/${resource.id}/bookings`)).body.items as { status: string; start: string; contractId?: string }[]) {

@@ -42,7 +42,7 @@ export async function seedDemoConsortium(deps: AppDeps, stages: readonly DemoSta
   for (const stage of stages) {
     const stageStarted = Date.now();
     await stage.run(ctx);
-    report.push({ name: stage.name, created: ctx.takeChanged(), ms: Date.now() - stageStarted });
+    report.push({ name: stage.name, created: ctx.endStage(), ms: Date.now() - stageStarted });
   }
   return { created: report.some((stage) => stage.created), stages: report, ms: Date.now() - started };
 }

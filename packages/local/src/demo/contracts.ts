@@ -118,7 +118,7 @@ async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Co
   return contract;
 }
 
-/** The contracts of the demo, one at each stage of a contract's life (the stage's order is the order they are written in). */
+/** The contracts of the demo, one at each stage of a contract's life. */
 function demoContracts(ctx: DemoContext): DemoContract[] {
   return [
     {
@@ -288,6 +288,6 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
 export const contractsStage: DemoStage = {
   name: 'contracts',
   async run(ctx) {
-    for (const story of demoContracts(ctx)) await ensureContract(ctx, story);
+    await ctx.parallel(demoContracts(ctx), (story) => ensureContract(ctx, story));
   },
 };

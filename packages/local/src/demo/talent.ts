@@ -73,6 +73,6 @@ export const appointmentsStage: DemoStage = {
         },
       },
     ];
-    for (const story of stories) await ensureAppointment(ctx, story);
+    await ctx.parallel(stories, (story) => ensureAppointment(ctx, story));
   },
 };
