@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_IDENTITIES, DEMO_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { recountClusterStatistics, recountGovernmentStatistics, storedClusterStatistics, storedGovernmentStatistics } from '@sharedtech/services';
 import { startTestApi } from '../support/harness.js';
+import { pageClient } from '../support/pages.js';
 import { snapshot } from '../support/world.js';
 
 /**
@@ -139,6 +140,35 @@ describe('the demo consortium (packages/local/src/demo)', () => {
     const trail = (await association.get(`/v1/audit?entity=contract:${contractTitled('冲压件关键尺寸在线测量').id}&limit=100`)).body.items as { action: string }[];
     expect(trail.map((record) => record.action)).toEqual(expect.arrayContaining(['sign', 'complete']));
     expect((await enterprise.get('/v1/notifications')).body.items.length).toBeGreaterThan(0);
+  });
+
+  it('shows each role what the README says to look at first, in both languages', async () => {
+    const page = pageClient(api);
+    const gear = contractTitled('齿轮箱装配视觉引导与防错').id;
+    const looks: [string, string, string][] = [
+      [DEMO_IDENTITIES.enterprise, '/contracts', '齿轮箱装配视觉引导与防错'],
+      [DEMO_IDENTITIES.enterprise, `/contracts/${gear}`, '工位一、二样机'],
+      [DEMO_IDENTITIES.enterprise, `/contracts/${gear}/changes`, '企业新增两种型号'],
+      [DEMO_IDENTITIES.enterprise, '/requests', '轴承外圈表面缺陷视觉检测'],
+      [DEMO_IDENTITIES.enterprise, '/resources', '三坐标测量机'],
+      [DEMO_IDENTITIES.engineer, '/appointments', '工业机器视觉应用（产业教师）'],
+      [DEMO_IDENTITIES.studio, '/invitations', '数控车床上下料机器人改造'],
+      [DEMO_IDENTITIES.teacher, '/contracts', '冲压件关键尺寸在线测量'],
+      [DEMO_IDENTITIES.studioBattery, '/contracts', '电池包气密性检测数据追溯'],
+      [DEMO_IDENTITIES.college, '/org/studios', '工业机器人应用技术工作室'],
+      [DEMO_IDENTITIES.college, '/contracts', '冲压件关键尺寸在线测量'],
+      [DEMO_IDENTITIES.association, '/moderation/disputes', '注塑模具温度场在线监测'],
+      [DEMO_IDENTITIES.government, '/funding', '齿轮箱装配视觉引导与防错'],
+      [DEMO_IDENTITIES.enterpriseEv, '/appointments', '电驱总成测试工艺企业实践'],
+    ];
+    for (const [sub, path, shows] of looks) {
+      const token = (await api.as(sub)).token;
+      for (const lang of ['zh-CN', 'en']) {
+        const response = await page(token, `${path}?lang=${lang}`);
+        expect(response.status, `${sub} ${path} ${lang}`).toBe(200);
+        expect(response.body, `${sub} ${path} ${lang}`).toContain(shows);
+      }
+    }
   });
 
   it('changes nothing when run again (a restart of npm start on the same data)', async () => {

@@ -111,10 +111,10 @@ describe('npm start (packages/local/src/start.ts)', () => {
     const token = await tokenFor(running, 'demo-studio');
     const open = await call(running, 'GET', '/v1/requests?limit=100', token);
     expect(open.status).toBe(200);
-    expect(open.json().items).toHaveLength(3);
+    expect(open.json().items).toHaveLength(4);
     expect(open.json().items.every((request: { status: string; details?: string }) => request.status === 'OPEN' && request.details)).toBe(true);
     const orgs = await call(running, 'GET', '/v1/orgs?limit=100', token);
-    expect(orgs.json().items).toHaveLength(5);
+    expect(orgs.json().items).toHaveLength(10);
     expect(running.output()).toContain('demo seed created');
     firstRun = { requests: ids(open.json()), orgs: ids(orgs.json()), token };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';
@@ -12,7 +12,7 @@ import { bidBody, evenShares } from '../support/bids.js';
  * submission, and the other side downloads each; in both languages.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 const enterprise = await api.as('demo-enterprise');
 const studio = await api.as('demo-studio');
 const association = await api.as('demo-association');

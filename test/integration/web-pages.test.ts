@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest, requestBody, joinByInvitation } from '../support/fixtures.js';
@@ -12,7 +12,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * journey test does the same steps through the pages.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
 const enterprise = await api.as('demo-enterprise');
 const studio = await api.as('demo-studio');

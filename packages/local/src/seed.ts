@@ -20,6 +20,9 @@ export type { DemoStage } from './demo/context.js';
  */
 export const DEMO_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage, contractsStage, appointmentsStage, resourcesStage];
 
+/** The demo's organisations and open market only: for tests that need the demo identities, not the whole demo. */
+export const DEMO_BASE_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage];
+
 export interface SeedReport {
   /** Whether this run wrote anything (false: the demo was already complete). */
   created: boolean;
