@@ -67,21 +67,24 @@ async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Co
     }
   }
 
-  for (const [index, steps] of (story.milestones ?? []).entries()) {
-    if (contract.status !== 'ACTIVE') break;
-    const n = index + 1;
-    const milestone = (await listMilestones(ctx.deps.db, contract.id, true)).find((candidate) => candidate.n === n)!;
-    const done = ['PENDING', ...steps.map((step) => AFTER[step])].indexOf(milestone.status);
-    for (const step of done < 0 ? [] : steps.slice(done)) {
-      const actor = await ctx.as(step === 'submit' ? story.studio : story.enterprise);
-      const command =
-        step === 'submit'
-          ? { action: 'submit' as const, note: `第 ${n} 阶段交付物：报告、源代码与现场记录已上传。` }
-          : step === 'dispute'
-            ? { action: 'dispute' as const, reason: '交付的监测数据与现场实测偏差超过 3 ℃，未达到合同约定的精度。' }
-            : { action: step };
-      await actOnMilestone(ctx.deps, actor, contract.id, n, command);
-      ctx.changed();
+  if (contract.status === 'ACTIVE' && story.milestones?.length) {
+    // Each milestone's steps depend only on its own status; the contract's (it may complete) is read once after.
+    const milestones = await listMilestones(ctx.deps.db, contract.id, true);
+    for (const [index, steps] of story.milestones.entries()) {
+      const n = index + 1;
+      const status = milestones.find((candidate) => candidate.n === n)!.status;
+      const done = ['PENDING', ...steps.map((step) => AFTER[step])].indexOf(status);
+      for (const step of done < 0 ? [] : steps.slice(done)) {
+        const actor = await ctx.as(step === 'submit' ? story.studio : story.enterprise);
+        const command =
+          step === 'submit'
+            ? { action: 'submit' as const, note: `第 ${n} 阶段交付物：报告、源代码与现场记录已上传。` }
+            : step === 'dispute'
+              ? { action: 'dispute' as const, reason: '交付的监测数据与现场实测偏差超过 3 ℃，未达到合同约定的精度。' }
+              : { action: step };
+        await actOnMilestone(ctx.deps, actor, contract.id, n, command);
+        ctx.changed();
+      }
     }
     await reload();
   }
