@@ -1,6 +1,6 @@
 import type { AppDeps } from '@sharedtech/app';
 import { DemoContext, type DemoStage } from './demo/context.js';
-import { organisationsStage } from './demo/organisations.js';
+import { membersStage, organisationsStage } from './demo/organisations.js';
 import { openRequestsStage } from './demo/requests.js';
 import { contractsStage } from './demo/contracts.js';
 import { appointmentsStage } from './demo/talent.js';
@@ -18,7 +18,7 @@ export type { DemoStage } from './demo/context.js';
  * named on bids and signed-off student participation records, and the
  * technology contract types (技术开发、技术服务、技术咨询、技术转让).
  */
-export const DEMO_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage, contractsStage, appointmentsStage, resourcesStage];
+export const DEMO_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage, membersStage, contractsStage, appointmentsStage, resourcesStage];
 
 /** The demo's organisations and open market only: for tests that need the demo identities, not the whole demo. */
 export const DEMO_BASE_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage];

@@ -42,8 +42,7 @@ async function ensureMember(ctx: DemoContext, owner: Principal, sub: string, dis
 
 /**
  * The consortium's bodies: the association (never self-service), a government
- * body, two colleges with three studios, three enterprises in two clusters,
- * and a member of a studio and of an enterprise.
+ * body, two colleges with three studios, and three enterprises in two clusters.
  */
 export const organisationsStage: DemoStage = {
   name: 'organisations',
@@ -81,6 +80,13 @@ export const organisationsStage: DemoStage = {
     ];
     await ctx.parallel(studios, async ([sub, collegeSub, input]) => ensureStudio(ctx, association, await ctx.fresh(collegeSub), sub, input));
 
+  },
+};
+
+/** People who sign in as members, not owners: a teacher of the studio and an engineer of the enterprise. */
+export const membersStage: DemoStage = {
+  name: 'members',
+  async run(ctx) {
     const members: [string, string, string][] = [
       [who.studio, who.teacher, '王老师'],
       [who.enterprise, who.engineer, '张工'],
