@@ -5,4 +5,4 @@
  */
 export { createApp, type AppDeps } from '@sharedtech/app';
 export { createDb, type Db } from '@sharedtech/data';
-export { createLocalDeps, ensureTable, startDynamoDbLocal, seedDemoConsortium, DEMO_IDENTITIES, type RunningDynamoDb } from '@sharedtech/local';
+export { createLocalDeps, ensureTable, startDynamoDbLocal, seedDemoConsortium, DEMO_BASE_STAGES, DEMO_IDENTITIES, type RunningDynamoDb } from '@sharedtech/local';

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { DEMO_IDENTITIES, seedDemoConsortium, type Db } from './app.js';
+import { DEMO_BASE_STAGES, DEMO_IDENTITIES, seedDemoConsortium, type Db } from './app.js';
 import { callerFor, type BenchServer, type Caller } from './server.js';
 import { bidBody, cny } from '../support/bid-body.js';
 
@@ -49,7 +49,7 @@ function expectStatus(what: string, result: { status: number; body: unknown }, .
  * bids from five studios); `--tiny` makes fewer.
  */
 export async function buildConsortium(server: BenchServer, size: { enterprises: number; studios: number } = { enterprises: 5, studios: 6 }): Promise<Consortium> {
-  await seedDemoConsortium(server.deps);
+  await seedDemoConsortium(server.deps, DEMO_BASE_STAGES);
   const base = server.base;
   const me = async (caller: Caller): Promise<Org> => {
     const read = await caller.get('/v1/me');

@@ -79,6 +79,14 @@ async function call(running: Running, method: string, path: string, token?: stri
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
 
+/** The rest of the demo (contracts, appointments, bookings) is seeded after the server answers: wait for its line. */
+async function demoComplete(running: Running): Promise<string> {
+  for (let waited = 0; waited < START_TIMEOUT_MS && !/Demo consortium (already )?complete/.test(running.output()); waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return running.output();
+}
+
 const tokenFor = async (running: Running, sub: string) => (await call(running, 'POST', '/dev/token', undefined, { sub })).json().token as string;
 const ids = (page: { items: { id: string }[] }) => page.items.map((item) => item.id).sort();
 
@@ -103,6 +111,7 @@ describe('npm start (packages/local/src/start.ts)', () => {
   it('serves the app on PORT with its docs and the seeded demo, and Ctrl-C stops it and its DynamoDB Local', { timeout: START_TIMEOUT_MS * 2 }, async () => {
     // Act
     const running = await startMarketplace();
+    expect(await demoComplete(running)).toContain('Demo consortium complete');
 
     // Assess: it serves.
     const docs = await call(running, 'GET', '/docs');
@@ -111,10 +120,12 @@ describe('npm start (packages/local/src/start.ts)', () => {
     const token = await tokenFor(running, 'demo-studio');
     const open = await call(running, 'GET', '/v1/requests?limit=100', token);
     expect(open.status).toBe(200);
-    expect(open.json().items).toHaveLength(3);
+    expect(open.json().items).toHaveLength(4);
     expect(open.json().items.every((request: { status: string; details?: string }) => request.status === 'OPEN' && request.details)).toBe(true);
     const orgs = await call(running, 'GET', '/v1/orgs?limit=100', token);
-    expect(orgs.json().items).toHaveLength(5);
+    expect(orgs.json().items).toHaveLength(10);
+    const contracts = await call(running, 'GET', '/v1/contracts?limit=100', token);
+    expect(contracts.json().items.map((contract: { status: string }) => contract.status).sort()).toEqual(['ACTIVE', 'COMPLETED']);
     expect(running.output()).toContain('demo seed created');
     firstRun = { requests: ids(open.json()), orgs: ids(orgs.json()), token };
 
@@ -136,6 +147,7 @@ describe('npm start (packages/local/src/start.ts)', () => {
 
     // Assess: the same organisations and requests, nothing duplicated, the same signing secret.
     expect(running.output()).toContain('demo seed already present');
+    expect(await demoComplete(running)).toContain('Demo consortium already complete');
     const me = await call(running, 'GET', '/v1/me', firstRun.token);
     expect(me.status).toBe(200);
     expect(me.json().membership).toMatchObject({ sub: 'demo-studio', role: 'OWNER' });

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNCIL_FIGURES } from '@sharedtech/core';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { startTestApi, testClock } from '../support/harness.js';
 import { organisation, association } from '../support/fixtures.js';
@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 // Seventy days ago: contracts in three calendar months, the last four days ago.
 const clock = testClock(Date.now() - 70 * DAY);
 const api = await startTestApi({ clock });
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
 const moderator = await association(api);
 const enterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'smart-manufacturing' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
 import { evenShares } from '../support/bids.js';
@@ -14,7 +14,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * finds the student's printable record. Screenshots at desktop and phone width.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 const enterprise = await api.as('demo-enterprise');
 const studio = await api.as('demo-studio');
 const association = await api.as('demo-association');

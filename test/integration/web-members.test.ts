@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
@@ -11,7 +11,7 @@ import { startTestApi } from '../support/harness.js';
  * invite anyone; the owner changes roles and removes members.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
 const enterprise = await api.as('demo-enterprise');
 const me = (await enterprise.get('/v1/me')).body;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDIT_CODES, seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, DEMO_CREDIT_CODES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
@@ -10,7 +10,7 @@ import { startTestApi } from '../support/harness.js';
  * page in Chinese and English.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 const enterprise = await api.as('demo-enterprise');
 const enterpriseOrg = (await enterprise.get('/v1/me')).body.organisation as { id: string; name: string };
 const COLLEAGUE = 'web-orgs-colleague';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney, subsidyShare } from '@sharedtech/core';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startTestApi } from '../support/harness.js';
@@ -13,7 +13,7 @@ import { ledgerOf } from '../support/money.js';
  * budget, reserved, paid and remaining equal the ledger at every step.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 const enterprise = await api.as('demo-enterprise');
 const studio = await api.as('demo-studio');
 const association = await api.as('demo-association');

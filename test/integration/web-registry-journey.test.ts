@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiPeriod } from '@sharedtech/core';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';
@@ -17,7 +17,7 @@ import { startTestApi, type Caller } from '../support/harness.js';
  * figure on the pages is the API's.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 const enterprise = await api.as('demo-enterprise');
 const studio = await api.as('demo-studio');
 const association = await api.as('demo-association');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { isoToLocalInput } from '@sharedtech/web';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
@@ -11,7 +11,7 @@ import { startTestApi } from '../support/harness.js';
  * teacher and the college confirms. Screenshots at desktop and phone width.
  */
 const api = await startTestApi();
-await seedDemoConsortium(api.deps);
+await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
 let browser: Browser;
 beforeAll(async () => {

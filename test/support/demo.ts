@@ -1,4 +1,4 @@
-import { seedDemoConsortium } from '@sharedtech/local';
+import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { startTestApi, type Caller } from './harness.js';
 
 export const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.organisation.id as string;
@@ -10,7 +10,8 @@ export const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).bo
  */
 export async function startDemoApi() {
   const api = await startTestApi();
-  await seedDemoConsortium(api.deps);
+  // The organisations and open requests: what the journeys build on (the full demo's contracts are demo-seed.test's).
+  await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
   const enterprise = await api.as('demo-enterprise');
   const studio = await api.as('demo-studio');
   const association = await api.as('demo-association');

@@ -5,7 +5,7 @@ import { runScheduledJobs, upgradeDerivedItemsIfNeeded } from '@sharedtech/servi
 import { sealPreChainAuditRecordsOnce } from '@sharedtech/data';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_TABLE_NAME, createLocalDeps, localSecret } from './runtime.js';
-import { DEMO_IDENTITIES, seedDemoConsortium } from './seed.js';
+import { DEMO_BASE_STAGES, DEMO_IDENTITIES, DEMO_STAGES, seedDemoConsortium } from './seed.js';
 import { serveLocal } from './server.js';
 
 const JOB_INTERVAL_MS = 60_000;
@@ -47,7 +47,9 @@ async function main() {
     await upgradeDerivedItemsIfNeeded(deps);
     // Audit records written before the hash chains existed join their chains (once per data folder).
     await sealPreChainAuditRecordsOnce(deps.db, new Date().toISOString());
-    const seed = await seedDemoConsortium(deps);
+    // The demo's organisations and open market before serving (sign-in needs them); the rest of the demo
+    // (members, contracts, appointments, resources) right after, while the server already answers.
+    const seed = await seedDemoConsortium(deps, DEMO_BASE_STAGES);
     // Follow-ups a crash interrupted (e.g. rejecting the losing bids of an award) finish before anything else.
     const jobsAtStart = await runScheduledJobs(deps);
     if (jobsAtStart.failures.length) console.error('Scheduled jobs at start-up left failures:', jobsAtStart.failures);
@@ -60,6 +62,14 @@ async function main() {
       runScheduledJobs(deps).catch((error) => console.error('Scheduled jobs failed:', error));
     }, JOB_INTERVAL_MS);
     jobs.unref();
+    const rest = DEMO_STAGES.filter((stage) => !DEMO_BASE_STAGES.includes(stage));
+    seedDemoConsortium(deps, rest).then(
+      (more) => console.log(`  Demo consortium ${seed.created || more.created ? 'complete' : 'already complete'}: contracts, appointments and bookings seeded in ${(more.ms / 1000).toFixed(1)} s.`),
+      (error) => {
+        // Stopped half-way (Ctrl-C, or DynamoDB Local gone): the next start finishes it, adding nothing twice.
+        if (!stopping) console.error('Seeding the rest of the demo failed (the next start finishes it):', error);
+      },
+    );
     const url = `http://localhost:${port}`;
     console.log(
       [
@@ -68,13 +78,13 @@ async function main() {
         `  Web pages:      ${url}/   (sign in as a demo identity; 中文 by default, English in the header)`,
         `  API reference:  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
         `  Health:         ${url}/health`,
-        `  Data:           ${dataDir ?? 'in memory (nothing is kept)'}; table ${table}, demo seed ${seed.created ? 'created' : 'already present'}`,
+        `  Data:           ${dataDir ?? 'in memory (nothing is kept)'}; table ${table}, demo seed ${seed.created ? 'created' : 'already present'} (${(seed.ms / 1000).toFixed(1)} s)`,
         `  DynamoDB Local: ${dynamo.endpoint}`,
         '',
         '  Get a token for a demo identity, then call the API with it:',
         `    curl -s -X POST ${url}/dev/token -H 'content-type: application/json' -d '{"sub":"${DEMO_IDENTITIES.enterprise}"}'`,
         `    curl -s ${url}/v1/me -H "Authorization: Bearer <token>"`,
-        `  Demo identities: ${Object.values(DEMO_IDENTITIES).join(', ')} (or any new name)`,
+        `  Demo identities: ${Object.values(DEMO_IDENTITIES).join(', ')} (or any new name; README: "Acting as the demo users")`,
         '',
         '  Ctrl-C stops the server and DynamoDB Local.',
       ].join('\n'),
