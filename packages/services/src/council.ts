@@ -3,7 +3,7 @@ import {
   COUNCIL_FIGURES, DASHBOARD_MONTHS, PROGRAMME_FIGURES, TOTAL_BUCKET, affiliationOf, councilCluster, councilProgrammeScope, councilReach, dashboardMonths,
   fenToYuanText, figureSeries, type CouncilFigure, type CouncilReach, type FigureSeries, type Principal,
 } from '@sharedtech/core';
-import { listStudiosOfCollege, readAll, readClusterBuckets } from '@sharedtech/data';
+import { listProgrammes, listStudiosOfCollege, readAll, readClusterBuckets } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
 /** A college's studios read to find its clusters: far above a college's studios, and still a bounded read. */
@@ -18,13 +18,18 @@ export interface ProgrammeRef {
 /** Lists the subsidy programmes shown with a cluster. */
 export type ProgrammesOf = (deps: ServiceDeps, cluster: string) => Promise<ProgrammeRef[]>;
 
+/** How many of the newest programmes the dashboard looks through for a cluster's: a city publishes a handful a year. */
+export const DASHBOARD_PROGRAMMES = 50;
+
 /**
- * The one place the subsidy programmes' list is wired in (the programmes
- * feature is merged separately): until then none, and the dashboard shows the
- * cluster's subsidy figures only. Each programme listed costs two more
- * BatchGets of its counter items, whatever the number of contracts.
+ * The subsidy programmes that cover a cluster, among the newest
+ * DASHBOARD_PROGRAMMES (one bounded Query). Each programme listed costs two
+ * more BatchGets of its counter items, whatever the number of contracts.
  */
-export const councilProgrammes: ProgrammesOf = async () => [];
+export const councilProgrammes: ProgrammesOf = async (deps, cluster) => {
+  const { items } = await listProgrammes(deps.db, { limit: DASHBOARD_PROGRAMMES });
+  return items.filter((programme) => programme.clusters.includes(cluster)).map(({ id, name }) => ({ id, name }));
+};
 
 /**
  * Which clusters the caller sees on the council's dashboard (`councilReach` in
