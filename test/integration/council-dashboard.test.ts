@@ -322,23 +322,6 @@ async function cloneContracts(count: number) {
   for (const { op } of statsWrites(api.deps.db, [...folded.values()])) await api.deps.db.doc.send(new UpdateCommand(op.Update!));
 }
 
-describe('the programmes', () => {
-  it('lists the published programmes that cover the cluster, with their own series, and not the others', async () => {
-    const day = clock().toISOString().slice(0, 10);
-    const publish = async (name: string, clusters: string[]) => {
-      const response = await government.caller.post('/v1/programmes', { name, budget: { amount: 10_000_000, currency: 'CNY' }, maxBps: 3_000, clusters, opensOn: day, closesOn: '2099-12-31' });
-      expect(response.status, JSON.stringify(response.body)).toBe(201);
-      return response.body.id as string;
-    };
-    const covering = await publish('智能制造共性技术专项', [cluster]);
-    await publish('新能源汽车专项', ['new-energy-vehicles']);
-    const response = await dashboard(moderator);
-    expect(response.status).toBe(200);
-    expect(response.body.programmes.map((programme: { id: string; name: string }) => [programme.id, programme.name])).toEqual([[covering, '智能制造共性技术专项']]);
-    expect(response.body.programmes[0].figures.map((f: { id: string }) => f.id)).toEqual(PROGRAMME_FIGURES.map((f) => f.id));
-  });
-});
-
 describe('the cost', () => {
   const readsOf = async (caller: Caller, path: string) => {
     calls.take();
@@ -369,5 +352,22 @@ describe('the cost', () => {
     // And the figures did take in the thousand contracts (the copies count in January, the month the template was created).
     const signed = (body: { figures: { id: string; values: number[] }[] }) => body.figures.find((f) => f.id === 'contractsSigned')!.values[JAN]!;
     expect(signed(large.body) - signed(small.body)).toBe(990);
+  });
+});
+
+describe('the programmes', () => {
+  it('lists the published programmes that cover the cluster, with their own series, and not the others', async () => {
+    const day = clock().toISOString().slice(0, 10);
+    const publish = async (name: string, clusters: string[]) => {
+      const response = await government.caller.post('/v1/programmes', { name, budget: { amount: 10_000_000, currency: 'CNY' }, maxBps: 3_000, clusters, opensOn: day, closesOn: '2099-12-31' });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body.id as string;
+    };
+    const covering = await publish('智能制造共性技术专项', [cluster]);
+    await publish('新能源汽车专项', ['new-energy-vehicles']);
+    const response = await dashboard(moderator);
+    expect(response.status).toBe(200);
+    expect(response.body.programmes.map((programme: { id: string; name: string }) => [programme.id, programme.name])).toEqual([[covering, '智能制造共性技术专项']]);
+    expect(response.body.programmes[0].figures.map((f: { id: string }) => f.id)).toEqual(PROGRAMME_FIGURES.map((f) => f.id));
   });
 });

@@ -299,6 +299,7 @@ describe('the jobs bundle on its schedule', () => {
         bidCountsSet: expect.any(Number),
         statsClustersRecounted: expect.any(Number),
         accountTotalsSet: expect.any(Number),
+        appointmentsIndexed: expect.any(Number),
         contractsIndexed: expect.any(Number),
         studiosIndexed: expect.any(Number),
         governmentsRecounted: expect.any(Number),

@@ -60,9 +60,11 @@ const CONSORTIUM = ['/resources', '/appointments', '/programmes'];
 const EXPECTED: Record<string, string[]> = {
   'demo-enterprise': ['/requests', '/requests/new', '/feed', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],
   'demo-studio': ['/feed', '/bids', '/invitations', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people'],
-  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/people', '/college/student-records'],
-  'demo-government': ['/feed', '/funding', '/contracts', '/accounts', '/notifications', ...CONSORTIUM],
-  'demo-association': ['/moderation/orgs', '/moderation/requests', '/moderation/disputes', '/contracts', '/feed', '/stats', '/audit', '/notifications', ...CONSORTIUM],
+  'demo-college': ['/feed', '/org/studios', '/college/bids', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/council', '/registrations', '/people', '/college/student-records'],
+  'demo-government': ['/feed', '/funding', '/contracts', '/accounts', '/notifications', ...CONSORTIUM, '/council'],
+  'demo-association': [
+    '/moderation/orgs', '/moderation/requests', '/moderation/disputes', '/contracts', '/feed', '/stats', '/audit', '/notifications', ...CONSORTIUM, '/council', '/registrations',
+  ],
 };
 
 async function expectTranslated(locale: Locale, where: string) {
