@@ -11,6 +11,12 @@ import { idSchema } from '@sharedtech/services';
 export const idParam = <N extends string = 'id'>(kind: IdKind, name: N = 'id' as N) =>
   z.object({ [name]: idSchema(kind).openapi({ param: { name, in: 'path' } }) } as Record<N, z.ZodString>);
 
+/**
+ * A core schema as a named OpenAPI component. Core builds its schemas before
+ * zod is extended with `.openapi`, so the component is a copy made now.
+ */
+export const component = <T extends z.ZodObject>(schema: T, name: string) => schema.extend({}).openapi(name);
+
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 

@@ -1,23 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { PERSON_KINDS } from '@sharedtech/core';
+import { teamPersonSchema } from '@sharedtech/core';
 import { CreateBidSchema, getVisibleBid, listBidsForRequest, listMyBids, MoneySchema, PageQuerySchema, PlannedMilestoneSchema, submitBid, updateBid, UpdateBidSchema, viewOfBid, withdrawBid } from '@sharedtech/services';
-import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
+import { component, errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
-export const TeamPersonSchema = z
-  .object({
-    personId: z.string(),
-    orgId: z.string(),
-    kind: z.enum(PERSON_KINDS),
-    name: z.string(),
-    programme: z.string().optional(),
-    year: z.number().int().optional(),
-    memberSub: z.string().optional(),
-  })
-  .openapi('TeamPerson');
+export const TeamPersonSchema = component(teamPersonSchema, 'TeamPerson');
 
 export const TeamViewSchema = z
   .object({

@@ -1,79 +1,26 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PERSON_KINDS, SIGN_OFF_SIDES } from '@sharedtech/core';
+import { SIGN_OFF_SIDES, participationSchema, personSchema, studentRecordSchema } from '@sharedtech/core';
 import {
   CreatePersonSchema, LogParticipationSchema, PageQuerySchema, PeopleQuerySchema, SignOffParticipationSchema, UpdatePersonSchema, addPerson, getRosterPerson,
   idSchema, listCollegeStudentRecords, listParticipation, listPeople, listRecordsOfStudent, logParticipation, readCollegeEducationStatistics, readStudentRecord,
   removePerson, signOffParticipation, updatePerson,
 } from '@sharedtech/services';
 import type { ApiDeps } from '../deps.js';
-import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
+import { component, errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { MilestoneParams } from './milestones.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
-export const PersonSchema = z
-  .object({
-    id: z.string(),
-    orgId: z.string(),
-    kind: z.enum(PERSON_KINDS),
-    name: z.string(),
-    programme: z.string().optional(),
-    year: z.number().int().optional(),
-    title: z.string().optional(),
-    memberSub: z.string().optional(),
-    recordsIssued: z.number().int().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Person');
+export const PersonSchema = personSchema.omit({ version: true }).openapi('Person');
 
-const SignOffSchema = z.object({ sub: z.string(), orgId: z.string(), name: z.string().optional(), at: z.string() }).openapi('SignOff');
 
-export const ParticipationSchema = z
-  .object({
-    contractId: z.string(),
-    n: z.number().int(),
-    personId: z.string(),
-    name: z.string(),
-    programme: z.string().optional(),
-    year: z.number().int().optional(),
-    hours: z.number().int(),
-    role: z.string().optional(),
-    tasks: z.array(z.string()),
-    loggedBy: z.string(),
-    teacherSignOff: SignOffSchema.optional(),
-    mentorSignOff: SignOffSchema.optional(),
-    signedOff: z.boolean().openapi({ description: 'Signed off by both the teacher and the enterprise mentor: fixed from then on.' }),
-    signedOffAt: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const ParticipationSchema = participationSchema
+  .omit({ version: true })
+  .extend({ signedOff: z.boolean().openapi({ description: 'Signed off by both the teacher and the enterprise mentor: fixed from then on.' }) })
   .openapi('Participation');
 
-export const StudentRecordSchema = z
-  .object({
-    id: z.string(),
-    contractId: z.string(),
-    title: z.string(),
-    cluster: z.string().optional(),
-    personId: z.string(),
-    personOrgId: z.string(),
-    name: z.string(),
-    programme: z.string().optional(),
-    year: z.number().int().optional(),
-    enterpriseOrgId: z.string(),
-    studioOrgId: z.string(),
-    collegeOrgId: z.string().optional(),
-    hours: z.number().int(),
-    milestones: z.array(
-      z.object({ n: z.number().int(), title: z.string(), hours: z.number().int(), role: z.string().optional(), tasks: z.array(z.string()), teacherSignOff: SignOffSchema, mentorSignOff: SignOffSchema }),
-    ),
-    teachers: z.array(z.string()),
-    mentor: z.string().optional(),
-    issuedAt: z.string(),
-  })
-  .openapi('StudentRecord');
+export const StudentRecordSchema = component(studentRecordSchema, 'StudentRecord');
 
 const tags = ['People and education outcomes'];
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { APPLICATION_STATUSES } from '@sharedtech/core';
+import { programmeApplicationSchema } from '@sharedtech/core';
 import {
   ApplyToProgrammeSchema, DecideApplicationSchema, MoneySchema, PageQuerySchema, PublishProgrammeSchema, SetOverheadSchema,
   applyToProgramme, decideApplication, listAllProgrammes, listProgrammeApplications, publishProgramme, readOverheadRate, readProgramme, setOverheadRate,
@@ -36,26 +36,9 @@ export const ProgrammeSchema = z
   })
   .openapi('Programme');
 
-export const ProgrammeApplicationSchema = z
-  .object({
-    id: z.string(),
-    programmeId: z.string(),
-    programmeName: z.string(),
-    governmentOrgId: z.string(),
-    contractId: z.string(),
-    contractTitle: z.string(),
-    applicantOrgId: z.string(),
-    cluster: z.string().optional(),
-    bps: z.number().int(),
-    status: z.enum(APPLICATION_STATUSES),
-    reserved: fen('Fen reserved at approval.').optional(),
-    reason: z.string().optional(),
-    appliedBy: z.string(),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const ProgrammeApplicationSchema = programmeApplicationSchema
+  .omit({ version: true })
+  .extend({ reserved: fen('Fen reserved at approval.').optional() })
   .openapi('ProgrammeApplication');
 
 const OverheadRateSchema = z
