@@ -1,11 +1,11 @@
 import {
   BIDDING_REACHED, ORG_STATUSES, REQUEST_STATUSES, TOTAL_BUCKET, awardDaysTenths, counter, governmentContractDeltas, governmentLedgerDeltas, governmentScope, isFlaggedOverdue,
-  monthBucket, poolAwardDeltas, requireAssociation, sumCounters,
-  type Counters, type PeopleRole, type Principal,
+  isSignedOff, monthBucket, poolAwardDeltas, programmeCounter, recordIssuedDeltas, requireAssociation, signOffDeltas, subsidyDeltas, subsidyFunded, sumCounters,
+  type Counters, type PeopleRole, type Principal, type StatsDelta,
 } from '@sharedtech/core';
 import {
   countBidsOfRequest, listBidsOfRequest, listContractBalances, listContractsOfCluster, listContractsOfOrganisation, listJournalEntries, listMilestones,
-  listOrganisationsByType, listRequests, readAll,
+  listOrganisationsByType, listParticipationOfContract, listRequests, listStudentRecordsOfContract, readAll,
   readClusterBuckets, readStoredStats, replaceClusterStats, setRequestBidCount,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -63,12 +63,16 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
       }
     }
   }
+  /** What a writer's own delta function counts in this cluster (its other scopes are recounted elsewhere). */
+  const addOwn = (deltas: readonly StatsDelta[]) => {
+    for (const delta of deltas) if (delta.cluster === cluster) for (const [name, amount] of Object.entries(delta.add)) add(delta.bucket, name, amount);
+  };
   const people: Record<string, Record<PeopleRole, Set<string>>> = {};
   for (const contract of await readAll((page) => listContractsOfCluster(deps.db, cluster, page))) {
     add(TOTAL_BUCKET, counter.contracts(contract.status), 1);
     add(TOTAL_BUCKET, counter.contractValue, contract.price.amount);
     // A pooled request's award (the contract is created by it): pools>AWARDED and poolMembers>AWARDED.
-    for (const delta of poolAwardDeltas(cluster, contract.requestId, contract.pool, contract.createdAt)) for (const [name, amount] of Object.entries(delta.add)) add(delta.bucket, name, amount);
+    addOwn(poolAwardDeltas(cluster, contract.requestId, contract.pool, contract.createdAt));
     add(monthBucket(contract.createdAt), counter.contractsEntered('PENDING_SIGNATURES'), 1);
     add(monthBucket(contract.createdAt), counter.contractValue, contract.price.amount);
     if (contract.activatedAt) add(monthBucket(contract.activatedAt), counter.contractsEntered('ACTIVE'), 1);
@@ -77,12 +81,23 @@ export async function recountClusterStatistics(deps: ServiceDeps, cluster: strin
       const kind = balance.account.slice(0, balance.account.indexOf(':'));
       if (kind === 'escrow' || kind === 'earnings') add(TOTAL_BUCKET, counter[kind], balance.amount);
     }
-    for (const entry of await readAll((page) => listJournalEntries(deps.db, contract.id, page))) {
+    const entries = await readAll((page) => listJournalEntries(deps.db, contract.id, page));
+    for (const entry of entries) {
       for (const posting of entry.postings) {
         const kind = posting.account.slice(0, posting.account.indexOf(':'));
         if (kind === 'escrow' || kind === 'earnings') add(monthBucket(entry.at), counter[kind], posting.amount);
       }
     }
+    // A programme's grant: reserved at approval, paid in each FUND entry, the unspent rest returned when the contract ended.
+    const grant = contract.grant;
+    if (grant) {
+      addOwn(subsidyDeltas(programmeCounter.approved, cluster, grant.programmeId, contract.id, grant.reserved, grant.approvedAt));
+      for (const entry of entries) addOwn(subsidyDeltas(programmeCounter.paid, cluster, grant.programmeId, contract.id, subsidyFunded(grant.orgId, [entry]), entry.at));
+      if (grant.returned !== undefined) addOwn(subsidyDeltas(programmeCounter.returned, cluster, grant.programmeId, contract.id, grant.returned, contract.updatedAt));
+    }
+    // Education outcomes: participation fully signed off (when the second side signed) and the records issued.
+    for (const entry of (await listParticipationOfContract(deps.db, contract.id, true)).filter(isSignedOff)) addOwn(signOffDeltas(contract, [entry], entry.signedOffAt ?? entry.updatedAt));
+    for (const record of await listStudentRecordsOfContract(deps.db, contract.id, true)) addOwn(recordIssuedDeltas(record, false, false));
     if (contract.status === 'ACTIVE') {
       const overdue = (await listMilestones(deps.db, contract.id, true)).filter(isFlaggedOverdue).length;
       add(TOTAL_BUCKET, counter.overdueMilestones, overdue);
