@@ -156,7 +156,7 @@ describe('the demo consortium (packages/local/src/demo)', () => {
     const page = pageClient(api);
     const programme = (await government.get('/v1/programmes')).body.items.find((candidate: { name: string }) => candidate.name === '市共性技术服务资助计划（第一批）');
     const collegeOrgId = (await college.get('/v1/me')).body.organisation.id;
-    const record = (await college.get(`/v1/orgs/${collegeOrgId}/student-records`)).body.items[0];
+    const record = (await college.get(`/v1/colleges/${collegeOrgId}/student-records`)).body.items[0];
     const openPool = (await enterprise.get('/v1/requests?limit=100')).body.items.find((request: { title: string }) => request.title === '精密零件去毛刺工艺共性攻关');
     const gear = contractTitled('齿轮箱装配视觉引导与防错').id;
     const looks: [string, string, string][] = [
@@ -174,7 +174,7 @@ describe('the demo consortium (packages/local/src/demo)', () => {
       [DEMO_IDENTITIES.association, '/moderation/disputes', '注塑模具温度场在线监测'],
       [DEMO_IDENTITIES.government, '/programmes', '市共性技术服务资助计划（第一批）'],
       [DEMO_IDENTITIES.government, `/programmes/${programme.id}`, '齿轮箱装配视觉引导与防错'],
-      [DEMO_IDENTITIES.government, '/council', '理事会'],
+      [DEMO_IDENTITIES.government, '/council', 'data-council="smart-manufacturing"'],
       [DEMO_IDENTITIES.association, '/registrations', '冲压件关键尺寸在线测量'],
       [DEMO_IDENTITIES.college, '/people', '机电一体化技术'],
       [DEMO_IDENTITIES.college, '/college/student-records', '李同学'],
@@ -269,7 +269,7 @@ describe('the demo consortium (packages/local/src/demo)', () => {
 
     const completed = contractTitled('冲压件关键尺寸在线测量');
     const collegeOrgId = (await college.get('/v1/me')).body.organisation.id;
-    const records = ((await college.get(`/v1/orgs/${collegeOrgId}/student-records`)).body.items as { id: string; contractId: string; name: string; hours: number }[])
+    const records = ((await college.get(`/v1/colleges/${collegeOrgId}/student-records`)).body.items as { id: string; contractId: string; name: string; hours: number }[])
       .filter((record) => record.contractId === completed.id);
     expect(records.map((record) => [record.name, record.hours]).sort()).toEqual([['李同学', 76], ['赵同学', 60]]);
     expect((await studio.get(`/v1/student-records/${records[0]!.id}`)).body).toMatchObject({ contractId: completed.id, title: '冲压件关键尺寸在线测量' });
