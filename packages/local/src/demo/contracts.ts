@@ -93,6 +93,8 @@ async function ensureParticipation(ctx: DemoContext, story: DemoContract, contra
   if (entries.length === 0 || contract.status !== 'ACTIVE') return;
   const studio = await ctx.as(story.studio);
   const logged = (await listParticipation(ctx.deps, studio, contract.id, n)).items;
+  const teacherToSign: string[] = [];
+  const mentorToSign: string[] = [];
   for (const entry of entries) {
     // A contract awarded before the rosters existed names its team by free text: it has no roster students to log.
     const student = contract.team?.people?.find((person) => person.kind === 'STUDENT' && person.name === entry.student);
@@ -102,14 +104,15 @@ async function ensureParticipation(ctx: DemoContext, story: DemoContract, contra
       current = await logParticipation(ctx.deps, studio, contract.id, n, { personId: student.personId, hours: entry.hours, role: entry.role, tasks: entry.tasks });
       ctx.changed();
     }
-    if (!current.teacherSignOff) {
-      await signOffParticipation(ctx.deps, await ctx.as(TEACHER_SIGNER[story.studio] ?? story.studio), contract.id, n, { personIds: [student.personId] });
-      ctx.changed();
-    }
-    if (entry.mentorSigned && !current.mentorSignOff) {
-      await signOffParticipation(ctx.deps, await ctx.as(MENTOR_SIGNER[story.enterprise] ?? story.enterprise), contract.id, n, { personIds: [student.personId] });
-      ctx.changed();
-    }
+    if (!current.teacherSignOff) teacherToSign.push(student.personId);
+    if (entry.mentorSigned && !current.mentorSignOff) mentorToSign.push(student.personId);
+  }
+  // One sign-off per side for the entries it still has to sign.
+  const signers: [string, string[]][] = [[TEACHER_SIGNER[story.studio] ?? story.studio, teacherToSign], [MENTOR_SIGNER[story.enterprise] ?? story.enterprise, mentorToSign]];
+  for (const [sub, personIds] of signers) {
+    if (personIds.length === 0) continue;
+    await signOffParticipation(ctx.deps, await ctx.as(sub), contract.id, n, { personIds });
+    ctx.changed();
   }
 }
 
