@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_IDENTITIES, DEMO_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { recountClusterStatistics, recountGovernmentStatistics, storedClusterStatistics, storedGovernmentStatistics } from '@sharedtech/services';
+import { DEMO_CREDIT_CODES, DEMO_IDENTITIES, DEMO_STAGES, seedDemoConsortium } from '@sharedtech/local';
+import { recountClusterStatistics, recountEducation, recountGovernmentStatistics, readEducationFigures, storedClusterStatistics, storedGovernmentStatistics } from '@sharedtech/services';
 import { startTestApi } from '../support/harness.js';
 import { pageClient } from '../support/pages.js';
 import { snapshot } from '../support/world.js';
@@ -18,6 +18,8 @@ console.log(`demo seed, fresh table: ${first.ms} ms (${first.stages.map((stage) 
 const association = await api.as(DEMO_IDENTITIES.association);
 const enterprise = await api.as(DEMO_IDENTITIES.enterprise);
 const studio = await api.as(DEMO_IDENTITIES.studio);
+const government = await api.as(DEMO_IDENTITIES.government);
+const college = await api.as(DEMO_IDENTITIES.college);
 const now = api.clock().getTime();
 const future = (iso: string | undefined) => iso !== undefined && Date.parse(iso) > now;
 
@@ -38,10 +40,10 @@ describe('the demo consortium (packages/local/src/demo)', () => {
 
   it('has two clusters of verified organisations of every type, and members who are not owners', async () => {
     const orgs = (await association.get('/v1/orgs?limit=100')).body.items as { type: string; status: string; cluster?: string }[];
-    expect(orgs).toHaveLength(10);
+    expect(orgs).toHaveLength(11);
     expect(orgs.every((org) => org.status === 'VERIFIED')).toBe(true);
     const count = (type: string) => orgs.filter((org) => org.type === type).length;
-    expect([count('ASSOCIATION'), count('GOVERNMENT'), count('COLLEGE'), count('STUDIO'), count('ENTERPRISE')]).toEqual([1, 1, 2, 3, 3]);
+    expect([count('ASSOCIATION'), count('GOVERNMENT'), count('COLLEGE'), count('STUDIO'), count('ENTERPRISE')]).toEqual([1, 1, 2, 3, 4]);
     expect(new Set(orgs.flatMap((org) => org.cluster ?? []))).toEqual(new Set(['smart-manufacturing', 'new-energy-vehicles']));
     for (const sub of [DEMO_IDENTITIES.teacher, DEMO_IDENTITIES.engineer]) {
       expect((await (await api.as(sub)).get('/v1/me')).body.membership).toMatchObject({ sub, role: 'MEMBER' });
@@ -63,13 +65,13 @@ describe('the demo consortium (packages/local/src/demo)', () => {
   });
 
   it('has contracts at every stage: awaiting signatures, active, with an open dispute, completed and terminated', async () => {
-    expect(contracts.map((contract) => contract.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'COMPLETED', 'PENDING_SIGNATURES', 'TERMINATED']);
+    expect(contracts.map((contract) => contract.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'COMPLETED', 'PENDING_SIGNATURES', 'TERMINATED']);
     expect(new Set(contracts.map((contract) => contract.cluster))).toEqual(new Set(['smart-manufacturing', 'new-energy-vehicles']));
 
     // Active, co-funded: paid out, delivered, in escrow and pending; the undelivered milestones are due ahead.
     const active = (await enterprise.get(`/v1/contracts/${contractTitled('齿轮箱装配视觉引导与防错').id}`)).body;
     expect(active.status).toBe('ACTIVE');
-    expect(active.shares.subsidy).toMatchObject({ bps: 3000 });
+    expect(active.grant).toMatchObject({ bps: 3000 });
     expect(active.milestones.map((milestone: { status: string }) => milestone.status)).toEqual(['RELEASED', 'SUBMITTED', 'FUNDED', 'PENDING']);
     for (const milestone of active.milestones.slice(1)) expect(future(milestone.dueAt), `milestone ${milestone.n} due ${milestone.dueAt}`).toBe(true);
     const changes = (await studio.get(`/v1/contracts/${active.id}/changes`)).body.items as { status: string }[];
@@ -107,8 +109,9 @@ describe('the demo consortium (packages/local/src/demo)', () => {
       escrow += ledger.balances.filter((balance) => balance.account.startsWith('escrow:')).reduce((sum, balance) => sum + balance.amount, 0);
       earned += ledger.balances.filter((balance) => balance.account.startsWith('earnings:')).reduce((sum, balance) => sum + balance.amount, 0);
     }
-    // Escrow: gear-box milestones 2 and 3 (¥160,000) and the disputed mould milestone (¥40,000); earned: gear-box 1 and the stamping contract.
-    expect(escrow).toBe(20_000_000);
+    // Escrow: gear-box milestones 2 and 3 (¥160,000), the disputed mould milestone (¥40,000) and the pooled milestone 1 (¥90,000);
+    // earned (the studios' and their colleges' overhead): gear-box 1 and the stamping contract.
+    expect(escrow).toBe(29_000_000);
     expect(earned).toBe(13_600_000);
   });
 
@@ -131,8 +134,15 @@ describe('the demo consortium (packages/local/src/demo)', () => {
   });
 
   it('wrote every counter in the transactions of the changes it counts (the stored statistics equal a recount)', async () => {
+    // Subsidy and education counters have recounts of their own (the programme's figures, recountEducation), checked below.
+    const ownRecount = /^(subsidy|participation|studentHours|studentRecords)>/;
+    const withoutOwnRecount = ({ buckets, people }: Awaited<ReturnType<typeof storedClusterStatistics>>) => ({
+      people,
+      buckets: Object.fromEntries(Object.entries(buckets).map(([bucket, bag]) => [bucket, Object.fromEntries(Object.entries(bag).filter(([name]) => !ownRecount.test(name)))])),
+    });
     for (const cluster of ['smart-manufacturing', 'new-energy-vehicles']) {
-      expect(await storedClusterStatistics(api.deps, cluster), cluster).toEqual(await recountClusterStatistics(api.deps, cluster));
+      expect(withoutOwnRecount(await storedClusterStatistics(api.deps, cluster)), cluster).toEqual(await recountClusterStatistics(api.deps, cluster));
+      expect(await readEducationFigures(api.deps, cluster, true), cluster).toEqual(await recountEducation(api.deps, cluster));
     }
     const governmentOrgId = (await (await api.as(DEMO_IDENTITIES.government)).get('/v1/me')).body.organisation.id;
     expect(await storedGovernmentStatistics(api.deps, governmentOrgId)).toEqual(await recountGovernmentStatistics(api.deps, governmentOrgId));
@@ -144,6 +154,10 @@ describe('the demo consortium (packages/local/src/demo)', () => {
 
   it('shows each role what the README says to look at first, in both languages', async () => {
     const page = pageClient(api);
+    const programme = (await government.get('/v1/programmes')).body.items.find((candidate: { name: string }) => candidate.name === '市共性技术服务资助计划（第一批）');
+    const collegeOrgId = (await college.get('/v1/me')).body.organisation.id;
+    const record = (await college.get(`/v1/colleges/${collegeOrgId}/student-records`)).body.items[0];
+    const openPool = (await enterprise.get('/v1/requests?limit=100')).body.items.find((request: { title: string }) => request.title === '精密零件去毛刺工艺共性攻关');
     const gear = contractTitled('齿轮箱装配视觉引导与防错').id;
     const looks: [string, string, string][] = [
       [DEMO_IDENTITIES.enterprise, '/contracts', '齿轮箱装配视觉引导与防错'],
@@ -158,7 +172,15 @@ describe('the demo consortium (packages/local/src/demo)', () => {
       [DEMO_IDENTITIES.college, '/org/studios', '工业机器人应用技术工作室'],
       [DEMO_IDENTITIES.college, '/contracts', '冲压件关键尺寸在线测量'],
       [DEMO_IDENTITIES.association, '/moderation/disputes', '注塑模具温度场在线监测'],
-      [DEMO_IDENTITIES.government, '/funding', '齿轮箱装配视觉引导与防错'],
+      [DEMO_IDENTITIES.government, '/programmes', '市共性技术服务资助计划（第一批）'],
+      [DEMO_IDENTITIES.government, `/programmes/${programme.id}`, '齿轮箱装配视觉引导与防错'],
+      [DEMO_IDENTITIES.government, '/council', 'data-council="smart-manufacturing"'],
+      [DEMO_IDENTITIES.association, '/registrations', '冲压件关键尺寸在线测量'],
+      [DEMO_IDENTITIES.college, '/people', '机电一体化技术'],
+      [DEMO_IDENTITIES.college, '/college/student-records', '李同学'],
+      [DEMO_IDENTITIES.college, `/records/${record.id}`, '冲压件关键尺寸在线测量'],
+      [DEMO_IDENTITIES.enterpriseMould, `/requests/${openPool.id}/pool`, '永固弹簧科技有限公司'],
+      [DEMO_IDENTITIES.college, `/orgs/${collegeOrgId}/overhead`, '10.00'],
       [DEMO_IDENTITIES.enterpriseEv, '/appointments', '电驱总成测试工艺企业实践'],
     ];
     for (const [sub, path, shows] of looks) {
@@ -169,6 +191,95 @@ describe('the demo consortium (packages/local/src/demo)', () => {
         expect(response.body, `${sub} ${path} ${lang}`).toContain(shows);
       }
     }
+  });
+
+  it('keeps rosters; bids name a dual-mentor team of roster people, awards an enterprise mentor, a registration type and amount, and the college overhead in force', async () => {
+    const collegeOrgId = (await college.get('/v1/me')).body.organisation.id;
+    const students = (await college.get(`/v1/orgs/${collegeOrgId}/people?kind=STUDENT&limit=100`)).body.items as { name: string; programme?: string; year?: number }[];
+    expect(students.length).toBeGreaterThanOrEqual(5);
+    expect(students.every((student) => student.programme && student.year)).toBe(true);
+    const studioOrgId = (await studio.get('/v1/me')).body.organisation.id;
+    const teachers = (await studio.get(`/v1/orgs/${studioOrgId}/people?kind=TEACHER`)).body.items as { name: string; memberSub?: string }[];
+    expect(teachers).toEqual(expect.arrayContaining([expect.objectContaining({ name: '王老师', memberSub: DEMO_IDENTITIES.teacher })]));
+    const enterpriseOrgId = (await enterprise.get('/v1/me')).body.organisation.id;
+    expect((await enterprise.get(`/v1/orgs/${enterpriseOrgId}/people`)).body.items).toEqual([expect.objectContaining({ name: '张工', kind: 'ENGINEER', memberSub: DEMO_IDENTITIES.engineer })]);
+
+    const gear = (await enterprise.get(`/v1/contracts/${contractTitled('齿轮箱装配视觉引导与防错').id}`)).body;
+    const team = gear.team.people as { kind: string; name: string; programme?: string }[];
+    expect(team.filter((person) => person.kind === 'TEACHER').map((person) => person.name)).toEqual(expect.arrayContaining(['王老师', '李老师']));
+    expect(team.filter((person) => person.kind === 'STUDENT')).toHaveLength(3);
+    expect(gear.enterpriseMentor).toMatchObject({ name: '张工', kind: 'ENGINEER', memberSub: DEMO_IDENTITIES.engineer });
+    expect(gear.registration).toEqual({ contractType: 'DEVELOPMENT', technologyAmount: { amount: 25_000_000, currency: 'CNY' } });
+    expect(gear.overhead).toMatchObject({ collegeOrgId, bps: 1000 });
+    const registration = (await enterprise.get(`/v1/contracts/${gear.id}/registration`)).body;
+    expect(registration).toMatchObject({ contractType: 'DEVELOPMENT', technologyAmount: { amount: 25_000_000 }, subject: '齿轮箱装配视觉引导与防错' });
+    expect(registration.parties.map((party: { creditCode?: string }) => party.creditCode)).toContain(DEMO_CREDIT_CODES.enterprise);
+    // Every awarded contract chose a registration type; the EV college's rate is recorded on its studio's signed contract.
+    for (const contract of contracts) expect((await association.get(`/v1/contracts/${contract.id}`)).body.registration?.contractType, contract.title).toBeDefined();
+    expect((await association.get(`/v1/contracts/${contractTitled('充电桩故障诊断算法').id}`)).body.overhead).toMatchObject({ bps: 800 });
+  });
+
+  it('has a government programme whose figures equal the ledger, an approved application and one awaiting the decision', async () => {
+    const programmes = (await government.get('/v1/programmes')).body.items as { id: string; name: string; open: boolean; clusters: string[] }[];
+    const programme = programmes.find((candidate) => candidate.name === '市共性技术服务资助计划（第一批）')!;
+    expect(programme).toMatchObject({ open: true, clusters: expect.arrayContaining(['smart-manufacturing', 'new-energy-vehicles']) });
+    const applications = (await government.get(`/v1/programmes/${programme.id}/applications`)).body.items as { status: string; contractTitle: string; reserved?: number }[];
+    expect(applications.map((application) => [application.contractTitle, application.status]).sort()).toEqual([
+      ['注塑模具温度场在线监测', 'PENDING'],
+      ['齿轮箱装配视觉引导与防错', 'APPROVED'],
+    ]);
+    const approved = applications.find((application) => application.status === 'APPROVED')!;
+    const figures = (await government.get(`/v1/programmes/${programme.id}`)).body.figures as { budget: number; reserved: number; paid: number; remaining: number };
+    // Paid: what left the government's account on the contract (three milestones funded at 30 %); reserved + paid: the approval's reservation.
+    const gear = contractTitled('齿轮箱装配视觉引导与防错');
+    const ledger = (await association.get(`/v1/contracts/${gear.id}/ledger?limit=100`)).body as { balances: { account: string; amount: number }[] };
+    const governmentOrgId = (await government.get('/v1/me')).body.organisation.id;
+    const paidFromLedger = -(ledger.balances.find((balance) => balance.account === `external:${governmentOrgId}`)?.amount ?? 0);
+    expect(paidFromLedger).toBe(0.3 * (5_000_000 + 8_000_000 + 8_000_000));
+    expect(figures).toEqual({ budget: 200_000_000, paid: paidFromLedger, reserved: approved.reserved! - paidFromLedger, remaining: 200_000_000 - approved.reserved! });
+  });
+
+  it('has an OPEN pool of three enterprises, and a pooled contract with one milestone funded by every part and one blocked by a member’s part', async () => {
+    const mould = await api.as(DEMO_IDENTITIES.enterpriseMould);
+    const requests = (await mould.get('/v1/requests?limit=100')).body.items as { id: string; title: string }[];
+    const open = requests.find((request) => request.title === '精密零件去毛刺工艺共性攻关')!;
+    const pool = (await mould.get(`/v1/requests/${open.id}/pool`)).body;
+    expect(pool).toMatchObject({ requestStatus: 'OPEN', memberCount: 2, pledgedBps: 6000, ownerBps: 4000 });
+
+    const pooled = (await mould.get(`/v1/contracts/${contractTitled('小批量多品种零件机器人柔性上下料共性方案').id}`)).body;
+    const mouldOrgId = (await mould.get('/v1/me')).body.organisation.id;
+    expect(pooled).toMatchObject({ status: 'ACTIVE', shares: { ipOwnership: 'LICENSED_TO_COFUNDERS' } });
+    expect(pooled.pool.members).toHaveLength(3);
+    const [first, second] = pooled.milestones as { status: string; fundedParts?: { orgId: string }[] }[];
+    expect(first!.status).toBe('FUNDED');
+    expect(first!.fundedParts).toHaveLength(3);
+    // Blocked: two of three parts are in, the mould company's is missing.
+    expect(second!.status).toBe('PENDING');
+    expect(second!.fundedParts).toHaveLength(2);
+    expect(second!.fundedParts!.map((part) => part.orgId)).not.toContain(mouldOrgId);
+  });
+
+  it('has participation signed by both mentors and awaiting the enterprise mentor, student records of the completed contract, and statements with periods', async () => {
+    const gear = contractTitled('齿轮箱装配视觉引导与防错');
+    const entries = (await studio.get(`/v1/contracts/${gear.id}/milestones/2/participation`)).body.items as { name: string; signedOff: boolean; teacherSignOff?: object; mentorSignOff?: object }[];
+    expect(entries.map((entry) => [entry.name, entry.signedOff, Boolean(entry.teacherSignOff), Boolean(entry.mentorSignOff)]).sort()).toEqual([
+      ['张同学', true, true, true],
+      ['赵同学', false, true, false],
+    ]);
+
+    const completed = contractTitled('冲压件关键尺寸在线测量');
+    const collegeOrgId = (await college.get('/v1/me')).body.organisation.id;
+    const records = ((await college.get(`/v1/colleges/${collegeOrgId}/student-records`)).body.items as { id: string; contractId: string; name: string; hours: number }[])
+      .filter((record) => record.contractId === completed.id);
+    expect(records.map((record) => [record.name, record.hours]).sort()).toEqual([['李同学', 76], ['赵同学', 60]]);
+    expect((await studio.get(`/v1/student-records/${records[0]!.id}`)).body).toMatchObject({ contractId: completed.id, title: '冲压件关键尺寸在线测量' });
+
+    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(api.clock()));
+    const summary = (await enterprise.get(`/v1/contracts/${completed.id}/statements/summary`)).body;
+    expect(summary.years).toEqual([expect.objectContaining({ year, statements: 2, benefit: 22_500_000 })]);
+    const benefits = (await enterprise.get(`/v1/contracts/${completed.id}/benefits`)).body.items as { period?: { year: number; quarter?: number } }[];
+    expect(benefits.map((statement) => statement.period?.year)).toEqual([year, year]);
+    expect(benefits.filter((statement) => statement.period?.quarter !== undefined)).toHaveLength(1);
   });
 
   it('changes nothing when run again (a restart of npm start on the same data)', async () => {

@@ -29,7 +29,7 @@ describe('seedDemoConsortium', () => {
     expect(second.created).toBe(false);
 
     const verified = await listOrganisationsByStatus(deps.db, 'VERIFIED', { limit: 100 });
-    expect(verified.items).toHaveLength(10);
+    expect(verified.items).toHaveLength(11);
     expect([...new Set(verified.items.map((org) => org.type))].sort()).toEqual(['ASSOCIATION', 'COLLEGE', 'ENTERPRISE', 'GOVERNMENT', 'STUDIO']);
     for (const status of ['PENDING', 'REJECTED', 'SUSPENDED'] as const) {
       expect((await listOrganisationsByStatus(deps.db, status)).items).toEqual([]);
@@ -48,8 +48,9 @@ describe('seedDemoConsortium', () => {
     const enterprise = await orgOf(DEMO_IDENTITIES.enterprise);
 
     const open = await listRequests(deps.db, { status: 'OPEN' }, { limit: 100 });
-    expect(open.items).toHaveLength(4);
-    expect(new Set(open.items.map((request) => request.title)).size).toBe(4);
+    // Four of the open market and the OPEN pool of the mould company.
+    expect(open.items).toHaveLength(5);
+    expect(new Set(open.items.map((request) => request.title)).size).toBe(5);
     expect(open.items.filter((request) => request.ownerOrgId === enterprise.id)).toHaveLength(3);
     // …and two more of its requests became contracts.
     expect((await listRequestsOfOrganisation(deps.db, enterprise.id, { limit: 100 })).items).toHaveLength(5);
@@ -70,9 +71,9 @@ describe('seedDemoConsortium', () => {
 
     // Assess
     const verified = await listOrganisationsByStatus(deps.db, 'VERIFIED', { limit: 100 });
-    expect(verified.items).toHaveLength(10);
+    expect(verified.items).toHaveLength(11);
     expect(verified.items.map((org) => org.id)).toEqual(expect.arrayContaining([association.id, college.id]));
     expect((await listOrganisationsByStatus(deps.db, 'PENDING')).items).toEqual([]);
-    expect((await listRequests(deps.db, { status: 'OPEN' }, { limit: 100 })).items).toHaveLength(4);
+    expect((await listRequests(deps.db, { status: 'OPEN' }, { limit: 100 })).items).toHaveLength(5);
   });
 });

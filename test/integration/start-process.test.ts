@@ -120,10 +120,10 @@ describe('npm start (packages/local/src/start.ts)', () => {
     const token = await tokenFor(running, 'demo-studio');
     const open = await call(running, 'GET', '/v1/requests?limit=100', token);
     expect(open.status).toBe(200);
-    expect(open.json().items).toHaveLength(4);
+    expect(open.json().items).toHaveLength(5);
     expect(open.json().items.every((request: { status: string; details?: string }) => request.status === 'OPEN' && request.details)).toBe(true);
     const orgs = await call(running, 'GET', '/v1/orgs?limit=100', token);
-    expect(orgs.json().items).toHaveLength(10);
+    expect(orgs.json().items).toHaveLength(11);
     const contracts = await call(running, 'GET', '/v1/contracts?limit=100', token);
     expect(contracts.json().items.map((contract: { status: string }) => contract.status).sort()).toEqual(['ACTIVE', 'COMPLETED']);
     expect(running.output()).toContain('demo seed created');

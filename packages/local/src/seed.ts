@@ -5,20 +5,26 @@ import { openRequestsStage } from './demo/requests.js';
 import { contractsStage } from './demo/contracts.js';
 import { appointmentsStage } from './demo/talent.js';
 import { resourcesStage } from './demo/resources.js';
+import { overheadStage, peopleStage } from './demo/people.js';
+import { programmesStage } from './demo/programmes.js';
+import { poolsStage } from './demo/pools.js';
 
 export { DEMO_CREDIT_CODES, DEMO_IDENTITIES } from './demo/cast.js';
 export type { DemoStage } from './demo/context.js';
 
 /**
  * The demo consortium of `npm start`, stage by stage, in this order (later
- * stages use what earlier ones made). Next additions, each a stage of its own
- * appended here as its feature lands: pooled requests (a pool of enterprises
- * awarding one request), subsidy programmes with their approvals, the
- * colleges' overhead on contracts, rosters of people with dual-mentor teams
- * named on bids and signed-off student participation records, and the
- * technology contract types (技术开发、技术服务、技术咨询、技术转让).
+ * stages use what earlier ones made): organisations and the open market, the
+ * members who sign in, rosters of people, the colleges' overhead rates (before
+ * any contract is signed, so they are recorded on the contracts), the
+ * government's subsidy programme, the contracts (dual-mentor teams, enterprise
+ * mentors, registration types, a programme grant, signed-off participation,
+ * student records and yearly statements), pooled requests, appointments and
+ * shared resources.
  */
-export const DEMO_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage, membersStage, contractsStage, appointmentsStage, resourcesStage];
+export const DEMO_STAGES: readonly DemoStage[] = [
+  organisationsStage, openRequestsStage, membersStage, peopleStage, overheadStage, programmesStage, contractsStage, poolsStage, appointmentsStage, resourcesStage,
+];
 
 /** The demo's organisations and open market only: for tests that need the demo identities, not the whole demo. */
 export const DEMO_BASE_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage];

@@ -48,7 +48,7 @@ async function main() {
     // Audit records written before the hash chains existed join their chains (once per data folder).
     await sealPreChainAuditRecordsOnce(deps.db, new Date().toISOString());
     // The demo's organisations and open market before serving (sign-in needs them); the rest of the demo
-    // (members, contracts, appointments, resources) right after, while the server already answers.
+    // (members, rosters, overhead, the programme, contracts, pools, appointments, resources) right after, while the server already answers.
     const seed = await seedDemoConsortium(deps, DEMO_BASE_STAGES);
     // Follow-ups a crash interrupted (e.g. rejecting the losing bids of an award) finish before anything else.
     const jobsAtStart = await runScheduledJobs(deps);
@@ -64,7 +64,7 @@ async function main() {
     jobs.unref();
     const rest = DEMO_STAGES.filter((stage) => !DEMO_BASE_STAGES.includes(stage));
     seedDemoConsortium(deps, rest).then(
-      (more) => console.log(`  Demo consortium ${seed.created || more.created ? 'complete' : 'already complete'}: contracts, appointments and bookings seeded in ${(more.ms / 1000).toFixed(1)} s.`),
+      (more) => console.log(`  Demo consortium ${seed.created || more.created ? 'complete' : 'already complete'}: rosters, programme, contracts, pools, appointments and bookings seeded in ${(more.ms / 1000).toFixed(1)} s.`),
       (error) => {
         // Stopped half-way (Ctrl-C, or DynamoDB Local gone): the next start finishes it, adding nothing twice.
         if (!stopping) console.error('Seeding the rest of the demo failed (the next start finishes it):', error);

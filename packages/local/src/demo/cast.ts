@@ -23,6 +23,8 @@ export const DEMO_IDENTITIES = {
   teacher: 'demo-teacher',
   /** An engineer who is a member of 精工零部件制造有限公司. */
   engineer: 'demo-engineer',
+  /** A third enterprise of the smart-manufacturing cluster: owner of the pooled contract (joins the demo with the pools stage). */
+  enterpriseSpring: 'demo-enterprise-spring',
 } as const;
 
 /** Valid (GB 32100-2015) but made-up unified social credit codes of the demo bodies (12: a public institution, 11: an organ of state, 91: a company). */
@@ -33,6 +35,7 @@ export const DEMO_CREDIT_CODES = {
   collegeEv: withCreditCodeCheck('12440300MB0000040'),
   enterpriseEv: withCreditCodeCheck('91440300MA5D00050'),
   enterpriseMould: withCreditCodeCheck('91440300MA5D00060'),
+  enterpriseSpring: withCreditCodeCheck('91440300MA5D00070'),
 } as const;
 
 export const SMART = 'smart-manufacturing';

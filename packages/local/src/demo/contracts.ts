@@ -1,70 +1,176 @@
-import { addDays, shanghaiDate, type Contract, type MilestoneStatus } from '@sharedtech/core';
-import { getContract, listChangeOrders, listContractMessages, listContractsOfOrganisation, listMilestones, listReviewsOfContract, readAll } from '@sharedtech/data';
-import { actOnMilestone, awardRequest, postContractMessage, proposeChange, signContract, submitReview, terminateContract, type ProposeChangeInput } from '@sharedtech/services';
+import { addDays, shanghaiDate, shanghaiPeriod, type Contract, type MilestoneStatus, type StatementKind, type TechContractType } from '@sharedtech/core';
+import { getContract, getMilestone, listChangeOrders, listContractMessages, listContractsOfOrganisation, listMilestones, listReviewsOfContract, readAll } from '@sharedtech/data';
+import {
+  actOnMilestone, awardRequest, joinPool, listParticipation, listStatements, logParticipation, postContractMessage, proposeChange, readPool,
+  reportShareStatement, signContract, signOffParticipation, submitReview, terminateContract, type ProposeChangeInput,
+} from '@sharedtech/services';
 import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
+import { personNamed } from './people.js';
+import { ensureProgrammeApplication } from './programmes.js';
 import { demoRequest, ensureBid, ensureOpenRequest, type DemoBid } from './requests.js';
 
 type Party = 'enterprise' | 'studio';
 type MilestoneAction = 'fund' | 'submit' | 'accept' | 'dispute';
 type Ratings = { quality: number; timeliness: number; communication: number };
 
+/** Whose roster a studio's team draws its students from: the studio's college. */
+const COLLEGE_OF: Record<string, string> = { [who.studio]: who.college, [who.studioRobotics]: who.college, [who.studioBattery]: who.collegeEv };
+
 /** One contract of the demo and how far its story has gone. */
-interface DemoContract {
+export interface DemoContract {
   enterprise: string;
   studio: string;
   request: Parameters<typeof demoRequest>[1];
   bid: DemoBid;
-  ipOwnership: 'ENTERPRISE' | 'COLLEGE' | 'JOINT';
-  /** The government co-funds this share of every milestone (basis points) and signs too. */
-  subsidyBps?: number;
-  signedBy: readonly (Party | 'government')[];
+  /** The dual-mentor team the bid names: teachers of the studio's roster, students of its college's. */
+  team: { teachers: readonly string[]; students: readonly string[] };
+  /** The enterprise mentor (an engineer of the enterprise's roster) named at award. */
+  mentor: string;
+  /** 技术合同认定登记: the contract type and the technology transaction amount chosen at award. */
+  registration: { contractType: TechContractType; technologyYuan: number };
+  ipOwnership: 'ENTERPRISE' | 'COLLEGE' | 'JOINT' | 'LICENSED_TO_COFUNDERS';
+  /** Enterprises of the cluster that join the request's pool (pledged share in bps) before the award, and a member that has not funded its part of milestone `n`. */
+  pool?: { members: readonly { sub: string; bps: number }[]; withheld?: { n: number; sub: string } };
+  /** An application to the demo programme once the contract is signed: approved (before any funding) or awaiting the government. */
+  programme?: { bps: number; approve: boolean };
+  /** Who signs: the enterprise, the studio, and (`pool`) every pool member. */
+  signedBy: readonly (Party | 'pool')[];
   /** Per milestone (1, 2, …), the steps taken so far, in order. */
   milestones?: readonly (readonly MilestoneAction[])[];
+  /** Students' participation per milestone, logged by the studio and signed off by the teacher and (if `mentorSigned`) the enterprise mentor, before the milestone is accepted. */
+  participation?: readonly { n: number; student: string; hours: number; role: string; tasks: string[]; mentorSigned: boolean }[];
   change?: { by: Party; input: ProposeChangeInput };
   messages?: readonly { by: Party; text: string }[];
   terminate?: string;
   reviews?: Record<Party, { ratings: Ratings; comment: string }>;
+  /** Benefit and risk statements reported after completion, for this year (and, if `quarter`, this quarter). */
+  statements?: readonly { by: Party; kind: StatementKind; yuan: number; note: string; quarter?: boolean }[];
 }
 
 const AFTER: Record<MilestoneAction, MilestoneStatus> = { fund: 'FUNDED', submit: 'SUBMITTED', accept: 'RELEASED', dispute: 'DISPUTED' };
 
+/** The signed-in people who sign participation off: the teacher linked to 王老师 and the engineer linked to 张工 (else the owners). */
+const TEACHER_SIGNER: Record<string, string> = { [who.studio]: who.teacher };
+const MENTOR_SIGNER: Record<string, string> = { [who.enterprise]: who.engineer };
+
+/** The bid's team as roster person ids. */
+async function teamIds(ctx: DemoContext, story: DemoContract): Promise<string[]> {
+  const teachers = await Promise.all(story.team.teachers.map((name) => personNamed(ctx, story.studio, name)));
+  const students = await Promise.all(story.team.students.map((name) => personNamed(ctx, COLLEGE_OF[story.studio]!, name)));
+  return [...teachers, ...students].map((person) => person.id);
+}
+
+/** Pool members join the request (each once) while it is OPEN. */
+export async function ensurePoolMembers(ctx: DemoContext, ownerSub: string, requestId: string, members: readonly { sub: string; bps: number }[]) {
+  const pool = await readPool(ctx.deps, await ctx.as(ownerSub), requestId);
+  if (pool.requestStatus !== 'OPEN') return;
+  for (const member of members) {
+    const principal = await ctx.as(member.sub);
+    if (pool.members.some((joined) => joined.orgId === principal.org!.id)) continue;
+    await joinPool(ctx.deps, principal, requestId, { pledgeBps: member.bps });
+    ctx.changed();
+  }
+}
+
+/** Every funder (the enterprise, and each pool member but a withheld one) funds its part of milestone `n`, once. */
+async function fundMilestone(ctx: DemoContext, story: DemoContract, contractId: string, n: number) {
+  const withheld = story.pool?.withheld?.n === n ? story.pool.withheld.sub : undefined;
+  const funders = [story.enterprise, ...(story.pool?.members.map((member) => member.sub) ?? [])].filter((sub) => sub !== withheld);
+  for (const sub of funders) {
+    const milestone = (await getMilestone(ctx.deps.db, contractId, n, true))!;
+    if (milestone.status !== 'PENDING') return;
+    const funder = await ctx.as(sub);
+    if (milestone.fundedParts?.some((part) => part.orgId === funder.org!.id)) continue;
+    await actOnMilestone(ctx.deps, funder, contractId, n, { action: 'fund' });
+    ctx.changed();
+  }
+}
+
+/** The story's participation in milestone `n`: logged, signed by the teacher and, where the story says, the enterprise mentor (each once). */
+async function ensureParticipation(ctx: DemoContext, story: DemoContract, contract: Contract, n: number) {
+  const entries = story.participation?.filter((entry) => entry.n === n) ?? [];
+  if (entries.length === 0 || contract.status !== 'ACTIVE') return;
+  const studio = await ctx.as(story.studio);
+  const logged = (await listParticipation(ctx.deps, studio, contract.id, n)).items;
+  const teacherToSign: string[] = [];
+  const mentorToSign: string[] = [];
+  for (const entry of entries) {
+    // A contract awarded before the rosters existed names its team by free text: it has no roster students to log.
+    const student = contract.team?.people?.find((person) => person.kind === 'STUDENT' && person.name === entry.student);
+    if (!student) continue;
+    let current = logged.find((candidate) => candidate.personId === student.personId);
+    if (!current) {
+      current = await logParticipation(ctx.deps, studio, contract.id, n, { personId: student.personId, hours: entry.hours, role: entry.role, tasks: entry.tasks });
+      ctx.changed();
+    }
+    if (!current.teacherSignOff) teacherToSign.push(student.personId);
+    if (entry.mentorSigned && !current.mentorSignOff) mentorToSign.push(student.personId);
+  }
+  // One sign-off per side for the entries it still has to sign.
+  const signers: [string, string[]][] = [[TEACHER_SIGNER[story.studio] ?? story.studio, teacherToSign], [MENTOR_SIGNER[story.enterprise] ?? story.enterprise, mentorToSign]];
+  for (const [sub, personIds] of signers) {
+    if (personIds.length === 0) continue;
+    await signOffParticipation(ctx.deps, await ctx.as(sub), contract.id, n, { personIds });
+    ctx.changed();
+  }
+}
+
+/** Shares of the benefit and risk: the enterprise, each pool member and the studio. */
+function sharesOf(story: DemoContract, enterpriseOrgId: string, studioOrgId: string, memberOrgIds: string[]) {
+  const k = memberOrgIds.length;
+  return {
+    benefitShares: [{ orgId: enterpriseOrgId, bps: 6000 - 1500 * k }, ...memberOrgIds.map((orgId) => ({ orgId, bps: 1500 })), { orgId: studioOrgId, bps: 4000 }],
+    riskShares: [{ orgId: enterpriseOrgId, bps: 7000 - 2000 * k }, ...memberOrgIds.map((orgId) => ({ orgId, bps: 2000 })), { orgId: studioOrgId, bps: 3000 }],
+    ipOwnership: story.ipOwnership,
+  };
+}
+
 /**
  * Brings one contract to where its story says, step by step through the
- * services, starting from whatever exists: the request (by title), the
- * studio's bid, the contract awarded from it, signatures, milestone steps,
- * a change order, messages, termination and reviews.
+ * services, starting from whatever exists: the request (by title), its pool,
+ * the studio's bid naming its roster team, the contract awarded from it (with
+ * the enterprise mentor and the registration choice), signatures, a programme
+ * application, milestone steps with the students' participation signed off
+ * before acceptance, a change order, messages, termination, reviews and
+ * benefit statements.
  */
-async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Contract> {
+export async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Contract> {
   const request = await ensureOpenRequest(ctx, story.enterprise, demoRequest(ctx, story.request));
-  const bid = await ensureBid(ctx, story.studio, request.id, story.bid);
+  if (story.pool) await ensurePoolMembers(ctx, story.enterprise, request.id, story.pool.members);
   const enterprise = await ctx.as(story.enterprise);
   const studioOrgId = await ctx.orgOf(story.studio);
-  const government = await ctx.as(who.government);
-  const subs: Record<Party | 'government', string> = { enterprise: story.enterprise, studio: story.studio, government: who.government };
+  const subs: Record<Party, string> = { enterprise: story.enterprise, studio: story.studio };
 
   const find = async () => (await readAll((page) => listContractsOfOrganisation(ctx.deps.db, enterprise.org!.id, page))).find((c) => c.requestId === request.id);
   let contract = await find();
   if (!contract) {
-    const shares = {
-      benefitShares: [{ orgId: enterprise.org!.id, bps: 6000 }, { orgId: studioOrgId, bps: 4000 }],
-      riskShares: [{ orgId: enterprise.org!.id, bps: 7000 }, { orgId: studioOrgId, bps: 3000 }],
-      ipOwnership: story.ipOwnership,
-      ...(story.subsidyBps ? { subsidy: { orgId: government.org!.id, bps: story.subsidyBps } } : {}),
-    };
-    await awardRequest(ctx.deps, enterprise, request.id, { bidId: bid.id, shares });
+    const bid = await ensureBid(ctx, story.studio, request.id, story.bid, await teamIds(ctx, story));
+    const memberOrgIds = await Promise.all((story.pool?.members ?? []).map((member) => ctx.orgOf(member.sub)));
+    await awardRequest(ctx.deps, enterprise, request.id, {
+      bidId: bid.id,
+      shares: sharesOf(story, enterprise.org!.id, studioOrgId, memberOrgIds),
+      registration: { contractType: story.registration.contractType, technologyAmount: cny(story.registration.technologyYuan) },
+      mentorPersonId: (await personNamed(ctx, story.enterprise, story.mentor)).id,
+    });
     ctx.changed();
     contract = (await find())!;
   }
   const reload = async () => (contract = (await getContract(ctx.deps.db, contract!.id, true))!);
 
-  for (const party of story.signedBy) {
-    const signer = await ctx.as(subs[party]);
+  const signers = story.signedBy.flatMap((party) => (party === 'pool' ? (story.pool?.members ?? []).map((member) => member.sub) : [subs[party]]));
+  for (const sub of signers) {
+    const signer = await ctx.as(sub);
     if (contract.status === 'PENDING_SIGNATURES' && !contract.signatures.some((signature) => signature.orgId === signer.org!.id)) {
       await signContract(ctx.deps, signer, contract.id);
       ctx.changed();
       await reload();
     }
+  }
+
+  if (story.programme && contract.status === 'ACTIVE') {
+    await ensureProgrammeApplication(ctx, story.enterprise, contract, story.programme.bps, story.programme.approve);
+    await reload();
   }
 
   if (contract.status === 'ACTIVE' && story.milestones?.length) {
@@ -75,6 +181,12 @@ async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Co
       const status = milestones.find((candidate) => candidate.n === n)!.status;
       const done = ['PENDING', ...steps.map((step) => AFTER[step])].indexOf(status);
       for (const step of done < 0 ? [] : steps.slice(done)) {
+        if (step === 'fund') {
+          await fundMilestone(ctx, story, contract.id, n);
+          continue;
+        }
+        // The students' work is signed off before the milestone (and perhaps the contract) is accepted.
+        if (step === 'accept') await ensureParticipation(ctx, story, contract, n);
         const actor = await ctx.as(step === 'submit' ? story.studio : story.enterprise);
         const command =
           step === 'submit'
@@ -88,6 +200,9 @@ async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Co
     }
     await reload();
   }
+
+  // Participation on milestones not (yet) accepted: the contract is still ACTIVE.
+  for (const n of new Set(story.participation?.map((entry) => entry.n))) await ensureParticipation(ctx, story, contract, n);
 
   if (story.change && contract.status === 'ACTIVE' && (await listChangeOrders(ctx.deps.db, contract.id, { limit: 1 })).items.length === 0) {
     await proposeChange(ctx.deps, await ctx.as(subs[story.change.by]), contract.id, story.change.input);
@@ -115,6 +230,21 @@ async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Co
       const author = await ctx.as(subs[party]);
       if (reviewed.has(author.org!.id)) continue;
       await submitReview(ctx.deps, author, contract.id, story.reviews[party]);
+      ctx.changed();
+    }
+  }
+
+  if (story.statements && contract.status === 'COMPLETED') {
+    const period = shanghaiPeriod(ctx.now);
+    for (const statement of story.statements) {
+      const reporter = await ctx.as(subs[statement.by]);
+      const reported = await readAll((page) => listStatements(ctx.deps, reporter, contract!.id, statement.kind, page));
+      if (reported.some((candidate) => candidate.note === statement.note)) continue;
+      await reportShareStatement(ctx.deps, reporter, contract.id, statement.kind, {
+        amount: cny(statement.yuan),
+        note: statement.note,
+        period: { year: period.year, ...(statement.quarter ? { quarter: period.quarter } : {}) },
+      });
       ctx.changed();
     }
   }
@@ -146,9 +276,22 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
           { title: '产线集成与验收', yuan: 50_000, dueInDays: 60 },
         ],
       },
+      team: { teachers: ['王老师'], students: ['李同学', '赵同学'] },
+      mentor: '张工',
+      registration: { contractType: 'DEVELOPMENT', technologyYuan: 70_000 },
       ipOwnership: 'JOINT',
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'accept'], ['fund', 'submit', 'accept']],
+      participation: [
+        { n: 1, student: '李同学', hours: 36, role: '图像采集与标定', tasks: ['远心镜头选型试验', '标定板采集与精度分析'], mentorSigned: true },
+        { n: 1, student: '赵同学', hours: 28, role: '测量算法', tasks: ['亚像素边缘提取', '重复性测试'], mentorSigned: true },
+        { n: 2, student: '李同学', hours: 40, role: '现场集成', tasks: ['分拣 PLC 通信', '产线联调'], mentorSigned: true },
+        { n: 2, student: '赵同学', hours: 32, role: '验收测试', tasks: ['验收测试记录', '操作手册编写'], mentorSigned: true },
+      ],
+      statements: [
+        { by: 'enterprise', kind: 'BENEFIT', yuan: 180_000, note: '本年度在线测量替代三坐标抽检，减少质检工时与废品损失。' },
+        { by: 'enterprise', kind: 'BENEFIT', yuan: 45_000, note: '本季度不良品漏检下降带来的质量成本节约。', quarter: true },
+      ],
       messages: [
         { by: 'studio', text: '精度验证报告已上传，重复性 0.012 mm，请查收。' },
         { by: 'enterprise', text: '报告收到，下周二安排产线停机 4 小时用于集成调试。' },
@@ -159,7 +302,7 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
       },
     },
     {
-      // Active and co-funded by the government: one milestone paid out, one delivered awaiting acceptance,
+      // Active and co-funded through the government's programme (approved before any funding): one milestone paid out, one delivered awaiting acceptance,
       // one funded in escrow, one pending with a change order awaiting approval; the parties talk.
       enterprise: who.enterprise,
       studio: who.studio,
@@ -183,10 +326,17 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
           { title: '整线联调与验收', yuan: 70_000, dueInDays: 150 },
         ],
       },
+      team: { teachers: ['王老师', '李老师'], students: ['李同学', '张同学', '赵同学'] },
+      mentor: '张工',
+      registration: { contractType: 'DEVELOPMENT', technologyYuan: 250_000 },
       ipOwnership: 'JOINT',
-      subsidyBps: 3000,
-      signedBy: ['enterprise', 'studio', 'government'],
+      programme: { bps: 3000, approve: true },
+      signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'accept'], ['fund', 'submit'], ['fund']],
+      participation: [
+        { n: 2, student: '张同学', hours: 42, role: '样机装调', tasks: ['工位一、二 3D 相机安装', '电批引导调试'], mentorSigned: true },
+        { n: 2, student: '赵同学', hours: 30, role: '防错逻辑', tasks: ['漏装检测规则', '条码追溯接口'], mentorSigned: false },
+      ],
       change: {
         by: 'studio',
         input: {
@@ -225,7 +375,11 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
           { title: '温度场可视化与报警', yuan: 56_000, dueInDays: 80 },
         ],
       },
+      team: { teachers: ['孙老师'], students: ['郑同学', '冯同学'] },
+      mentor: '钱工',
+      registration: { contractType: 'SERVICE', technologyYuan: 90_000 },
       ipOwnership: 'ENTERPRISE',
+      programme: { bps: 2000, approve: false },
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'dispute']],
       messages: [
@@ -254,6 +408,9 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
           { title: 'MES 对接与验收', yuan: 30_000, dueInDays: 45 },
         ],
       },
+      team: { teachers: ['陈老师'], students: ['周同学', '吴同学'] },
+      mentor: '刘工',
+      registration: { contractType: 'SERVICE', technologyYuan: 50_000 },
       ipOwnership: 'JOINT',
       signedBy: ['enterprise'],
     },
@@ -279,6 +436,9 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
           { title: '诊断模型与部署', yuan: 70_000, dueInDays: 90 },
         ],
       },
+      team: { teachers: ['陈老师'], students: ['周同学'] },
+      mentor: '刘工',
+      registration: { contractType: 'DEVELOPMENT', technologyYuan: 110_000 },
       ipOwnership: 'COLLEGE',
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund']],

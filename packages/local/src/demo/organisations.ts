@@ -6,7 +6,7 @@ import type { DemoContext, DemoStage } from './context.js';
 type Registration = Parameters<typeof registerOrganisation>[2];
 
 /** An owner's organisation, registered and verified by the demo association (each step only if still missing). */
-async function ensureVerifiedOrg(ctx: DemoContext, association: Principal, sub: string, input: Registration): Promise<Principal> {
+export async function ensureVerifiedOrg(ctx: DemoContext, association: Principal, sub: string, input: Registration): Promise<Principal> {
   let principal = await ctx.fresh(sub);
   if (!principal.membership) {
     await registerOrganisation(ctx.deps, principal, input);

@@ -35,8 +35,12 @@ export interface DemoBid {
   milestones: { title: string; yuan: number; dueInDays: number }[];
 }
 
-/** The studio's live (or accepted) bid on the request, placed if it has none. */
-export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: string, bid: DemoBid) {
+/**
+ * The studio's live (or accepted) bid on the request, placed if it has none,
+ * naming `personIds` of the rosters (dual-mentor team) when given, else the
+ * free-text names of the open market's bids (seeded before the rosters).
+ */
+export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: string, bid: DemoBid, personIds?: string[]) {
   const studio = await ctx.as(studioSub);
   const bids = await readAll((page) => listBidsOfStudioOnRequest(ctx.deps.db, studio.org!.id, requestId, page));
   const live = bids.find((candidate) => candidate.status === 'SUBMITTED' || candidate.status === 'ACCEPTED');
@@ -47,11 +51,11 @@ export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: 
     durationDays: bid.durationDays,
     approach: bid.approach,
     milestones: bid.milestones.map((milestone) => ({ title: milestone.title, amount: cny(milestone.yuan), dueInDays: milestone.dueInDays })),
-    team: demoTeam(studioSub),
+    team: personIds ? { personIds } : demoTeam(studioSub),
   });
 }
 
-/** The people a studio names on its bids (free-text names today). */
+/** The people a studio names on its open-market bids (free text: these bids are placed before the rosters exist). */
 function demoTeam(studioSub: string) {
   return studioSub === who.studioBattery
     ? { teachers: ['陈老师'], students: ['周同学', '吴同学'], mentors: ['刘工'] }
