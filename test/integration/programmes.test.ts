@@ -102,7 +102,8 @@ describe('applying, deciding, funding and termination', () => {
 
   it('lets only the programme’s government decide, and only once', async () => {
     const before = await tableItemCount(api);
-    expectError(await decide(applicationId, 'approve', undefined, otherGovernment.caller), 403, 'NOT_PROGRAMME_OWNER');
+    // Another government cannot see the application at all (404, as the authorisation matrix says); the applicant sees it but may not decide.
+    expectError(await decide(applicationId, 'approve', undefined, otherGovernment.caller), 404);
     expectError(await decide(applicationId, 'approve', undefined, enterprise.caller), 403, 'NOT_PROGRAMME_OWNER');
     expect(await tableItemCount(api)).toBe(before);
     expect(await figures(programmeId)).toMatchObject({ reserved: 0, remaining: 10_000_000 });
