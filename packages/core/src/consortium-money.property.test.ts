@@ -191,4 +191,24 @@ describe('consortium money: pools × programmes × overhead × outcomes', () => 
     const paid = (orgId: string) => funding.filter((share) => share.orgId === orgId).reduce((sum, share) => sum + share.amount, 0);
     expect(pool.members.map((member) => paid(member.orgId))).toEqual([2, 2, 2]);
   });
+
+  it('never charges a member a negative part when the cumulative allocation takes a fen from it (the Alabama paradox)', () => {
+    // Largest remainder of 24 fen gives [3, 4, 8, 5, 4], of 25 fen [2, 5, 8, 6, 4]: the first member's total would drop.
+    const bps = [986, 1_803, 3_245, 2_229, 1_737];
+    const pool: ContractPool = { members: bps.map((part, index) => ({ orgId: `org_M${index}`, bps: part })) };
+    const contract = contractOf('ctr_alabama', { pool, milestones: [{ amount: 24, outcome: { kind: 'leave' } }, { amount: 1, outcome: { kind: 'leave' } }], subsidy: { kind: 'none' }, overheadBps: 0, terminate: false });
+    const funding: FundingShare[] = [];
+    for (const [n, amount] of [[1, 24], [2, 1]] as const) {
+      let milestone = milestoneOf(contract.id, n, amount);
+      for (const member of pool.members) milestone = decideMilestone(contract, milestone, { action: 'fund', by: { orgId: member.orgId, sub: 'u' }, fundedBefore: [...funding] }, T0).milestone;
+      expect(milestone.funding!.every((share) => share.amount >= 0)).toBe(true);
+      expect(milestone.funding!.reduce((sum, share) => sum + share.amount, 0)).toBe(amount);
+      funding.push(...milestone.funding!);
+    }
+    for (const member of pool.members) {
+      const paid = funding.filter((share) => share.orgId === member.orgId).reduce((sum, share) => sum + share.amount, 0);
+      expect(Math.abs(paid * WHOLE_BPS - 25 * member.bps)).toBeLessThanOrEqual(WHOLE_BPS);
+    }
+    expect(funding.slice(5).find((share) => share.orgId === 'org_M0')!.amount).toBe(0);
+  });
 });
