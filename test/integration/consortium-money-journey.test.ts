@@ -177,9 +177,11 @@ describe('a pooled contract under a programme and a college overhead, from award
       for (const { account, amount } of book.balances) expect(textAfter(contractPage, `data-account="${account}"`), account).toBe(money(amount));
     }
     // The programme page.
-    const programmePage = await html(government.caller, `/programmes/${programmeId}`);
     const figures = await ledgerFigures(true);
-    for (const [name, amount] of Object.entries(figures)) expect(attrText(programmePage, `data-figure="${name}"`), name).toBe(money(amount));
+    for (const locale of ['zh-CN', 'en']) {
+      const programmePage = await html(government.caller, `/programmes/${programmeId}?lang=${locale}`);
+      for (const [name, amount] of Object.entries(figures)) expect(attrText(programmePage, `data-figure="${name}"`), name).toBe(money(amount));
+    }
     // The accounts pages of the studio and the college: totals and the overhead table.
     for (const [party, account] of [[studio, `earnings:${studio.orgId}`], [college, `earnings:${college.orgId}`]] as const) {
       const accounts = await html(party.caller, '/accounts');
@@ -220,8 +222,16 @@ describe('a pooled contract under a programme and a college overhead, from award
     expect(row['委托方统一社会信用代码']).toBe(orgs.map((org) => org.creditCode).join('；'));
     expect(row['技术性收入（元）']).toBe(yuan(record.technologyIncome.amount));
 
-    // The registration page lists every buyer too.
-    const registrationPage = await html(owner.caller, `/contracts/${contractId}/registration`);
-    for (const org of orgs) expect(registrationPage).toContain(org.creditCode);
+    // The registration page and the college's list of registrations show every buyer too, in both languages.
+    for (const locale of ['zh-CN', 'en']) {
+      const registrationPage = await html(owner.caller, `/contracts/${contractId}/registration?lang=${locale}`);
+      for (const org of orgs) expect(registrationPage).toContain(org.creditCode);
+      const list = await html(college.caller, `/registrations?from=${day(-1)}&to=${day(1)}&lang=${locale}`);
+      const row = list.slice(list.indexOf(`data-contract="${contractId}"`), list.indexOf('</tr>', list.indexOf(`data-contract="${contractId}"`)));
+      for (const org of orgs) {
+        expect(row).toContain(`data-buyer="${org.id}"`);
+        expect(row).toContain(org.creditCode);
+      }
+    }
   });
 });
