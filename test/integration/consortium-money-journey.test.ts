@@ -70,8 +70,21 @@ const ledgerFigures = async (returned: boolean) => {
   const committed = returned ? paid : grantReserved;
   return { budget: BUDGET, reserved: committed - paid, paid, remaining: BUDGET - committed };
 };
+/**
+ * Each member funds its part; before it does, the contract page offers it exactly
+ * the part the FUND entry then posts (after the grant, cumulative over the pool).
+ */
 const fundByParts = async (n: number) => {
-  for (const member of [memberA, memberB, owner]) ok(await member.caller.post(milestonePath(contractId, n, 'fund'), {}, key()));
+  const offered = new Map<string, string>();
+  for (const member of [memberA, memberB, owner]) {
+    const contractPage = await html(member.caller, `/contracts/${contractId}?lang=en`);
+    const button = /Fund our part (-?¥[\d,]+\.\d\d)/.exec(contractPage.slice(contractPage.indexOf(`id="milestone-${n}"`)));
+    expect(button, `${member.orgId} is offered its part of milestone ${n}`).not.toBeNull();
+    offered.set(member.orgId, button![1]!);
+    ok(await member.caller.post(milestonePath(contractId, n, 'fund'), {}, key()));
+  }
+  const funding = ok(await owner.caller.get(`/v1/contracts/${contractId}`)).milestones[n - 1].funding as { orgId: string; amount: number }[];
+  for (const member of members) expect(offered.get(member.orgId), `the part offered to ${member.orgId}`).toBe(money(funding.find((share) => share.orgId === member.orgId)!.amount));
 };
 
 describe('a pooled contract under a programme and a college overhead, from award to yearly statement', () => {
