@@ -33,8 +33,20 @@ export interface FundingShare {
  * (with s = 5 000, to the enterprise, which is listed first). The two parts
  * always add up to the milestone amount exactly.
  */
-export function fundingShares(contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'pool' | 'grant'>, amount: Money, milestoneN?: number): FundingShare[] {
-  return splitAcrossPool(enterpriseAndSubsidy(contract, amount, milestoneN), contract.enterpriseOrgId, contract.pool);
+export function fundingShares(
+  contract: Pick<Contract, 'enterpriseOrgId' | 'shares' | 'pool' | 'grant'>,
+  amount: Money,
+  milestoneN?: number,
+  fundedBefore: readonly FundingShare[] = [],
+): FundingShare[] {
+  return splitAcrossPool(enterpriseAndSubsidy(contract, amount, milestoneN), contract.enterpriseOrgId, contract.pool, paidByFunder(fundedBefore));
+}
+
+/** What each funder paid in total, from the funding of a contract's milestones. */
+export function paidByFunder(funding: readonly FundingShare[]): Map<string, number> {
+  const paid = new Map<string, number>();
+  for (const share of funding) paid.set(share.orgId, (paid.get(share.orgId) ?? 0) + share.amount);
+  return paid;
 }
 
 /**
@@ -128,7 +140,11 @@ export function splitPostings(contractId: string, studioOrgId: string, funding: 
 
 export type MilestoneCommand =
   /** `by`: who funds; on a pooled contract each member funds its part and the last part posts the FUND entry. */
-  | { action: 'fund'; by?: { orgId: string; sub: string; reference?: string } }
+  /**
+   * `fundedBefore`: the funding of the contract's other milestones (every funded
+   * one, settled or not), so a pool's parts are allocated cumulatively.
+   */
+  | { action: 'fund'; by?: { orgId: string; sub: string; reference?: string }; fundedBefore?: readonly FundingShare[] }
   | { action: 'submit'; note: string; link?: string }
   | { action: 'accept' }
   | { action: 'requestRevision'; reason?: string }
@@ -226,7 +242,7 @@ export function decideMilestone(contract: Contract, milestone: Milestone, comman
     case 'fund': {
       const fundedParts = withFundedPart(contract, milestone, command, at);
       if (action === 'fundPart') return { action, milestone: { ...base, fundedParts } };
-      const funding = fundingShares(contract, milestone.amount, milestone.n);
+      const funding = fundingShares(contract, milestone.amount, milestone.n, command.fundedBefore);
       return {
         action,
         milestone: { ...base, ...(fundedParts ? { fundedParts } : {}), funding, fundedAt: at },

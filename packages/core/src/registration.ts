@@ -58,6 +58,20 @@ export interface RegistrationRecord {
   ipOwnership: Contract['shares']['ipOwnership'];
 }
 
+/**
+ * The buyers (委托方) of a contract: the enterprise, or on a pooled contract
+ * every member of the pool (owner first), each a party of the registration.
+ */
+export const registrationBuyers = (contract: Pick<Contract, 'enterpriseOrgId' | 'pool'>): string[] =>
+  contract.pool && contract.pool.members.length > 1 ? contract.pool.members.map((member) => member.orgId) : [contract.enterpriseOrgId];
+
+/** The government that co-funds: an award-time subsidy's or a programme grant's. */
+const subsidiser = (contract: Pick<Contract, 'governmentOrgId' | 'grant'>) => contract.governmentOrgId ?? contract.grant?.orgId;
+
+/** The organisations a registration record names (to read them in one BatchGet). */
+export const registrationPartyIds = (contract: Contract): string[] =>
+  [...registrationBuyers(contract), contract.studioOrgId, contract.collegeOrgId, subsidiser(contract)].filter((id): id is string => Boolean(id));
+
 /** Builds the registration record of a contract from its parties' organisations and what the seller side has earned. */
 export function registrationOf(
   contract: Contract,
@@ -83,10 +97,10 @@ export function registrationOf(
       currency: contract.price.currency,
     },
     parties: [
-      party('BUYER', contract.enterpriseOrgId),
+      ...registrationBuyers(contract).map((orgId) => party('BUYER', orgId)),
       party('SELLER', contract.studioOrgId),
       ...(contract.collegeOrgId ? [party('SELLER_COLLEGE', contract.collegeOrgId)] : []),
-      ...(contract.governmentOrgId ? [party('CO_FUNDER', contract.governmentOrgId)] : []),
+      ...(subsidiser(contract) ? [party('CO_FUNDER', subsidiser(contract)!)] : []),
     ],
     ...(lastSignature ? { signedOn: shanghaiDate(lastSignature) } : {}),
     ...(contract.activatedAt ? { activatedOn: shanghaiDate(contract.activatedAt) } : {}),

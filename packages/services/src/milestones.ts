@@ -74,7 +74,10 @@ export async function planMilestoneStep(
 ): Promise<StepPlan> {
   const now = deps.clock();
   const at = now.toISOString();
-  const decision = decideMilestone(contract, milestone, command, now);
+  // A pool's parts are allocated cumulatively over the contract: the funding of the other milestones goes with the command.
+  const pooledOthers = command.action === 'fund' && partFunders(contract).length > 0 ? (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n) : [];
+  const decided = command.action === 'fund' && pooledOthers.length > 0 ? { ...command, fundedBefore: pooledOthers.flatMap((other) => other.funding ?? []) } : command;
+  const decision = decideMilestone(contract, milestone, decided, now);
   const next = decision.milestone;
   const entry: JournalEntry | undefined = decision.entry && {
     id: deps.ids('entry'),
@@ -88,6 +91,10 @@ export async function planMilestoneStep(
     at,
   };
   const writes: Write[] = [putMilestoneVersion(deps.db, next, milestoneChanged), ...(entry ? writesForEntry(deps.db, entry, contract.cluster, contract.governmentOrgId) : [])];
+  if (entry?.kind === 'FUND') {
+    // Another milestone funded at the same moment would have been allocated from the same totals: one of the two retries.
+    for (const other of pooledOthers.filter((o) => o.status === 'PENDING')) writes.push(unchangedSince(deps.db, keys.milestone(contract.id, other.n), other.version, othersChanged));
+  }
   // A programme's subsidy: its sums move with the entry (and its unused reservation returns if this step completes the contract).
   const completes = Boolean(contract.grant) && SETTLED_MILESTONE_STATUSES.includes(next.status) && allMilestonesSettled([...(await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n), next]);
   const granted = await grantWrites(deps, contract, entry ? [entry] : [], completes, at);

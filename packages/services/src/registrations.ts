@@ -1,5 +1,5 @@
 import {
-  IP_OWNERSHIP, TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, shanghaiDate, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, requireVerified, yuan,
+  IP_OWNERSHIP, TECH_CONTRACT_TYPE_LABELS, ValidationError, addCalendarDays, shanghaiDate, endOfShanghaiDay, milestoneSchema, organisationSchema, registrationOf, registrationPartyIds, requireVerified, yuan,
   type Contract, type Principal, type RegistrationRecord,
 } from '@sharedtech/core';
 import { batchGetByKeys, getBalances, keys, listMilestones, listRegisteredContracts, type PageRequest, type RegistrationScope } from '@sharedtech/data';
@@ -19,7 +19,7 @@ const sellerAccounts = (contract: Contract) => [contract.studioOrgId, ...(contra
 /** Registration records of contracts: their parties' organisations, seller earnings and last milestones by BatchGet. */
 async function recordsOf(deps: ServiceDeps, contracts: readonly Contract[]): Promise<RegistrationRecord[]> {
   if (contracts.length === 0) return [];
-  const partyIds = [...new Set(contracts.flatMap((contract) => [contract.enterpriseOrgId, contract.studioOrgId, contract.collegeOrgId, contract.governmentOrgId].filter((id): id is string => Boolean(id))))];
+  const partyIds = [...new Set(contracts.flatMap(registrationPartyIds))];
   const [orgs, balances, lastMilestones] = await Promise.all([
     batchGetByKeys(deps.db, partyIds.map((orgId) => keys.org(orgId)), organisationSchema),
     getBalances(deps.db, contracts.flatMap((contract) => sellerAccounts(contract).map((account) => ({ contractId: contract.id, account })))),
@@ -91,12 +91,14 @@ export const REGISTRATION_CSV_HEADERS = [
 /** One CSV row per record: amounts in yuan with two decimals, dates as Shanghai calendar dates. */
 export function registrationCsvRow(record: RegistrationRecord): string[] {
   const party = (role: (typeof PARTY_ROLES)[number]) => record.parties.find((entry) => entry.role === role);
+  // A pooled contract has several buyers: every one in the buyer columns, in the same order, separated by "；".
+  const buyers = record.parties.filter((entry) => entry.role === 'BUYER');
   return [
     record.contractId,
     record.subject,
     record.contractType ? TECH_CONTRACT_TYPE_LABELS[record.contractType]['zh-CN'] : '',
-    party('BUYER')?.name ?? '',
-    party('BUYER')?.creditCode ?? '',
+    buyers.map((buyer) => buyer.name).join('；'),
+    buyers.map((buyer) => buyer.creditCode ?? '—').join('；'),
     party('SELLER')?.name ?? '',
     party('SELLER')?.creditCode ?? '',
     party('SELLER_COLLEGE')?.name ?? '',

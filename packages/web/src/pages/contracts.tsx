@@ -263,8 +263,10 @@ function MilestoneActions({ ui, contract, milestone, forms }: { ui: SignedInUi; 
   const formOfAction = (action: string) => forms[`${milestone.n}-${action}`] ?? emptyForm();
   const scope = (action: string) => `m${milestone.n}-${action}`;
   const canDispute = active && (isEnterprise || isStudio) && (milestone.status === 'FUNDED' || milestone.status === 'SUBMITTED');
-  // A pooled contract: each funder funds its own part (its share of the milestone, as the FUND entry will post it).
-  const myPart = contract.pool ? fundingShares(contract, milestone.amount).find((share) => share.orgId === orgId && partFunders(contract).includes(share.orgId))?.amount : undefined;
+  // A pooled contract: each funder funds its own part (its share of the milestone, as the FUND entry will post it:
+  // after a programme's grant, allocated cumulatively over what the other milestones were funded with).
+  const fundedBefore = contract.milestones.filter((other) => other.n !== milestone.n).flatMap((other) => other.funding ?? []);
+  const myPart = contract.pool ? fundingShares(contract, milestone.amount, milestone.n, fundedBefore).find((share) => share.orgId === orgId && partFunders(contract).includes(share.orgId))?.amount : undefined;
   return (
     <div class="stack milestone-actions">
       {isEnterprise && active && milestone.status === 'PENDING' && !contract.pool ? (

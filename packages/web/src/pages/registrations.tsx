@@ -92,7 +92,11 @@ export function registrationPages(web: Hono, deps: WebDeps) {
                       <tr data-contract={record.contractId}>
                         <td><a href={`/contracts/${record.contractId}/registration`}>{record.subject}</a></td>
                         <td>{typeLabel(ui, record)}</td>
-                        <td>{partyOf(record, 'BUYER')?.name}<br /><small class="muted">{partyOf(record, 'BUYER')?.creditCode ?? '—'}</small></td>
+                        <td>
+                          {record.parties.filter((party) => party.role === 'BUYER').map((buyer, index) => (
+                            <>{index > 0 ? <br /> : null}<span data-buyer={buyer.orgId}>{buyer.name}</span><br /><small class="muted">{buyer.creditCode ?? '—'}</small></>
+                          ))}
+                        </td>
                         <td>{partyOf(record, 'SELLER')?.name}{partyOf(record, 'SELLER_COLLEGE') ? <><br /><small class="muted">{partyOf(record, 'SELLER_COLLEGE')!.name}</small></> : null}</td>
                         <td class="num amount">{ui.money(record.price)}</td>
                         <td class="num amount">{record.technologyAmount ? ui.money(record.technologyAmount) : '—'}</td>
