@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectError, tableItemCount } from '../support/assertions.js';
 import { bidBody, evenShares } from '../support/bids.js';
 import { cny, openRequest, organisation } from '../support/fixtures.js';
+import { pageClient } from '../support/pages.js';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { fen, key, ledgerOf, milestonePath, moneyConsortium } from '../support/money.js';
 
@@ -198,5 +199,32 @@ describe('a pooled contract', () => {
     expectError(award, 400, 'NO_COFUNDERS');
     expect(award.body.error.details.issues[0].path).toBe('shares.ipOwnership');
     expect(await tableItemCount(api)).toBe(before);
+  });
+
+  it('names the enterprise mentor from the owner’s or a co-funder’s engineers, never an outsider’s, and the award page offers them', async () => {
+    const requestId = await poolRequest();
+    expect((await join(memberC.caller, requestId, { pledgeBps: 3_000 })).status).toBe(200);
+    const engineer = async (org: { caller: Caller; orgId: string }, name: string) => {
+      const added = await org.caller.post(`/v1/orgs/${org.orgId}/people`, { kind: 'ENGINEER', name, title: '工程师' });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+      return added.body.id as string;
+    };
+    const coFundersEngineer = await engineer(memberC, '共建企业刘工');
+    const outsidersEngineer = await engineer(otherCluster, '外部企业陈工');
+    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    expect(bid.status, JSON.stringify(bid.body)).toBe(201);
+
+    const page = await pageClient(api)(owner.caller.token, `/requests/${requestId}/award?bid=${bid.body.id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('共建企业刘工');
+    expect(page.body).not.toContain('外部企业陈工');
+
+    const award = (mentorPersonId: string) => owner.caller.post(`/v1/requests/${requestId}/award`, { bidId: bid.body.id, shares: evenShares(owner.orgId, studio.orgId), mentorPersonId });
+    const before = await tableItemCount(api);
+    expectError(await award(outsidersEngineer), 400, 'MENTOR_NOT_IN_ROSTER');
+    expect(await tableItemCount(api)).toBe(before);
+    const awarded = await award(coFundersEngineer);
+    expect(awarded.status, JSON.stringify(awarded.body)).toBe(201);
+    expect(awarded.body.enterpriseMentor).toMatchObject({ personId: coFundersEngineer, orgId: memberC.orgId, name: '共建企业刘工' });
   });
 });

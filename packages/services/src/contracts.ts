@@ -7,6 +7,7 @@ import {
 import {
   addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
   writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince, getOverheadRate, unchangedSince, keys,
+  getRequest, listPeopleOfOrg,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -78,8 +79,10 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
   assertShareAgreement(input.shares, contractParties(parties));
   if (input.registration) assertRegistration(input.registration, bid.price);
   const mentor = input.mentorPersonId ? await getPerson(deps.db, input.mentorPersonId, true) : undefined;
-  if (input.mentorPersonId && (!mentor || mentor.orgId !== enterprise.org.id || mentor.kind !== 'ENGINEER')) {
-    throw ValidationError.field('mentorPersonId', 'The mentor must be an engineer of your organisation’s roster.', 'MENTOR_NOT_IN_ROSTER');
+  // The requesting side: the owner or, on a pooled request, any co-funder.
+  const mentorOrgs = [enterprise.org.id, ...(contractPool?.members.map((member) => member.orgId) ?? [])];
+  if (input.mentorPersonId && (!mentor || !mentorOrgs.includes(mentor.orgId) || mentor.kind !== 'ENGINEER')) {
+    throw ValidationError.field('mentorPersonId', 'The mentor must be an engineer of your organisation’s roster or of a co-funder’s.', 'MENTOR_NOT_IN_ROSTER');
   }
   if (input.shares.ipOwnership === 'LICENSED_TO_COFUNDERS' && !contractPool) {
     throw ValidationError.field('shares.ipOwnership', 'Licensing to every co-funder needs a pooled request with co-funders.', 'NO_COFUNDERS');
@@ -211,4 +214,22 @@ export async function signContract(deps: ServiceDeps, principal: Principal, cont
       : others.map((orgId) => ({ to: toOrg(orgId), type: 'CONTRACT_SIGNED', params: { title: contract.title, signer: signer.org.name } })),
   });
   return viewOfContract(next, dated);
+}
+
+/** Engineers read per organisation when offering mentors: far above an enterprise's engineers, still a bounded read. */
+const MENTOR_CANDIDATES_PER_ORG = 100;
+
+/**
+ * Whom the requesting enterprise may name as the enterprise mentor (企业导师)
+ * at award: the engineers of its roster and, on a pooled request, of every
+ * co-funder's (one bounded Query each, at most MAX_POOL_MEMBERS).
+ */
+export async function mentorCandidates(deps: ServiceDeps, principal: Principal, requestId: string) {
+  const acting = requireMember(principal);
+  const request = await getRequest(deps.db, requestId);
+  if (!request || request.ownerOrgId !== acting.org.id) return [];
+  const pool = await getPool(deps.db, requestId);
+  const orgIds = [acting.org.id, ...(pool?.members.map((member) => member.orgId) ?? [])];
+  const pages = await Promise.all(orgIds.map((orgId) => listPeopleOfOrg(deps.db, orgId, 'ENGINEER', { limit: MENTOR_CANDIDATES_PER_ORG })));
+  return pages.flatMap((page) => page.items).map(({ id, orgId, name, title }) => ({ id, orgId, name, ...(title ? { title } : {}) }));
 }

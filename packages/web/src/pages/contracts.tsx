@@ -8,7 +8,7 @@ import {
 import { readPool, type PoolView } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import {
-  AcceptMilestoneSchema, actOnMilestone, listPeople, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
+  AcceptMilestoneSchema, actOnMilestone, mentorCandidates, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
 } from '@sharedtech/services';
 import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
@@ -55,7 +55,7 @@ interface AwardContext {
   /** The organisations that will be parties and share benefit and risk: enterprise, studio, its college. */
   parties: Organisation[];
   governments: Organisation[];
-  /** Engineers of the enterprise's roster, one of whom may be named the enterprise mentor. */
+  /** Engineers of the enterprise's roster and its co-funders', one of whom may be named the enterprise mentor. */
   engineers: { id: string; name: string; title?: string }[];
   /** The request's pool (共性技术需求), if other enterprises joined it. */
   pool?: PoolView;
@@ -71,7 +71,7 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
-  const engineers = ui.principal.org ? (await listPeople(deps, ui.principal, ui.principal.org.id, { kind: 'ENGINEER', limit: 100 }).catch(() => ({ items: [] }))).items : [];
+  const engineers = await mentorCandidates(deps, ui.principal, requestId);
   const pool = await readPool(deps, ui.principal, requestId);
   return {
     request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers, ...(pool.memberCount > 0 ? { pool } : {}),
