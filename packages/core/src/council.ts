@@ -1,4 +1,7 @@
 import { appointmentCounter } from './appointment.js';
+import { educationCounter } from './education.js';
+import { poolCounter } from './pool-stats.js';
+import { programmeCounter, programmeStatsScope } from './programme-stats.js';
 import { ForbiddenError } from './errors.js';
 import type { Organisation, OrgType } from './organisation.js';
 import { resourceCounter } from './resource.js';
@@ -19,29 +22,25 @@ export const INDUSTRY_CLUSTERS = [
 
 /**
  * Counter names written by the subsidy programme, education outcome and pool
- * features (in a cluster's buckets, `#TOTAL` and the month of the change).
- * Declared here so the dashboard reads them by the same names.
+ * features (in a cluster's buckets, `#TOTAL` and the month of the change),
+ * named from those features' own constants so reader and writers cannot drift.
  */
 export const councilCounter = {
-  /** Fen reserved from a programme at approval. */
-  subsidyApproved: 'subsidy>APPROVED',
-  /** Fen of subsidy posted in FUND entries. */
-  subsidyPaid: 'subsidy>PAID',
-  /** Fen of a reservation returned to its programme. */
-  subsidyReturned: 'subsidy>RETURNED',
-  /** Participation entries fully signed off (teacher and enterprise mentor). */
-  participationSignedOff: 'participation>SIGNED_OFF',
-  /** Student hours in those entries. */
-  studentHoursSignedOff: 'studentHours>SIGNED_OFF',
-  /** Student project records issued at completion. */
-  studentRecordsIssued: 'studentRecords>ISSUED',
+  /** Fen reserved from a programme at approval, posted in FUND entries, returned to its programme. */
+  subsidyApproved: programmeCounter.approved,
+  subsidyPaid: programmeCounter.paid,
+  subsidyReturned: programmeCounter.returned,
+  /** Participation entries fully signed off (teacher and enterprise mentor), their student hours, records issued at completion. */
+  participationSignedOff: educationCounter.signedOff,
+  studentHoursSignedOff: educationCounter.hours,
+  studentRecordsIssued: educationCounter.recordsIssued,
   /** Pooled requests awarded, and the members of those pools. */
-  poolsAwarded: 'pools>AWARDED',
-  poolMembersAwarded: 'poolMembers>AWARDED',
+  poolsAwarded: poolCounter.awarded,
+  poolMembersAwarded: poolCounter.members,
 } as const;
 
 /** The statistics scope of a subsidy programme (the `subsidy>*` counters, consortium-wide per programme). */
-export const councilProgrammeScope = (programmeId: string) => `prog~${programmeId}`;
+export const councilProgrammeScope = programmeStatsScope;
 
 export type FigureUnit = 'count' | 'fen' | 'hours';
 export type FigureGroup = 'market' | 'money' | 'subsidy' | 'education' | 'talent' | 'resources' | 'pools';
