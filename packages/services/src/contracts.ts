@@ -2,12 +2,12 @@ import {
   ConflictError, DEFAULT_REVIEW_WINDOW_DAYS, ForbiddenError, NotFoundError, ValidationError, assertShareAgreement,
   affiliatedCollegeOf, contractLifecycle, contractParties, isAssociation, newPeople, peopleDeltas, requestLifecycle, requireMember, requireVerified, bidLifecycle, withDueDates, teamPersonOf, withPersonalDataFor,
   coFunders, contractPoolOf, poolAwardDeltas,
-  type Contract, type Milestone, type Principal, type ShareAgreement, assertRegistration, type ContractRegistration,
+  type Contract, type Milestone, type Principal, type ShareAgreement, type TechnicalRequest, assertRegistration, type ContractRegistration,
 } from '@sharedtech/core';
 import {
   addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
   writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince, getOverheadRate, unchangedSince, keys,
-  getRequest, listPeopleOfOrg,
+  listPeopleOfOrg,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
@@ -224,11 +224,10 @@ const MENTOR_CANDIDATES_PER_ORG = 100;
  * at award: the engineers of its roster and, on a pooled request, of every
  * co-funder's (one bounded Query each, at most MAX_POOL_MEMBERS).
  */
-export async function mentorCandidates(deps: ServiceDeps, principal: Principal, requestId: string) {
+export async function mentorCandidates(deps: ServiceDeps, principal: Principal, request: Pick<TechnicalRequest, 'id' | 'ownerOrgId'>) {
   const acting = requireMember(principal);
-  const request = await getRequest(deps.db, requestId);
-  if (!request || request.ownerOrgId !== acting.org.id) return [];
-  const pool = await getPool(deps.db, requestId);
+  if (request.ownerOrgId !== acting.org.id) return [];
+  const pool = await getPool(deps.db, request.id);
   const orgIds = [acting.org.id, ...(pool?.members.map((member) => member.orgId) ?? [])];
   const pages = await Promise.all(orgIds.map((orgId) => listPeopleOfOrg(deps.db, orgId, 'ENGINEER', { limit: MENTOR_CANDIDATES_PER_ORG })));
   return pages.flatMap((page) => page.items).map(({ id, orgId, name, title }) => ({ id, orgId, name, ...(title ? { title } : {}) }));

@@ -71,7 +71,7 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
   const orgs = await namesOf(deps, partyIds);
   const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
-  const engineers = await mentorCandidates(deps, ui.principal, requestId);
+  const engineers = await mentorCandidates(deps, ui.principal, request);
   const pool = await readPool(deps, ui.principal, requestId);
   return {
     request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers, ...(pool.memberCount > 0 ? { pool } : {}),
