@@ -1,121 +1,77 @@
+import { Hono, type Context } from 'hono';
 import type { ApiDeps } from './deps.js';
 import { mountApiReference } from './docs.js';
-import { authenticate } from './middleware/auth.js';
+import { healthOf } from './health.js';
+import { lazyApp, servedLazily } from './lazy.js';
+import { bearerToken, verifyingOnce } from './middleware/bearer.js';
 import { errorBody, handleError } from './middleware/errors.js';
-import { createRoute, z } from '@hono/zod-openapi';
-import { documentCommonResponses, jsonResponse } from './openapi.js';
-import { accountRoutes, contractLedgerRoutes } from './routes/ledger.js';
-import { registrationRoutes } from './routes/registrations.js';
-import { attachmentRoutes } from './routes/attachments.js';
-import { auditRoutes } from './routes/audit.js';
-import { awardRoutes, contractRoutes } from './routes/contracts.js';
-import { bidRoutes, requestBidRoutes } from './routes/bids.js';
-import { devRoutes } from './routes/dev.js';
-import { disputeRoutes } from './routes/disputes.js';
-import { matchRoutes, statsRoutes } from './routes/insight.js';
-import { contractMessageRoutes } from './routes/messages.js';
-import { contractChangeRoutes } from './routes/changes.js';
-import { milestoneRoutes } from './routes/milestones.js';
-import { notificationRoutes } from './routes/notifications.js';
-import { collegeRoutes } from './routes/colleges.js';
-import { meRoutes, organisationRoutes } from './routes/organisations.js';
-import { memberInvitationRoutes, orgMemberInvitationRoutes } from './routes/member-invitations.js';
-import { questionRoutes, requestQuestionRoutes } from './routes/questions.js';
-import { requestPoolRoutes } from './routes/pools.js';
-import { applicationRoutes, overheadRoutes, programmeRoutes } from './routes/programmes.js';
-import { requestRoutes } from './routes/requests.js';
-import { contractReviewRoutes, organisationReviewRoutes, reviewRoutes } from './routes/reviews.js';
-import { invitationRoutes, requestInvitationRoutes } from './routes/invitations.js';
-import { appointmentRoutes } from './routes/appointments.js';
-import { resourceRoutes } from './routes/resources.js';
-import { createRouter } from './routes/router.js';
-import { councilRoutes } from './routes/council.js';
-import { collegeEducationRoutes, orgPeopleRoutes, participationRoutes, studentRecordRoutes, studentRoutes } from './routes/people.js';
+import { mountRouteModules, resourceOfPath, RESOURCES, ROUTE_MODULES, type RouteModule } from './route-table.js';
 
-export const API_VERSION = '1.0.0';
+/** The JSON answer for a path no route serves (the composition uses it as its not-found handler). */
+export const jsonNotFound = (c: Context) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404);
 
-const HealthSchema = z.object({ status: z.literal('ok'), version: z.string(), time: z.string() }).openapi('Health');
+/** A router answering on its own (it is handed whole requests): its errors and unknown paths answer JSON. */
+function answeringJson<R extends Hono<any, any, any>>(router: R): R {
+  router.notFound(jsonNotFound);
+  router.onError((error, c) => handleError(error, c));
+  return router;
+}
+
+/**
+ * The routes of one `/v1` resource behind bearer authentication, as a router of
+ * their own: built, with the validation hook, the authentication and the
+ * route modules all imported, when the resource is first asked for.
+ */
+async function resourceRouter(deps: ApiDeps, modules: readonly RouteModule[]) {
+  const [{ createRouter }, { authenticate }] = await Promise.all([import('./routes/router.js'), import('./middleware/auth.js')]);
+  const router = createRouter();
+  router.use('/v1/*', authenticate({ verifyToken: deps.verifyToken, db: deps.db }));
+  await mountRouteModules(router, modules, deps);
+  return answeringJson(router);
+}
+
+/**
+ * `/v1/*`: each request to the router of its resource (a path of no resource
+ * is authenticated, then 404). While a resource's router is still to be
+ * built, the caller's token is checked meanwhile (see verifyingOnce).
+ */
+function resourceRoutes(deps: ApiDeps) {
+  const routers = new Map<string, ReturnType<typeof lazyApp>>();
+  for (const resource of RESOURCES) {
+    const modules = ROUTE_MODULES.filter((module) => module.resource === resource);
+    routers.set(resource, lazyApp(() => resourceRouter(deps, modules)));
+  }
+  const none = lazyApp(() => resourceRouter(deps, []));
+  return (c: Context) => {
+    const router = routers.get(resourceOfPath(c.req.path) ?? '') ?? none;
+    const token = router.built() ? undefined : bearerToken(c.req.header('Authorization'));
+    // Its outcome is authentication's to report; here it only starts early.
+    if (token) deps.verifyToken(token).catch(() => undefined);
+    return router.handler(c, async () => {});
+  };
+}
 
 /**
  * The JSON API: `/health`, `/v1/*` behind bearer authentication, `/dev/token`
  * in local mode, and its own description at `/openapi.json` and `/docs`.
  * Cross-cutting middleware (request ids, security headers, body limit) is the
  * composition's (`@sharedtech/app`); errors here always answer JSON.
+ *
+ * Nothing here imports a schema, a route module or a use case: each is loaded
+ * with the first request that needs it, so a cold start answering `/health`
+ * evaluates none of them and one answering `/v1/me` only its own.
  */
-export function createApiApp(deps: ApiDeps) {
-  const api = createRouter();
-
-  if (deps.issueDevToken) api.route('/dev', devRoutes(deps.issueDevToken));
-
-  api.use('/v1/*', authenticate({ verifyToken: deps.verifyToken, db: deps.db }));
-  api.route('/v1/me', meRoutes(deps));
-  api.route('/v1/orgs', organisationRoutes(deps));
-  api.route('/v1/requests', requestRoutes(deps));
-  api.route('/v1/requests', requestBidRoutes(deps));
-  api.route('/v1/requests', awardRoutes(deps));
-  api.route('/v1/requests', requestQuestionRoutes(deps));
-  api.route('/v1/questions', questionRoutes(deps));
-  api.route('/v1/requests', requestPoolRoutes(deps));
-  api.route('/v1/bids', bidRoutes(deps));
-  api.route('/v1/contracts', contractRoutes(deps));
-  api.route('/v1/contracts', milestoneRoutes(deps));
-  api.route('/v1/contracts', contractLedgerRoutes(deps));
-  api.route('/v1/contracts', contractMessageRoutes(deps));
-  api.route('/v1/contracts', contractChangeRoutes(deps));
-  api.route('/v1/disputes', disputeRoutes(deps));
-  api.route('/v1/accounts', accountRoutes(deps));
-  api.route('/v1/stats', statsRoutes(deps));
-  api.route('/v1/matches', matchRoutes(deps));
-  api.route('/v1/audit', auditRoutes(deps));
-  api.route('/v1/notifications', notificationRoutes(deps));
-  api.route('/v1/orgs', orgMemberInvitationRoutes(deps));
-  api.route('/v1/member-invitations', memberInvitationRoutes(deps));
-  api.route('/v1/colleges', collegeRoutes(deps));
-  api.route('/v1/contracts', contractReviewRoutes(deps));
-  api.route('/v1/orgs', organisationReviewRoutes(deps));
-  api.route('/v1/reviews', reviewRoutes(deps));
-  api.route('/v1/requests', requestInvitationRoutes(deps));
-  api.route('/v1/invitations', invitationRoutes(deps));
-  api.route('/v1/appointments', appointmentRoutes(deps));
-  api.route('/v1/resources', resourceRoutes(deps));
-  api.route('/v1/attachments', attachmentRoutes(deps));
-  api.route('/v1/council', councilRoutes(deps));
-  api.route('/v1', registrationRoutes(deps));
-  api.route('/v1/orgs', orgPeopleRoutes(deps));
-  api.route('/v1/contracts', participationRoutes(deps));
-  api.route('/v1/students', studentRoutes(deps));
-  api.route('/v1/student-records', studentRecordRoutes(deps));
-  api.route('/v1/colleges', collegeEducationRoutes(deps));
-  api.route('/v1/programmes', programmeRoutes(deps));
-  api.route('/v1/applications', applicationRoutes(deps));
-  api.route('/v1/orgs', overheadRoutes(deps));
-
-  // Listed last in the reference, after the marketplace's own operations.
-  api.openapi(
-    createRoute({
-      method: 'get', path: '/health', tags: ['Service'], summary: 'Is the service up (no database read)',
-      responses: { 200: jsonResponse(HealthSchema, 'Up') },
-    }),
-    (c) => c.json({ status: 'ok' as const, version: API_VERSION, time: deps.clock().toISOString() }, 200),
-  );
-
-  documentCommonResponses(api.openAPIRegistry);
-  api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  api.doc('/openapi.json', {
-    openapi: '3.0.3',
-    info: {
-      title: 'SharedTech Marketplace API',
-      version: API_VERSION,
-      description: 'Shared-technology service marketplace of a city-level industry–education consortium (市域产教联合体共性技术服务平台).',
-    },
-  });
+export function createApiApp(appDeps: ApiDeps) {
+  const deps = { ...appDeps, verifyToken: verifyingOnce(appDeps.verifyToken) };
+  const api = new Hono();
+  const { issueDevToken } = deps;
+  if (issueDevToken) api.all('/dev/*', servedLazily(async () => answeringJson(new Hono().route('/dev', (await import('./routes/dev.js')).devRoutes(issueDevToken)))));
+  api.all('/v1/*', resourceRoutes(deps));
+  api.get('/health', (c) => c.json(healthOf(deps), 200));
+  api.get('/openapi.json', servedLazily(async () => (await import('./reference.js')).referenceDocumentApp(deps)));
   mountApiReference(api);
-
   api.onError((error, c) => handleError(error, c));
   return api;
 }
-
-/** The JSON answer for a path no route serves (the composition uses it as its not-found handler). */
-export const jsonNotFound = (c: import('hono').Context) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404);
 
 export type ApiApp = ReturnType<typeof createApiApp>;

@@ -2,7 +2,7 @@ import { Hono, type Handler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { createApiApp, handleError, jsonNotFound, PayloadTooLargeError, type ApiDeps } from '@sharedtech/api';
+import { createApiApp, handleError, jsonNotFound, PayloadTooLargeError, servedLazily, type ApiDeps } from '@sharedtech/api';
 import { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH } from '@sharedtech/core';
 import type { WebDeps } from '@sharedtech/web';
 
@@ -32,20 +32,12 @@ export function maxBodyBytesFor(path: string, deps: Pick<AppDeps, 'maxBodyBytes'
  * what it does not serve either gets the same JSON (or, for a browser, HTML) 404.
  */
 function webPages(deps: AppDeps): Handler {
-  let pages: Promise<Hono> | undefined;
-  const load = async () => {
+  return servedLazily(async () => {
     const { createWebApp } = await import('@sharedtech/web');
     const web = createWebApp(deps);
     web.notFound(jsonNotFound);
     return web;
-  };
-  return async (c) => {
-    pages ??= load().catch((error: unknown) => {
-      pages = undefined;
-      throw error;
-    });
-    return (await pages).fetch(c.req.raw, c.env);
-  };
+  });
 }
 
 /**

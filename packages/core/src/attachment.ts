@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { idPattern } from './ids.js';
+import { MAX_ATTACHMENT_BYTES } from './upload-limits.js';
 
 /**
  * Files attached to something on the marketplace: the drawings of a request,
@@ -16,16 +17,6 @@ export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 export const ATTACHMENT_PARENT_TYPES = ['REQUEST', 'BID', 'MILESTONE', 'DISPUTE', 'MESSAGE', 'ORGANISATION'] as const;
 export type AttachmentParentType = (typeof ATTACHMENT_PARENT_TYPES)[number];
 
-/** 20 MiB a file. */
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
-
-/**
- * Where the pages' plain upload form posts, and the largest body it may send (a file of up to
- * MAX_ATTACHMENT_BYTES with the form's other fields). Here rather than in the web package because
- * the composition's body limit needs them before (and without) loading the pages.
- */
-export const WEB_UPLOAD_PATH = '/attachments';
-export const UPLOAD_MAX_BODY_BYTES = MAX_ATTACHMENT_BYTES + 256 * 1024;
 /** An upload URL is good for this long. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 /** A download URL is good for this long. */

@@ -27,6 +27,7 @@ export * from './invitation.js';
 export * from './appointment.js';
 export * from './resource.js';
 export * from './attachment.js';
+export * from './upload-limits.js';
 export * from './council.js';
 export * from './tech-contract-type.js';
 export * from './registration.js';

@@ -96,3 +96,6 @@ export const membershipSchema = z.object({
   joinedAt: z.string(),
 });
 export type Membership = z.infer<typeof membershipSchema>;
+
+/** Public profile of an organisation (drops the optimistic-lock version). */
+export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;

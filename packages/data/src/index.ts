@@ -6,6 +6,7 @@ export * from './keys.js';
 export * from './query.js';
 export * from './commit.js';
 export * from './organisations.js';
+export * from './principal-reads.js';
 export * from './requests.js';
 export * from './inbox.js';
 export * from './tasks.js';

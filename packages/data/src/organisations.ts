@@ -8,7 +8,7 @@ import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
-import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { onIndex, queryPage, type PageRequest } from './query.js';
 
 /**
  * The organisation item carries its roster (`members`: sub → role), so one
@@ -44,9 +44,6 @@ export interface OrganisationRecord {
   members?: MemberRoster;
 }
 
-export const getOrganisation = (db: Db, orgId: string, consistent = false) =>
-  getItem(db, keys.org(orgId), organisationSchema, consistent);
-
 /** The organisation and its roster, strongly consistent: what every change of an organisation starts from. */
 export async function getOrganisationRecord(db: Db, orgId: string): Promise<OrganisationRecord | undefined> {
   try {
@@ -54,24 +51,6 @@ export async function getOrganisationRecord(db: Db, orgId: string): Promise<Orga
     if (!Item) return undefined;
     const { members, ...rest } = stripKeys(Item);
     return { org: organisationSchema.parse(rest), members: members === undefined ? undefined : rosterSchema.parse(members) };
-  } catch (error) {
-    throw toDomainError(error);
-  }
-}
-
-export const getMembership = (db: Db, sub: string) => getItem(db, keys.membership(sub), membershipSchema, true);
-
-/**
- * Who a user is, in one strongly consistent GetItem: the membership and the copy
- * of its organisation it carries (`org` is undefined only on a membership
- * written before the copy existed and not yet upgraded).
- */
-export async function getMembershipWithOrganisation(db: Db, sub: string): Promise<{ membership: Membership; org?: Organisation } | undefined> {
-  try {
-    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.membership(sub), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { org, ...rest } = stripKeys(Item);
-    return { membership: membershipSchema.parse(rest), org: org === undefined ? undefined : organisationSchema.parse(org) };
   } catch (error) {
     throw toDomainError(error);
   }

@@ -1,6 +1,6 @@
 import {
   ConflictError, ForbiddenError, MAX_MEMBERS_PER_ORG, NotFoundError, ValidationError, affiliationLifecycle, affiliationOf, isAssociation,
-  organisationLifecycle, requireAssociation, requireMember, requireOwnerOf,
+  organisationLifecycle, publicOrganisation, requireAssociation, requireMember, requireOwnerOf,
   type AffiliationDecision, type Membership, type MemberRole, type Organisation, type OrgContact, type OrgStatus, type OrgType, type Principal,
   type VerificationDecision,
 } from '@sharedtech/core';
@@ -16,9 +16,6 @@ const alreadyMember = () =>
   new ConflictError('ALREADY_MEMBER', 'This user already belongs to an organisation; a user belongs to one organisation.');
 export const orgChangedMeanwhile = () =>
   new ConflictError('CONCURRENT_UPDATE', 'The organisation was changed by someone else meanwhile; reload and try again.');
-
-/** Public profile of an organisation (drops the optimistic-lock version). */
-export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;
 
 /** The caller belongs to this organisation, or moderates (a verified association). */
 export const isMemberOrModerator = (principal: Principal, orgId: string) => principal.membership?.orgId === orgId || isAssociation(principal);

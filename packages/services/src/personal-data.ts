@@ -1,5 +1,5 @@
 import {
-  attachmentParentKey, ConflictError, ForbiddenError, isAssociation, parseAttachmentParent, requireMember, type Principal, type Recipient,
+  attachmentParentKey, ConflictError, ForbiddenError, isAssociation, parseAttachmentParent, publicOrganisation, requireMember, type Principal, type Recipient,
 } from '@sharedtech/core';
 import {
   getInboxReadMarker, listAppointmentsOfOrg, listAttachmentsOfParent, listAuditTrail, listBidsOfStudio, listBookingsOfOrg, listContractsOfOrganisation,
@@ -9,7 +9,7 @@ import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 import { viewOfAttachment } from './attachments.js';
 import { viewOfBid } from './bids.js';
-import { getVisibleOrganisation, publicOrganisation } from './organisations.js';
+import { getVisibleOrganisation } from './organisations.js';
 
 /**
  * Personal data (PIPL): what the marketplace stores about a signed-in user, and

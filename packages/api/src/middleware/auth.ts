@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError, type Principal } from '@sharedtech/core';
 import { loadPrincipal, type ServiceDeps } from '@sharedtech/services';
 import type { TokenVerifier } from '@sharedtech/identity';
+import { bearerToken } from './bearer.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -16,10 +17,9 @@ declare module 'hono' {
  */
 export function authenticate({ verifyToken, db }: { verifyToken: TokenVerifier; db: ServiceDeps['db'] }): MiddlewareHandler {
   return async function authenticateBearer(c, next) {
-    const header = c.req.header('Authorization');
-    const match = header?.match(/^Bearer\s+(\S+)$/i);
-    if (!match?.[1]) throw new UnauthenticatedError();
-    const { sub } = await verifyToken(match[1]);
+    const token = bearerToken(c.req.header('Authorization'));
+    if (!token) throw new UnauthenticatedError();
+    const { sub } = await verifyToken(token);
     c.set('principal', await loadPrincipal(db, sub));
     await next();
   };

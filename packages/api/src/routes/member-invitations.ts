@@ -6,7 +6,7 @@ import {
 } from '@sharedtech/services';
 import type { ApiDeps } from '../deps.js';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
-import { MembershipSchema } from './organisations.js';
+import { MembershipSchema } from './organisation-schemas.js';
 import { bearer, createRouter } from './router.js';
 
 export const MemberInvitationSchema = memberInvitationSchema

@@ -1,67 +1,21 @@
-import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
+import { MEMBER_ROLES, publicOrganisation } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import {
   AffiliationDecisionSchema, changeMemberRole, decideAffiliation, listStudiosOfOwnCollege, updateOrganisationProfile,
-  UpdateOrganisationSchema, ChangeMemberRoleSchema, decideVerification, exportPersonalData, getOrganisationOrThrow, leaveOrganisation,
-  listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, publicOrganisation, readOrganisation, registerOrganisation,
+  UpdateOrganisationSchema, ChangeMemberRoleSchema, decideVerification, leaveOrganisation,
+  listMembers, listOrganisations, OrgListQuerySchema, PageQuerySchema, readOrganisation, registerOrganisation,
   RegisterOrganisationSchema, removeMember, VerificationSchema, viewOfOrganisation,
 } from '@sharedtech/services';
 import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
+import { MembershipSchema, OrganisationSchema } from './organisation-schemas.js';
+
+export { MembershipSchema, OrganisationSchema };
 
 // ── Schemas of this resource ─────────────────────────────────────────────
 
-export const OrganisationSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(ORG_TYPES),
-    name: z.string(),
-    status: z.enum(ORG_STATUSES),
-    cluster: z.string().optional(),
-    collegeId: z.string().optional(),
-    capabilities: z.array(z.string()),
-    statusReason: z.string().optional(),
-    creditCode: z.string().optional().openapi({ description: 'Unified social credit code (统一社会信用代码) of an enterprise, college or government body.' }),
-    description: z.string().optional(),
-    contact: z.object({ person: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }).optional(),
-    address: z.string().optional(),
-    affiliation: z.enum(AFFILIATION_STATUSES).optional().openapi({ description: 'A studio’s link to the college it names: its college is a party to its contracts only once ACCEPTED.' }),
-    affiliationReason: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Organisation');
-
-export const MembershipSchema = z
-  .object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES), displayName: z.string().optional(), joinedAt: z.string() })
-  .openapi('Membership');
-
 export const LeftSchema = z.object({ sub: z.string(), orgId: z.string(), left: z.literal(true) }).openapi('LeftOrganisation');
-
-const ExportSectionSchema = <T extends z.ZodType>(data: T) =>
-  z.object({
-    description: z.string().openapi({ description: 'What this section is.' }),
-    complete: z.boolean().openapi({ description: 'False when the bounded read may have left older items out.' }),
-    data,
-  });
-
-export const PersonalDataExportSchema = z
-  .object({
-    sub: z.string(),
-    exportedAt: z.string(),
-    about: z.string(),
-    sections: z.object({
-      identity: ExportSectionSchema(z.object({ sub: z.string() })),
-      membership: ExportSectionSchema(MembershipSchema.nullable()),
-      organisation: ExportSectionSchema(OrganisationSchema.nullable()),
-      notificationReadState: ExportSectionSchema(z.object({ inbox: z.string(), readUpTo: z.string().nullable() }).nullable()),
-      requestsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
-      bidsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
-      auditRecordsAsActor: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
-    }),
-  })
-  .openapi('PersonalDataExport');
 
 export const MemberRoleSchema = z.object({ sub: z.string(), orgId: z.string(), role: z.enum(MEMBER_ROLES) }).openapi('MemberRole');
 
@@ -186,38 +140,4 @@ export function organisationRoutes(deps: ApiDeps) {
         return c.body(null, 204);
       },
     );
-}
-
-export const MeSchema = z
-  .object({
-    sub: z.string(),
-    membership: MembershipSchema.nullable(),
-    organisation: OrganisationSchema.nullable(),
-  })
-  .openapi('Me');
-
-export function meRoutes(deps: ApiDeps) {
-  return createRouter()
-    .openapi(
-      createRoute({
-        method: 'get', path: '/export', tags: ['Identity'], security: bearer, summary: 'Download what the marketplace stores about me (PIPL)',
-        description: 'Membership, organisation, inbox read state, the requests and bids you created and the audit records in which you are the actor; each section says what it is and whether its bounded read is complete.',
-        responses: { 200: jsonResponse(PersonalDataExportSchema, 'Your personal data'), ...errorResponses },
-      }),
-      async (c) => {
-        c.header('Content-Disposition', 'attachment; filename="sharedtech-personal-data.json"');
-        c.header('Cache-Control', 'no-store');
-        return c.json(await exportPersonalData(deps, c.get('principal')), 200);
-      },
-    )
-    .openapi(
-    createRoute({
-      method: 'get', path: '/', tags: ['Identity'], security: bearer, summary: 'Who am I: identity, membership and organisation',
-      responses: { 200: jsonResponse(MeSchema, 'The caller'), ...errorResponses },
-    }),
-    (c) => {
-      const { sub, membership, org } = c.get('principal');
-      return c.json({ sub, membership: membership ?? null, organisation: org ? publicOrganisation(org) : null }, 200);
-    },
-  );
 }

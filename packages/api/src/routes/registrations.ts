@@ -45,18 +45,22 @@ const RegistrationPageSchema = z
 
 const ContractIdParam = idParam('contract');
 
-/** `/v1/contracts/{id}/registration`, `/v1/registrations`, `/v1/registrations.csv`. */
+/** `/v1/contracts/{id}/registration` (mounted under `/v1/contracts`). */
+export function contractRegistrationRoutes(deps: ApiDeps) {
+  return createRouter().openapi(
+    createRoute({
+      method: 'get', path: '/{id}/registration', tags: ['Technology contract registration'], security: bearer,
+      summary: 'What the contract’s technology contract registration (技术合同认定登记) needs: parties with credit codes, type, amounts, dates, IP',
+      request: { params: ContractIdParam },
+      responses: { 200: jsonResponse(RegistrationSchema, 'The registration record'), ...errorResponses },
+    }),
+    async (c) => c.json(await readContractRegistration(deps, c.get('principal'), c.req.valid('param').id), 200),
+  );
+}
+
+/** `/v1/registrations` and `/v1/registrations.csv` (mounted under `/v1`). */
 export function registrationRoutes(deps: ApiDeps) {
   return createRouter()
-    .openapi(
-      createRoute({
-        method: 'get', path: '/contracts/{id}/registration', tags: ['Technology contract registration'], security: bearer,
-        summary: 'What the contract’s technology contract registration (技术合同认定登记) needs: parties with credit codes, type, amounts, dates, IP',
-        request: { params: ContractIdParam },
-        responses: { 200: jsonResponse(RegistrationSchema, 'The registration record'), ...errorResponses },
-      }),
-      async (c) => c.json(await readContractRegistration(deps, c.get('principal'), c.req.valid('param').id), 200),
-    )
     .openapi(
       createRoute({
         method: 'get', path: '/registrations', tags: ['Technology contract registration'], security: bearer,

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import type { ApiDeps } from './deps.js';
+import { mountRouteModules, resourceOfPath, RESOURCES, ROUTE_MODULES } from './route-table.js';
+
+describe('the route table', () => {
+  it('dispatches every route of every module to the module’s own resource (none is unreachable)', async () => {
+    const misrouted: string[] = [];
+    for (const module of ROUTE_MODULES) {
+      const router = new Hono();
+      await mountRouteModules(router, [module], {} as ApiDeps);
+      for (const route of router.routes) {
+        const resource = resourceOfPath(route.path.replace(/:[^/]+/g, 'x'));
+        if (resource !== module.resource) misrouted.push(`${route.method} ${route.path}: ${resource} ≠ ${module.resource}`);
+      }
+    }
+    expect(misrouted).toEqual([]);
+    expect(ROUTE_MODULES.length).toBeGreaterThan(40);
+  });
+
+  it('names resources by the first segment, or the first two where they are a resource of their own', () => {
+    expect(resourceOfPath('/v1/me')).toBe('me');
+    expect(resourceOfPath('/v1/me/export')).toBe('me/export');
+    expect(resourceOfPath('/v1/contracts/ctr_1/milestones/1/submit')).toBe('contracts');
+    expect(resourceOfPath('/v1/registrations.csv')).toBe('registrations');
+    expect(resourceOfPath('/v1/council/dashboard.csv')).toBe('council');
+    expect(resourceOfPath('/v1/')).toBeUndefined();
+    expect(resourceOfPath('/v1/nothing/here')).toBe('nothing');
+    expect(RESOURCES.has('nothing')).toBe(false);
+  });
+});

@@ -1,0 +1,33 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { membershipSchema, organisationSchema, type Membership, type Organisation } from '@sharedtech/core';
+import type { Db } from './client.js';
+import { toDomainError } from './errors.js';
+import { keys, stripKeys } from './keys.js';
+import { getItem } from './query.js';
+
+/*
+ * The reads that say who a caller is, in a module of their own: every
+ * authenticated request makes one, and a cold start loads only these, not the
+ * organisation's writes and what they import.
+ */
+
+export const getOrganisation = (db: Db, orgId: string, consistent = false) =>
+  getItem(db, keys.org(orgId), organisationSchema, consistent);
+
+export const getMembership = (db: Db, sub: string) => getItem(db, keys.membership(sub), membershipSchema, true);
+
+/**
+ * Who a user is, in one strongly consistent GetItem: the membership and the copy
+ * of its organisation it carries (`org` is undefined only on a membership
+ * written before the copy existed and not yet upgraded).
+ */
+export async function getMembershipWithOrganisation(db: Db, sub: string): Promise<{ membership: Membership; org?: Organisation } | undefined> {
+  try {
+    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.membership(sub), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { org, ...rest } = stripKeys(Item);
+    return { membership: membershipSchema.parse(rest), org: org === undefined ? undefined : organisationSchema.parse(org) };
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}
