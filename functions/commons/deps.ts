@@ -143,6 +143,8 @@ export async function bucketOrigin(bucket: string, env: NodeJS.ProcessEnv = proc
  */
 export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promise<AppDeps> {
   const identity = 'JWT_ISSUER' in config ? await identityFor(config) : { verifyToken: refuseTokens, hostedSignIn: undefined };
+  // The provider's key set is read while the init and the first request's routes load, not after.
+  identity.verifyToken.warm?.();
   const bucket = 'ATTACHMENT_BUCKET' in config ? config.ATTACHMENT_BUCKET : undefined;
   return {
     db: createDb({ tableName: config.TABLE_NAME, cursorSecret: () => readCursorSecret(config.CURSOR_SECRET_ARN) }),

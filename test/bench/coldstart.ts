@@ -45,6 +45,11 @@ export interface BundleReport {
   me: ColdRuns;
 }
 
+export interface SourceProfile {
+  totalMs: number;
+  top: { source: string; ms: number; share: number }[];
+}
+
 export interface ColdStartReport {
   runs: number;
   api: BundleReport;
@@ -52,7 +57,9 @@ export interface ColdStartReport {
   /** Size, and medians of the ratios within each interleaved API/floor pair of runs. */
   ratios: { size: number; initHealth: number; firstHealth: number; firstMe: number };
   /** Where the API bundle's init-to-first-response time goes, by original source (CPU profile self time). */
-  profile: { totalMs: number; top: { source: string; ms: number; share: number }[] };
+  profile: SourceProfile;
+  /** The same for the first `/v1/me` response alone, after the init. */
+  firstMeProfile: SourceProfile;
   summary: string;
 }
 
@@ -90,9 +97,9 @@ export function bundleBytes(entry: string): { bytes: number; totalBytes: number 
 
 const RUNNER = fileURLToPath(new URL('./cold-runner.mjs', import.meta.url));
 
-function coldRun(entry: string, env: Record<string, string>, event: unknown, execArgv: string[] = []) {
+function coldRun(entry: string, env: Record<string, string>, event: unknown, execArgv: string[] = [], firstResponseProfile?: string) {
   return new Promise<{ initMs: number; firstMs: number; totalMs: number; statusCode?: number }>((resolve, reject) => {
-    const child = fork(RUNNER, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(RUNNER, firstResponseProfile ? [entry, firstResponseProfile] : [entry], { env: { PATH: process.env.PATH ?? '', ...env }, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     let outcome: any;
@@ -271,11 +278,15 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
       floor: { ...bundleBytes(floor.entry), health: health.floor, me: me.floor },
     };
     const profileDir = mkdtempSync(join(tmpdir(), 'sharedtech-prof-'));
-    let profile: ColdStartReport['profile'] = { totalMs: 0, top: [] };
+    let profile: SourceProfile = { totalMs: 0, top: [] };
+    let firstMeProfile: SourceProfile = { totalMs: 0, top: [] };
     try {
       await coldRun(api.api.entry, apiEnv, meEvent, ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '100']);
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (file) profile = profileBySource(join(profileDir, file), api.api.entry);
+      const firstResponseFile = join(profileDir, 'first-response.json');
+      await coldRun(api.api.entry, apiEnv, meEvent, [], firstResponseFile);
+      firstMeProfile = profileBySource(firstResponseFile, api.api.entry);
     } finally {
       rmSync(profileDir, { recursive: true, force: true });
     }
@@ -291,7 +302,7 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
       `Its init (module evaluation and top-level await) takes ${report.api.health.initMs} ms against ${report.floor.health.initMs} ms; ` +
       `to the first GET /v1/me response ${report.api.me.totalMs} ms against ${report.floor.me.totalMs} ms (${ratios.firstMe}×). ` +
       `By CPU self time over init and the first response (${profile.totalMs} ms profiled): ${top.map((entry) => `${entry.source} ${entry.ms} ms`).join(', ')}.`;
-    return { runs, ...report, ratios, profile, summary };
+    return { runs, ...report, ratios, profile, firstMeProfile, summary };
   } finally {
     await server.close();
     await aws.close();
@@ -300,6 +311,9 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
     floor.cleanup();
   }
 }
+
+const profileLines = (profile: SourceProfile) =>
+  profile.top.map((entry) => `  ${entry.ms.toFixed(1).padStart(7)} ms ${(entry.share * 100).toFixed(1).padStart(5)}%  ${entry.source}`);
 
 export function coldStartTable(report: ColdStartReport): string {
   const line = (name: string, bundle: BundleReport) =>
@@ -313,7 +327,10 @@ export function coldStartTable(report: ColdStartReport): string {
     `${'ratio'.padEnd(8)} ${`${report.ratios.size}×`.padStart(9)} ${`${report.ratios.initHealth}×`.padStart(9)} ${`${report.ratios.firstHealth}×`.padStart(13)} ${`${report.ratios.firstMe}×`.padStart(13)}`,
     '',
     'where the API function spends init + first response (CPU self time, by original source):',
-    ...report.profile.top.map((entry) => `  ${entry.ms.toFixed(1).padStart(7)} ms ${(entry.share * 100).toFixed(1).padStart(5)}%  ${entry.source}`),
+    ...profileLines(report.profile),
+    '',
+    `of which the first GET /v1/me response alone, after the init (${report.firstMeProfile.totalMs} ms profiled):`,
+    ...profileLines(report.firstMeProfile),
     '',
     report.summary,
   ].join('\n');

@@ -113,6 +113,31 @@ describe('oidcVerifier', () => {
     expect(await verifierFor()(`${header}.${payload}.${signature}`)).toEqual({ sub: 'user-3' });
   });
 
+  it('warm() reads the key set ahead of the first token, once; a failed warm-up is read again by the first token', async () => {
+    const reads: string[] = [];
+    let failFirst = true;
+    const verifier = oidcVerifier({
+      issuer, audience: clientId, discovery: staticDiscovery(metadata),
+      fetchKeys: async (uri) => {
+        reads.push(uri);
+        if (failFirst) {
+          failFirst = false;
+          throw new Error('provider down');
+        }
+        return [rsa.publicJwk];
+      },
+    });
+    verifier.warm!();
+    verifier.warm!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reads).toEqual([metadata.jwks_uri]);
+    expect(await verifier(await idToken(rsa))).toEqual({ sub: 'user-1' });
+    expect(reads).toHaveLength(2);
+    verifier.warm!();
+    expect(await verifier(await idToken(rsa))).toEqual({ sub: 'user-1' });
+    expect(reads).toHaveLength(2);
+  });
+
   it('answers 503 when the provider cannot be discovered', async () => {
     const down = (async () => {
       throw new TypeError('fetch failed');

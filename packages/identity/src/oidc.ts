@@ -261,7 +261,7 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     return inFlight;
   };
 
-  return async (token) => {
+  const verifier: TokenVerifier = async (token) => {
     // Cheap refusals first, before anything is fetched: not a JWT, a symmetric or unknown algorithm, another issuer.
     let header: Record<string, unknown>;
     let claims: Record<string, unknown>;
@@ -303,6 +303,11 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     checkClaims?.(payload);
     return subjectOf(payload);
   };
+  // A failed read here is only a missed head start: the first token reads the keys again and reports it.
+  verifier.warm = () => {
+    if (!keys && !inFlight) void discovery.metadata().then((metadata) => refresh(metadata.jwks_uri)).catch(() => undefined);
+  };
+  return verifier;
 }
 
 /** The endpoints of a sign-in, when they are known without discovery (Cognito's hosted UI). */

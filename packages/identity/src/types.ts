@@ -1,8 +1,12 @@
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { UnauthenticatedError } from '@sharedtech/core';
 
-/** Verifies a bearer token and returns its subject; throws UnauthenticatedError otherwise. */
-export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
+/**
+ * Verifies a bearer token and returns its subject; throws UnauthenticatedError otherwise.
+ * `warm`, where there is one, starts reading what verifying needs (a provider's key set)
+ * without waiting for it, so a cold start has it by its first token.
+ */
+export type TokenVerifier = ((token: string) => Promise<{ sub: string }>) & { warm?: () => void };
 
 /** An OAuth 2.0 authorization server the web pages sign in through (Cognito's hosted UI or any OpenID Provider). */
 export interface HostedSignIn {
