@@ -11,8 +11,8 @@ describe('consortium statistics', () => {
   it('counts requests, bids, awards, contract value and people of one cluster', async () => {
     const awardedId = await openRequest(api, enterprise.caller, moderator, { cluster });
     const rival = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId });
-    const winning = await placeBid(studio.caller, awardedId, 90_000);
-    await placeBid(rival.caller, awardedId, 95_000);
+    const winning = await placeBid(studio, awardedId, 90_000);
+    await placeBid(rival, awardedId, 95_000);
     const awarded = await enterprise.caller.post(`/v1/requests/${awardedId}/award`, { bidId: winning, shares: evenShares(enterprise.orgId, studio.orgId) });
     expect(awarded.status).toBe(201);
 

@@ -97,7 +97,7 @@ describe('a team of roster people and the enterprise mentor', () => {
 
   it('needs at least one teacher, people of the studio’s or its college’s roster, and no free-text names beside them', async () => {
     const before = await tableItemCount(api);
-    const bid = (teamBody: unknown) => studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(90_000, { team: teamBody }));
+    const bid = (teamBody: unknown) => studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, 90_000, { team: teamBody }));
     expect(issuePaths(await bid({ personIds: [studentId] }))).toEqual(['team.personIds']);
     expect(issuePaths(await bid({ personIds: [teacherId, foreignTeacherId] }))).toEqual(['team.personIds.1']);
     expect(issuePaths(await bid({ personIds: [teacherId, engineerId] }))).toEqual(['team.personIds.1']);
@@ -108,7 +108,7 @@ describe('a team of roster people and the enterprise mentor', () => {
   });
 
   it('names the people on the bid and on the contract, with the mentor from the enterprise’s roster', async () => {
-    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(90_000, { team }));
+    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, 90_000, { team }));
     expect(bid.status, JSON.stringify(bid.body)).toBe(201);
     expect(bid.body.team).toMatchObject({ teachers: ['王老师'], students: ['李同学', '张同学'], mentors: [] });
     expect(bid.body.team.people.map((person: { personId: string }) => person.personId)).toEqual(team.personIds);
@@ -155,7 +155,7 @@ describe('a team of roster people and the enterprise mentor', () => {
 
   it('still reads older bids whose team is free-text names', async () => {
     const request = await openRequest(api, enterprise.caller, moderator);
-    const bid = await studio.caller.post(`/v1/requests/${request}/bids`, bidBody());
+    const bid = await studio.caller.post(`/v1/requests/${request}/bids`, bidBody(studio.team));
     expect(bid.status, JSON.stringify(bid.body)).toBe(201);
     expect(bid.body.team).toEqual({ teachers: ['王老师'], students: ['李同学', '张同学'], mentors: ['赵工'] });
     expect((await enterprise.caller.get(`/v1/bids/${bid.body.id}`)).body.team.people).toBeUndefined();

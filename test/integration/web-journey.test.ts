@@ -129,9 +129,7 @@ describe('the marketplace journey through the pages only', () => {
     // The live total (progressive enhancement) says what the server will say.
     expect(await page.locator('[data-total-output]').getAttribute('data-state')).toBe('bad');
     expect(await text('[data-total-output]')).toContain('相差 ¥10,000.00');
-    await page.fill('#f-team-teachers', '王老师');
-    await page.fill('#f-team-students', '李同学, 张同学');
-    await page.fill('#f-team-mentors', '赵工');
+    for (const name of ['王老师', '李同学', '张同学']) await page.locator('[data-roster-picker] label', { hasText: name }).locator('input').check();
     await browser.shot('bid-form-live-total');
     await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
     expect(await text('#f-milestones-error')).toContain('各里程碑金额之和必须等于报价');
