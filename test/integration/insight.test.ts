@@ -31,7 +31,8 @@ describe('consortium statistics', () => {
     expect(stats.body.award.medianDaysToAward).toBeGreaterThanOrEqual(0);
     expect(stats.body.contracts).toMatchObject({ total: 1, byStatus: { PENDING_SIGNATURES: 1 }, value: { amount: 9_000_000, currency: 'CNY' } });
     expect(stats.body.contracts.escrowHeld.amount).toBe(0);
-    expect(stats.body.education).toEqual({ teachers: 1, students: 2, mentors: 1 });
+    // The winning team of the studio's roster: a teacher and two students (its team names no engineer).
+    expect(stats.body.education).toEqual({ teachers: 1, students: 2, mentors: 0 });
 
     // Money figures follow the ledger: funded milestone 1 sits in escrow, then moves to the studio.
     const contract = awarded.body;
