@@ -204,7 +204,7 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/orgs/{id}/people': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.id && ['COLLEGE', 'STUDIO'].includes(who.orgType ?? ''),
   'PATCH /v1/orgs/{id}/people/{personId}': never,
   'DELETE /v1/orgs/{id}/people/{personId}': never,
-  // The world's teams are free text: no roster student to log, no entry to sign off.
+  // The body names a person of no team (the world's teams are its studios' roster people): nothing to log, no entry to sign off.
   'POST /v1/contracts/{id}/milestones/{n}/participation': never,
   'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': never,
   // Joining a pool takes an owner of a verified enterprise of the request's cluster other than its owner: the world's other
