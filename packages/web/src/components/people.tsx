@@ -38,8 +38,9 @@ export const RosterPicker: FC<{ ui: Ui; form: FormState; roster: Person[]; oldNa
         <p>{ui.t('bid.team.oldNames', { names: oldNames.join('、') || '—' })}</p>
         <p class="hint">{ui.t('bid.team.oldNamesHint')}</p>
       </div>
-    ) : null}
-    <p class="hint">{ui.t('bid.team.rosterHint')}</p>
+    ) : (
+      <p class="hint">{ui.t('bid.team.rosterHint')}</p>
+    )}
     {form.errors['team.personIds'] ? <p class="error">{form.errors['team.personIds']}</p> : null}
     {roster.some((person) => person.kind === 'TEACHER') ? null : (
       <p class="notice" data-no-teacher>
