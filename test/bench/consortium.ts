@@ -31,10 +31,15 @@ export interface Org {
   orgId: string;
 }
 
+/** A studio and the team of its roster people its bids name (at least one teacher). */
+export interface Studio extends Org {
+  team: { personIds: string[] };
+}
+
 export interface Consortium {
   association: Caller;
   enterprises: Org[];
-  studios: Org[];
+  studios: Studio[];
   government: Org;
   college: Org;
 }
@@ -71,17 +76,26 @@ export async function buildConsortium(server: BenchServer, size: { enterprises: 
   for (let i = 1; i < size.enterprises; i++) {
     enterprises.push(await register(`bench-enterprise-${i}`, { type: 'ENTERPRISE', name: `基准测试制造企业 ${i}`, cluster: i === 4 ? OTHER_CLUSTER : CLUSTER, creditCode: benchCreditCode() }));
   }
-  const studios = [await me(await callerFor(base, DEMO_IDENTITIES.studio))];
+  // The demo studio names a teacher of its roster (the base stages made it); a bench studio gets a teacher and two students.
+  const demoStudio = await me(await callerFor(base, DEMO_IDENTITIES.studio));
+  const teachers = await demoStudio.caller.get(`/v1/orgs/${demoStudio.orgId}/people?kind=TEACHER&limit=1`);
+  expectStatus('demo studio roster', teachers, 200);
+  const studios: Studio[] = [{ ...demoStudio, team: { personIds: [teachers.body.items[0].id] } }];
   for (let i = 1; i < size.studios; i++) {
-    studios.push(
-      await register(`bench-studio-${i}`, {
-        type: 'STUDIO',
-        name: `基准测试教师工作室 ${i}`,
-        cluster: i % 2 ? CLUSTER : OTHER_CLUSTER,
-        collegeId: college.orgId,
-        capabilities: i % 2 ? [TAG, '质量检测'] : ['电池检测', '数据采集', TAG],
-      }),
-    );
+    const studio = await register(`bench-studio-${i}`, {
+      type: 'STUDIO',
+      name: `基准测试教师工作室 ${i}`,
+      cluster: i % 2 ? CLUSTER : OTHER_CLUSTER,
+      collegeId: college.orgId,
+      capabilities: i % 2 ? [TAG, '质量检测'] : ['电池检测', '数据采集', TAG],
+    });
+    const personIds: string[] = [];
+    for (const person of [{ kind: 'TEACHER', name: `基准老师 ${i}` }, { kind: 'STUDENT', name: `基准学生 ${i}A`, programme: '机电一体化技术', year: 2024 }, { kind: 'STUDENT', name: `基准学生 ${i}B`, programme: '工业机器人技术', year: 2025 }]) {
+      const added = await studio.caller.post(`/v1/orgs/${studio.orgId}/people`, person);
+      expectStatus(`roster of bench-studio-${i}`, added, 201);
+      personIds.push(added.body.id);
+    }
+    studios.push({ ...studio, team: { personIds } });
   }
   return { association, enterprises, studios, government, college };
 }
@@ -129,8 +143,8 @@ export async function openRequest(consortium: Consortium, owner: Org, index: num
   return id;
 }
 
-export async function placeBid(studio: Org, requestId: string, priceYuan = 90_000): Promise<string> {
-  const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(priceYuan));
+export async function placeBid(studio: Studio, requestId: string, priceYuan = 90_000): Promise<string> {
+  const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, priceYuan));
   expectStatus('bid', bid, 201);
   return bid.body.id;
 }

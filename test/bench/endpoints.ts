@@ -198,7 +198,7 @@ export async function measureEndpoints(server: BenchServer, consortium: Consorti
     return results;
   };
   const targets = loaded.targets.slice(0, n);
-  const bids = await write('submit bid', 'POST /v1/requests/{id}/bids', [201], (t, i) => studio.caller.post(`/v1/requests/${targets[i]}/bids`, bidBody(), undefined, t));
+  const bids = await write('submit bid', 'POST /v1/requests/{id}/bids', [201], (t, i) => studio.caller.post(`/v1/requests/${targets[i]}/bids`, bidBody(studio.team), undefined, t));
   const contracts = await write('award', 'POST /v1/requests/{id}/award', [201], async (t, i) =>
     bids[i] ? enterprise.caller.post(`/v1/requests/${targets[i]}/award`, awardBody(bids[i]!.body.id, enterprise.orgId, studio.orgId), undefined, t) : null,
   );

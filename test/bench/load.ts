@@ -174,7 +174,7 @@ async function drive(
     if (!pair) return false;
     inFlightBids.set(pair.requestId, (inFlightBids.get(pair.requestId) ?? 0) + 1);
     try {
-      const result = await pair.studio.caller.post(`/v1/requests/${pair.requestId}/bids`, bidBody(80_000 + Math.floor(Math.random() * 20_000)));
+      const result = await pair.studio.caller.post(`/v1/requests/${pair.requestId}/bids`, bidBody(pair.studio.team, 80_000 + Math.floor(Math.random() * 20_000)));
       note('bid', result, `bid on ${pair.requestId}`, true);
       if (result.status === 201) {
         acknowledged.bids.push({ id: result.body.id, studio: pair.studio });

@@ -48,7 +48,8 @@ export async function buildWorld(endpoint: string, log: (line: string) => void, 
       const server = await startBenchServer(endpoint, tableName);
       servers.push(server);
       await batchWrite(server.plain, baseItems);
-      const rebind = async (org: Org): Promise<Org> => ({ orgId: org.orgId, caller: await callerFor(server.base, org.caller.sub) });
+      // The same organisations (and studios' roster teams: the base items hold the people), signed in on this server.
+      const rebind = async <O extends Org>(org: O): Promise<O> => ({ ...org, caller: await callerFor(server.base, org.caller.sub) });
       return {
         server,
         consortium: {

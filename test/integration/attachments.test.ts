@@ -30,8 +30,8 @@ const pendingStudio = await organisation(api, moderator, { type: 'STUDIO', colle
 const stranger = await api.as('attachments-stranger');
 const contractId = await activeContract(api, parties, { milestones: [50_000, 70_000] });
 const requestId = await openRequest(api, enterprise.caller, moderator);
-const bidId = await placeBid(studio.caller, requestId);
-await placeBid(rivalStudio.caller, requestId);
+const bidId = await placeBid(studio, requestId);
+await placeBid(rivalStudio, requestId);
 
 const storedFiles = () => readdirSync(join(filesDir, 'attachments')).filter((name) => !name.startsWith('.'));
 const sha = (content: Buffer) => createHash('sha256').update(content).digest('hex');

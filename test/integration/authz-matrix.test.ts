@@ -204,7 +204,7 @@ const WRITES: Record<string, Rule> = {
   'POST /v1/orgs/{id}/people': ({ who, target }) => who.orgId !== undefined && who.orgId === target?.id && ['COLLEGE', 'STUDIO'].includes(who.orgType ?? ''),
   'PATCH /v1/orgs/{id}/people/{personId}': never,
   'DELETE /v1/orgs/{id}/people/{personId}': never,
-  // The world's teams are free text: no roster student to log, no entry to sign off.
+  // The body names a person of no team (the world's teams are its studios' roster people): nothing to log, no entry to sign off.
   'POST /v1/contracts/{id}/milestones/{n}/participation': never,
   'POST /v1/contracts/{id}/milestones/{n}/participation/sign-off': never,
   // Joining a pool takes an owner of a verified enterprise of the request's cluster other than its owner: the world's other
@@ -219,7 +219,7 @@ const WRITES: Record<string, Rule> = {
 };
 
 /** A valid body for each operation that reads one, so a refusal is about who calls, not what they sent. */
-const BODIES: Record<string, () => unknown> = {
+const BODIES: Record<string, (who: Identity) => unknown> = {
   'POST /dev/token': () => ({ sub: 'matrix-token' }),
   'POST /v1/orgs': () => ({ type: 'ENTERPRISE', name: '矩阵测试单位' }),
   'POST /v1/orgs/{orgId}/verification': () => ({ decision: 'SUSPEND', reason: 'matrix' }),
@@ -230,7 +230,8 @@ const BODIES: Record<string, () => unknown> = {
   'POST /v1/requests/{id}/cancel': () => ({ reason: 'matrix' }),
   'POST /v1/requests/{id}/close': () => ({ reason: 'matrix' }),
   'POST /v1/requests/{id}/suspend': () => ({ reason: 'matrix' }),
-  'POST /v1/requests/{id}/bids': () => bidBody(),
+  // A studio names its own roster people; anyone else sends a well-formed team, refused for who they are.
+  'POST /v1/requests/{id}/bids': (who) => bidBody(who.team ?? world.orgs.studio.team),
   'POST /v1/requests/{id}/questions': () => ({ text: '是否需要现场调试？' }),
   'POST /v1/contracts/{id}/messages': () => ({ text: '矩阵留言' }),
   'POST /v1/questions/{id}/answer': () => ({ text: '需要。', visibility: 'PUBLIC' }),
@@ -373,7 +374,7 @@ interface Answer {
 }
 
 async function callApi(operation: Operation, url: string, who: Identity): Promise<Answer> {
-  const body = operation.hasBody ? BODIES[operation.key]!() : undefined;
+  const body = operation.hasBody ? BODIES[operation.key]!(who) : undefined;
   const response = await app.request(url, {
     method: operation.method,
     headers: {

@@ -28,8 +28,8 @@ function failingFollowUps(deps: AppDeps): AppDeps {
 describe('follow-ups after an award', () => {
   it('answer the award even when rejecting the other bids fails, and the scheduled job finishes it', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const winner = await placeBid(studio.caller, requestId, 90_000);
-    const loser = await placeBid(rival.caller, requestId, 95_000);
+    const winner = await placeBid(studio, requestId, 90_000);
+    const loser = await placeBid(rival, requestId, 95_000);
 
     const owner = await loadPrincipal(api.deps.db, enterprise.caller.sub);
     const contract = await awardRequest(failingFollowUps(api.deps), owner, requestId, { bidId: winner, shares: evenShares(enterprise.orgId, studio.orgId) });
@@ -48,7 +48,7 @@ describe('follow-ups after an award', () => {
   it('leave a large follow-up to the scheduled job instead of the award request', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
     const bidders = await Promise.all(Array.from({ length: 32 }, () => organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })));
-    const bids = await Promise.all(bidders.map((bidder, i) => placeBid(bidder.caller, requestId, 60_000 + i)));
+    const bids = await Promise.all(bidders.map((bidder, i) => placeBid(bidder, requestId, 60_000 + i)));
     const awarded = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId: bids[0], shares: evenShares(enterprise.orgId, bidders[0]!.orgId) });
     expect(awarded.status).toBe(201);
     const statuses = async () => (await enterprise.caller.get(`/v1/requests/${requestId}/bids?limit=100`)).body.items.map((bid: { status: string }) => bid.status);

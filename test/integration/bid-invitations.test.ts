@@ -91,10 +91,10 @@ describe('inviting', () => {
 describe('answering an invitation', () => {
   it('records on the bid of an invited studio that it was invited; an uninvited bid carries nothing', async () => {
     const invitationId = itemIds(await myInvitations(invited.caller))[0]!;
-    const bid = await invited.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    const bid = await invited.caller.post(`/v1/requests/${requestId}/bids`, bidBody(invited.team));
     expect(bid.status, JSON.stringify(bid.body)).toBe(201);
     expect(bid.body.invitationId).toBe(invitationId);
-    const uninvited = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    const uninvited = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team));
     expect(uninvited.status).toBe(201);
     expect(uninvited.body).not.toHaveProperty('invitationId');
     const seenByOwner = (await enterprise.caller.get(`/v1/requests/${requestId}/bids`)).body.items as { id: string; invitationId?: string }[];

@@ -14,15 +14,15 @@ const ids = (page: { items: { id: string }[] }) => page.items.map((item) => item
 describe('bidding', () => {
   it('takes one live bid per studio, and a new one after withdrawal', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const first = await placeBid(studio.caller, requestId);
-    const second = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(80_000));
+    const first = await placeBid(studio, requestId);
+    const second = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, 80_000));
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('LIVE_BID_EXISTS');
 
     const withdrawn = await studio.caller.post(`/v1/bids/${first}/withdraw`);
     expect(withdrawn.body.status).toBe('WITHDRAWN');
     expect((await studio.caller.post(`/v1/bids/${first}/withdraw`)).status).toBe(409);
-    await placeBid(studio.caller, requestId, 85_000);
+    await placeBid(studio, requestId, 85_000);
     const inbox = await enterprise.caller.get('/v1/notifications');
     expect(inbox.body.items.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['BID_RECEIVED', 'BID_WITHDRAWN']));
   });
@@ -30,18 +30,18 @@ describe('bidding', () => {
   it('refuses plans that do not add up, foreign currencies, and bidders that are not studios', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
     const misSummed = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-      ...bidBody(90_000),
+      ...bidBody(studio.team, 90_000),
       milestones: [{ title: '全部交付', amount: { amount: 8_999_999, currency: 'CNY' }, dueInDays: 60 }],
     });
     expect(misSummed.status).toBe(400);
     expect(misSummed.body.error.details.issues[0]).toMatchObject({ path: 'milestones', code: 'MILESTONES_NOT_PRICE' });
 
-    const usd = await studio.caller.post(`/v1/requests/${requestId}/bids`, { ...bidBody(), price: { amount: 100, currency: 'USD' } });
+    const usd = await studio.caller.post(`/v1/requests/${requestId}/bids`, { ...bidBody(studio.team), price: { amount: 100, currency: 'USD' } });
     expect(usd.status).toBe(400);
     expect(usd.body.error.details.issues.map((issue: { path: string }) => issue.path)).toContain('price.currency');
 
     for (const notAStudio of [enterprise.caller, moderator, college.caller]) {
-      const response = await notAStudio.post(`/v1/requests/${requestId}/bids`, bidBody());
+      const response = await notAStudio.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team));
       expect(response.status).toBe(403);
     }
     const listed = await enterprise.caller.get(`/v1/requests/${requestId}/bids`);
@@ -50,8 +50,8 @@ describe('bidding', () => {
 
   it('keeps bids sealed: each studio sees its own, the owner and associations all, others the count', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const mine = await placeBid(studio.caller, requestId, 90_000);
-    const theirs = await placeBid(rival.caller, requestId, 95_000);
+    const mine = await placeBid(studio, requestId, 90_000);
+    const theirs = await placeBid(rival, requestId, 95_000);
 
     const asStudio = await studio.caller.get(`/v1/requests/${requestId}/bids`);
     expect(asStudio.body).toMatchObject({ count: 2, sealed: true });
@@ -76,10 +76,10 @@ describe('bidding', () => {
 
   it('lets a studio change its live bid, keeping the plan consistent', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(studio.caller, requestId, 90_000);
+    const bidId = await placeBid(studio, requestId, 90_000);
     const inconsistent = await studio.caller.patch(`/v1/bids/${bidId}`, { price: { amount: 100, currency: 'CNY' } });
     expect(inconsistent.status).toBe(400);
-    const changed = await studio.caller.patch(`/v1/bids/${bidId}`, bidBody(60_000));
+    const changed = await studio.caller.patch(`/v1/bids/${bidId}`, bidBody(studio.team, 60_000));
     expect(changed.status).toBe(200);
     expect(changed.body.price.amount).toBe(6_000_000);
     const mine = await studio.caller.get('/v1/bids');
@@ -91,7 +91,7 @@ describe('bidding', () => {
     const studios = await Promise.all(
       Array.from({ length: 20 }, () => organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })),
     );
-    const responses = await Promise.all(studios.map((s, i) => s.caller.post(`/v1/requests/${requestId}/bids`, bidBody(50_000 + i))));
+    const responses = await Promise.all(studios.map((s, i) => s.caller.post(`/v1/requests/${requestId}/bids`, bidBody(s.team, 50_000 + i))));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
     const listed: string[] = [];
     let cursor: string | null = null;
@@ -109,8 +109,8 @@ describe('bidding', () => {
 describe('award and contract', () => {
   it('awards atomically, rejects the other bids, and needs every signature before the contract is ACTIVE', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const winner = await placeBid(studio.caller, requestId, 90_001);
-    const loser = await placeBid(rival.caller, requestId, 95_000);
+    const winner = await placeBid(studio, requestId, 90_001);
+    const loser = await placeBid(rival, requestId, 95_000);
 
     const byStudio = await studio.caller.post(`/v1/requests/${requestId}/award`, { bidId: winner, shares: evenShares(enterprise.orgId, studio.orgId) });
     expect(byStudio.status).toBe(403);
@@ -188,7 +188,7 @@ describe('award and contract', () => {
     const bidders = await Promise.all(
       Array.from({ length: 10 }, () => organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })),
     );
-    const bids = await Promise.all(bidders.map((b, i) => placeBid(b.caller, requestId, 70_000 + i)));
+    const bids = await Promise.all(bidders.map((b, i) => placeBid(b, requestId, 70_000 + i)));
     const responses = await Promise.all(
       bids.map((bidId, i) => enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId, shares: evenShares(enterprise.orgId, bidders[i]!.orgId) })),
     );
@@ -208,9 +208,9 @@ describe('closing', () => {
   it('closes an OPEN request past its deadline by the scheduled job and expires its live bids', async () => {
     const { runScheduledJobs } = await import('@sharedtech/services');
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
     api.clock.advanceDays(21);
-    const late = await rival.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    const late = await rival.caller.post(`/v1/requests/${requestId}/bids`, bidBody(rival.team));
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('BIDDING_CLOSED');
     const report = await runScheduledJobs(api.deps);
@@ -229,7 +229,7 @@ describe('closing', () => {
     const beijing = `${new Date(deadline.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
     const requestId = await openRequest(api, enterprise.caller, moderator, { biddingDeadline: beijing });
     expect((await enterprise.caller.get(`/v1/requests/${requestId}`)).body.biddingDeadline).toBe(deadline.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
 
     api.clock.advance(10 * 86_400_000 + 60_000); // one minute past the deadline
     const late = await studio.caller.patch(`/v1/bids/${bidId}`, { durationDays: 80 });
@@ -241,7 +241,7 @@ describe('closing', () => {
 
   it('lets the owner close an OPEN request early, expiring live bids', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
     expect((await studio.caller.post(`/v1/requests/${requestId}/close`)).status).toBe(403);
     const closed = await enterprise.caller.post(`/v1/requests/${requestId}/close`, { reason: '需求已内部解决' });
     expect(closed.body.status).toBe('CLOSED');

@@ -98,7 +98,7 @@ describe('a pooled contract under a programme and a college overhead, from award
     ok(await memberA.caller.post(`/v1/requests/${requestId}/pool/join`, { pledgeBps: 3_000 }));
     ok(await memberB.caller.post(`/v1/requests/${requestId}/pool/join`, { pledgeBps: 2_000 }));
     const bid = ok(await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-      ...bidBody(),
+      ...bidBody(studio.team),
       price: fen(M[0]! + M[1]! + M[2]!),
       milestones: M.map((amount, index) => ({ title: `里程碑 ${index + 1}`, amount: fen(amount), dueInDays: 20 * (index + 1) })),
     }), 201);

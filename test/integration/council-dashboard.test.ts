@@ -92,8 +92,8 @@ const january = await activeContract(api, parties, { milestones: [1_000_000, 2_0
 await fund(january, 1);
 await deliverAndAccept(january, 1);
 const openOne = await openRequest(api, enterprise.caller, moderator);
-await placeBid(studio.caller, openOne);
-await placeBid(rival.caller, openOne);
+await placeBid(studio, openOne);
+await placeBid(rival, openOne);
 await appointment();
 await approvedBooking(48, 3);
 // February: a co-funded contract funded, another booking.

@@ -98,6 +98,15 @@ interface Actors {
   enterpriseOrg: string;
   studioOrg: string;
   rivalOrg: string;
+  /** The team each studio's bids name: a teacher of its roster (added to the rival's if it has none yet). */
+  studioTeam: { personIds: string[] };
+  rivalTeam: { personIds: string[] };
+}
+
+async function teamOf(call: Call, orgId: string) {
+  const teachers = ok(await call('GET', `/v1/orgs/${orgId}/people?kind=TEACHER&limit=1`), 'roster').items as { id: string }[];
+  const teacherId = teachers[0]?.id ?? ok(await call('POST', `/v1/orgs/${orgId}/people`, { kind: 'TEACHER', name: '竞争工作室老师' }), 'add teacher').id;
+  return { personIds: [teacherId as string] };
 }
 
 async function actors(marketplace: Marketplace): Promise<Actors> {
@@ -112,7 +121,11 @@ async function actors(marketplace: Marketplace): Promise<Actors> {
     expect(created?.status, JSON.stringify(created?.body)).toBe(201);
     expect((await association!('POST', `/v1/orgs/${created!.body.id}/verification`, { decision: 'VERIFY' }))?.status).toBe(200);
   }
-  return { enterprise: enterprise!, studio: studio!, rival: rival!, association: association!, enterpriseOrg: (await me(enterprise!))!, studioOrg: (await me(studio!))!, rivalOrg: (await me(rival!))! };
+  const [enterpriseOrg, studioOrg, rivalOrg] = [(await me(enterprise!))!, (await me(studio!))!, (await me(rival!))!];
+  return {
+    enterprise: enterprise!, studio: studio!, rival: rival!, association: association!, enterpriseOrg, studioOrg, rivalOrg,
+    studioTeam: await teamOf(studio!, studioOrg), rivalTeam: await teamOf(rival!, rivalOrg),
+  };
 }
 
 const ok = (answer: Answer | undefined, what: string) => {
@@ -142,8 +155,8 @@ async function openRequestWithBids(a: Actors) {
   ok(await a.association('POST', `/v1/requests/${request.id}/review`, { decision: 'APPROVE' }), 'approve request');
   const milestones = [1, 2, 3, 4].map((n) => ({ title: `里程碑 ${n}`, amount: { amount: 1_000_000 + n, currency: 'CNY' }, dueInDays: 10 * n }));
   const price = { amount: milestones.reduce((sum, m) => sum + m.amount.amount, 0), currency: 'CNY' };
-  const bid = ok(await a.studio('POST', `/v1/requests/${request.id}/bids`, { ...bidBody(), price, milestones }), 'bid');
-  const rivalBid = ok(await a.rival('POST', `/v1/requests/${request.id}/bids`, { ...bidBody(), price, milestones }), 'rival bid');
+  const bid = ok(await a.studio('POST', `/v1/requests/${request.id}/bids`, { ...bidBody(a.studioTeam), price, milestones }), 'bid');
+  const rivalBid = ok(await a.rival('POST', `/v1/requests/${request.id}/bids`, { ...bidBody(a.rivalTeam), price, milestones }), 'rival bid');
   return { requestId: request.id as string, bidId: bid.id as string, rivalBidId: rivalBid.id as string };
 }
 

@@ -55,7 +55,10 @@ describe('the demo consortium (packages/local/src/demo)', () => {
     expect(open.length).toBeGreaterThanOrEqual(4);
     expect(open.every((request) => request.status === 'OPEN' && future(request.biddingDeadline))).toBe(true);
     const bearing = open.find((request) => request.title === '轴承外圈表面缺陷视觉检测')!;
-    expect((await enterprise.get(`/v1/requests/${bearing.id}/bids`)).body.items).toHaveLength(1);
+    const bearingBids = (await enterprise.get(`/v1/requests/${bearing.id}/bids`)).body.items as { team: { people?: { kind: string; name: string }[] } }[];
+    expect(bearingBids).toHaveLength(1);
+    // The open market's bids name roster people too (the rosters are a base stage): teachers of the studio, students of its college.
+    expect(bearingBids[0]!.team.people?.map((person) => `${person.kind} ${person.name}`)).toEqual(['TEACHER 王老师', 'TEACHER 李老师', 'STUDENT 李同学', 'STUDENT 张同学', 'STUDENT 赵同学']);
     const questions = (await studio.get(`/v1/requests/${bearing.id}/questions`)).body.items as { status: string; answer?: { visibility: string } }[];
     expect(questions).toEqual([expect.objectContaining({ status: 'ANSWERED', answer: expect.objectContaining({ visibility: 'PUBLIC' }) })]);
     const battery = open.find((request) => request.title === '动力电池模组一致性检测工装')!;

@@ -47,7 +47,7 @@ const mentorId = await add(enterprise.caller, enterprise.orgId, { kind: 'ENGINEE
 async function educationContract(milestones: number[]) {
   const requestId = await openRequest(api, enterprise.caller, moderator);
   const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-    ...bidBody(),
+    ...bidBody(studio.team),
     price: fen(milestones.reduce((sum, amount) => sum + amount, 0)),
     milestones: milestones.map((amount, index) => ({ title: `阶段 ${index + 1}`, amount: fen(amount), dueInDays: 10 * (index + 1) })),
     team: { personIds: [teacherId, ming, hua, fang, idle] },

@@ -11,8 +11,8 @@ describe('consortium statistics', () => {
   it('counts requests, bids, awards, contract value and people of one cluster', async () => {
     const awardedId = await openRequest(api, enterprise.caller, moderator, { cluster });
     const rival = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId });
-    const winning = await placeBid(studio.caller, awardedId, 90_000);
-    await placeBid(rival.caller, awardedId, 95_000);
+    const winning = await placeBid(studio, awardedId, 90_000);
+    await placeBid(rival, awardedId, 95_000);
     const awarded = await enterprise.caller.post(`/v1/requests/${awardedId}/award`, { bidId: winning, shares: evenShares(enterprise.orgId, studio.orgId) });
     expect(awarded.status).toBe(201);
 
@@ -31,7 +31,8 @@ describe('consortium statistics', () => {
     expect(stats.body.award.medianDaysToAward).toBeGreaterThanOrEqual(0);
     expect(stats.body.contracts).toMatchObject({ total: 1, byStatus: { PENDING_SIGNATURES: 1 }, value: { amount: 9_000_000, currency: 'CNY' } });
     expect(stats.body.contracts.escrowHeld.amount).toBe(0);
-    expect(stats.body.education).toEqual({ teachers: 1, students: 2, mentors: 1 });
+    // The winning team of the studio's roster: a teacher and two students (its team names no engineer).
+    expect(stats.body.education).toEqual({ teachers: 1, students: 2, mentors: 0 });
 
     // Money figures follow the ledger: funded milestone 1 sits in escrow, then moves to the studio.
     const contract = awarded.body;

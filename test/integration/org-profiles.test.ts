@@ -202,7 +202,7 @@ describe('affiliation of a studio with the college it names', () => {
     expect((await pendingStudio.caller.get(`/v1/orgs/${pendingStudio.orgId}`)).body.affiliation).toBe('PENDING');
     expect(await inbox(college.caller)).toContain('AFFILIATION_REQUESTED');
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(pendingStudio.caller, requestId);
+    const bidId = await placeBid(pendingStudio, requestId);
 
     // Act
     const award = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId, shares: evenShares(enterprise.orgId, pendingStudio.orgId) });
@@ -220,7 +220,7 @@ describe('affiliation of a studio with the college it names', () => {
     expect(await inbox(college.caller)).not.toContain('SIGNATURE_NEEDED');
     // A share agreement naming the unaffiliated college is refused.
     const requestId2 = await openRequest(api, enterprise.caller, moderator);
-    const bid2 = await placeBid(pendingStudio.caller, requestId2);
+    const bid2 = await placeBid(pendingStudio, requestId2);
     const withCollege = {
       ...evenShares(enterprise.orgId, pendingStudio.orgId),
       benefitShares: [{ orgId: enterprise.orgId, bps: 5000 }, { orgId: pendingStudio.orgId, bps: 3000 }, { orgId: college.orgId, bps: 2000 }],

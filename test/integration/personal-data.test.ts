@@ -68,7 +68,7 @@ describe('GET /v1/me/export', () => {
 
   it("gives a studio member their bids, and nobody else's data", async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
     const exported = (await studio.caller.get('/v1/me/export')).body;
     expect(exported.sections.bidsCreated.data.map((bid: { id: string }) => bid.id)).toEqual([bidId]);
     expect(exported.sections.auditRecordsAsActor.data.map((record: { action: string }) => record.action)).toEqual(['register', 'submit']);

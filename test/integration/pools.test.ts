@@ -102,7 +102,7 @@ describe('a pooled contract', () => {
     expect((await join(memberA.caller, requestId, { pledgeBps: 3_000 })).status).toBe(200);
     expect((await join(memberB.caller, requestId, { pledgeBps: 2_000 })).status).toBe(200);
     const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-      ...bidBody(),
+      ...bidBody(studio.team),
       price: fen(150_001),
       milestones: [{ title: '方案', amount: fen(100_001), dueInDays: 30 }, { title: '验收', amount: fen(50_000), dueInDays: 60 }],
     });
@@ -193,7 +193,7 @@ describe('a pooled contract', () => {
 
   it('refuses licensing to co-funders on a request without a pool, writing nothing', async () => {
     const requestId = await poolRequest();
-    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team));
     const before = await tableItemCount(api);
     const award = await owner.caller.post(`/v1/requests/${requestId}/award`, { bidId: bid.body.id, shares: { ...evenShares(owner.orgId, studio.orgId), ipOwnership: 'LICENSED_TO_COFUNDERS' } });
     expectError(award, 400, 'NO_COFUNDERS');
@@ -211,7 +211,7 @@ describe('a pooled contract', () => {
     };
     const coFundersEngineer = await engineer(memberC, '共建企业刘工');
     const outsidersEngineer = await engineer(otherCluster, '外部企业陈工');
-    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody());
+    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team));
     expect(bid.status, JSON.stringify(bid.body)).toBe(201);
 
     const page = await pageClient(api)(owner.caller.token, `/requests/${requestId}/award?bid=${bid.body.id}`);

@@ -16,7 +16,7 @@ const otherEnterprise = await organisation(api, moderator, { type: 'ENTERPRISE' 
 const pendingStudio = await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId }, false);
 const outsider = await api.as('questions-outsider');
 const requestId = await openRequest(api, enterprise.caller, moderator);
-await placeBid(rival.caller, requestId);
+await placeBid(rival, requestId);
 
 const ask = (caller: typeof studio.caller, text: string, id = requestId) => caller.post(`/v1/requests/${id}/questions`, { text });
 const list = (caller: typeof studio.caller, id = requestId) => caller.get(`/v1/requests/${id}/questions`);

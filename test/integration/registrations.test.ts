@@ -38,7 +38,7 @@ async function contract(options: { title?: string; cluster?: string; registratio
     ...(options.cluster ? { cluster: options.cluster } : {}),
   });
   const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-    ...bidBody(),
+    ...bidBody(studio.team),
     price: fen(M1 + M2),
     milestones: [{ title: '方案设计', amount: fen(M1), dueInDays: 30 }, { title: '现场验收', amount: fen(M2), dueInDays: 90 }],
   });
@@ -76,7 +76,7 @@ describe('choosing at award', () => {
 
   it('refuses an amount above the price, a zero amount and an unknown type with the field path, writing nothing', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(1_000));
+    const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, 1_000));
     const award = (registration: unknown) =>
       enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId: bid.body.id, shares: evenShares(enterprise.orgId, studio.orgId), registration });
     const before = await tableItemCount(api);

@@ -199,7 +199,7 @@ describe('linking a contract', () => {
   const contractCluster = cluster;
   it('accepts a contract the booker is a party of and refuses any other with the same 400; nothing written', async () => {
     const requestId = await openRequest(api, enterprise.caller, moderator, { cluster: contractCluster });
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
     const award = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId, shares: evenShares(enterprise.orgId, studio.orgId) });
     expect(award.status, JSON.stringify(award.body)).toBe(201);
     const contractId = award.body.id as string;

@@ -73,7 +73,7 @@ clock.advance(1_000);
 const plain = await activeContract(api, parties, { milestones: [40_000] });
 clock.advance(1_000);
 const rivalRequest = await openRequest(api, otherEnterprise.caller, moderator, { cluster: 'new-energy-vehicles', tags: ['电池管理'] });
-const rivalBid = await placeBid(otherStudio.caller, rivalRequest);
+const rivalBid = await placeBid(otherStudio, rivalRequest);
 const rivalAward = await otherEnterprise.caller.post(`/v1/requests/${rivalRequest}/award`, { bidId: rivalBid, shares: evenShares(otherEnterprise.orgId, otherStudio.orgId) });
 expect(rivalAward.status, JSON.stringify(rivalAward.body)).toBe(201);
 const rival = rivalAward.body.id as string;

@@ -26,7 +26,7 @@ const again = (caller: Caller) => api.as(caller.sub);
 
 async function contract(termYears?: number) {
   const requestId = await openRequest(api, enterprise.caller, moderator);
-  const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, { ...bidBody(), price: fen(PRICE), milestones: [{ title: '交付', amount: fen(PRICE), dueInDays: 30 }] });
+  const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, { ...bidBody(studio.team), price: fen(PRICE), milestones: [{ title: '交付', amount: fen(PRICE), dueInDays: 30 }] });
   expect(bid.status, JSON.stringify(bid.body)).toBe(201);
   const award = await enterprise.caller.post(`/v1/requests/${requestId}/award`, {
     bidId: bid.body.id,

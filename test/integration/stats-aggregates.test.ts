@@ -9,7 +9,7 @@ import {
   updateRequest, upgradeDerivedItems, withdrawBid,
 } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
-import { consortium, organisation } from '../support/fixtures.js';
+import { addRoster, consortium, organisation } from '../support/fixtures.js';
 import { bidBody, evenShares } from '../support/bids.js';
 import { recordDynamoCalls } from '../support/ddb-calls.js';
 
@@ -28,6 +28,14 @@ const as = (sub: string) => loadPrincipal(deps.db, sub);
 const association = await as(moderator.sub);
 const owner = await as(enterprise.caller.sub);
 const studios = await Promise.all(rivals.map((s) => as(s.caller.sub)));
+/** Each studio's roster: two teachers, then three students (the fixture's three people and two more). */
+const rosters = await Promise.all(
+  rivals.map(async (s) => {
+    const [teacher, ...students] = s.team.personIds;
+    const more = await addRoster(s.caller, s.orgId, [{ kind: 'TEACHER', name: '李老师' }, { kind: 'STUDENT', name: '陈同学', programme: '软件技术', year: 2024 }]);
+    return { teachers: [teacher!, more.personIds[0]!], students: [...students, more.personIds[1]!] };
+  }),
+);
 
 let runs = 0;
 const freshClusters = () => {
@@ -61,11 +69,10 @@ async function expectCountersEqualRecount(cluster: string) {
   return recount;
 }
 
-const NAMES = ['王老师', '李老师', '李同学', '张同学', '陈同学', '赵工', '钱工'];
-const teamArb = fc.record({
-  teachers: fc.subarray(NAMES.slice(0, 2)),
-  students: fc.subarray(NAMES.slice(2, 5)),
-  mentors: fc.subarray(NAMES.slice(5)),
+/** A team of the bidding studio's roster, by position: some of its teachers (none now and then: refused) and students. */
+const teamArb = fc.record({ teachers: fc.subarray([0, 1]), students: fc.subarray([0, 1, 2]) });
+const teamOf = (studio: number, team: { teachers: number[]; students: number[] }) => ({
+  personIds: [...team.teachers.map((at) => rosters[studio]!.teachers[at]!), ...team.students.map((at) => rosters[studio]!.students[at]!)],
 });
 const index = fc.nat(30);
 /**
@@ -174,7 +181,7 @@ describe('statistics counters equal a recount', () => {
             case 'bid': {
               const target = pick(requests, operation.target, operation.any, (r) => r.status === 'OPEN');
               const bidder = studios[operation.studio]!;
-              const bid = target && (await run('bid', () => submitBid(deps, bidder, target.id, { ...bidBody(60_000), team: operation.team } as never)));
+              const bid = target && (await run('bid', () => submitBid(deps, bidder, target.id, bidBody(teamOf(operation.studio, operation.team), 60_000) as never)));
               if (bid) bids.push({ id: bid.id, requestId: bid.requestId, studio: bidder, status: bid.status });
               break;
             }
@@ -280,9 +287,8 @@ describe('statistics counters equal a recount', () => {
   it('after concurrent bids, approvals and awards (one studio winning several requests with one team: its people count once)', async () => {
     // Prepare: 10 submitted requests and 10 more studios
     const [cluster] = freshClusters();
-    const bidders = await Promise.all(
-      Array.from({ length: 10 }, async () => as((await organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })).caller.sub)),
-    );
+    const bidderOrgs = await Promise.all(Array.from({ length: 10 }, () => organisation(api, moderator, { type: 'STUDIO', collegeId: college.orgId })));
+    const bidders = await Promise.all(bidderOrgs.map((bidder) => as(bidder.caller.sub)));
     const ids = [];
     for (let count = 0; count < 10; count += 1) {
       const request = await createRequest(deps, owner, content(cluster));
@@ -294,8 +300,8 @@ describe('statistics counters equal a recount', () => {
     await Promise.all(ids.map((id) => reviewRequest(deps, association, id, { decision: 'APPROVE' })));
     const placed = await Promise.all(
       ids.flatMap((id, at) => [
-        submitBid(deps, studios[0]!, id, { ...bidBody(60_000), team: { teachers: ['王老师'], students: ['李同学', '张同学'], mentors: [] } } as never),
-        submitBid(deps, bidders[at]!, id, bidBody(70_000) as never),
+        submitBid(deps, studios[0]!, id, bidBody(studio.team, 60_000) as never),
+        submitBid(deps, bidders[at]!, id, bidBody(bidderOrgs[at]!.team, 70_000) as never),
       ]),
     );
     const winners = placed.filter((bid) => bid.studioOrgId === studios[0]!.membership!.orgId).slice(0, 5);
@@ -321,7 +327,7 @@ describe('GET /v1/stats costs the same at any size', () => {
       const request = await createRequest(deps, owner, content(cluster));
       await submitRequest(deps, owner, request.id);
       await reviewRequest(deps, association, request.id, { decision: 'APPROVE' });
-      await submitBid(deps, studios[made % studios.length]!, request.id, bidBody(60_000) as never);
+      await submitBid(deps, studios[made % studios.length]!, request.id, bidBody(rivals[made % rivals.length]!.team, 60_000) as never);
     }
   }
 
@@ -358,8 +364,8 @@ describe('upgrade-data and the statistics', () => {
       await reviewRequest(deps, association, request.id, { decision: 'APPROVE' });
       ids.push(request.id);
     }
-    const bid = await submitBid(deps, studios[0]!, ids[0]!, bidBody(60_000) as never);
-    await submitBid(deps, studios[1]!, ids[0]!, bidBody(70_000) as never);
+    const bid = await submitBid(deps, studios[0]!, ids[0]!, bidBody(rivals[0]!.team, 60_000) as never);
+    await submitBid(deps, studios[1]!, ids[0]!, bidBody(rivals[1]!.team, 70_000) as never);
     const contract = await awardRequest(deps, owner, ids[0]!, { bidId: bid.id, shares: evenShares(enterprise.orgId, bid.studioOrgId) });
     await signContract(deps, owner, contract.id);
     await signContract(deps, studios[0]!, contract.id);
@@ -392,7 +398,7 @@ describe('upgrade-data and the statistics', () => {
     expect(again).toMatchObject({ bidCountsSet: 0, statsClustersRecounted: 0, rostersBackfilled: 0, accountTotalsSet: 0 });
 
     // Counting goes on from the backfilled counters
-    await withdrawBid(deps, studios[1]!, (await submitBid(deps, studios[1]!, ids[1]!, bidBody(70_000) as never)).id);
+    await withdrawBid(deps, studios[1]!, (await submitBid(deps, studios[1]!, ids[1]!, bidBody(rivals[1]!.team, 70_000) as never)).id);
     await expectCountersEqualRecount(cluster);
   });
 });

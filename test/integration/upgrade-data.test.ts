@@ -20,7 +20,7 @@ describe('upgrading data written by an earlier version', () => {
     // Prepare: an OPEN request, a verified studio and its bid as the earlier version stored them —
     // a +08:00 deadline, no deadline timer, no capability items, no per-request bid index key.
     const requestId = await openRequest(api, enterprise.caller, moderator);
-    const bidId = await placeBid(studio.caller, requestId);
+    const bidId = await placeBid(studio, requestId);
     const stored = (await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(requestId) }))).Item!;
     const deadline = new Date(stored.biddingDeadline);
     const beijing = `${new Date(deadline.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;

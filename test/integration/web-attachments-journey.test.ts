@@ -10,12 +10,12 @@ import { bidBody, evenShares } from '../support/bids.js';
  * its request, the studio its proposal to its bid and a report to a milestone
  * submission, and the other side downloads each; in both languages.
  */
-const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg, studioTeam } = await startDemoApi();
 
 const requestId = await openRequest(api, enterprise, association, { title: '冲压件毛刺视觉检测' });
-const bid = await studio.post(`/v1/requests/${requestId}/bids`, bidBody(60_000));
+const bid = await studio.post(`/v1/requests/${requestId}/bids`, bidBody(studioTeam, 60_000));
 const contractRequestId = await openRequest(api, enterprise, association, { title: '轴承尺寸在线测量' });
-const wonBid = await studio.post(`/v1/requests/${contractRequestId}/bids`, bidBody(90_000));
+const wonBid = await studio.post(`/v1/requests/${contractRequestId}/bids`, bidBody(studioTeam, 90_000));
 const award = await enterprise.post(`/v1/requests/${contractRequestId}/award`, { bidId: wonBid.body.id, shares: evenShares(enterpriseOrg, studioOrg) });
 const contractId = award.body.id as string;
 for (const signer of [enterprise, studio]) await signer.post(`/v1/contracts/${contractId}/sign`);

@@ -10,11 +10,11 @@ import { bidBody, evenShares } from '../support/bids.js';
  * every bidder, and on a signed contract the parties write to each other; in
  * both languages.
  */
-const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg, studioTeam } = await startDemoApi();
 
 const requestId = await openRequest(api, enterprise, association, { title: '注塑件缩痕在线检测' });
 const contractRequestId = await openRequest(api, enterprise, association, { title: '焊缝质量视觉检测' });
-const wonBid = await studio.post(`/v1/requests/${contractRequestId}/bids`, bidBody(80_000));
+const wonBid = await studio.post(`/v1/requests/${contractRequestId}/bids`, bidBody(studioTeam, 80_000));
 const award = await enterprise.post(`/v1/requests/${contractRequestId}/award`, { bidId: wonBid.body.id, shares: evenShares(enterpriseOrg, studioOrg) });
 const contractId = award.body.id as string;
 for (const signer of [enterprise, studio]) await signer.post(`/v1/contracts/${contractId}/sign`);

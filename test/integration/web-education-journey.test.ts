@@ -52,7 +52,7 @@ describe('people and education outcomes through the pages', () => {
     await browser.submit(page.locator('form[action="/people"][method="post"] button[type="submit"]'));
     expect(await text('.flash')).toBe('已添加到名册。');
     await page.selectOption('#f-kind', 'TEACHER');
-    await page.fill('#f-name', '王老师');
+    await page.fill('#f-name', '周老师');
     await page.fill('#f-title', '副教授');
     await page.fill('#f-memberSub', 'demo-studio');
     await browser.submit(page.locator('form[action="/people"][method="post"] button[type="submit"]'));
@@ -92,14 +92,14 @@ describe('people and education outcomes through the pages', () => {
     await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
     expect(await text('[data-roster-picker] .error')).toContain('团队至少要有一名教师');
     await browser.shot('bid-team-needs-teacher');
-    await page.locator('[data-roster-picker] label', { hasText: '王老师' }).locator('input').check();
+    await page.locator('[data-roster-picker] label', { hasText: '周老师' }).locator('input').check();
     await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
     expect(new URL(page.url()).pathname).toMatch(/^\/bids\/bid_/);
     const bidId = new URL(page.url()).pathname.split('/')[2]!;
-    expect((await studio.get(`/v1/bids/${bidId}`)).body.team).toMatchObject({ teachers: ['王老师'], students: ['李明'] });
+    expect((await studio.get(`/v1/bids/${bidId}`)).body.team).toMatchObject({ teachers: ['周老师'], students: ['李明'] });
 
     const engineers = await enterprise.get(`/v1/orgs/${enterpriseOrg}/people?kind=ENGINEER`);
-    const mentorPersonId = engineers.body.items[0].id as string;
+    const mentorPersonId = engineers.body.items.find((person: { name: string }) => person.name === 'Zhao Gang').id as string;
     // The award page offers the roster's engineers as mentor.
     await browser.signInAs('demo-enterprise');
     await browser.go(`/requests/${requestId}/award?bid=${bidId}&lang=zh-CN`);
@@ -160,7 +160,7 @@ describe('people and education outcomes through the pages', () => {
     expect(recordPath).toMatch(/^\/records\/rec_[0-9A-Z]{26}$/);
     expect(await text('h1')).toBe('李明 的项目实践档案');
     expect(await text('[data-record-hours]')).toBe('16');
-    expect(await text('.record-table')).toContain('王老师');
+    expect(await text('.record-table')).toContain('周老师');
     expect(await text('.record-table')).toContain('Zhao Gang');
     await browser.shot('record-zh');
     await browser.shot('record-zh-phone', { width: 390 });

@@ -129,9 +129,7 @@ describe('the marketplace journey through the pages only', () => {
     // The live total (progressive enhancement) says what the server will say.
     expect(await page.locator('[data-total-output]').getAttribute('data-state')).toBe('bad');
     expect(await text('[data-total-output]')).toContain('相差 ¥10,000.00');
-    await page.fill('#f-team-teachers', '王老师');
-    await page.fill('#f-team-students', '李同学, 张同学');
-    await page.fill('#f-team-mentors', '赵工');
+    for (const name of ['王老师', '李同学', '张同学']) await page.locator('[data-roster-picker] label', { hasText: name }).locator('input').check();
     await browser.shot('bid-form-live-total');
     await browser.submit(page.locator('form button[type="submit"]', { hasText: '提交方案' }));
     expect(await text('#f-milestones-error')).toContain('各里程碑金额之和必须等于报价');
@@ -155,7 +153,8 @@ describe('the marketplace journey through the pages only', () => {
     await browser.submit(page.locator('a', { hasText: '比较方案' }));
     const table = page.locator('table.compare');
     expect(await table.innerText()).toContain('¥60,000.00');
-    expect(await table.innerText()).toContain('教师 1 人 · 学生 2 人 · 企业导师 1 人');
+    // The team picked from the roster: the studio's teacher and its college's students (the enterprise mentor is named at award).
+    expect(await table.innerText()).toContain('教师 1 人 · 学生 2 人 · 企业导师 0 人');
     await browser.shot('compare-bids');
 
     await browser.submit(page.locator('a', { hasText: '选定并授标' }));

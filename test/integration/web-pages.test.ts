@@ -10,7 +10,7 @@ import { orgIdOf, startDemoApi } from '../support/demo.js';
  * the pages. The data behind the pages is set up through the JSON API; the
  * journey test does the same steps through the pages.
  */
-const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg, studioTeam } = await startDemoApi();
 
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
@@ -24,7 +24,7 @@ const bidBody = {
     { title: '方案设计与样机', amount: cny(20_000), dueInDays: 20 },
     { title: '现场调试与验收', amount: cny(40_000), dueInDays: 60 },
   ],
-  team: { teachers: ['王老师'], students: ['李同学'], mentors: ['赵工'] },
+  team: studioTeam,
 };
 
 const draftId = ok(await enterprise.post('/v1/requests', requestBody(api, { title: '注塑件毛刺检测（草稿）' })), 201).id as string;

@@ -58,7 +58,7 @@ describe('a pooled request through the pages', () => {
     await browser.go(`/requests/${requestId}?lang=zh-CN`);
     expect(await page.locator('[data-pool-summary]').innerText()).toContain('1 家企业已加入联合出资，认缴合计 30.00%');
     const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-      ...bidBody(), price: fen(100_000), milestones: [{ title: '烟尘监测方案', amount: fen(60_001), dueInDays: 30 }, { title: '治理验收', amount: fen(39_999), dueInDays: 60 }],
+      ...bidBody(studio.team), price: fen(100_000), milestones: [{ title: '烟尘监测方案', amount: fen(60_001), dueInDays: 30 }, { title: '治理验收', amount: fen(39_999), dueInDays: 60 }],
     });
     expect(bid.status, JSON.stringify(bid.body)).toBe(201);
     const award = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId: bid.body.id, shares: { ...evenShares(enterprise.orgId, studio.orgId), ipOwnership: 'LICENSED_TO_COFUNDERS' } });

@@ -5,6 +5,7 @@ import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startTestApi } from '../support/harness.js';
 import { ledgerOf } from '../support/money.js';
+import { demoStudioTeam } from '../support/demo.js';
 
 /**
  * Subsidy programmes through the pages, in both languages: the government body
@@ -27,7 +28,7 @@ const requestId = await openRequest(api, enterprise, association, { title: '焊�
 const bid = await studio.post(`/v1/requests/${requestId}/bids`, {
   price: cny(M1 + M2), durationDays: 60, approach: '采用环形光源与工业相机，基于深度学习的缺陷分割，现场标定与验收。',
   milestones: [{ title: '方案与样机', amount: cny(M1), dueInDays: 20 }, { title: '现场验收', amount: cny(M2), dueInDays: 60 }],
-  team: { teachers: ['王老师'], students: ['李同学'], mentors: ['赵工'] },
+  team: await demoStudioTeam(studio),
 });
 const enterpriseOrg = (await enterprise.get('/v1/me')).body.organisation.id as string;
 const studioOrg = (await studio.get('/v1/me')).body.organisation.id as string;

@@ -6,6 +6,7 @@ import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startTestApi, type Caller } from '../support/harness.js';
+import { demoStudioTeam } from '../support/demo.js';
 
 /**
  * Technology contract registration and yearly distribution statements through
@@ -36,7 +37,7 @@ const bidId = ok(
     durationDays: 60,
     approach: '建立磨削误差模型，在线测量后自动补偿砂轮进给。',
     milestones: [{ title: '模型与样机', amount: cny(30_000), dueInDays: 20 }, { title: '现场验收', amount: cny(50_000), dueInDays: 60 }],
-    team: { teachers: ['王老师'], students: ['李同学'], mentors: [] },
+    team: await demoStudioTeam(studio),
   }),
   201,
 ).id as string;

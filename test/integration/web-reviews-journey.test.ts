@@ -11,7 +11,7 @@ import { startDemoApi } from '../support/demo.js';
  * studio from the matches on its request's page, and the studio finds the
  * invitation from its menu (English).
  */
-const { api, enterprise, studio, association, enterpriseOrg, studioOrg } = await startDemoApi();
+const { api, enterprise, studio, association, enterpriseOrg, studioOrg, studioTeam } = await startDemoApi();
 
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
@@ -23,7 +23,7 @@ const bidBody = {
   durationDays: 30,
   approach: '采用声学传感与频谱分析定位齿轮箱异响来源，出具诊断报告。',
   milestones: [{ title: '诊断与报告', amount: cny(30_000), dueInDays: 30 }],
-  team: { teachers: ['王老师'], students: ['李同学'], mentors: [] },
+  team: studioTeam,
 };
 
 // A contract the association ended early: both parties may now review it.

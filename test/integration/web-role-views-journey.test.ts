@@ -10,7 +10,7 @@ import { startDemoApi } from '../support/demo.js';
  * filters all contracts and opens a trail by a link, the government reads the
  * statistics of what it co-funds, and the college follows its studio's bid to its trail.
  */
-const { api, enterprise, studio, association, government, enterpriseOrg, studioOrg, governmentOrg } = await startDemoApi();
+const { api, enterprise, studio, association, government, enterpriseOrg, studioOrg, governmentOrg, studioTeam } = await startDemoApi();
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200) => {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
   return response.body as any;
@@ -27,7 +27,7 @@ const bidId = ok(
       { title: '数据采集与模型', amount: cny(30_000), dueInDays: 30 },
       { title: '产线部署与验收', amount: cny(50_000), dueInDays: 60 },
     ],
-    team: { teachers: ['王老师'], students: ['李同学'], mentors: ['赵工'] },
+    team: studioTeam,
   }),
   201,
 ).id as string;

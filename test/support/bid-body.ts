@@ -4,8 +4,11 @@
  */
 export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' as const });
 
-/** A valid bid: price split over milestones that add up to it exactly. */
-export function bidBody(priceYuan = 90_000, overrides: Record<string, unknown> = {}) {
+/**
+ * A valid bid of the studio whose roster `team` names (roster person ids, at
+ * least one teacher): price split over milestones that add up to it exactly.
+ */
+export function bidBody(team: { personIds: readonly string[] }, priceYuan = 90_000, overrides: Record<string, unknown> = {}) {
   const first = Math.floor(priceYuan / 3);
   return {
     price: cny(priceYuan),
@@ -15,7 +18,7 @@ export function bidBody(priceYuan = 90_000, overrides: Record<string, unknown> =
       { title: '方案设计与样机', amount: cny(first), dueInDays: 30 },
       { title: '现场部署与验收', amount: cny(priceYuan - first), dueInDays: 90 },
     ],
-    team: { teachers: ['王老师'], students: ['李同学', '张同学'], mentors: ['赵工'] },
+    team: { personIds: [...team.personIds] },
     ...overrides,
   };
 }

@@ -4,9 +4,9 @@ import { bidBody } from './bid-body.js';
 
 export { bidBody };
 
-
-export async function placeBid(studio: Caller, requestId: string, priceYuan?: number) {
-  const response = await studio.post(`/v1/requests/${requestId}/bids`, bidBody(priceYuan));
+/** The studio bids on the request with its roster team; the new bid's id. */
+export async function placeBid(studio: { caller: Caller; team: { personIds: readonly string[] } }, requestId: string, priceYuan?: number) {
+  const response = await studio.caller.post(`/v1/requests/${requestId}/bids`, bidBody(studio.team, priceYuan));
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body.id as string;
 }

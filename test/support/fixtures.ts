@@ -46,19 +46,55 @@ export function creditCode(head = '91440300'): string {
 /** The owner of each college registered here, so a studio naming one can have its affiliation accepted. */
 const collegeOwners = new Map<string, Caller>();
 
+/** A bid's team by roster people (`team.personIds` of a bid body). */
+export interface Team {
+  personIds: string[];
+}
+
+export interface OrgFixture {
+  caller: Caller;
+  orgId: string;
+}
+
+/** A studio made here: with its roster (one teacher, two students) and the team of them its bids name. */
+export interface StudioFixture extends OrgFixture {
+  team: Team;
+}
+
+type OrgType = 'ENTERPRISE' | 'STUDIO' | 'COLLEGE' | 'GOVERNMENT';
+
+/** The roster every studio made here keeps: a teacher and two students (the names the tests' teams show). */
+export const STUDIO_ROSTER = [
+  { kind: 'TEACHER', name: '王老师', title: '副教授' },
+  { kind: 'STUDENT', name: '李同学', programme: '机电一体化技术', year: 2024 },
+  { kind: 'STUDENT', name: '张同学', programme: '工业机器人技术', year: 2024 },
+] as const;
+
+/** Adds the people to the organisation's roster through the API; their ids, in order (a team of them). */
+export async function addRoster(caller: Caller, orgId: string, people: readonly Record<string, unknown>[] = STUDIO_ROSTER): Promise<Team> {
+  const personIds: string[] = [];
+  for (const person of people) {
+    const added = await caller.post(`/v1/orgs/${orgId}/people`, person);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    personIds.push(added.body.id as string);
+  }
+  return { personIds };
+}
+
 /**
  * Registers an organisation as a new identity (an enterprise, college or
  * government body with a fresh credit code) and, unless `verify` is false, has
  * the association verify it. A studio naming a college registered here has its
- * affiliation accepted by that college's owner unless `affiliate` is false.
+ * affiliation accepted by that college's owner unless `affiliate` is false. A
+ * studio gets its roster (STUDIO_ROSTER) and the `team` of it, for its bids.
  */
-export async function organisation(
+export async function organisation<T extends OrgType>(
   api: TestApi,
   moderator: Caller,
-  input: { type: 'ENTERPRISE' | 'STUDIO' | 'COLLEGE' | 'GOVERNMENT'; name?: string; collegeId?: string; cluster?: string; capabilities?: string[]; creditCode?: string },
+  input: { type: T; name?: string; collegeId?: string; cluster?: string; capabilities?: string[]; creditCode?: string },
   verify = true,
   options: { affiliate?: boolean } = {},
-) {
+): Promise<T extends 'STUDIO' ? StudioFixture : OrgFixture> {
   const caller = await api.as(uniqueSub(input.type.toLowerCase()));
   const created = await caller.post('/v1/orgs', { name: `${input.type} 测试单位`, ...(needsCreditCode(input.type) ? { creditCode: creditCode() } : {}), ...input });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -73,7 +109,8 @@ export async function organisation(
     const accepted = await college.post(`/v1/orgs/${orgId}/affiliation`, { decision: 'ACCEPT' });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   }
-  return { caller, orgId };
+  const fixture = input.type === 'STUDIO' ? { caller, orgId, team: await addRoster(caller, orgId) } : { caller, orgId };
+  return fixture as T extends 'STUDIO' ? StudioFixture : OrgFixture;
 }
 
 /** A verified enterprise, college and studio (of that college), plus the association. */

@@ -37,7 +37,7 @@ export async function activeContract(api: TestApi, parties: Pick<Parties, 'enter
   const requestId = await openRequest(api, enterprise.caller, moderator);
   const price = options.milestones.reduce((sum, amount) => sum + amount, 0);
   const bid = await studio.caller.post(`/v1/requests/${requestId}/bids`, {
-    ...bidBody(),
+    ...bidBody(studio.team),
     price: fen(price),
     milestones: options.milestones.map((amount, index) => ({ title: `里程碑 ${index + 1}`, amount: fen(amount), dueInDays: 10 * (index + 1) })),
   });

@@ -43,6 +43,8 @@ export interface Identity {
   orgType?: string;
   verified: boolean;
   role?: 'OWNER' | 'MEMBER';
+  /** A studio's team of its roster people (what its bids name). */
+  team?: { personIds: string[] };
 }
 
 export const IDENTITY_NAMES = [
@@ -76,7 +78,7 @@ export async function buildWorld(api: TestApi) {
   const draft = await enterprise.caller.post('/v1/requests', requestBody(api, { title: '矩阵草稿需求' }));
   expect(draft.status).toBe(201);
   const openId = await openRequest(api, enterprise.caller, moderator);
-  const liveBidId = await placeBid(studio.caller, openId);
+  const liveBidId = await placeBid(studio, openId);
   // The studio's proposal attached to its live bid: sealed like the bid.
   const proposal = Buffer.from('%PDF-1.7 matrix proposal');
   const declared = await studio.caller.post('/v1/attachments', {
@@ -90,7 +92,7 @@ export async function buildWorld(api: TestApi) {
   expect(question.status, JSON.stringify(question.body)).toBe(201);
   const awardedId = await openRequest(api, enterprise.caller, moderator);
   const wonBid = await studio.caller.post(`/v1/requests/${awardedId}/bids`, {
-    ...bidBody(),
+    ...bidBody(studio.team),
     price: fen(3_000_000),
     milestones: [1, 2, 3].map((n) => ({ title: `里程碑 ${n}`, amount: fen(1_000_000), dueInDays: 10 * n })),
   });
@@ -110,14 +112,14 @@ export async function buildWorld(api: TestApi) {
 
   // The other cluster's contract.
   const otherOpen = await openRequest(api, otherEnterprise.caller, moderator, { cluster: 'new-energy-vehicles', tags: ['电池管理'] });
-  const otherBid = await placeBid(otherStudio.caller, otherOpen);
+  const otherBid = await placeBid(otherStudio, otherOpen);
   const otherAward = await otherEnterprise.caller.post(`/v1/requests/${otherOpen}/award`, { bidId: otherBid, shares: evenShares(otherEnterprise.orgId, otherStudio.orgId) });
   expect(otherAward.status, JSON.stringify(otherAward.body)).toBe(201);
   const otherContractId = otherAward.body.id as string;
 
   // A terminated contract both sides reviewed: the enterprise's review of the studio is published (public).
   const finishedOpen = await openRequest(api, enterprise.caller, moderator, { title: '矩阵已终止合同' });
-  const finishedBid = await placeBid(studio.caller, finishedOpen);
+  const finishedBid = await placeBid(studio, finishedOpen);
   const finishedAward = await enterprise.caller.post(`/v1/requests/${finishedOpen}/award`, { bidId: finishedBid, shares: evenShares(enterprise.orgId, studio.orgId) });
   expect(finishedAward.status, JSON.stringify(finishedAward.body)).toBe(201);
   const finishedId = finishedAward.body.id as string;
@@ -190,8 +192,8 @@ export async function buildWorld(api: TestApi) {
     },
   ];
 
-  const identity = (name: IdentityName, caller: Caller, org?: { orgId: string }, orgType?: string, verified = true, role: 'OWNER' | 'MEMBER' = 'OWNER'): Identity => ({
-    name, caller, orgId: org?.orgId, orgType, verified: Boolean(org) && verified, role: org ? role : undefined,
+  const identity = (name: IdentityName, caller: Caller, org?: { orgId: string; team?: { personIds: string[] } }, orgType?: string, verified = true, role: 'OWNER' | 'MEMBER' = 'OWNER'): Identity => ({
+    name, caller, orgId: org?.orgId, orgType, verified: Boolean(org) && verified, role: org ? role : undefined, ...(org?.team ? { team: org.team } : {}),
   });
   const identities: Record<IdentityName, Identity> = {
     owner: identity('owner', enterprise.caller, enterprise, 'ENTERPRISE'),

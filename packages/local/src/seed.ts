@@ -5,7 +5,7 @@ import { openRequestsStage } from './demo/requests.js';
 import { contractsStage } from './demo/contracts.js';
 import { appointmentsStage } from './demo/talent.js';
 import { resourcesStage } from './demo/resources.js';
-import { overheadStage, peopleStage } from './demo/people.js';
+import { overheadStage, peopleStage, rostersStage } from './demo/people.js';
 import { programmesStage } from './demo/programmes.js';
 import { poolsStage } from './demo/pools.js';
 
@@ -14,8 +14,9 @@ export type { DemoStage } from './demo/context.js';
 
 /**
  * The demo consortium of `npm start`, stage by stage, in this order (later
- * stages use what earlier ones made): organisations and the open market, the
- * members who sign in, rosters of people, the colleges' overhead rates (before
+ * stages use what earlier ones made): organisations, their rosters of people
+ * and the open market (every bid names roster people), the members who sign in
+ * (the teacher and the engineer linked to their person), the colleges' overhead rates (before
  * any contract is signed, so they are recorded on the contracts), the
  * government's subsidy programme, the contracts (dual-mentor teams, enterprise
  * mentors, registration types, a programme grant, signed-off participation,
@@ -23,11 +24,11 @@ export type { DemoStage } from './demo/context.js';
  * shared resources.
  */
 export const DEMO_STAGES: readonly DemoStage[] = [
-  organisationsStage, openRequestsStage, membersStage, peopleStage, overheadStage, programmesStage, contractsStage, poolsStage, appointmentsStage, resourcesStage,
+  organisationsStage, rostersStage, openRequestsStage, membersStage, peopleStage, overheadStage, programmesStage, contractsStage, poolsStage, appointmentsStage, resourcesStage,
 ];
 
-/** The demo's organisations and open market only: for tests that need the demo identities, not the whole demo. */
-export const DEMO_BASE_STAGES: readonly DemoStage[] = [organisationsStage, openRequestsStage];
+/** The demo's organisations, their rosters and the open market only (served first by `npm start`; also for tests that need the demo identities, not the whole demo). */
+export const DEMO_BASE_STAGES: readonly DemoStage[] = [organisationsStage, rostersStage, openRequestsStage];
 
 export interface SeedReport {
   /** Whether this run wrote anything (false: the demo was already complete). */

@@ -1,6 +1,6 @@
 import {
   ConflictError, ForbiddenError, NotFoundError, affiliatedCollegeOf, assertMilestonePlan, bidSubmittedDeltas, bidWithdrawnDeltas, isAssociation, requireVerified, withPersonalDataFor,
-  type Bid, type Money, type PlannedMilestone, type Principal, type ShareAgreement, type Team, type TechnicalRequest,
+  type Bid, type Money, type PlannedMilestone, type Principal, type ShareAgreement, type TechnicalRequest,
 } from '@sharedtech/core';
 import {
   conditionCheck, countBidOnRequest, countBidsOfRequest, getBid, getRequest, keys, listBidsOfRequest, listBidsOfStudio, listBidsOfStudioOnRequest,
@@ -17,7 +17,8 @@ export interface BidContent {
   durationDays: number;
   approach: string;
   milestones: PlannedMilestone[];
-  team?: Partial<Team> & { personIds?: string[] };
+  /** The team by roster people (at least one teacher). */
+  team: { personIds: string[] };
   proposedShares?: Partial<ShareAgreement>;
 }
 

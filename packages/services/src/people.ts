@@ -113,18 +113,10 @@ export async function removePerson(deps: ServiceDeps, principal: Principal, orgI
 }
 
 /**
- * The team a bid names: from roster ids (the studio's and its college's
- * roster; at least one teacher), or the older free-text name lists.
+ * The team a bid names, from roster ids: people of the studio's or its
+ * college's roster, each once, at least one teacher.
  */
-export async function resolveTeam(
-  deps: ServiceDeps,
-  studio: { id: string; collegeId?: string },
-  team: (Partial<Team> & { personIds?: string[] }) | undefined,
-): Promise<Team> {
-  const { personIds, ...names } = team ?? {};
-  if (!personIds) return { teachers: [], students: [], mentors: [], ...names };
-  const named = (['teachers', 'students', 'mentors'] as const).find((role) => (names[role]?.length ?? 0) > 0);
-  if (named) throw ValidationError.field(`team.${named}`, 'Name the team either by roster people or by names, not both.', 'TEAM_MIXED');
+export async function resolveTeam(deps: ServiceDeps, studio: { id: string; collegeId?: string }, team: { personIds: string[] }): Promise<Team> {
   const allowed = [studio.id, ...(studio.collegeId ? [studio.collegeId] : [])];
-  return teamFromPeople(personIds, await getPeople(deps.db, personIds, true), allowed);
+  return teamFromPeople(team.personIds, await getPeople(deps.db, team.personIds, true), allowed);
 }

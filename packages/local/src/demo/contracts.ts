@@ -6,16 +6,13 @@ import {
 } from '@sharedtech/services';
 import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
-import { personNamed } from './people.js';
+import { personNamed, type DemoTeam } from './people.js';
 import { ensureProgrammeApplication } from './programmes.js';
 import { demoRequest, ensureBid, ensureOpenRequest, type DemoBid } from './requests.js';
 
 type Party = 'enterprise' | 'studio';
 type MilestoneAction = 'fund' | 'submit' | 'accept' | 'dispute';
 type Ratings = { quality: number; timeliness: number; communication: number };
-
-/** Whose roster a studio's team draws its students from: the studio's college. */
-const COLLEGE_OF: Record<string, string> = { [who.studio]: who.college, [who.studioRobotics]: who.college, [who.studioBattery]: who.collegeEv };
 
 /** One contract of the demo and how far its story has gone. */
 export interface DemoContract {
@@ -24,7 +21,7 @@ export interface DemoContract {
   request: Parameters<typeof demoRequest>[1];
   bid: DemoBid;
   /** The dual-mentor team the bid names: teachers of the studio's roster, students of its college's. */
-  team: { teachers: readonly string[]; students: readonly string[] };
+  team: DemoTeam;
   /** The enterprise mentor (an engineer of the enterprise's roster) named at award. */
   mentor: string;
   /** 技术合同认定登记: the contract type and the technology transaction amount chosen at award. */
@@ -53,13 +50,6 @@ const AFTER: Record<MilestoneAction, MilestoneStatus> = { fund: 'FUNDED', submit
 /** The signed-in people who sign participation off: the teacher linked to 王老师 and the engineer linked to 张工 (else the owners). */
 const TEACHER_SIGNER: Record<string, string> = { [who.studio]: who.teacher };
 const MENTOR_SIGNER: Record<string, string> = { [who.enterprise]: who.engineer };
-
-/** The bid's team as roster person ids. */
-async function teamIds(ctx: DemoContext, story: DemoContract): Promise<string[]> {
-  const teachers = await Promise.all(story.team.teachers.map((name) => personNamed(ctx, story.studio, name)));
-  const students = await Promise.all(story.team.students.map((name) => personNamed(ctx, COLLEGE_OF[story.studio]!, name)));
-  return [...teachers, ...students].map((person) => person.id);
-}
 
 /** Pool members join the request (each once) while it is OPEN. */
 export async function ensurePoolMembers(ctx: DemoContext, ownerSub: string, requestId: string, members: readonly { sub: string; bps: number }[]) {
@@ -145,7 +135,7 @@ export async function ensureContract(ctx: DemoContext, story: DemoContract): Pro
   const find = async () => (await readAll((page) => listContractsOfOrganisation(ctx.deps.db, enterprise.org!.id, page))).find((c) => c.requestId === request.id);
   let contract = await find();
   if (!contract) {
-    const bid = await ensureBid(ctx, story.studio, request.id, story.bid, await teamIds(ctx, story));
+    const bid = await ensureBid(ctx, story.studio, request.id, story.bid, story.team);
     const memberOrgIds = await Promise.all((story.pool?.members ?? []).map((member) => ctx.orgOf(member.sub)));
     await awardRequest(ctx.deps, enterprise, request.id, {
       bidId: bid.id,

@@ -28,6 +28,15 @@ const ROSTERS: [string, Omit<PersonInput, 'memberSub'>[]][] = [
   [who.enterpriseEv, [{ kind: 'ENGINEER', name: '刘工', title: '测试工程师' }]],
 ];
 
+/** Whose roster a studio's team draws its students from: the studio's college. */
+const COLLEGE_OF: Record<string, string> = { [who.studio]: who.college, [who.studioRobotics]: who.college, [who.studioBattery]: who.collegeEv };
+
+/** A demo bid's dual-mentor team by name: teachers of the studio's roster, students of its college's. */
+export interface DemoTeam {
+  teachers: readonly string[];
+  students: readonly string[];
+}
+
 /** Roster people who are also members signing in as themselves (they sign participation off). */
 const LINKED: Record<string, string> = { 王老师: who.teacher, 张工: who.engineer };
 
@@ -44,28 +53,44 @@ export async function personNamed(ctx: DemoContext, ownerSub: string, name: stri
   return person;
 }
 
+/** The team's roster person ids (the rosters stage has made them). */
+export async function demoTeamIds(ctx: DemoContext, studioSub: string, team: DemoTeam): Promise<string[]> {
+  const teachers = await Promise.all(team.teachers.map((name) => personNamed(ctx, studioSub, name)));
+  const students = await Promise.all(team.students.map((name) => personNamed(ctx, COLLEGE_OF[studioSub]!, name)));
+  return [...teachers, ...students].map((person) => person.id);
+}
+
 /**
  * Rosters (people): teachers of the studios, students of the colleges with
- * their programme (专业) and year, the enterprises' engineers; the teacher and
- * the engineer who sign in are linked to their person.
+ * their programme (专业) and year, the enterprises' engineers. A base stage:
+ * every bid names its team from them, the open market's too.
  */
-export const peopleStage: DemoStage = {
-  name: 'people',
+export const rostersStage: DemoStage = {
+  name: 'rosters',
   async run(ctx) {
     await ctx.parallel(ROSTERS, async ([ownerSub, people]) => {
       const owner = await ctx.as(ownerSub);
       const roster = await rosterOf(ctx, ownerSub);
       for (const input of people) {
-        const memberSub = LINKED[input.name];
-        const person = roster.find((candidate) => candidate.name === input.name);
-        if (!person) {
-          await addPerson(ctx.deps, owner, owner.org!.id, { ...input, ...(memberSub ? { memberSub } : {}) });
-          ctx.changed();
-        } else if (memberSub && person.memberSub !== memberSub) {
-          await updatePerson(ctx.deps, owner, owner.org!.id, person.id, { memberSub });
-          ctx.changed();
-        }
+        if (roster.some((candidate) => candidate.name === input.name)) continue;
+        await addPerson(ctx.deps, owner, owner.org!.id, input);
+        ctx.changed();
       }
+    });
+  },
+};
+
+/** The teacher and the engineer who sign in are linked to their person (after the members stage has made them members). */
+export const peopleStage: DemoStage = {
+  name: 'people',
+  async run(ctx) {
+    await ctx.parallel(Object.entries(LINKED), async ([name, memberSub]) => {
+      const ownerSub = ROSTERS.find(([, people]) => people.some((person) => person.name === name))![0];
+      const person = await personNamed(ctx, ownerSub, name);
+      if (person.memberSub === memberSub) return;
+      const owner = await ctx.as(ownerSub);
+      await updatePerson(ctx.deps, owner, owner.org!.id, person.id, { memberSub });
+      ctx.changed();
     });
   },
 };

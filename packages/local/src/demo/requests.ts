@@ -3,6 +3,7 @@ import { invitationIdFor, listBidsOfStudioOnRequest, listRequestsOfOrganisation,
 import { answerQuestion, askQuestion, createRequest, inviteStudio, listQuestions, reviewRequest, submitBid, submitRequest } from '@sharedtech/services';
 import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
+import { demoTeamIds, type DemoTeam } from './people.js';
 
 /**
  * A request of `ownerSub` found by its title (titles are unique per demo
@@ -35,12 +36,8 @@ export interface DemoBid {
   milestones: { title: string; yuan: number; dueInDays: number }[];
 }
 
-/**
- * The studio's live (or accepted) bid on the request, placed if it has none,
- * naming `personIds` of the rosters (dual-mentor team) when given, else the
- * free-text names of the open market's bids (seeded before the rosters).
- */
-export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: string, bid: DemoBid, personIds?: string[]) {
+/** The studio's live (or accepted) bid on the request, placed if it has none, naming its dual-mentor team from the rosters. */
+export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: string, bid: DemoBid, team: DemoTeam) {
   const studio = await ctx.as(studioSub);
   const bids = await readAll((page) => listBidsOfStudioOnRequest(ctx.deps.db, studio.org!.id, requestId, page));
   const live = bids.find((candidate) => candidate.status === 'SUBMITTED' || candidate.status === 'ACCEPTED');
@@ -51,17 +48,8 @@ export async function ensureBid(ctx: DemoContext, studioSub: string, requestId: 
     durationDays: bid.durationDays,
     approach: bid.approach,
     milestones: bid.milestones.map((milestone) => ({ title: milestone.title, amount: cny(milestone.yuan), dueInDays: milestone.dueInDays })),
-    team: personIds ? { personIds } : demoTeam(studioSub),
+    team: { personIds: await demoTeamIds(ctx, studioSub, team) },
   });
-}
-
-/** The people a studio names on its open-market bids (free text: these bids are placed before the rosters exist). */
-function demoTeam(studioSub: string) {
-  return studioSub === who.studioBattery
-    ? { teachers: ['陈老师'], students: ['周同学', '吴同学'], mentors: ['刘工'] }
-    : studioSub === who.studioRobotics
-      ? { teachers: ['孙老师'], students: ['郑同学', '冯同学', '何同学'], mentors: ['钱工'] }
-      : { teachers: ['王老师', '李老师'], students: ['李同学', '张同学', '赵同学'], mentors: ['张工'] };
 }
 
 /** A dated request: bidding closes in 30 days, the result is wanted in 120, both from the seed's clock. */
@@ -145,7 +133,7 @@ export const openRequestsStage: DemoStage = {
           { title: '样件采集与方案验证', yuan: 40_000, dueInDays: 30 },
           { title: '产线部署与验收', yuan: 80_000, dueInDays: 90 },
         ],
-      }),
+      }, { teachers: ['王老师', '李老师'], students: ['李同学', '张同学', '赵同学'] }),
       () => ensureBid(ctx, who.studioRobotics, lathe!.id, {
         priceYuan: 168_000,
         durationDays: 100,
@@ -155,7 +143,7 @@ export const openRequestsStage: DemoStage = {
           { title: '单机调试', yuan: 60_000, dueInDays: 70 },
           { title: '三机联调与培训', yuan: 58_000, dueInDays: 100 },
         ],
-      }),
+      }, { teachers: ['孙老师'], students: ['郑同学', '冯同学'] }),
       () => ensureBid(ctx, who.studioBattery, battery!.id, {
         priceYuan: 76_000,
         durationDays: 60,
@@ -164,7 +152,7 @@ export const openRequestsStage: DemoStage = {
           { title: '工装设计与样机', yuan: 30_000, dueInDays: 30 },
           { title: '联调与 MES 对接', yuan: 46_000, dueInDays: 60 },
         ],
-      }),
+      }, { teachers: ['陈老师'], students: ['周同学', '吴同学'] }),
       () => ensureQuestion(ctx, who.enterprise, who.studioRobotics, bearing!, '现有两台工业相机的型号和接口是什么？是否允许更换镜头？', '两台均为 500 万像素 GigE 相机，镜头可以更换，费用计入方案。'),
       () => ensureQuestion(ctx, who.enterprise, who.studioBattery, battery!, 'MES 是否提供接口文档和测试环境？'),
       () => ensureInvitation(ctx, who.enterprise, lathe!, who.studio, '贵工作室有 PLC 联动经验，欢迎投标。'),

@@ -3,22 +3,21 @@ import { PositiveMoneySchema, idSchema } from './common.js';
 import { ShareAgreementSchema } from './contracts.js';
 import { z } from './zod.js';
 
-const PersonNameSchema = z.string().trim().min(1).max(60);
-
+/**
+ * A bid's team: people of the studio's or its college's roster, at least one
+ * teacher. The free-text name lists of older bids are no longer accepted (the
+ * stored team keeps them, derived from the roster).
+ */
 export const TeamSchema = z
   .object({
-    teachers: z.array(PersonNameSchema).max(20).default([]),
-    students: z.array(PersonNameSchema).max(50).default([]),
-    mentors: z.array(PersonNameSchema).max(20).default([]),
     personIds: z
       .array(idSchema('person'))
       .min(1)
       .max(MAX_TEAM_PEOPLE)
-      .optional()
-      .openapi({ description: 'People of the studio’s or its college’s roster (at least one teacher). The name lists then come from the roster and must be left out.' }),
+      .openapi({ description: 'People of the studio’s or its college’s roster (`/v1/orgs/{id}/people`), each once, at least one teacher.' }),
   })
   .strict()
-  .openapi('Team');
+  .openapi('Team', { description: 'The team by roster people. Free-text name lists (`teachers`, `students`, `mentors`) are refused.' });
 
 export const PlannedMilestoneSchema = z
   .object({
@@ -34,7 +33,7 @@ const bidContentShape = {
   durationDays: z.number().int().min(1).max(1000),
   approach: z.string().trim().min(10).max(5000),
   milestones: z.array(PlannedMilestoneSchema).min(1).max(MAX_MILESTONES),
-  team: TeamSchema.optional(),
+  team: TeamSchema,
   proposedShares: ShareAgreementSchema.partial().optional(),
 };
 

@@ -265,7 +265,7 @@ export const zhCN = {
   'bid.field.milestones': '里程碑计划',
   'bid.field.milestonesHint': '按到期先后填写；各里程碑金额之和必须等于报价。',
   'bid.field.team': '项目团队',
-  'bid.field.teamHint': '姓名用逗号分隔；学生和企业导师的参与会计入育人成效。',
+  'bid.field.teamHint': '团队从本工作室及所属院校的人员名册中选择；学生的参与会计入育人成效，企业导师在中标时指定。',
   'bid.team.teachers': '教师',
   'bid.team.students': '学生',
   'bid.team.mentors': '企业导师',
@@ -1309,7 +1309,7 @@ export const zhCN = {
   'record.hoursValue': "{hours} 小时",
   'record.empty': "还没有签发的学生档案。",
   'bid.team.roster': "从名册选择团队成员",
-  'bid.team.rosterHint': "至少选择一名教师。选择后将以名册为准，下方的姓名栏不再填写。",
+  'bid.team.rosterHint': "至少选择一名教师。",
   'award.mentor': "企业导师",
   'award.mentorHint': "从本企业名册中指定一名工程师担任企业导师，由其确认学生参与。",
   'award.noMentor': "暂不指定",
@@ -1451,6 +1451,11 @@ export const zhCN = {
   'notification.SUBSIDY_REJECTED': "“{programme}”驳回了“{title}”的资助：{reason}",
   'notification.OVERHEAD_SET': "管理费比例已设为 {percent}%",
   'nav.programmes': "资助计划",
+  'bid.team.noTeacher': "本工作室及所属院校的名册中还没有教师。投标团队须从名册中选择，且至少有一名教师。",
+  'bid.team.addPeople': "到人员名册添加教师和学生",
+  'bid.team.oldNames': "原团队（自由填写的姓名，仅供查看）：{names}",
+  'bid.team.oldNamesHint': "不选择名册人员则保留原团队；要更改团队，请从名册中选择（至少一名教师）。",
+  'issue.too_small.team.personIds': "请从名册中至少选择一人，其中至少一名教师。",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -29,9 +29,12 @@ const filledRows = (values: FormValues) =>
 /**
  * The bid as the API takes it. Trailing blank milestone rows are ignored; a
  * blank row in the middle stays, so the messages keep pointing at the row typed.
+ * The team is the roster people ticked; `keepOldTeam` (editing a bid whose
+ * older team is free text) leaves the team out when no one is ticked, so it stays.
  */
-function bidContentOf(values: FormValues) {
+function bidContentOf(values: FormValues, keepOldTeam = false) {
   const read = formReader(values);
+  const picked = pickedPersonIds(values);
   const last = Math.max(-1, ...filledRows(values));
   const milestones = Array.from({ length: last + 1 }, (_, index) => ({
     title: read.text(milestoneField(index, 'title')),
@@ -43,20 +46,19 @@ function bidContentOf(values: FormValues) {
     durationDays: read.int('durationDays'),
     approach: read.text('approach'),
     milestones,
-    team: pickedPersonIds(values).length > 0
-      ? { personIds: pickedPersonIds(values), teachers: read.list('team.teachers'), students: read.list('team.students'), mentors: read.list('team.mentors') }
-      : { teachers: read.list('team.teachers'), students: read.list('team.students'), mentors: read.list('team.mentors') },
+    ...(keepOldTeam && picked.length === 0 ? {} : { team: { personIds: picked } }),
   };
   return { content, issues: read.issues };
 }
+
+/** A bid of before rosters: its team is names typed freely, with no roster people. */
+const freeTextTeam = (bid: BidView) => !bid.team.people;
 
 const valuesOfBid = (bid: BidView): FormValues => ({
   price: fenToYuanInput(bid.price.amount),
   durationDays: String(bid.durationDays),
   approach: bid.approach,
-  ...(bid.team.people
-    ? Object.fromEntries(bid.team.people.map((person) => [teamPersonField(person.personId), 'on']))
-    : { 'team.teachers': bid.team.teachers.join(', '), 'team.students': bid.team.students.join(', '), 'team.mentors': bid.team.mentors.join(', ') }),
+  ...Object.fromEntries((bid.team.people ?? []).map((person) => [teamPersonField(person.personId), 'on'])),
   ...Object.fromEntries(
     bid.milestones.flatMap((milestone, index) => [
       [milestoneField(index, 'title'), milestone.title],
@@ -69,7 +71,7 @@ const valuesOfBid = (bid: BidView): FormValues => ({
 const fieldsOf = (values: FormValues) => {
   const rows = Math.max(3, Math.min(MAX_MILESTONES, Math.max(-1, ...filledRows(values)) + 2));
   const milestoneFields = Array.from({ length: rows }, (_, index) => (['title', 'amount', 'dueInDays'] as const).map((part) => milestoneField(index, part))).flat();
-  return { rows, fields: ['price', 'durationDays', 'approach', 'milestones', ...milestoneFields, 'team.teachers', 'team.students', 'team.mentors', 'team.personIds'] };
+  return { rows, fields: ['price', 'durationDays', 'approach', 'milestones', ...milestoneFields, 'team', 'team.personIds'] };
 };
 
 const MILESTONE_LABELS = { title: 'bid.milestone.title', amount: 'bid.milestone.amount', dueInDays: 'bid.milestone.due' } as const;
@@ -83,9 +85,7 @@ function bidLabels(ui: Ui, rows: number): Record<string, string> {
     durationDays: t('bid.field.duration'),
     approach: t('bid.field.approach'),
     milestones: t('bid.field.milestones'),
-    'team.teachers': t('bid.team.teachers'),
-    'team.students': t('bid.team.students'),
-    'team.mentors': t('bid.team.mentors'),
+    team: t('bid.field.team'),
     'team.personIds': t('bid.team.roster'),
     ...Object.fromEntries(
       Array.from({ length: rows }, (_, index) => (['title', 'amount', 'dueInDays'] as const).map((part) => [milestoneField(index, part), milestoneLabel(ui, index + 1, part)])).flat(),
@@ -103,7 +103,7 @@ function MilestoneRow({ ui, form, index, number }: { ui: Ui; form: FormState; in
   );
 }
 
-function BidForm({ ui, request, form, action, title, roster = [] }: { ui: SignedInUi; request: RequestView; form: FormState; action: string; title: string; roster?: Person[] }) {
+function BidForm({ ui, request, form, action, title, roster, oldNames }: { ui: SignedInUi; request: RequestView; form: FormState; action: string; title: string; roster: Person[]; oldNames?: string[] }) {
   const t = ui.t;
   const { rows } = fieldsOf(form.values);
   return (
@@ -135,12 +135,7 @@ function BidForm({ ui, request, form, action, title, roster = [] }: { ui: Signed
           </div>
         </Fieldset>
         <Fieldset ui={ui} form={form} name="team" legend={t('bid.field.team')} hint={t('bid.field.teamHint')}>
-          {roster.length > 0 ? <RosterPicker ui={ui} form={form} roster={roster} /> : null}
-          <div class="row three">
-            <TextInput ui={ui} form={form} name="team.teachers" label={t('bid.team.teachers')} />
-            <TextInput ui={ui} form={form} name="team.students" label={t('bid.team.students')} />
-            <TextInput ui={ui} form={form} name="team.mentors" label={t('bid.team.mentors')} />
-          </div>
+          <RosterPicker ui={ui} form={form} roster={roster} oldNames={oldNames} />
         </Fieldset>
         <FormSubmit label={t('bid.form.submit')} variant="primary" />
       </form>
@@ -376,7 +371,12 @@ export function bidPages(web: Hono, deps: WebDeps) {
   const editBid = async (c: Context, ui: SignedInUi, bidId: string, form: FormState | undefined, status: 200 | 400 = 200) => {
     const bid = await getVisibleBid(deps, ui.principal, bidId);
     const request = await readRequest(deps, ui.principal, bid.requestId);
-    return render(c, <BidForm ui={ui} request={request} form={form ?? emptyForm(valuesOfBid(bid))} action={`/bids/${bidId}/edit`} title={ui.t('bid.edit.title')} roster={await teamRoster(deps, ui)} />, status);
+    const oldNames = freeTextTeam(bid) ? [...bid.team.teachers, ...bid.team.students, ...bid.team.mentors] : undefined;
+    return render(
+      c,
+      <BidForm ui={ui} request={request} form={form ?? emptyForm(valuesOfBid(bid))} action={`/bids/${bidId}/edit`} title={ui.t('bid.edit.title')} roster={await teamRoster(deps, ui)} oldNames={oldNames} />,
+      status,
+    );
   };
 
   web.get(
@@ -391,7 +391,7 @@ export function bidPages(web: Hono, deps: WebDeps) {
       const values = await formOf(c);
       return handleForm(
         async () => {
-          const { content, issues } = bidContentOf(values);
+          const { content, issues } = bidContentOf(values, freeTextTeam(await getVisibleBid(deps, ui.principal, bidId)));
           await updateBid(deps, ui.principal, bidId, parseInput(UpdateBidSchema, content, issues));
           flash(c, 'flash.bidUpdated');
           return c.redirect(`/bids/${bidId}`, 303);
