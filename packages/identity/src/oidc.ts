@@ -5,6 +5,7 @@ import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import type { SignatureAlgorithm } from 'hono/utils/jwt/jwa';
 import { ServiceUnavailableError, UnauthenticatedError } from '@sharedtech/core';
 import { subjectOf, type HostedSignIn, type JwksFetcher, type TokenVerifier } from './types.js';
+import { verifiedTokens } from './verified.js';
 
 /** What we read from `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 3). */
 export interface OidcProviderMetadata {
@@ -214,6 +215,34 @@ export interface OidcVerifierOptions {
 
 const invalid = () => new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');
 
+/** WebCrypto parameters of each algorithm we verify (as hono's `verify` imports a JWK for it). */
+const IMPORT_PARAMETERS: Record<SupportedAlgorithm, RsaHashedImportParams | EcKeyImportParams> = {
+  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+  RS384: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
+  RS512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
+  PS256: { name: 'RSA-PSS', hash: 'SHA-256' },
+  PS384: { name: 'RSA-PSS', hash: 'SHA-384' },
+  PS512: { name: 'RSA-PSS', hash: 'SHA-512' },
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  ES384: { name: 'ECDSA', namedCurve: 'P-384' },
+  ES512: { name: 'ECDSA', namedCurve: 'P-521' },
+};
+
+/** Each key of a key set is imported once per algorithm, not once per token. */
+const imported = new WeakMap<HonoJsonWebKey, Map<SupportedAlgorithm, Promise<CryptoKey>>>();
+function importedKey(jwk: HonoJsonWebKey, alg: SupportedAlgorithm): Promise<CryptoKey> {
+  let byAlg = imported.get(jwk);
+  if (!byAlg) imported.set(jwk, (byAlg = new Map()));
+  let key = byAlg.get(alg);
+  if (!key) {
+    key = crypto.subtle.importKey('jwk', jwk, IMPORT_PARAMETERS[alg], false, ['verify']);
+    // A key that cannot be imported is refused now and tried afresh next time.
+    key.catch(() => byAlg.delete(alg));
+    byAlg.set(alg, key);
+  }
+  return key;
+}
+
 /** Key types that can verify each algorithm family. */
 const keyTypeOf = (alg: SupportedAlgorithm) => (alg.startsWith('ES') ? 'EC' : 'RSA');
 
@@ -261,7 +290,10 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     return inFlight;
   };
 
+  const accepted = verifiedTokens();
   return async (token) => {
+    const known = accepted.get(token);
+    if (known) return known;
     // Cheap refusals first, before anything is fetched: not a JWT, a symmetric or unknown algorithm, another issuer.
     let header: Record<string, unknown>;
     let claims: Record<string, unknown>;
@@ -289,7 +321,7 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     try {
       // JWT access tokens (RFC 9068) say so in `typ`; anything else must be a plain JWT.
       const accessTokenTyp = typeof typ === 'string' && /^(application\/)?at\+jwt$/i.test(typ) ? typ : undefined;
-      payload = (await verify(token, key, { alg: alg as SignatureAlgorithm, iss: issuer, typ: accessTokenTyp })) as Record<string, unknown>;
+      payload = (await verify(token, await importedKey(key, alg), { alg: alg as SignatureAlgorithm, iss: issuer, typ: accessTokenTyp })) as Record<string, unknown>;
     } catch {
       throw invalid();
     }
@@ -301,7 +333,9 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     const authorisedParty = audiences.length > 1 && payload.azp !== undefined ? payload.azp === audience : true;
     if (!forUs || !authorisedParty) throw new UnauthenticatedError('The token was issued for another client.', 'INVALID_TOKEN');
     checkClaims?.(payload);
-    return subjectOf(payload);
+    const subject = subjectOf(payload);
+    accepted.remember(token, subject.sub, payload);
+    return subject;
   };
 }
 
