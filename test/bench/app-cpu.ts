@@ -56,8 +56,10 @@ async function main() {
     let cursor = 0;
     (doc as { send: unknown }).send = async (command: unknown) => {
       if (mode === 'record') {
+        // In call order (concurrent reads may answer in any order).
+        const slot = tape.push(undefined) - 1;
         const output = await realSend(command as never);
-        tape.push(structuredClone(output));
+        tape[slot] = structuredClone(output);
         return output;
       }
       const output = tape[cursor++ % tape.length];

@@ -1,5 +1,6 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { webcrypto } from 'node:crypto';
 import { decode, verify } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import type { SignatureAlgorithm } from 'hono/utils/jwt/jwa';
@@ -216,7 +217,7 @@ export interface OidcVerifierOptions {
 const invalid = () => new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');
 
 /** WebCrypto parameters of each algorithm we verify (as hono's `verify` imports a JWK for it). */
-const IMPORT_PARAMETERS: Record<SupportedAlgorithm, RsaHashedImportParams | EcKeyImportParams> = {
+const IMPORT_PARAMETERS: Record<SupportedAlgorithm, webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams> = {
   RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
   RS384: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
   RS512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
@@ -229,13 +230,13 @@ const IMPORT_PARAMETERS: Record<SupportedAlgorithm, RsaHashedImportParams | EcKe
 };
 
 /** Each key of a key set is imported once per algorithm, not once per token. */
-const imported = new WeakMap<HonoJsonWebKey, Map<SupportedAlgorithm, Promise<CryptoKey>>>();
-function importedKey(jwk: HonoJsonWebKey, alg: SupportedAlgorithm): Promise<CryptoKey> {
+const imported = new WeakMap<HonoJsonWebKey, Map<SupportedAlgorithm, Promise<webcrypto.CryptoKey>>>();
+function importedKey(jwk: HonoJsonWebKey, alg: SupportedAlgorithm): Promise<webcrypto.CryptoKey> {
   let byAlg = imported.get(jwk);
   if (!byAlg) imported.set(jwk, (byAlg = new Map()));
   let key = byAlg.get(alg);
   if (!key) {
-    key = crypto.subtle.importKey('jwk', jwk, IMPORT_PARAMETERS[alg], false, ['verify']);
+    key = webcrypto.subtle.importKey('jwk', jwk as webcrypto.JsonWebKey, IMPORT_PARAMETERS[alg], false, ['verify']);
     // A key that cannot be imported is refused now and tried afresh next time.
     key.catch(() => byAlg.delete(alg));
     byAlg.set(alg, key);

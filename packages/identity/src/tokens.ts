@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { sign, verify } from 'hono/utils/jwt/jwt';
 import { UnauthenticatedError } from '@sharedtech/core';
 import { oidcHostedSignIn, oidcVerifier, staticDiscovery } from './oidc.js';
@@ -12,13 +13,13 @@ const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
 /** Local mode: HS256 tokens signed with a secret generated on this machine. */
 export function localTokens(secret: string, now: () => number = Date.now) {
   // Imported once, not on every request (hono imports a string key per call).
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<webcrypto.CryptoKey> | undefined;
   const accepted = verifiedTokens();
   const verifyToken: TokenVerifier = async (token) => {
     const known = accepted.get(token);
     if (known) return known;
     try {
-      key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      key ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
       const payload = await verify(token, await key, { alg: 'HS256', iss: DEV_ISSUER });
       const subject = subjectOf(payload);
       accepted.remember(token, subject.sub, payload);

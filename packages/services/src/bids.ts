@@ -91,7 +91,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
       countBidOnRequest(deps.db, requestId, 1, openForBids(deps), biddingClosed),
       ...statsWrites(deps.db, bidSubmittedDeltas(request.cluster, requestId, now)),
     ],
-    transitions: [{ entity: { type: 'bid', id: bid.id }, action: 'submit', after: 'SUBMITTED', details: { requestId, price: bid.price.amount } }],
+    transitions: [{ entity: { type: 'bid', id: bid.id }, action: 'submit', after: 'SUBMITTED', details: { requestId, price: bid.price.amount }, creates: true }],
     notify: [{ to: toOrg(request.ownerOrgId), type: 'BID_RECEIVED', params: { title: request.title, studio: studio.org.name } }],
   });
   return bid;
