@@ -277,10 +277,16 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
   let keys: HonoJsonWebKey[] | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<HonoJsonWebKey[]> | undefined;
+  const accepted = verifiedTokens();
+  /** Counts key sets read, so a check that began on an older one is not remembered. */
+  let keySet = 0;
   const refresh = (jwksUri: string) => {
     inFlight ??= fetchKeys(jwksUri)
       .then((fresh) => {
         keys = fresh;
+        // Tokens accepted with the old key set are checked again against this one.
+        accepted.clear();
+        keySet += 1;
         fetchedAt = now();
         return fresh;
       })
@@ -291,7 +297,6 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     return inFlight;
   };
 
-  const accepted = verifiedTokens();
   return async (token) => {
     const known = accepted.get(token);
     if (known) return known;
@@ -317,6 +322,7 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
       key = keyFor(current, { alg, kid });
     }
     if (!key) throw invalid();
+    const checkedWith = keySet;
 
     let payload: Record<string, unknown>;
     try {
@@ -335,7 +341,7 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     if (!forUs || !authorisedParty) throw new UnauthenticatedError('The token was issued for another client.', 'INVALID_TOKEN');
     checkClaims?.(payload);
     const subject = subjectOf(payload);
-    accepted.remember(token, subject.sub, payload);
+    if (checkedWith === keySet) accepted.remember(token, subject.sub, payload);
     return subject;
   };
 }

@@ -19,7 +19,9 @@ interface Remembered {
  * passed every check of the verifier, with a finite `exp`. A remembered token
  * is accepted only inside the same time window the verifier enforces
  * (`nbf`/`iat` ≤ now < `exp`, in whole seconds like hono's `verify`), so an
- * expired token is refused on the very request it expires. Who the caller is
+ * expired token is refused on the very request it expires. A verifier whose
+ * keys change forgets them all (`clear`), so a token of a dropped key is
+ * refused from the first request after the new key set is read. Who the caller is
  * and what they may do is still read from the database on every request.
  */
 export function verifiedTokens(max = MAX_REMEMBERED_TOKENS) {
@@ -44,6 +46,10 @@ export function verifiedTokens(max = MAX_REMEMBERED_TOKENS) {
       const bounds = [nbf, iat].filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
       if (entries.size >= max) entries.delete(entries.keys().next().value!);
       entries.set(token, { sub, from: Math.max(Number.NEGATIVE_INFINITY, ...bounds), until: exp });
+    },
+    /** Forgets every token (the key set changed: each is checked against the new one). */
+    clear() {
+      entries.clear();
     },
     get size() {
       return entries.size;
