@@ -10,7 +10,7 @@ import { startDynamoDbLocal } from './app.js';
 import { bidBody, loadScale } from './consortium.js';
 import { buildWorld } from './world.js';
 import { http, nextTraceId, type HttpResult } from './server.js';
-import { replay, replayInput } from './trace.js';
+import { replay, replayInput, seedShadow } from './trace.js';
 import { median } from './stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,6 +53,7 @@ async function main() {
           if (result.status >= 300) throw new Error(`${name}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
           const calls = server.takeTrace(t)?.calls ?? [];
           let r = 0;
+          await seedShadow(server.plain.doc, calls, server.shadowTable);
           for (const [k, call] of calls.entries()) {
             const one = await replay(server.plain.doc, [{ op: call.op, input: replayInput(call, server.shadowTable) }]);
             r += one;
