@@ -10,7 +10,7 @@
 import { awardBody, bidBody, CLUSTER, idempotencyKey, TAG, type Consortium, type Loaded } from './consortium.js';
 import { http, nextTraceId, type BenchServer, type HttpResult } from './server.js';
 import { median, mode, percentile, round, summariseLabels } from './stats.js';
-import { describeCall, isUnbounded, quiesce, replay, replayInput, sequentialDepth, type RecordedCall } from './trace.js';
+import { describeCall, isUnbounded, quiesce, replay, replayInput, seedShadow, sequentialDepth, type RecordedCall } from './trace.js';
 
 export type CaseKind = 'baseline' | 'read' | 'write' | 'page';
 
@@ -100,6 +100,7 @@ async function collect(server: BenchServer, name: string, count: number, warmup:
     }
     const calls = trace?.calls ?? [];
     const replayed = calls.slice(0, MAX_REPLAYED_CALLS);
+    await seedShadow(server.plain.doc, replayed, server.shadowTable);
     let replayMs = replayed.length ? await replay(server.plain.doc, replayed.map((call) => ({ op: call.op, input: replayInput(call, server.shadowTable) }))) : 0;
     if (replayed.length < calls.length) replayMs *= calls.length / replayed.length;
     if (!warm) samples.push({ ms: result.ms, replayMs, healthMs, status: result.status, calls, late: trace?.late ?? 0, estimated: replayed.length < calls.length });

@@ -207,6 +207,25 @@ export function replayInput(call: RecordedCall, shadowTable: string): Record<str
   return input;
 }
 
+/**
+ * Before a timed replay (and untimed): copies into the shadow table the items,
+ * as the request left them, that the calls' updates change. An update such as
+ * `version = version + 1` on an item the shadow table lacks is refused, and a
+ * refused transaction writes nothing, so the floor would time a validation
+ * error instead of the write (submit bid's TransactWrite[7] was refused that way).
+ */
+export async function seedShadow(doc: DynamoDBDocumentClient, calls: readonly RecordedCall[], shadowTable: string): Promise<void> {
+  const updates: { TableName: string; Key: Record<string, unknown> }[] = [];
+  for (const call of calls) {
+    if (call.op === 'UpdateItem') updates.push(call.input as never);
+    if (call.op === 'TransactWriteItems') for (const item of call.input.TransactItems ?? []) if (item.Update) updates.push(item.Update);
+  }
+  for (const { TableName, Key } of updates) {
+    const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+    if (Item) await doc.send(new PutCommand({ TableName: shadowTable, Item }));
+  }
+}
+
 /** Replays calls one after another through `doc` (no middleware), returning the elapsed milliseconds. */
 export async function replay(doc: DynamoDBDocumentClient, inputs: readonly { op: string; input: Record<string, any> }[]): Promise<number> {
   const started = performance.now();

@@ -86,13 +86,14 @@ export async function readChainTail(db: Db, entity: EntityRef): Promise<ChainTai
 
 /**
  * The chained items for a change's audit records: records of one entity are
- * linked in the order given, after that entity's current tail.
+ * linked in the order given, after that entity's current tail. The chains of
+ * entities in `empty` (created by this change) are taken to be empty, unread.
  */
-export async function chainAuditRecords(db: Db, records: readonly AuditRecord[]): Promise<Record<string, unknown>[]> {
+export async function chainAuditRecords(db: Db, records: readonly AuditRecord[], empty?: ReadonlySet<string>): Promise<Record<string, unknown>[]> {
   const tails = new Map<string, Promise<ChainTail>>();
   for (const record of records) {
     const ref = entityRefKey(record.entity);
-    if (!tails.has(ref)) tails.set(ref, readChainTail(db, record.entity));
+    if (!tails.has(ref)) tails.set(ref, empty?.has(ref) ? Promise.resolve({ seq: 0, hash: AUDIT_GENESIS }) : readChainTail(db, record.entity));
   }
   const current = new Map<string, ChainTail>();
   for (const [ref, tail] of tails) current.set(ref, await tail);

@@ -97,6 +97,40 @@ describe('commitChange', () => {
     expect(otherWrites()).toHaveLength(0);
   });
 
+  it('links the records of an entity the change creates from GENESIS without reading its tail, and still reads it when that position was taken', async () => {
+    // Prepare: first as it always is (a fresh id, no chain), then a chain that exists after all.
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await commitChange(db, { ...change(), created: new Set(['request:req_1']) });
+
+    // Assess: one transaction, no read of the tail, the link at position 1.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![2]!.Put).toMatchObject({
+      Item: { sk: 'aud_seq#0000000001', seq: 1, prevHash: AUDIT_GENESIS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+
+    // Prepare: the chain had 2 links (the id was not new): position 1 is taken, so the link alone fails.
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [{ seq: 2, hash: 'c'.repeat(64) }] });
+    const taken = new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+    ddb.on(TransactWriteCommand).rejectsOnce(taken).resolves({});
+
+    // Act
+    await commitChange(db, { ...change(), created: new Set(['request:req_1']) });
+
+    // Assess: rebuilt on the tail it then read; the chain never forks.
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(calls[1]!.args[0].input.TransactItems![2]!.Put!.Item).toMatchObject({ sk: 'aud_seq#0000000003', seq: 3, prevHash: 'c'.repeat(64) });
+  });
+
   it('does not retry when an entity item failed too: that is the change\'s own conflict', async () => {
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({

@@ -19,6 +19,14 @@ export interface Change {
   writes: Write[];
   audit: AuditRecord[];
   notifications: Notification[];
+  /**
+   * Entities (`entityRefKey`) this change creates under an id made for it: their
+   * audit chains are empty, so the first attempt links their records from
+   * GENESIS without reading the tail. The link's Put is still conditional on its
+   * position being free, so were a chain not empty after all, the attempt fails
+   * on that link alone and is rebuilt on the tail read like any other.
+   */
+  created?: ReadonlySet<string>;
 }
 
 /** DynamoDB's limit on items per transaction. */
@@ -40,7 +48,7 @@ export async function commitChange(db: Db, change: Change): Promise<void> {
   const size = entityWrites.length + change.audit.length + change.notifications.length;
   if (size > MAX_TRANSACTION_ITEMS) throw new Error(`A change may write at most ${MAX_TRANSACTION_ITEMS} items, got ${size}`);
   for (let attempt = 1; ; attempt++) {
-    const links = await chainAuditRecords(db, change.audit);
+    const links = await chainAuditRecords(db, change.audit, attempt === 1 ? change.created : undefined);
     const writes: Write[] = [
       ...entityWrites,
       ...links.map((item) => putNew(db, item)),

@@ -1,10 +1,12 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { webcrypto } from 'node:crypto';
 import { decode, verify } from 'hono/utils/jwt/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import type { SignatureAlgorithm } from 'hono/utils/jwt/jwa';
 import { ServiceUnavailableError, UnauthenticatedError } from '@sharedtech/core';
 import { subjectOf, type HostedSignIn, type JwksFetcher, type TokenVerifier } from './types.js';
+import { verifiedTokens } from './verified.js';
 
 /** What we read from `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 3). */
 export interface OidcProviderMetadata {
@@ -214,6 +216,34 @@ export interface OidcVerifierOptions {
 
 const invalid = () => new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');
 
+/** WebCrypto parameters of each algorithm we verify (as hono's `verify` imports a JWK for it). */
+const IMPORT_PARAMETERS: Record<SupportedAlgorithm, webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams> = {
+  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+  RS384: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
+  RS512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
+  PS256: { name: 'RSA-PSS', hash: 'SHA-256' },
+  PS384: { name: 'RSA-PSS', hash: 'SHA-384' },
+  PS512: { name: 'RSA-PSS', hash: 'SHA-512' },
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  ES384: { name: 'ECDSA', namedCurve: 'P-384' },
+  ES512: { name: 'ECDSA', namedCurve: 'P-521' },
+};
+
+/** Each key of a key set is imported once per algorithm, not once per token. */
+const imported = new WeakMap<HonoJsonWebKey, Map<SupportedAlgorithm, Promise<webcrypto.CryptoKey>>>();
+function importedKey(jwk: HonoJsonWebKey, alg: SupportedAlgorithm): Promise<webcrypto.CryptoKey> {
+  let byAlg = imported.get(jwk);
+  if (!byAlg) imported.set(jwk, (byAlg = new Map()));
+  let key = byAlg.get(alg);
+  if (!key) {
+    key = webcrypto.subtle.importKey('jwk', jwk as webcrypto.JsonWebKey, IMPORT_PARAMETERS[alg], false, ['verify']);
+    // A key that cannot be imported is refused now and tried afresh next time.
+    key.catch(() => byAlg.delete(alg));
+    byAlg.set(alg, key);
+  }
+  return key;
+}
+
 /** Key types that can verify each algorithm family. */
 const keyTypeOf = (alg: SupportedAlgorithm) => (alg.startsWith('ES') ? 'EC' : 'RSA');
 
@@ -247,10 +277,16 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
   let keys: HonoJsonWebKey[] | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<HonoJsonWebKey[]> | undefined;
+  const accepted = verifiedTokens();
+  /** Counts key sets read, so a check that began on an older one is not remembered. */
+  let keySet = 0;
   const refresh = (jwksUri: string) => {
     inFlight ??= fetchKeys(jwksUri)
       .then((fresh) => {
         keys = fresh;
+        // Tokens accepted with the old key set are checked again against this one.
+        accepted.clear();
+        keySet += 1;
         fetchedAt = now();
         return fresh;
       })
@@ -262,6 +298,8 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
   };
 
   const verifier: TokenVerifier = async (token) => {
+    const known = accepted.get(token);
+    if (known) return known;
     // Cheap refusals first, before anything is fetched: not a JWT, a symmetric or unknown algorithm, another issuer.
     let header: Record<string, unknown>;
     let claims: Record<string, unknown>;
@@ -284,12 +322,13 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
       key = keyFor(current, { alg, kid });
     }
     if (!key) throw invalid();
+    const checkedWith = keySet;
 
     let payload: Record<string, unknown>;
     try {
       // JWT access tokens (RFC 9068) say so in `typ`; anything else must be a plain JWT.
       const accessTokenTyp = typeof typ === 'string' && /^(application\/)?at\+jwt$/i.test(typ) ? typ : undefined;
-      payload = (await verify(token, key, { alg: alg as SignatureAlgorithm, iss: issuer, typ: accessTokenTyp })) as Record<string, unknown>;
+      payload = (await verify(token, await importedKey(key, alg), { alg: alg as SignatureAlgorithm, iss: issuer, typ: accessTokenTyp })) as Record<string, unknown>;
     } catch {
       throw invalid();
     }
@@ -301,7 +340,9 @@ export function oidcVerifier(options: OidcVerifierOptions): TokenVerifier {
     const authorisedParty = audiences.length > 1 && payload.azp !== undefined ? payload.azp === audience : true;
     if (!forUs || !authorisedParty) throw new UnauthenticatedError('The token was issued for another client.', 'INVALID_TOKEN');
     checkClaims?.(payload);
-    return subjectOf(payload);
+    const subject = subjectOf(payload);
+    if (checkedWith === keySet) accepted.remember(token, subject.sub, payload);
+    return subject;
   };
   // A failed read here is only a missed head start: the first token reads the keys again and reports it.
   verifier.warm = () => {

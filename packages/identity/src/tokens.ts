@@ -1,7 +1,9 @@
+import { webcrypto } from 'node:crypto';
 import { sign, verify } from 'hono/utils/jwt/jwt';
 import { UnauthenticatedError } from '@sharedtech/core';
 import { oidcHostedSignIn, oidcVerifier, staticDiscovery } from './oidc.js';
 import { subjectOf, type HostedSignIn, type JwksFetcher, type TokenVerifier } from './types.js';
+import { verifiedTokens } from './verified.js';
 
 export type { HostedSignIn, JwksFetcher, TokenVerifier } from './types.js';
 
@@ -10,9 +12,18 @@ const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
 
 /** Local mode: HS256 tokens signed with a secret generated on this machine. */
 export function localTokens(secret: string, now: () => number = Date.now) {
+  // Imported once, not on every request (hono imports a string key per call).
+  let key: Promise<webcrypto.CryptoKey> | undefined;
+  const accepted = verifiedTokens();
   const verifyToken: TokenVerifier = async (token) => {
+    const known = accepted.get(token);
+    if (known) return known;
     try {
-      return subjectOf(await verify(token, secret, { alg: 'HS256', iss: DEV_ISSUER }));
+      key ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      const payload = await verify(token, await key, { alg: 'HS256', iss: DEV_ISSUER });
+      const subject = subjectOf(payload);
+      accepted.remember(token, subject.sub, payload);
+      return subject;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       throw new UnauthenticatedError('The token is invalid or expired.', 'INVALID_TOKEN');

@@ -58,10 +58,13 @@ function assertBiddable(deps: ServiceDeps, request: TechnicalRequest) {
 /** A verified studio bids on an OPEN request; a second live bid of the same studio is a 409, enforced by the database. */
 export async function submitBid(deps: ServiceDeps, principal: Principal, requestId: string, content: BidContent) {
   const studio = requireVerified(principal, ['STUDIO']);
-  const request = await getVisibleRequest(deps, principal, requestId, true);
+  // Independent reads, at the same time: the request and whether the studio was invited to it.
+  const [request, invitationId] = await Promise.all([
+    getVisibleRequest(deps, principal, requestId, true),
+    invitationIdFor(deps.db, requestId, studio.org.id),
+  ]);
   assertBiddable(deps, request);
   assertMilestonePlan(content.price, content.milestones, content.durationDays);
-  const invitationId = await invitationIdFor(deps.db, requestId, studio.org.id);
   const now = deps.clock().toISOString();
   const bid: Bid = {
     id: deps.ids('bid'),
@@ -89,7 +92,7 @@ export async function submitBid(deps: ServiceDeps, principal: Principal, request
       countBidOnRequest(deps.db, requestId, 1, openForBids(deps), biddingClosed),
       ...statsWrites(deps.db, bidSubmittedDeltas(request.cluster, requestId, now)),
     ],
-    transitions: [{ entity: { type: 'bid', id: bid.id }, action: 'submit', after: 'SUBMITTED', details: { requestId, price: bid.price.amount } }],
+    transitions: [{ entity: { type: 'bid', id: bid.id }, action: 'submit', after: 'SUBMITTED', details: { requestId, price: bid.price.amount }, creates: true }],
     notify: [{ to: toOrg(request.ownerOrgId), type: 'BID_RECEIVED', params: { title: request.title, studio: studio.org.name } }],
   });
   return bid;

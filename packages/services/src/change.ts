@@ -1,4 +1,4 @@
-import type { AuditRecord, DomainEvent, EntityRef, Notification, Principal, Recipient } from '@sharedtech/core';
+import { entityRefKey, type AuditRecord, type DomainEvent, type EntityRef, type Notification, type Principal, type Recipient } from '@sharedtech/core';
 import { commitChange, type Write } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
@@ -8,6 +8,8 @@ export interface Transition {
   before?: string;
   after?: string;
   details?: Record<string, unknown>;
+  /** The change creates this entity under an id just made for it (its audit chain starts empty: no read of its tail). */
+  creates?: true;
 }
 
 export interface NotificationSpec {
@@ -48,7 +50,8 @@ export async function applyChange(
     params: spec.params ?? {},
     at,
   }));
-  await commitChange(deps.db, { writes: change.writes, audit, notifications });
+  const created = new Set(change.transitions.filter((transition) => transition.creates).map((transition) => entityRefKey(transition.entity)));
+  await commitChange(deps.db, { writes: change.writes, audit, notifications, created });
   const events: DomainEvent[] = change.transitions.map((transition) => ({
     type: `${transition.entity.type}.${transition.action}`,
     entity: transition.entity,

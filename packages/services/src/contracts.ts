@@ -163,8 +163,9 @@ export async function getVisibleContract(deps: ServiceDeps, principal: Principal
 }
 
 export async function readContract(deps: ServiceDeps, principal: Principal, contractId: string) {
-  const contract = await getVisibleContract(deps, principal, contractId);
-  return viewOfContract(withPersonalDataFor(principal.membership?.orgId, contractParties(contract), contract), await listMilestones(deps.db, contract.id));
+  // The milestones are read alongside the contract; nothing of them is answered unless the contract is visible to the caller.
+  const [contract, milestones] = await Promise.all([getVisibleContract(deps, principal, contractId), listMilestones(deps.db, contractId)]);
+  return viewOfContract(withPersonalDataFor(principal.membership?.orgId, contractParties(contract), contract), milestones);
 }
 
 /**
