@@ -36,7 +36,7 @@ export const BUNDLING: BundlingOptions = {
   mainFields: ['module', 'main'],
   bundleAwsSDK: true,
   forceDockerBundling: false,
-  // zod without its ~50 locales (see shims/zod/index.js; `zod/mini` resolves in the same folder): the same zod, 260 KiB less to load at every cold start.
+  // zod without its ~50 locales (see shims/zod/index.js): the same zod, 260 KiB less to load at every cold start.
   esbuildArgs: { '--alias': `zod=${ZOD_WITHOUT_LOCALES}` },
   banner: "import { createRequire as __sharedtechCreateRequire } from 'node:module'; const require = __sharedtechCreateRequire(import.meta.url);",
 };

@@ -73,7 +73,7 @@ describe('cursor codec', () => {
   it('refuses a correctly signed body that is not a cursor', () => {
     // A signature is only half the check: the payload must still have the cursor's shape.
     const sign = (body: string) => createHmac('sha256', 'secret-one').update(body).digest('base64url');
-    for (const payload of [Buffer.from('not json').toString('base64url'), toBase64Url({ q: QUERY }), toBase64Url({ q: QUERY, k: { pk: { nested: true } } })]) {
+    for (const payload of [Buffer.from('not json').toString('base64url'), toBase64Url({ q: QUERY }), toBase64Url({ q: QUERY, k: { pk: { nested: true } } }), toBase64Url({ q: QUERY, k: ['pk'] }), toBase64Url({ q: 7, k: {} }), toBase64Url(null), toBase64Url([QUERY])]) {
       refusal(() => codec.decode(QUERY, `${payload}.${sign(payload)}`));
     }
   });

@@ -34,6 +34,10 @@ describe('function configuration: the identity provider of a stage', () => {
     [{ ...oidc, AUTH_BASE_URL: 'https://x.auth.cn-north-1.amazoncognito.com' }, /AUTH_BASE_URL: is for Cognito only/],
     [{ ...oidc, OIDC_CLIENT_SECRET_ARN: 'sharedtech/oidc-client' }, /OIDC_CLIENT_SECRET_ARN: must be a Secrets Manager secret ARN/],
     [{ ...oidc, JWT_ISSUER: 'http://id.consortium.example.cn' }, /JWT_ISSUER: must be an https URL/],
+    [{ ...oidc, ICP_RECORD_NUMBER: '京'.repeat(65) }, /ICP_RECORD_NUMBER: must be 1 to 64 characters/],
+    [{ ...oidc, ATTACHMENT_BUCKET: 'Attachments_Bucket' }, /ATTACHMENT_BUCKET: must be an S3 bucket name/],
+    [{ ...oidc, OIDC_TOKEN_AUTH_METHOD: 'private_key_jwt' }, /OIDC_TOKEN_AUTH_METHOD: must be one of client_secret_basic, client_secret_post/],
+    [{ ...oidc, JWT_AUDIENCE: '' }, /JWT_AUDIENCE: must not be empty/],
     [{ ...oidc, IDENTITY_PROVIDER: 'cognito', AUTH_BASE_URL: 'https://x.auth.us-east-1.amazoncognito.com' }, /OIDC_CLIENT_SECRET_ARN: is for IDENTITY_PROVIDER=oidc only/],
   ])('refuses a malformed identity configuration %#', (env, message) => {
     expect(() => readApiConfig(env)).toThrow(message);

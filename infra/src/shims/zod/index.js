@@ -4,7 +4,7 @@
 // @asteasolutions/zod-to-openapi pass the whole `z` namespace to
 // extendZodWithOpenApi, so a bundler must keep every export of it; without
 // this file that is 260 KiB of locales the app never uses (it sets none; zod
-// registers English itself). The folder also answers `zod/mini` (./mini.js). Paths are relative, so the alias does not apply
+// registers English itself). Paths are relative, so the alias does not apply
 // to them. The lambda-bundles test runs the bundle built with it.
 // Also left out, as nothing here uses them: zod's schema compiler (`z.compile`,
 // `withParser`) and `z.fromJSONSchema`, another 41 KiB on every cold start.
