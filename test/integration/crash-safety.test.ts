@@ -39,8 +39,17 @@ interface Marketplace {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * `npm start`, once it has also finished seeding the rest of the demo in the background: until then the seed
+ * may complete a demo contract whose follow-up task is still open, which the checks after a restart would
+ * take for one the start-up left undone.
+ */
 async function start(): Promise<Marketplace> {
   const { child, baseUrl, output: printed, exited } = await startMarketplaceProcess(dataDir);
+  for (const deadline = Date.now() + 90_000; !/Demo consortium (complete|already complete)|Seeding the rest of the demo failed/.test(printed()); ) {
+    if (Date.now() > deadline) throw new Error(`npm start did not finish seeding the demo in time:\n${printed()}`);
+    await sleep(100);
+  }
   const output = printed();
   const dynamoEndpoint = /DynamoDB Local: (http:\/\/\S+)/.exec(output)![1]!;
   const javaPid = Number(readFileSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
