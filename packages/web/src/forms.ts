@@ -101,6 +101,25 @@ export async function handleForm(run: () => Promise<Response>, rerender: (issues
 }
 
 /**
+ * A form post in one step: `toInput` reads the posted values into the
+ * schema's input (what cannot be converted becomes an issue on its field),
+ * `submit` gets the parsed input, and any validation error, of the form or of
+ * the service, renders the form again with the issues next to their fields.
+ */
+export function submitForm<S extends ZodType>(
+  values: FormValues,
+  schema: S,
+  toInput: (read: FormReader) => unknown,
+  submit: (input: output<S>) => Promise<Response>,
+  rerender: (issues: WebIssue[]) => Promise<Response>,
+): Promise<Response> {
+  return handleForm(async () => {
+    const read = formReader(values);
+    return submit(parseInput(schema, toInput(read), read.issues));
+  }, rerender);
+}
+
+/**
  * Reads typed form values into API input: yuan → integer fen, percentages →
  * basis points, Shanghai wall time → ISO instants, lists split on commas.
  * What cannot be converted becomes an issue on that field, collected in `issues`.
@@ -143,3 +162,6 @@ export function formIdempotency(c: Context, values: FormValues, body: unknown): 
   const key = IdempotencyKeySchema.safeParse(values.idempotencyKey);
   return key.success ? { key: key.data, method: 'POST', path: c.req.path, body } : undefined;
 }
+
+/** What formReader gives: typed readers of the posted fields and the conversion issues they found. */
+export type FormReader = ReturnType<typeof formReader>;

@@ -10,7 +10,7 @@ import { Layout } from '../components/layout.js';
 import { clusterOptions } from '../components/organisations.js';
 import { Empty, Facts, ItemTitle, PageHeader, Pager, Section, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, queryChoice, render, type SignedInUi, type Ui } from '../context.js';
-import { emptyForm, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { emptyForm, formState, submitForm, type FormState } from '../forms.js';
 import { KNOWN_CLUSTERS, clusterLabel } from '../labels.js';
 
 const FIELDS = ['kind', 'counterpartOrgId', 'cluster', 'person.name', 'person.title', 'subject', 'startDate', 'endDate', 'hoursPerMonth', 'note'] as const;
@@ -180,24 +180,21 @@ export function appointmentPages(web: Hono, deps: WebDeps) {
     '/appointments/new',
     action(async (c, ui) => {
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(
-            ProposeAppointmentSchema,
-            {
-              kind: read.optional('kind'),
-              counterpartOrgId: read.optional('counterpartOrgId'),
-              cluster: read.optional('cluster'),
-              person: { name: read.text('person.name'), ...(read.has('person.title') ? { title: read.text('person.title') } : {}) },
-              subject: read.text('subject'),
-              startDate: read.optional('startDate'),
-              endDate: read.optional('endDate'),
-              hoursPerMonth: read.int('hoursPerMonth'),
-              note: read.optional('note'),
-            },
-            read.issues,
-          );
+      return submitForm(
+        values,
+        ProposeAppointmentSchema,
+        (read) => ({
+          kind: read.optional('kind'),
+          counterpartOrgId: read.optional('counterpartOrgId'),
+          cluster: read.optional('cluster'),
+          person: { name: read.text('person.name'), ...(read.has('person.title') ? { title: read.text('person.title') } : {}) },
+          subject: read.text('subject'),
+          startDate: read.optional('startDate'),
+          endDate: read.optional('endDate'),
+          hoursPerMonth: read.int('hoursPerMonth'),
+          note: read.optional('note'),
+        }),
+        async (input) => {
           const appointment = await proposeAppointment(deps, ui.principal, input);
           flash(c, 'flash.appointmentProposed');
           return c.redirect(`/appointments/${appointment.id}`, 303);

@@ -9,7 +9,7 @@ import { ActionButton, ErrorSummary, FormSubmit, Select, TextInput } from '../co
 import { Layout } from '../components/layout.js';
 import { Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, queryChoice, render, type SignedInUi, type Ui } from '../context.js';
-import { emptyForm, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { emptyForm, formState, submitForm, type FormState } from '../forms.js';
 
 const PERSON_FIELDS = ['kind', 'name', 'programme', 'year', 'title', 'memberSub'] as const;
 const PARTICIPATION_FIELDS = ['personId', 'hours', 'role', 'tasks'] as const;
@@ -281,21 +281,18 @@ export function peoplePages(web: Hono, deps: WebDeps) {
     '/people',
     action(async (c, ui) => {
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(
-            CreatePersonSchema,
-            {
-              kind: read.optional('kind'),
-              name: read.text('name'),
-              programme: read.optional('programme'),
-              year: read.int('year', false),
-              title: read.optional('title'),
-              memberSub: read.optional('memberSub'),
-            },
-            read.issues,
-          );
+      return submitForm(
+        values,
+        CreatePersonSchema,
+        (read) => ({
+          kind: read.optional('kind'),
+          name: read.text('name'),
+          programme: read.optional('programme'),
+          year: read.int('year', false),
+          title: read.optional('title'),
+          memberSub: read.optional('memberSub'),
+        }),
+        async (input) => {
           await addPerson(deps, ui.principal, ui.principal.org?.id ?? '', input);
           flash(c, 'flash.personAdded');
           return c.redirect('/people', 303);
@@ -331,14 +328,11 @@ export function peoplePages(web: Hono, deps: WebDeps) {
       const id = pathParam(c);
       const n = milestoneN(c);
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(
-            LogParticipationSchema,
-            { personId: read.optional('personId'), hours: read.int('hours'), role: read.optional('role'), tasks: read.list('tasks') },
-            read.issues,
-          );
+      return submitForm(
+        values,
+        LogParticipationSchema,
+        (read) => ({ personId: read.optional('personId'), hours: read.int('hours'), role: read.optional('role'), tasks: read.list('tasks') }),
+        async (input) => {
           await logParticipation(deps, ui.principal, id, n, input);
           flash(c, 'flash.participationLogged');
           return c.redirect(`/contracts/${id}/participation#m${n}`, 303);

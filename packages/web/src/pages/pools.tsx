@@ -6,7 +6,7 @@ import { Layout } from '../components/layout.js';
 import { Empty, Facts, PageHeader, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type SignedInUi } from '../context.js';
 import { bpsToPercent } from '../format.js';
-import { emptyForm, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { emptyForm, formState, submitForm, type FormState } from '../forms.js';
 import { namesOf, orgName } from './contracts.js';
 
 
@@ -101,11 +101,12 @@ export function poolPages(web: Hono, deps: WebDeps) {
     action(async (c, ui) => {
       const id = pathParam(c);
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(JoinPoolSchema, { pledgeBps: read.bps('pledgeBps') }, read.issues) as JoinPoolInput;
-          await joinPool(deps, ui.principal, id, input);
+      return submitForm(
+        values,
+        JoinPoolSchema,
+        (read) => ({ pledgeBps: read.bps('pledgeBps') }),
+        async (input) => {
+          await joinPool(deps, ui.principal, id, input as JoinPoolInput);
           flash(c, 'flash.poolJoined');
           return c.redirect(`/requests/${id}/pool`, 303);
         },

@@ -8,7 +8,7 @@ import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, PercentInput, TextA
 import { Layout } from '../components/layout.js';
 import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type SignedInUi, type Ui } from '../context.js';
-import { emptyForm, formIdempotency, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { emptyForm, formIdempotency, formState, submitForm, type FormState } from '../forms.js';
 import { bpsToPercent } from '../format.js';
 import { clusterLabel } from '../labels.js';
 
@@ -221,22 +221,19 @@ export function programmePages(web: Hono, deps: WebDeps) {
     '/programmes/new',
     action(async (c, ui) => {
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(
-            PublishProgrammeSchema,
-            {
-              name: read.text('name'),
-              description: read.optional('description'),
-              budget: read.money('budget'),
-              maxBps: read.bps('maxBps'),
-              clusters: read.list('clusters'),
-              opensOn: read.text('opensOn'),
-              closesOn: read.text('closesOn'),
-            },
-            read.issues,
-          );
+      return submitForm(
+        values,
+        PublishProgrammeSchema,
+        (read) => ({
+          name: read.text('name'),
+          description: read.optional('description'),
+          budget: read.money('budget'),
+          maxBps: read.bps('maxBps'),
+          clusters: read.list('clusters'),
+          opensOn: read.text('opensOn'),
+          closesOn: read.text('closesOn'),
+        }),
+        async (input) => {
           const programme = await publishProgramme(deps, ui.principal, input);
           flash(c, 'flash.programmePublished');
           return c.redirect(`/programmes/${programme.id}`, 303);
@@ -256,10 +253,11 @@ export function programmePages(web: Hono, deps: WebDeps) {
     action(async (c, ui) => {
       const id = pathParam(c);
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(ApplyToProgrammeSchema, { contractId: read.text('contractId').trim(), bps: read.bps('bps') }, read.issues);
+      return submitForm(
+        values,
+        ApplyToProgrammeSchema,
+        (read) => ({ contractId: read.text('contractId').trim(), bps: read.bps('bps') }),
+        async (input) => {
           await applyToProgramme(deps, ui.principal, id, input);
           flash(c, 'flash.subsidyApplied');
           return c.redirect(`/programmes/${id}`, 303);
@@ -293,10 +291,11 @@ export function programmePages(web: Hono, deps: WebDeps) {
     action(async (c, ui) => {
       const id = pathParam(c);
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(SetOverheadSchema, { bps: read.bps('bps') }, read.issues);
+      return submitForm(
+        values,
+        SetOverheadSchema,
+        (read) => ({ bps: read.bps('bps') }),
+        async (input) => {
           await setOverheadRate(deps, ui.principal, id, input.bps);
           flash(c, 'flash.overheadSet');
           return c.redirect(`/orgs/${id}/overhead`, 303);

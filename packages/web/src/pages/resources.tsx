@@ -10,7 +10,7 @@ import { Layout } from '../components/layout.js';
 import { clusterOptions } from '../components/organisations.js';
 import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Tags, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, queryChoice, render, type SignedInUi, type Ui } from '../context.js';
-import { emptyForm, formReader, formState, handleForm, parseInput, type FormState } from '../forms.js';
+import { emptyForm, formState, submitForm, type FormState } from '../forms.js';
 import { KNOWN_CLUSTERS, clusterLabel } from '../labels.js';
 
 const REGISTER_FIELDS = ['type', 'name', 'description', 'cluster', 'capabilities', 'location', 'rules', 'price.unit', 'price.amount'] as const;
@@ -243,26 +243,24 @@ export function resourcePages(web: Hono, deps: WebDeps) {
     '/resources/new',
     action(async (c, ui) => {
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
+      return submitForm(
+        values,
+        RegisterResourceSchema,
+        (read) => {
           const unit = read.optional('price.unit');
           const amount = unit === 'FREE' ? undefined : read.money('price.amount', unit !== undefined);
-          const capabilities = read.list('capabilities');
-          const input = parseInput(
-            RegisterResourceSchema,
-            {
-              type: read.optional('type'),
-              name: read.text('name'),
-              description: read.text('description'),
-              cluster: read.optional('cluster'),
-              capabilities,
-              location: read.text('location'),
-              rules: read.text('rules'),
-              price: { unit, ...(amount ? { amount } : {}) },
-            },
-            read.issues,
-          );
+          return {
+            type: read.optional('type'),
+            name: read.text('name'),
+            description: read.text('description'),
+            cluster: read.optional('cluster'),
+            capabilities: read.list('capabilities'),
+            location: read.text('location'),
+            rules: read.text('rules'),
+            price: { unit, ...(amount ? { amount } : {}) },
+          };
+        },
+        async (input) => {
           const resource = await registerResource(deps, ui.principal, input);
           flash(c, 'flash.resourceRegistered');
           return c.redirect(`/resources/${resource.id}`, 303);
@@ -285,14 +283,11 @@ export function resourcePages(web: Hono, deps: WebDeps) {
     action(async (c, ui) => {
       const id = pathParam(c);
       const values = await formOf(c);
-      return handleForm(
-        async () => {
-          const read = formReader(values);
-          const input = parseInput(
-            BookResourceSchema,
-            { start: read.time('start'), end: read.time('end'), purpose: read.text('purpose'), contractId: read.optional('contractId') },
-            read.issues,
-          );
+      return submitForm(
+        values,
+        BookResourceSchema,
+        (read) => ({ start: read.time('start'), end: read.time('end'), purpose: read.text('purpose'), contractId: read.optional('contractId') }),
+        async (input) => {
           await bookResource(deps, ui.principal, id, input);
           flash(c, 'flash.bookingRequested');
           return c.redirect(`/resources/${id}`, 303);
