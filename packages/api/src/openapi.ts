@@ -11,6 +11,12 @@ import { idSchema } from '@sharedtech/services';
 export const idParam = <N extends string = 'id'>(kind: IdKind, name: N = 'id' as N) =>
   z.object({ [name]: idSchema(kind).openapi({ param: { name, in: 'path' } }) } as Record<N, z.ZodString>);
 
+/** `{id}` of a contract and `{n}` of its milestone: the path of every milestone route (milestone steps, participation). */
+export const MilestoneParams = z.object({
+  id: idSchema('contract').openapi({ param: { name: 'id', in: 'path' } }),
+  n: z.coerce.number().int().min(1).max(1000).openapi({ param: { name: 'n', in: 'path' }, example: 1, description: 'Milestone number, 1 = first in plan order.' }),
+});
+
 /**
  * A core schema as a named OpenAPI component. Core builds its schemas before
  * zod is extended with `.openapi`, so the component is a copy made now.

@@ -3,18 +3,13 @@ import { MILESTONE_STATUSES } from '@sharedtech/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiDeps } from '../deps.js';
-import { AcceptMilestoneSchema, actOnMilestone, DisputeMilestoneSchema, FundMilestoneSchema, idSchema, MoneySchema, type PartyCommand, RevisionSchema, SubmitMilestoneSchema } from '@sharedtech/services';
-import { jsonBody, jsonResponse, moneyErrorResponses } from '../openapi.js';
+import { AcceptMilestoneSchema, actOnMilestone, DisputeMilestoneSchema, FundMilestoneSchema, MoneySchema, type PartyCommand, RevisionSchema, SubmitMilestoneSchema } from '@sharedtech/services';
+import { jsonBody, jsonResponse, MilestoneParams, moneyErrorResponses } from '../openapi.js';
 import { OptionalIdempotencyHeaders, RequiredIdempotencyHeaders } from './idempotency.js';
 import { idempotent } from './idempotency.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
-
-export const MilestoneParams = z.object({
-  id: idSchema('contract').openapi({ param: { name: 'id', in: 'path' } }),
-  n: z.coerce.number().int().min(1).max(1000).openapi({ param: { name: 'n', in: 'path' }, example: 1, description: 'Milestone number, 1 = first in plan order.' }),
-});
 
 const FundingShareSchema = z.object({ orgId: z.string(), amount: z.number().int() });
 

@@ -6,8 +6,7 @@ import {
   removePerson, signOffParticipation, updatePerson,
 } from '@sharedtech/services';
 import type { ApiDeps } from '../deps.js';
-import { component, errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../openapi.js';
-import { MilestoneParams } from './milestones.js';
+import { component, errorResponses, idParam, jsonBody, jsonResponse, MilestoneParams, pageOf } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
 
 // ── Schemas of this resource ─────────────────────────────────────────────
