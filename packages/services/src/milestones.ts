@@ -1,6 +1,6 @@
 import {
   ConflictError, NotFoundError, SCHEDULER, SETTLED_MILESTONE_STATUSES, allMilestonesSettled, assertMilestoneRole,
-  contractLifecycle, contractParties, decideMilestone, isAssociation, partFunders, releaseDueAt, requireVerified,
+  contractLifecycle, contractParties, decideMilestone, partFunders, releaseDueAt, requireVerified,
   type Contract, type Dispute, type JournalEntry, type Milestone, type MilestoneCommand, type MilestoneDecision,
   type Principal,
 } from '@sharedtech/core';
@@ -74,8 +74,11 @@ export async function planMilestoneStep(
 ): Promise<StepPlan> {
   const now = deps.clock();
   const at = now.toISOString();
+  // The contract's other milestones, read once, and only by a step that needs them.
+  let othersRead: Promise<Milestone[]> | undefined;
+  const otherMilestones = () => (othersRead ??= listMilestones(deps.db, contract.id, true).then((all) => all.filter((other) => other.n !== milestone.n)));
   // A pool's parts are allocated cumulatively over the contract: the funding of the other milestones goes with the command.
-  const pooledOthers = command.action === 'fund' && partFunders(contract).length > 0 ? (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n) : [];
+  const pooledOthers = command.action === 'fund' && partFunders(contract).length > 0 ? await otherMilestones() : [];
   const decided = command.action === 'fund' && pooledOthers.length > 0 ? { ...command, fundedBefore: pooledOthers.flatMap((other) => other.funding ?? []) } : command;
   const decision = decideMilestone(contract, milestone, decided, now);
   const next = decision.milestone;
@@ -96,7 +99,7 @@ export async function planMilestoneStep(
     for (const other of pooledOthers.filter((o) => o.status === 'PENDING')) writes.push(unchangedSince(deps.db, keys.milestone(contract.id, other.n), other.version, othersChanged));
   }
   // A programme's subsidy: its sums move with the entry (and its unused reservation returns if this step completes the contract).
-  const completes = Boolean(contract.grant) && SETTLED_MILESTONE_STATUSES.includes(next.status) && allMilestonesSettled([...(await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n), next]);
+  const completes = Boolean(contract.grant) && SETTLED_MILESTONE_STATUSES.includes(next.status) && allMilestonesSettled([...(await otherMilestones()), next]);
   const granted = await grantWrites(deps, contract, entry ? [entry] : [], completes, at);
   writes.push(...granted.writes);
   if (next.status === 'SUBMITTED') {
@@ -127,7 +130,7 @@ export async function planMilestoneStep(
     contractNotActive,
   );
   if (SETTLED_MILESTONE_STATUSES.includes(next.status)) {
-    const others = (await listMilestones(deps.db, contract.id, true)).filter((other) => other.n !== milestone.n);
+    const others = await otherMilestones();
     if (allMilestonesSettled([...others, next])) {
       contractAfter = { ...contract, ...overdueAfter, ...(granted.grant ? { grant: granted.grant } : {}), status: contractLifecycle.next(contract.status, 'complete'), updatedAt: at, version: contract.version + 1 };
       writes.push(...writesForContractChange(deps.db, contract, contractAfter, contractChanged));
