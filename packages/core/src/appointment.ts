@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OrgType } from './organisation.js';
 import { TOTAL_BUCKET, monthBucket, type StatsDelta } from './stats.js';
 import { defineStateMachine } from './state-machine.js';
-import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from './due-dates.js';
+import { endOfShanghaiDay } from './due-dates.js';
 
 /**
  * Talent mutual employment (人才互聘): an enterprise engineer appointed as an

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { idPattern } from './ids.js';
-import { MAX_ATTACHMENT_BYTES } from './upload-limits.js';
 
 /**
  * Files attached to something on the marketplace: the drawings of a request,

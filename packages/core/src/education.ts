@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERSON_KINDS, teamPersonOf, type Person, type PersonKind, type TeamPerson } from './person.js';
+import { teamPersonOf, type Person, type PersonKind, type TeamPerson } from './person.js';
 import { ValidationError } from './errors.js';
 import { TOTAL_BUCKET, monthBucket, type StatsDelta } from './stats.js';
 

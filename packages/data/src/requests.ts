@@ -3,7 +3,7 @@ import { requestStatsDeltas, technicalRequestSchema, type RequestStatus, type Te
 import type { Db } from './client.js';
 import { commitChange, deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
-import { countItems, getItem, onIndex, queryPage, type PageRequest } from './query.js';
+import { getItem, onIndex, queryPage, type PageRequest } from './query.js';
 import { writesForSearchTokens } from './search.js';
 import { statsWrites } from './stats.js';
 

@@ -5,7 +5,7 @@ import {
   type Contract, type Milestone, type Principal, type ShareAgreement, type TechnicalRequest, assertRegistration, type ContractRegistration,
 } from '@sharedtech/core';
 import {
-  addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion, listContractsOfOrganisation, type PageRequest,
+  addStudioPeople, getContract, getPerson, getOrganisation, getStudioPeople, listMilestones, putTask, statsWrites, writesForBidChange, dueTimerWrites, putMilestoneVersion,
   writesForContractChange, writesForNewContract, writesForRequestChange, putRegistrationEntry, getPool, poolAbsent, poolUnchangedSince, getOverheadRate, unchangedSince, keys,
   listPeopleOfOrg,
 } from '@sharedtech/data';

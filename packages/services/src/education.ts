@@ -253,14 +253,12 @@ export async function runPendingStudentRecordTasks(deps: ServiceDeps): Promise<n
   return issued;
 }
 
-const viewOfRecord = (record: StudentRecord) => record;
-
 /** A record, for the contract's parties, the college, the student's roster organisation and the student. */
 export async function readStudentRecord(deps: ServiceDeps, principal: Principal, recordId: string) {
   const record = await getStudentRecord(deps.db, recordId);
   const person = record && (await getPerson(deps.db, record.personId));
   if (!record || !maySeeStudentRecord({ orgId: principal.membership?.orgId, sub: principal.sub }, record, person?.memberSub)) throw new NotFoundError('StudentRecord', recordId);
-  return viewOfRecord(record);
+  return record;
 }
 
 /** A student's records, newest first: for the student's roster organisation (and its college) and the student. */
@@ -272,7 +270,7 @@ export async function listRecordsOfStudent(deps: ServiceDeps, principal: Princip
     person && roster && (orgId === roster.id || (orgId !== undefined && roster.collegeId === orgId && roster.affiliation === 'ACCEPTED') || person.memberSub === principal.sub);
   if (!mayRead) throw new NotFoundError('Person', personId);
   const result = await listStudentRecordsOfPerson(deps.db, personId, page);
-  return { items: result.items.map(viewOfRecord), nextCursor: result.nextCursor };
+  return { items: result.items, nextCursor: result.nextCursor };
 }
 
 async function requireCollege(deps: ServiceDeps, principal: Principal, collegeId: string) {
@@ -287,7 +285,7 @@ async function requireCollege(deps: ServiceDeps, principal: Principal, collegeId
 export async function listCollegeStudentRecords(deps: ServiceDeps, principal: Principal, collegeId: string, page: PageRequest) {
   await requireCollege(deps, principal, collegeId);
   const result = await listStudentRecordsOfCollege(deps.db, collegeId, page);
-  return { items: result.items.map(viewOfRecord), nextCursor: result.nextCursor };
+  return { items: result.items, nextCursor: result.nextCursor };
 }
 
 /** A college's education figures by programme (专业): students with a record, signed-off hours, projects. One BatchGet. */

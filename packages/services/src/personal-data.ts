@@ -1,19 +1,17 @@
 import {
-  attachmentParentKey, ConflictError, ForbiddenError, isAssociation, parseAttachmentParent, publicOrganisation, requireMember, type Principal, type Recipient,
+  attachmentParentKey, isAssociation, parseAttachmentParent, publicOrganisation, type Principal, type Recipient,
 } from '@sharedtech/core';
 import {
   getInboxReadMarker, listAppointmentsOfOrg, listAttachmentsOfParent, listAuditTrail, listBidsOfStudio, listBookingsOfOrg, listContractsOfOrganisation,
-  listMembersOfOrganisation, listRequestsOfOrganisation, listReviewsOfContract, readAll,
+  listRequestsOfOrganisation, listReviewsOfContract,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
-import { applyChange, toOrg } from './change.js';
 import { viewOfAttachment } from './attachments.js';
 import { viewOfBid } from './bids.js';
-import { getVisibleOrganisation } from './organisations.js';
 
 /**
- * Personal data (PIPL): what the marketplace stores about a signed-in user, and
- * leaving an organisation. Every read here is a bounded Query or key read.
+ * Personal data (PIPL): what the marketplace stores about a signed-in user.
+ * Every read here is a bounded Query or key read.
  */
 
 /** How many of the organisation's newest requests and bids the export looks through for the ones the user created. */
@@ -22,8 +20,6 @@ export const EXPORT_SCAN_LIMIT = 100;
 export const EXPORT_CONTRACT_LIMIT = 20;
 /** How many audit records per entity the export reads. */
 export const EXPORT_AUDIT_PER_ENTITY = 100;
-/** How many members an owner leaving looks through for another owner. */
-const OWNER_SCAN_LIMIT = 1000;
 
 const inboxOf = (principal: Principal): Recipient | undefined =>
   principal.membership ? (isAssociation(principal) ? { associations: true } : { orgId: principal.membership.orgId }) : undefined;

@@ -11,8 +11,6 @@ import { errorResponses, idParam, jsonBody, jsonResponse, pageOf } from '../open
 import { bearer, createRouter } from './router.js';
 import { MembershipSchema, OrganisationSchema } from './organisation-schemas.js';
 
-export { MembershipSchema, OrganisationSchema };
-
 // ── Schemas of this resource ─────────────────────────────────────────────
 
 export const LeftSchema = z.object({ sub: z.string(), orgId: z.string(), left: z.literal(true) }).openapi('LeftOrganisation');

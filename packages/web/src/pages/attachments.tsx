@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { MAX_ATTACHMENT_BYTES, UPLOAD_MAX_BODY_BYTES, ValidationError, WEB_UPLOAD_PATH } from '@sharedtech/core';
+import { ValidationError, WEB_UPLOAD_PATH } from '@sharedtech/core';
 import { DeclareAttachmentSchema, completeAttachment, declareAttachment, listAttachments, readAttachment, uploadAttachment, type AttachmentView, type ServiceDeps } from '@sharedtech/services';
 import type { Principal } from '@sharedtech/core';
 import type { WebDeps } from '../deps.js';
@@ -7,7 +7,6 @@ import { flash, pageKit, pathParam, safeNext } from '../context.js';
 import { parseInput } from '../forms.js';
 
 /** The pages' plain upload form posts here (defined in core: the composition's body limit needs it without loading the pages). */
-export { UPLOAD_MAX_BODY_BYTES, WEB_UPLOAD_PATH };
 
 const hex = (buffer: ArrayBuffer) => Buffer.from(buffer).toString('hex');
 

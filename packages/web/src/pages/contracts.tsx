@@ -14,7 +14,7 @@ import {
   ActionButton, ErrorSummary, Fieldset, FormSubmit, IdempotencyField, LiveTotal, MoneyInput, PercentInput, Select, TextArea, TextInput, newIdempotencyKey,
 } from '../components/form.js';
 import { Layout } from '../components/layout.js';
-import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
+import { Badge, Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, render, type FormValues, type SignedInUi, type Ui } from '../context.js';
 import { bpsToPercent } from '../format.js';
 import { ContractPoolSection, MilestonePartsStatus } from '../components/pools.js';

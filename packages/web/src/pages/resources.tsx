@@ -8,7 +8,7 @@ import {
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, TextArea, TextInput } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { clusterOptions } from '../components/organisations.js';
-import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Tags, Time } from '../components/ui.js';
+import { Badge, Empty, Facts, ItemTitle, PageHeader, Pager, Section, Tags } from '../components/ui.js';
 import { flash, formOf, pageKit, pathParam, queryChoice, render, type SignedInUi, type Ui } from '../context.js';
 import { emptyForm, formState, submitForm, type FormState } from '../forms.js';
 import { KNOWN_CLUSTERS, clusterLabel } from '../labels.js';
