@@ -4,17 +4,16 @@ import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { stripKeys } from './keys.js';
 
-/** Items by key, 100 keys per BatchGet, asking again for unprocessed keys; absent items are left out. */
-export async function batchGetByKeys<S extends z.ZodType>(db: Db, keyList: readonly { pk: string; sk: string }[], schema: S): Promise<z.infer<S>[]> {
-  const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-  const items: z.infer<S>[] = [];
+/** Reads items by key with BatchGet (100 keys a call; unprocessed keys asked again). */
+export async function batchGet(db: Db, itemKeys: { pk: string; sk: string }[], consistent: boolean): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   try {
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100);
+    for (let start = 0; start < itemKeys.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = itemKeys.slice(start, start + 100);
       while (pending && pending.length > 0) {
         const result: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
-          await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }));
-        for (const item of result.Responses?.[db.tableName] ?? []) items.push(schema.parse(stripKeys(item)));
+          await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending, ConsistentRead: consistent } } }));
+        items.push(...(result.Responses?.[db.tableName] ?? []));
         pending = result.UnprocessedKeys?.[db.tableName]?.Keys;
       }
     }
@@ -22,4 +21,10 @@ export async function batchGetByKeys<S extends z.ZodType>(db: Db, keyList: reado
     throw toDomainError(error);
   }
   return items;
+}
+
+/** Items by key, each key once, parsed with `schema`; absent items are left out. */
+export async function batchGetByKeys<S extends z.ZodType>(db: Db, keyList: readonly { pk: string; sk: string }[], schema: S): Promise<z.infer<S>[]> {
+  const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
+  return (await batchGet(db, unique, false)).map((item) => schema.parse(stripKeys(item)));
 }

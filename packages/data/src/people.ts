@@ -3,7 +3,7 @@ import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, queryUpTo, type PageRequest } from './query.js';
-import { batchGet } from './stats.js';
+import { batchGet } from './batch-get.js';
 import { stripKeys } from './keys.js';
 
 // ── Roster ──

@@ -6,7 +6,7 @@ import { conditionCheck, deleteItem, putIfVersion, putNew, type Write } from './
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
-import { batchGet } from './stats.js';
+import { batchGet } from './batch-get.js';
 
 /**
  * Reviews live in their contract's partition, one item per author

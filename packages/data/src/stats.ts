@@ -1,7 +1,8 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, PEOPLE_ROLES, TOTAL_BUCKET, sumCounters, type Counters, type PeopleRole, type StatsDelta } from '@sharedtech/core';
 import type { Db } from './client.js';
 import type { Write } from './write.js';
+import { batchGet } from './batch-get.js';
 import { toDomainError } from './errors.js';
 import { keys } from './keys.js';
 import { onTable, queryEntirePartition } from './query.js';
@@ -65,25 +66,6 @@ const COUNTER_KEY_ATTRIBUTES = new Set(['pk', 'sk']);
 
 const countersOf = (item: Record<string, unknown>): Counters =>
   Object.fromEntries(Object.entries(item).filter(([name, value]) => !COUNTER_KEY_ATTRIBUTES.has(name) && typeof value === 'number')) as Counters;
-
-/** Reads items by key with BatchGet (100 keys a call; unprocessed keys asked again). */
-export async function batchGet(db: Db, itemKeys: { pk: string; sk: string }[], consistent: boolean): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  try {
-    for (let start = 0; start < itemKeys.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = itemKeys.slice(start, start + 100);
-      while (pending && pending.length > 0) {
-        const result: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
-          await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending, ConsistentRead: consistent } } }));
-        items.push(...(result.Responses?.[db.tableName] ?? []));
-        pending = result.UnprocessedKeys?.[db.tableName]?.Keys;
-      }
-    }
-  } catch (error) {
-    throw toDomainError(error);
-  }
-  return items;
-}
 
 /** A cluster's counters of one bucket: the sum of its shards, one BatchGet. */
 export async function readClusterCounters(db: Db, cluster: string, bucket = TOTAL_BUCKET, consistent = false): Promise<Counters> {
