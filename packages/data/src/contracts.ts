@@ -1,12 +1,11 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
 } from '@sharedtech/core';
 import { z } from 'zod';
+import { batchGetByKeys } from './batch-get.js';
 import type { Db } from './client.js';
 import { putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
-import { toDomainError } from './errors.js';
-import { keys, stripKeys } from './keys.js';
+import { keys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type Page, type PageRequest } from './query.js';
 import { statsWrites } from './stats.js';
 
@@ -80,25 +79,8 @@ const partyPointerSchema = z.object({ contractId: z.string(), orgId: z.string() 
 export async function listContractsOfOrganisation(db: Db, orgId: string, page?: PageRequest): Promise<Page<Contract>> {
   const pointers = await queryPage(db, { ...onIndex('gsi1', keys.contractsOfOrg(orgId, '').gsi1pk), schema: partyPointerSchema }, page);
   if (pointers.items.length === 0) return { items: [], nextCursor: pointers.nextCursor };
-  const byId = new Map<string, Contract>();
-  try {
-    let requestItems: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [db.tableName]: { Keys: pointers.items.map((pointer) => keys.contract(pointer.contractId)) },
-    };
-    // BatchGet may return some keys as unprocessed under load; ask again for those.
-    while (requestItems && Object.keys(requestItems).length > 0) {
-      const result: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
-        await db.doc.send(new BatchGetCommand({ RequestItems: requestItems }));
-      for (const item of result.Responses?.[db.tableName] ?? []) {
-        const contract = contractSchema.parse(stripKeys(item));
-        byId.set(contract.id, contract);
-      }
-      const unprocessed = result.UnprocessedKeys?.[db.tableName]?.Keys;
-      requestItems = unprocessed && unprocessed.length > 0 ? { [db.tableName]: { Keys: unprocessed } } : undefined;
-    }
-  } catch (error) {
-    throw toDomainError(error);
-  }
+  const contracts = await batchGetByKeys(db, pointers.items.map((pointer) => keys.contract(pointer.contractId)), contractSchema);
+  const byId = new Map(contracts.map((contract) => [contract.id, contract]));
   return {
     items: pointers.items.map((pointer) => byId.get(pointer.contractId)).filter((contract): contract is Contract => Boolean(contract)),
     nextCursor: pointers.nextCursor,
