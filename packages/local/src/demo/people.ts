@@ -48,15 +48,21 @@ export async function rosterOf(ctx: DemoContext, ownerSub: string): Promise<Pers
 
 /** The person of that name on `ownerSub`'s roster (the people stage has made them). */
 export async function personNamed(ctx: DemoContext, ownerSub: string, name: string): Promise<Person> {
-  const person = (await rosterOf(ctx, ownerSub)).find((candidate) => candidate.name === name);
+  return named(await rosterOf(ctx, ownerSub), ownerSub, name);
+}
+
+function named(roster: readonly Person[], ownerSub: string, name: string): Person {
+  const person = roster.find((candidate) => candidate.name === name);
   if (!person) throw new Error(`Demo seed: ${name} is not on the roster of ${ownerSub}; run the people stage first.`);
   return person;
 }
 
-/** The team's roster person ids (the rosters stage has made them). */
+/** The team's roster person ids (the rosters stage has made them): each roster read once. */
 export async function demoTeamIds(ctx: DemoContext, studioSub: string, team: DemoTeam): Promise<string[]> {
-  const teachers = await Promise.all(team.teachers.map((name) => personNamed(ctx, studioSub, name)));
-  const students = await Promise.all(team.students.map((name) => personNamed(ctx, COLLEGE_OF[studioSub]!, name)));
+  const collegeSub = COLLEGE_OF[studioSub]!;
+  const [studioRoster, collegeRoster] = await Promise.all([rosterOf(ctx, studioSub), rosterOf(ctx, collegeSub)]);
+  const teachers = team.teachers.map((name) => named(studioRoster, studioSub, name));
+  const students = team.students.map((name) => named(collegeRoster, collegeSub, name));
   return [...teachers, ...students].map((person) => person.id);
 }
 
