@@ -97,6 +97,9 @@ const unitSuffix = { fen: '（元）', hours: '（小时）', count: '' } as con
  * UTF-8 with a byte-order mark so spreadsheet programs read the Chinese.
  * Without a cluster: every cluster the caller's reach offers.
  */
+/** The council CSV's file name: its cluster (or `all`) and the day it was made. */
+export const councilCsvFileName = (query: { cluster?: string }, now: Date) => `council-${query.cluster ?? 'all'}-${now.toISOString().slice(0, 10)}.csv`;
+
 export async function councilDashboardCsv(
   deps: ServiceDeps,
   principal: Principal,

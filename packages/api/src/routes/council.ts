@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { COUNCIL_FIGURES } from '@sharedtech/core';
-import { CouncilDashboardQuerySchema, councilDashboard, councilDashboardCsv } from '@sharedtech/services';
+import { CouncilDashboardQuerySchema, councilCsvFileName, councilDashboard, councilDashboardCsv } from '@sharedtech/services';
+import { csvFile, csvResponse } from '../csv.js';
 import type { ApiDeps } from '../deps.js';
 import { errorResponses, jsonResponse } from '../openapi.js';
 import { bearer, createRouter } from './router.js';
@@ -46,14 +47,13 @@ export function councilRoutes(deps: ApiDeps) {
         summary: 'Council members: every figure per month per cluster as CSV (UTF-8 with BOM, Chinese headers, money in yuan)',
         request: { query: CouncilDashboardQuerySchema },
         responses: {
-          200: { description: 'One row per cluster and month, a column per figure', content: { 'text/csv': { schema: z.string() } } },
+          200: csvResponse('One row per cluster and month, a column per figure'),
           ...errorResponses,
         },
       }),
       async (c) => {
-        const csv = await councilDashboardCsv(deps, c.get('principal'), c.req.valid('query'));
-        const name = `council-${c.req.valid('query').cluster ?? 'all'}-${deps.clock().toISOString().slice(0, 10)}.csv`;
-        return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+        const query = c.req.valid('query');
+        return csvFile(c, { filename: councilCsvFileName(query, deps.clock()), body: await councilDashboardCsv(deps, c.get('principal'), query) });
       },
     );
 }

@@ -2,13 +2,14 @@ import type { Context, Hono } from 'hono';
 import {
   COUNCIL_FIGURES, DASHBOARD_MONTHS, ForbiddenError, ValidationError, type CouncilFigure, type FigureGroup, type FigureSeries,
 } from '@sharedtech/core';
-import { CouncilDashboardQuerySchema, councilDashboardCsv, councilDashboardIn, councilReachOf, type CouncilDashboard } from '@sharedtech/services';
+import { CouncilDashboardQuerySchema, councilCsvFileName, councilDashboardCsv, councilDashboardIn, councilReachOf, type CouncilDashboard } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { Chart } from '../components/chart.js';
 import { ErrorSummary, Select, SubmitButton } from '../components/form.js';
 import { Layout } from '../components/layout.js';
 import { Empty, PageHeader, Section, TableScroll } from '../components/ui.js';
 import { pageKit, render, type Ui } from '../context.js';
+import { csvFile } from '../csv.js';
 import { emptyForm, formState, zodToWebIssues } from '../forms.js';
 import { clusterLabel } from '../labels.js';
 
@@ -187,9 +188,7 @@ export function councilPages(web: Hono, deps: WebDeps) {
         throw ValidationError.field(issue.path.join('.'), issue.message);
       }
       const query = parsed.data;
-      const csv = await councilDashboardCsv(deps, ui.principal, query);
-      const name = `council-${query.cluster ?? 'all'}-${deps.clock().toISOString().slice(0, 10)}.csv`;
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+      return csvFile(c, { filename: councilCsvFileName(query, deps.clock()), body: await councilDashboardCsv(deps, ui.principal, query) });
     }),
   );
 }

@@ -10,6 +10,7 @@ import { Layout } from '../components/layout.js';
 import { Empty, Facts, PageHeader, Pager, Section, TableScroll, Time } from '../components/ui.js';
 import { clusterOptions } from '../components/organisations.js';
 import { pageKit, pathParam, render, type SignedInUi, type Ui } from '../context.js';
+import { csvFile } from '../csv.js';
 import { bpsToPercent } from '../format.js';
 import { emptyForm, formState, parseInput, zodToWebIssues } from '../forms.js';
 import { contractStatusLabel, ipLabel } from '../labels.js';
@@ -27,8 +28,6 @@ const typeLabel = (ui: Ui, record: Pick<RegistrationRecord, 'contractType'>) =>
   record.contractType ? ui.t(`registration.type.${record.contractType}`) : ui.t('registration.notChosen');
 const partyOf = (record: RegistrationRecord, role: RegistrationRecord['parties'][number]['role']) => record.parties.find((party) => party.role === role);
 
-const csvResponse = (c: Context, file: { filename: string; body: string }) =>
-  c.body(file.body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${file.filename}"` });
 
 /** The list's filter as given, defaulting to this year up to today (Asia/Shanghai) and the association's cluster. */
 function rangeOf(c: Context, ui: SignedInUi, now: Date) {
@@ -120,7 +119,7 @@ export function registrationPages(web: Hono, deps: WebDeps) {
 
   web.get(
     '/registrations.csv',
-    page(async (c, ui) => csvResponse(c, await exportRegistrationsCsv(deps, ui.principal, parseInput(RegistrationRangeSchema, rangeOf(c, ui, deps.clock()))))),
+    page(async (c, ui) => csvFile(c, await exportRegistrationsCsv(deps, ui.principal, parseInput(RegistrationRangeSchema, rangeOf(c, ui, deps.clock()))))),
   );
 
   web.get(
@@ -333,7 +332,7 @@ export function registrationPages(web: Hono, deps: WebDeps) {
     page(async (c, ui) => {
       const id = pathParam(c);
       const contract = await readContract(deps, ui.principal, id);
-      return csvResponse(c, await exportDistributionCsv(deps, ui.principal, id, distributionQuery(c, ui, contractParties(contract))));
+      return csvFile(c, await exportDistributionCsv(deps, ui.principal, id, distributionQuery(c, ui, contractParties(contract))));
     }),
   );
 }
