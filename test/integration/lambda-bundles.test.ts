@@ -306,6 +306,7 @@ describe('the jobs bundle on its schedule', () => {
         milestonesDated: expect.any(Number),
         registrationsIndexed: expect.any(Number),
         statementsIndexed: expect.any(Number),
+        trackRecordsSet: expect.any(Number),
       });
       expect(upgrade.studioCapabilities).toBeGreaterThanOrEqual(1);
       expect(json.find((line) => line.message === 'Data upgrade finished')).toMatchObject({ service: 'marketplace-jobs', level: 'INFO' });

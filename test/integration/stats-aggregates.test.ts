@@ -2,10 +2,10 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, TOTAL_BUCKET, clusterStatisticsFromCounters, type Principal, type RequestContent } from '@sharedtech/core';
-import { countBidsOfRequest, getRequest, keys, readStoredStats } from '@sharedtech/data';
+import { countBidsOfRequest, getRequest, getStandingsOfMany, keys, readStoredStats } from '@sharedtech/data';
 import {
   actOnMilestone, awardRequest, canonical, decideChangeOrder, proposeChange, cancelRequest, closeRequest, createRequest, loadPrincipal, recountClusterStatistics, resolveDispute,
-  reviewRequest, runScheduledJobs, signContract, storedClusterStatistics, submitBid, submitRequest, suspendRequest, terminateContract,
+  recountTrackRecord, reviewRequest, runScheduledJobs, signContract, storedClusterStatistics, submitBid, submitRequest, suspendRequest, terminateContract,
   updateRequest, upgradeDerivedItems, withdrawBid,
 } from '@sharedtech/services';
 import { startTestApi, testClock } from '../support/harness.js';
@@ -61,6 +61,12 @@ async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
     if (error instanceof DomainError) return undefined;
     throw error;
   }
+}
+
+/** Each studio's track record (matching's count of its ACTIVE and COMPLETED contracts) equals a recount of its contracts. */
+async function expectTrackRecordsEqualRecount(studioIds = rivals.map((rival) => rival.orgId)) {
+  const stored = await getStandingsOfMany(deps.db, studioIds);
+  for (const studioId of studioIds) expect(stored.get(studioId)!.contracts, studioId).toBe(await recountTrackRecord(deps, studioId));
 }
 
 async function expectCountersEqualRecount(cluster: string) {
@@ -269,6 +275,7 @@ describe('statistics counters equal a recount', () => {
           await apply(operation);
         }
         for (const cluster of [clusterA, clusterB]) await expectCountersEqualRecount(cluster);
+        await expectTrackRecordsEqualRecount();
         for (const { id } of requests) {
           const request = await getRequest(deps.db, id, true);
           expect(request!.bidCount).toBe(await countBidsOfRequest(deps.db, id));
@@ -317,6 +324,15 @@ describe('statistics counters equal a recount', () => {
     expect(statistics.contracts.total).toBe(5);
     expect(statistics.education).toEqual({ teachers: 1, students: 2, mentors: 0 });
     expect((await moderator.get(`/v1/stats?cluster=${cluster}`)).body).toEqual(statistics);
+
+    // The five contracts signed by both parties at once: the winner's track record counts each activation once
+    const contracts = awards.flatMap((award) => (award.status === 'fulfilled' ? [award.value] : []));
+    const before = (await getStandingsOfMany(deps.db, [studio.orgId])).get(studio.orgId)!.contracts;
+    await Promise.all(contracts.map((contract) => signContract(deps, owner, contract.id)));
+    const activated = await Promise.all(contracts.map((contract) => signContract(deps, studios[0]!, contract.id)));
+    expect(activated.map((contract) => contract.status)).toEqual(Array(5).fill('ACTIVE'));
+    expect((await getStandingsOfMany(deps.db, [studio.orgId])).get(studio.orgId)!.contracts).toBe(before + 5);
+    await expectTrackRecordsEqualRecount([studio.orgId, ...bidderOrgs.map((bidder) => bidder.orgId)]);
   });
 });
 
@@ -379,6 +395,8 @@ describe('upgrade-data and the statistics', () => {
       }
     }
     for (const studioId of Object.keys(people)) await deps.db.doc.send(new DeleteCommand({ TableName: deps.db.tableName, Key: keys.studioPeople(cluster, studioId) }));
+    await deps.db.doc.send(new DeleteCommand({ TableName: deps.db.tableName, Key: keys.trackRecord(rivals[0]!.orgId) }));
+    expect((await getStandingsOfMany(deps.db, [rivals[0]!.orgId])).get(rivals[0]!.orgId)!.contracts).toBe(0);
     for (const id of ids) {
       await deps.db.doc.send(new UpdateCommand({ TableName: deps.db.tableName, Key: keys.request(id), UpdateExpression: 'REMOVE bidCount' }));
     }
@@ -391,11 +409,14 @@ describe('upgrade-data and the statistics', () => {
     // Assess
     expect(report.bidCountsSet).toBeGreaterThanOrEqual(3);
     expect(report.statsClustersRecounted).toBeGreaterThanOrEqual(1);
+    expect(report.trackRecordsSet).toBeGreaterThanOrEqual(1);
+    await expectTrackRecordsEqualRecount();
+    expect((await getStandingsOfMany(deps.db, [rivals[0]!.orgId])).get(rivals[0]!.orgId)!.contracts).toBeGreaterThanOrEqual(1);
     expect(canonical(await storedClusterStatistics(deps, cluster))).toEqual(canonical(expected));
     expect((await getRequest(deps.db, ids[0]!, true))!.bidCount).toBe(2);
     expect((await moderator.get(`/v1/stats?cluster=${cluster}`)).body).toEqual(clusterStatisticsFromCounters(cluster, expected.buckets[TOTAL_BUCKET]!));
     const again = await upgradeDerivedItems(deps);
-    expect(again).toMatchObject({ bidCountsSet: 0, statsClustersRecounted: 0, rostersBackfilled: 0, accountTotalsSet: 0 });
+    expect(again).toMatchObject({ bidCountsSet: 0, statsClustersRecounted: 0, rostersBackfilled: 0, accountTotalsSet: 0, trackRecordsSet: 0 });
 
     // Counting goes on from the backfilled counters
     await withdrawBid(deps, studios[1]!, (await submitBid(deps, studios[1]!, ids[1]!, bidBody(rivals[1]!.team, 70_000) as never)).id);

@@ -39,6 +39,18 @@ export function matchScore(input: {
   return { score, sharedTags: shared, reputation };
 }
 
+/** Contracts that make a studio's track record in matching: those it is delivering or has delivered. */
+export const countsToTrackRecord = (status: ContractStatus) => status === 'ACTIVE' || status === 'COMPLETED';
+
+/**
+ * How a contract's creation (`previous` undefined) or change of state moves
+ * its studio's track record (+1, −1 or 0). The count is kept in the
+ * transactions that change contracts, so matching reads one number per
+ * studio instead of the studio's contracts.
+ */
+export const trackRecordDelta = (previous: Pick<Contract, 'status'> | undefined, next: Pick<Contract, 'status'>) =>
+  Number(countsToTrackRecord(next.status)) - Number(previous !== undefined && countsToTrackRecord(previous.status));
+
 // ── Consortium statistics as counters ───────────────────────────────────────
 //
 // The statistics of a cluster are a bag of named integer counters, kept up to

@@ -1,5 +1,5 @@
 import {
-  MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
+  MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, trackRecordDelta, milestoneSchema, type Contract, type ContractStatus, type Milestone,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import { batchGetByKeys } from './batch-get.js';
@@ -57,14 +57,37 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
     ),
     ...statsWrites(db, contractStatsDeltas(undefined, contract)),
     ...statsWrites(db, governmentContractDeltas(undefined, contract, milestones.map((milestone) => milestone.amount.amount))),
+    ...trackRecordWrites(db, undefined, contract),
   ];
 }
+
+/** Moves the studio's track record (see `trackRecordDelta`) when the contract starts or stops counting; nothing otherwise. */
+function trackRecordWrites(db: Db, previous: Contract | undefined, next: Contract): Write[] {
+  const delta = trackRecordDelta(previous, next);
+  if (delta === 0) return [];
+  return [{
+    op: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.trackRecord(next.studioOrgId),
+        UpdateExpression: 'SET orgId = :org ADD contracts :delta',
+        ExpressionAttributeValues: { ':org': next.studioOrgId, ':delta': delta },
+      },
+    },
+  }];
+}
+
+/** A studio's track record set to a recount (upgrade-data: contracts stored before it was kept). */
+export const putTrackRecord = (db: Db, orgId: string, contracts: number): Write => ({
+  op: { Put: { TableName: db.tableName, Item: { ...keys.trackRecord(orgId), orgId, contracts } } },
+});
 
 /** Replaces a contract read at `previous.version`, with the statistics counters its change of state moves. */
 export const writesForContractChange = (db: Db, previous: Contract, next: Contract, onConflict?: Write['onConflict']): Write[] => [
   putContractVersion(db, next, onConflict),
   ...statsWrites(db, contractStatsDeltas(previous, next)),
   ...statsWrites(db, governmentContractDeltas(previous, next)),
+  ...trackRecordWrites(db, previous, next),
 ];
 
 export const putContractVersion = (db: Db, contract: Contract, onConflict?: Write['onConflict']) =>

@@ -230,6 +230,8 @@ export const keys = {
   reviewById: (reviewId: string) => ({ gsi2pk: `REVIEW#${reviewId}`, gsi2sk: '#' }),
   /** An organisation's rating sums (count and each aspect), moved by ADD when a review is published or hidden. */
   ratingTotals: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: '#RATINGS' }),
+  /** A studio's track record: how many of its contracts are ACTIVE or COMPLETED, moved by ADD when one starts or stops counting. */
+  trackRecord: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: '#TRACK' }),
   /** A contract with a lone sealed review has one timer; its sparse index entry sorts by the end of the review window. */
   reviewTimer: (contractId: string) => ({ pk: `CTR#${contractId}`, sk: 'TIMER#REVIEWS' }),
   reviewTimersDue: (dueAt: string, contractId: string) => ({ gsi3pk: 'TIMERS#REVIEWS', gsi3sk: `${dueAt}#${contractId}` }),

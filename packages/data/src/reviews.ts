@@ -116,12 +116,28 @@ export async function getRatingTotals(db: Db, orgId: string, consistent = false)
   return (await getItem(db, keys.ratingTotals(orgId), totalsSchema, consistent)) ?? { ...EMPTY_RATING_TOTALS };
 }
 
-/** Several organisations' rating sums in one BatchGet (matching's shortlist). */
-export async function getRatingTotalsOfMany(db: Db, orgIds: readonly string[]): Promise<Map<string, RatingTotals>> {
+/** What matching weighs of a studio besides its skills: its rating sums and its track record (ACTIVE or COMPLETED contracts). */
+export interface Standing {
+  ratings: RatingTotals;
+  contracts: number;
+}
+
+const trackRecordSchema = z.object({ contracts: z.number().int() });
+
+/**
+ * Several studios' standings (matching's shortlist): their rating sums and
+ * track records in one BatchGet, whatever the number of their contracts.
+ */
+export async function getStandingsOfMany(db: Db, orgIds: readonly string[]): Promise<Map<string, Standing>> {
   const unique = [...new Set(orgIds)];
-  const items = unique.length ? await batchGet(db, unique.map((orgId) => keys.ratingTotals(orgId)), false) : [];
-  const byOrg = new Map<string, RatingTotals>(unique.map((orgId) => [orgId, { ...EMPTY_RATING_TOTALS }]));
-  for (const item of items) byOrg.set(String(item.pk).slice('ORG#'.length), parseTotals(item));
+  const items = unique.length ? await batchGet(db, unique.flatMap((orgId) => [keys.ratingTotals(orgId), keys.trackRecord(orgId)]), false) : [];
+  const byOrg = new Map<string, Standing>(unique.map((orgId) => [orgId, { ratings: { ...EMPTY_RATING_TOTALS }, contracts: 0 }]));
+  for (const item of items) {
+    const standing = byOrg.get(String(item.pk).slice('ORG#'.length));
+    if (!standing) continue;
+    if (item.sk === keys.ratingTotals('').sk) standing.ratings = parseTotals(item);
+    else standing.contracts = trackRecordSchema.parse(item).contracts;
+  }
   return byOrg;
 }
 

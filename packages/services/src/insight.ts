@@ -1,9 +1,9 @@
 import {
   ForbiddenError, averagesOf, clusterStatisticsFromCounters, isAssociation, matchScore, reputationPoints, requireAssociation, requireVerified,
-  type Contract, type Principal,
+  type Principal,
 } from '@sharedtech/core';
 import {
-  getRatingTotalsOfMany, listContractsOfOrganisation, listRequests, listStudiosWithCapability, readAll, readClusterCounters, type StudioCapability,
+  getStandingsOfMany, listRequests, listStudiosWithCapability, readAll, readClusterCounters, type StudioCapability,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { getVisibleRequest } from './requests.js';
@@ -21,8 +21,8 @@ export async function clusterStatistics(deps: ServiceDeps, principal: Principal,
 
 /** Studios read per capability tag: far above a city consortium's studios with one skill, and still a bounded read. */
 const STUDIOS_PER_TAG = 500;
-/** How many candidates get their past contracts looked up; the rest are ranked on skills and cluster alone. */
-const CANDIDATES_WITH_HISTORY = 30;
+/** How many candidates get their standing (track record and reviews) read; the rest are ranked on skills and cluster alone. */
+const CANDIDATES_WITH_STANDING = 30;
 
 /**
  * Studios ranked for a request (its owner and associations): shared capability
@@ -30,8 +30,8 @@ const CANDIDATES_WITH_HISTORY = 30;
  * averages, `reputationPoints`: −4 … +4, 0 for a studio without reviews).
  * Candidates come from one Query per request tag on the verified studios'
  * capability index (at most ten tags), and only the best few are asked for
- * their history and averages (one BatchGet) — bounded whatever the size of
- * the consortium.
+ * their track records and averages (one BatchGet of per-studio aggregates) —
+ * the same reads whatever the size of the consortium or of a studio's history.
  */
 export async function matchStudiosForRequest(deps: ServiceDeps, principal: Principal, requestId: string, limit = 10) {
   const request = await getVisibleRequest(deps, principal, requestId);
@@ -46,20 +46,16 @@ export async function matchStudiosForRequest(deps: ServiceDeps, principal: Princ
     matchScore({ requestTags: request.tags, capabilities: studio.capabilities, sameCluster: studio.cluster === request.cluster, pastContracts, reputation });
   const shortlist = [...studios.values()]
     .sort((a, b) => scoreOf(b, 0).score - scoreOf(a, 0).score || a.name.localeCompare(b.name))
-    .slice(0, CANDIDATES_WITH_HISTORY);
-  const ratings = await getRatingTotalsOfMany(deps.db, shortlist.map((studio) => studio.orgId));
-  const ranked = await Promise.all(
-    shortlist.map(async (studio) => {
-      const past = await listContractsOfOrganisation(deps.db, studio.orgId, { limit: 10 });
-      const averages = averagesOf(ratings.get(studio.orgId)) ?? null;
-      const { score, sharedTags, reputation } = scoreOf(studio, countCompleted(past.items), reputationPoints(averages ?? undefined));
-      return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags, reputation, averages };
-    }),
-  );
+    .slice(0, CANDIDATES_WITH_STANDING);
+  const standings = await getStandingsOfMany(deps.db, shortlist.map((studio) => studio.orgId));
+  const ranked = shortlist.map((studio) => {
+    const standing = standings.get(studio.orgId);
+    const averages = averagesOf(standing?.ratings) ?? null;
+    const { score, sharedTags, reputation } = scoreOf(studio, standing?.contracts ?? 0, reputationPoints(averages ?? undefined));
+    return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags, reputation, averages };
+  });
   return { items: rank(ranked, (item) => item.studio.name).slice(0, limit) };
 }
-
-const countCompleted = (contracts: Contract[]) => contracts.filter((contract) => contract.status === 'COMPLETED' || contract.status === 'ACTIVE').length;
 
 /** Orders by score, then by name so equal scores list the same way every time. */
 function rank<T extends { score: number }>(items: T[], name: (item: T) => string): T[] {

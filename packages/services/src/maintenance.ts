@@ -1,9 +1,9 @@
-import { ConflictError, STATEMENT_KINDS, type Contract, MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
+import { ConflictError, STATEMENT_KINDS, countsToTrackRecord, type Contract, MAX_MEMBERS_PER_ORG, ORG_STATUSES, REQUEST_STATUSES, SETTLED_MILESTONE_STATUSES, milestoneDueAt, normaliseRequestTimes, type MemberRoster } from '@sharedtech/core';
 import {
   commitChange, getDataVersion, indexActiveAppointment, indexContract, listAppointmentsOfOrg, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
-  indexRegistrationEntry, indexShareStatementYear, listShareStatements,
+  indexRegistrationEntry, indexShareStatementYear, listShareStatements, getStandingsOfMany, putTrackRecord,
   type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -13,7 +13,7 @@ import { backfillGovernmentStatistics, backfillStatistics } from './statistics.j
  * The version of the derived items this code writes. Raise it when a change
  * derives new items from existing data, and extend upgradeDerivedItems.
  */
-export const DATA_VERSION = 5;
+export const DATA_VERSION = 6;
 
 const write = (deps: ServiceDeps, writes: Write[]) => (writes.length ? commitChange(deps.db, { writes, audit: [], notifications: [] }) : Promise.resolve());
 
@@ -53,6 +53,8 @@ export interface UpgradeReport {
   registrationsIndexed: number;
   /** Statements recorded before periods, indexed under (and added to the totals of) the year they were recorded. */
   statementsIndexed: number;
+  /** Studios whose track record (ACTIVE or COMPLETED contracts, for matching) was set from a recount (version 6). */
+  trackRecordsSet: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   const report: UpgradeReport = {
     requestsNormalised: 0, deadlineTimers: 0, studioCapabilities: 0, bidsReindexed: 0, searchReindexed: 0, auditRecordsChained: 0,
     rostersBackfilled: 0, rostersTooLarge: [], bidCountsSet: 0, statsClustersRecounted: 0, contractsIndexed: 0, studiosIndexed: 0, governmentsRecounted: 0, milestonesDated: 0, accountTotalsSet: 0, appointmentsIndexed: 0,
-    registrationsIndexed: 0, statementsIndexed: 0,
+    registrationsIndexed: 0, statementsIndexed: 0, trackRecordsSet: 0,
   };
   for (const status of REQUEST_STATUSES) {
     for (const request of await readAll((page) => listRequests(deps.db, { status }, page))) {
@@ -105,6 +107,7 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
         await write(deps, [reindexBid(deps.db, bid.collegeOrgId || !studio.collegeId ? bid : { ...bid, collegeOrgId: studio.collegeId })]);
         report.bidsReindexed += 1;
       }
+      if (await backfillTrackRecord(deps, studio.id)) report.trackRecordsSet += 1;
     }
     // Every contract has an enterprise: through the enterprises' contracts, each contract gets its list index keys.
     for (const enterprise of await readAll((page) => listOrganisationsByType(deps.db, 'ENTERPRISE', status, page))) {
@@ -129,6 +132,20 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   report.auditRecordsChained = await sealPreChainAuditRecords(deps.db);
   await putDataVersion(deps.db, DATA_VERSION, deps.clock().toISOString());
   return report;
+}
+
+/** A studio's track record as its contracts count it. */
+export async function recountTrackRecord(deps: ServiceDeps, studioId: string): Promise<number> {
+  const contracts = await readAll((page) => listContractsOfOrganisation(deps.db, studioId, page));
+  return contracts.filter((contract) => contract.studioOrgId === studioId && countsToTrackRecord(contract.status)).length;
+}
+
+/** Sets a studio's track record to the recount where it differs (contracts stored before version 6 were not counted). */
+async function backfillTrackRecord(deps: ServiceDeps, studioId: string): Promise<boolean> {
+  const [recount, stored] = await Promise.all([recountTrackRecord(deps, studioId), getStandingsOfMany(deps.db, [studioId])]);
+  if (stored.get(studioId)?.contracts === recount) return false;
+  await write(deps, [putTrackRecord(deps.db, studioId, recount)]);
+  return true;
 }
 
 /**
