@@ -25,6 +25,18 @@ export const TAG = '机器视觉';
 /** Per 1× of data: requests, bids (5 per request), contracts and notifications. */
 export const UNIT = { requests: 100, bidsPerRequest: 5, contracts: 20, notifications: 1_000 } as const;
 
+/**
+ * The first page of every list the bench measures, full at every size. At 1×
+ * some callers' lists are shorter than a page, and comparing them with 100×
+ * would show a page filling up, not a read growing with the data; so each
+ * size is topped up to these, and only where it falls short (100× needs
+ * none): contracts of each enterprise with its studio (contract and account
+ * lists: pages of 20), OPEN requests of each kind of request the templates
+ * post (matching reads at most 50 per tag and cluster), and notifications in
+ * each inbox (the unread badge counts at most 100).
+ */
+export const PAGE_FILL = { contractsPerEnterprise: 21, openRequestsPerKind: 51, notificationsPerInbox: 101 } as const;
+
 
 export interface Org {
   caller: Caller;
@@ -302,6 +314,8 @@ export async function buildTemplates(consortium: Consortium, db: Db): Promise<Te
 export interface Loaded {
   scale: number;
   items: number;
+  /** Of `counts`, what PAGE_FILL added on top of scale × UNIT. */
+  filled: { requests: number; contracts: number; notifications: number };
   seconds: number;
   counts: { requests: number; bids: number; contracts: number; journalEntries: number; notifications: number };
   /** Clones of the demo enterprise's open request (bid on by the other studios): for reads. */
@@ -315,13 +329,27 @@ export interface Loaded {
 
 const isNotification = (item: Item) => typeof item.pk === 'string' && item.pk.startsWith('INBOX#');
 
+/** Bundles of the template at `at` when `bundles` are cloned round-robin over `templateCount` templates. */
+const bundlesOf = (bundles: number, templateCount: number, at: number) => Math.floor(bundles / templateCount) + (at < bundles % templateCount ? 1 : 0);
+
+/** The open templates grouped by the kind of request they post (cluster and tags), as indexes. */
+function requestKinds(open: readonly Template[]): number[][] {
+  const kinds = new Map<string, number[]>();
+  open.forEach((template, at) => {
+    const request = template.items.map((json) => JSON.parse(json) as Item).find((item) => item.sk === '#REQ')!;
+    const kind = `${request.cluster}|${[...request.tags].sort().join(',')}`;
+    kinds.set(kind, [...(kinds.get(kind) ?? []), at]);
+  });
+  return [...kinds.values()];
+}
+
 /**
  * Loads `scale` × UNIT of data as clones: contract bundles and open-request
  * bundles round-robin over the enterprises, `targets` fresh requests for the
  * timed writes, then notifications (clones of the templates' own, into the
  * same inboxes) up to UNIT.notifications × scale in all.
  */
-export async function loadScale(db: Db, templates: Templates, scale: number, targets: number, options: { audit?: boolean } = {}): Promise<Loaded> {
+export async function loadScale(db: Db, templates: Templates, scale: number, targets: number, options: { audit?: boolean; fillPages?: boolean } = {}): Promise<Loaded> {
   const started = performance.now();
   const contracts = Math.round(UNIT.contracts * scale);
   const openBundles = Math.max(0, Math.round(UNIT.requests * scale) - contracts);
@@ -339,12 +367,21 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
     else if (isNotification(item)) counts.notifications++;
   };
   const notificationSources = [...templates.open, ...templates.contracts].flatMap((template) => template.items.filter((json) => json.includes('"pk":"INBOX#')));
+  const filled = { requests: 0, contracts: 0, notifications: 0 };
+  const perInbox = new Map<string, number>();
+  const notification = (json: string): Item => {
+    const item = JSON.parse(json.replace(/\bntf_[0-9A-HJKMNP-TV-Z]{26}\b/g, (id) => freshId(id))) as Item;
+    count(item);
+    perInbox.set(item.pk, (perInbox.get(item.pk) ?? 0) + 1);
+    return item;
+  };
   function* items(): Generator<Item> {
     const bundle = function* (template: Template, sink?: string[], root?: string) {
       const { items: cloned, idMap } = cloneTemplate(template, include);
       if (sink && root) sink.push(idMap.get(template.root[root]!)!);
       for (const item of cloned) {
         count(item);
+        if (isNotification(item)) perInbox.set(item.pk, (perInbox.get(item.pk) ?? 0) + 1);
         yield item;
       }
     };
@@ -352,17 +389,29 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
     for (let i = 0; i < openBundles; i++) yield* bundle(templates.open[i % templates.open.length]!, i % templates.open.length === 0 ? demoRequests : undefined, 'requestId');
     for (let i = 0; i < targets; i++) yield* bundle(templates.open[0]!, targetIds, 'requestId');
     const wanted = Math.round(UNIT.notifications * scale);
-    for (let i = 0; counts.notifications < wanted && notificationSources.length > 0; i++) {
-      const json = notificationSources[i % notificationSources.length]!;
-      const item = JSON.parse(json.replace(/\bntf_[0-9A-HJKMNP-TV-Z]{26}\b/g, (id) => freshId(id))) as Item;
-      count(item);
-      yield item;
+    for (let i = 0; counts.notifications < wanted && notificationSources.length > 0; i++) yield notification(notificationSources[i % notificationSources.length]!);
+    // Full first pages (PAGE_FILL), counted apart.
+    const before = { ...counts };
+    if (options.fillPages) {
+      for (let i = PAGE_FILL.contractsPerEnterprise - bundlesOf(contracts, templates.contracts.length, 0); i > 0; i--) yield* bundle(templates.contracts[0]!);
+      for (const kind of requestKinds(templates.open)) {
+        const posted = kind.reduce((sum, at) => sum + bundlesOf(openBundles, templates.open.length, at), 0);
+        for (let i = 0; i < PAGE_FILL.openRequestsPerKind - posted; i++) yield* bundle(templates.open[kind[i % kind.length]!]!);
+      }
+      for (const json of new Map(notificationSources.map((source) => [JSON.parse(source).pk as string, source])).values()) {
+        const pk = JSON.parse(json).pk as string;
+        while ((perInbox.get(pk) ?? 0) < PAGE_FILL.notificationsPerInbox) yield notification(json);
+      }
     }
+    filled.requests = counts.requests - before.requests;
+    filled.contracts = counts.contracts - before.contracts;
+    filled.notifications = counts.notifications - before.notifications;
   }
   const written = await batchWrite(db, items());
   return {
     scale,
     items: written,
+    filled,
     seconds: (performance.now() - started) / 1000,
     counts,
     demoRequests,

@@ -31,6 +31,8 @@ export interface EndpointRow {
   capacity: number;
   /** The usual mix of calls, e.g. `Get(strong)×2, Query(gsi2)`. */
   mix: string;
+  /** The calls of the sample whose capacity is the median, each with the items it returned and the capacity it consumed (`Query(gsi1) 50→6.5`). */
+  callDetail: string[];
   /** Labels of calls that were a Scan or a Query without Limit. */
   unbounded: string[];
   /** Calls made after the response (not in `calls`). */
@@ -109,6 +111,9 @@ async function collect(server: BenchServer, name: string, count: number, warmup:
   return { samples, results };
 }
 
+const capacityOf = (sample: Sample) => sample.calls.reduce((sum, call) => sum + call.capacity, 0);
+const medianCapacitySample = (samples: readonly Sample[]) => [...samples].sort((a, b) => capacityOf(a) - capacityOf(b))[Math.floor(samples.length / 2)];
+
 function summarise(name: string, kind: CaseKind, route: string, samples: Sample[], expected: number[]): EndpointRow {
   const healthP50 = median(samples.map((sample) => sample.healthMs));
   const replays = samples.map((sample) => sample.replayMs);
@@ -131,8 +136,9 @@ function summarise(name: string, kind: CaseKind, route: string, samples: Sample[
     callsMin: Math.min(...callCounts),
     callsMax: Math.max(...callCounts),
     roundTrips: median(samples.map((sample) => sequentialDepth(sample.calls))),
-    capacity: round(median(samples.map((sample) => sample.calls.reduce((sum, call) => sum + call.capacity, 0))), 1),
+    capacity: round(median(samples.map(capacityOf)), 1),
     mix: mode(samples.map((sample) => summariseLabels(sample.calls.map(describeCall)))) ?? '',
+    callDetail: medianCapacitySample(samples)?.calls.map((call) => `${describeCall(call)} ${call.returned}→${call.capacity}`) ?? [],
     unbounded,
     lateCalls: samples.reduce((sum, sample) => sum + sample.late, 0),
     replayP50: round(replayP50),

@@ -70,11 +70,12 @@ async function main() {
         const { server, consortium } = await world.instance(tableName);
         try {
           log(`\n── ${scale}× data (table ${tableName}) ──`);
-          const loaded = await loadScale(server.plain, world.templates, scale, options.samples + options.warmup, { audit: options.audit });
+          const loaded = await loadScale(server.plain, world.templates, scale, options.samples + options.warmup, { audit: options.audit, fillPages: true });
           log(
             `loaded ${loaded.items} items in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.items / loaded.seconds)}/s): ` +
               `${loaded.counts.requests} requests, ${loaded.counts.bids} bids, ${loaded.counts.contracts} contracts, ` +
-              `${loaded.counts.journalEntries} journal entries, ${loaded.counts.notifications} notifications`,
+              `${loaded.counts.journalEntries} journal entries, ${loaded.counts.notifications} notifications ` +
+              `(of which full first pages: ${loaded.filled.requests} requests, ${loaded.filled.contracts} contracts, ${loaded.filled.notifications} notifications)`,
           );
           const endpoints = await measureEndpoints(server, consortium, loaded, options, log);
           const { demoRequests: _r, demoContracts: _c, targets: _t, ...load } = loaded;

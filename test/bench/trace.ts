@@ -19,6 +19,8 @@ export interface RecordedCall {
   /** The document-client input (unmarshalled), with ReturnConsumedCapacity. */
   input: Record<string, any>;
   capacity: number;
+  /** Items the call returned (Query, Scan and BatchGet; a Get's 0 or 1). */
+  returned: number;
   startedAt: number;
   endedAt: number;
   error?: string;
@@ -58,6 +60,13 @@ const totalCapacity = (consumed: unknown): number => {
   return list.reduce((sum, entry: any) => sum + (Number(entry?.CapacityUnits) || 0), 0);
 };
 
+const returnedItems = (output: any): number => {
+  if (!output) return 0;
+  if (typeof output.Count === 'number') return output.Count;
+  if (output.Responses && !Array.isArray(output.Responses)) return Object.values(output.Responses as Record<string, unknown[]>).reduce((n, items) => n + items.length, 0);
+  return output.Item ? 1 : 0;
+};
+
 /**
  * Adds the counting middleware to a document client's stack (the document
  * client shares its stack with the underlying DynamoDBClient). Runs at
@@ -71,12 +80,13 @@ export function instrument(doc: DynamoDBDocumentClient, onUntraced?: (call: Reco
       if (!ITEM_OPS.has(op)) return next(args);
       const input = { ...args.input, ReturnConsumedCapacity: 'TOTAL' };
       const trace = als.getStore();
-      const call: RecordedCall = { op, input: structuredClone(input), capacity: 0, startedAt: performance.now(), endedAt: 0 };
+      const call: RecordedCall = { op, input: structuredClone(input), capacity: 0, returned: 0, startedAt: performance.now(), endedAt: 0 };
       if (trace?.closed) trace.late++;
       inFlight++;
       try {
         const result: any = await next({ ...args, input });
         call.capacity = totalCapacity(result?.output?.ConsumedCapacity);
+        call.returned = returnedItems(result?.output);
         return result;
       } catch (error) {
         call.error = (error as Error).name;
