@@ -216,7 +216,7 @@ async function issueOne(deps: ServiceDeps, contract: Contract, student: TeamPers
   const deltas: StatsDelta[] = recordIssuedDeltas(record, person ? first : true, firstOfProgramme);
   await applyChange(deps, SCHEDULER, {
     writes: [...writes, ...statsWrites(deps.db, deltas)],
-    transitions: [{ entity: { type: 'studentRecord', id: record.id }, action: 'issue', after: 'ISSUED', details: { contractId: contract.id, personId: student.personId, hours: record.hours } }],
+    transitions: [{ entity: { type: 'studentRecord', id: record.id }, action: 'issue', after: 'ISSUED', details: { contractId: contract.id, personId: student.personId, hours: record.hours }, creates: true }],
     notify: [...new Set([contract.studioOrgId, ...(contract.collegeOrgId ? [contract.collegeOrgId] : [])])].map((orgId) => ({
       to: toOrg(orgId),
       type: 'STUDENT_RECORD_ISSUED',

@@ -57,7 +57,7 @@ export async function addPerson(deps: ServiceDeps, principal: Principal, orgId: 
   const person: Person = { id: deps.ids('person'), orgId: org.id, ...input, createdAt: now, updatedAt: now, version: 1 };
   await applyChange(deps, principal, {
     writes: [writeNewPerson(deps.db, person)],
-    transitions: [{ entity: { type: 'person', id: person.id }, action: 'add', after: person.kind, details: { orgId: org.id } }],
+    transitions: [{ entity: { type: 'person', id: person.id }, action: 'add', after: person.kind, details: { orgId: org.id }, creates: true }],
   });
   return viewOfPerson(person);
 }
