@@ -74,36 +74,31 @@ const refuseTokens: TokenVerifier = async () => {
   throw new UnauthenticatedError('Scheduled jobs accept no tokens.');
 };
 
+/** Loads something on the first call and keeps it; a failed load is forgotten, so the next call tries again. */
+function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
+}
+
 /** Domain events to the bus; the EventBridge client is loaded with the first events to publish. */
 function lazyEventBridgePublisher(busName: string): EventPublisher {
-  let publisher: Promise<EventPublisher> | undefined;
-  const load = async () => {
+  const get = lazily(async () => {
     const [{ eventBridge }, { EventBridgePublisher }] = await Promise.all([clients(), import('./event-publisher.js')]);
     return new EventBridgePublisher({ client: eventBridge, busName, logger, metrics });
-  };
-  return {
-    async publish(events) {
-      publisher ??= load().catch((error: unknown) => {
-        publisher = undefined;
-        throw error;
-      });
-      return (await publisher).publish(events);
-    },
-  };
+  });
+  return { publish: async (events) => (await get()).publish(events) };
 }
 
 /** Attachments in the bucket; the S3 client, its commands and the presigner are loaded with the first attachment call. */
 export function lazyS3AttachmentStorage(bucket: string): AttachmentStorage {
-  let storage: Promise<AttachmentStorage> | undefined;
-  const load = async () => {
+  const get = lazily(async () => {
     const [{ s3 }, { s3AttachmentStorage }] = await Promise.all([clients(), import('./s3-storage.js')]);
     return s3AttachmentStorage({ client: s3, bucket });
-  };
-  const get = () =>
-    (storage ??= load().catch((error: unknown) => {
-      storage = undefined;
-      throw error;
-    }));
+  });
   return {
     uploadTarget: async (object, expiresInSeconds) => (await get()).uploadTarget(object, expiresInSeconds),
     downloadUrl: async (object, expiresInSeconds) => (await get()).downloadUrl(object, expiresInSeconds),
@@ -120,11 +115,12 @@ export function lazyS3AttachmentStorage(bucket: string): AttachmentStorage {
  * `https://<bucket>.s3.<region>.amazonaws.com` (`.com.cn` in the China regions), or
  * path-style `https://s3.<region>…` for a name with dots, which cannot be a TLS host
  * label. `s3-origin.test.ts` checks it against the SDK's own presigned URLs. With an
- * endpoint override (AWS_ENDPOINT_URL_S3, loopback tests) the SDK is asked instead.
+ * endpoint override (AWS_ENDPOINT_URL_S3, loopback tests) the SDK is asked instead, through
+ * `storage` (the bucket's storage, when the caller has built it already).
  */
-export async function bucketOrigin(bucket: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function bucketOrigin(bucket: string, env: NodeJS.ProcessEnv = process.env, storage?: AttachmentStorage): Promise<string> {
   if (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) {
-    const url = await lazyS3AttachmentStorage(bucket).downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60);
+    const url = await (storage ?? lazyS3AttachmentStorage(bucket)).downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60);
     return new URL(url).origin;
   }
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -146,6 +142,7 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
   // The provider's key set is read while the init and the first request's routes load, not after.
   identity.verifyToken.warm?.();
   const bucket = 'ATTACHMENT_BUCKET' in config ? config.ATTACHMENT_BUCKET : undefined;
+  const storage = bucket ? lazyS3AttachmentStorage(bucket) : undefined;
   return {
     db: createDb({ tableName: config.TABLE_NAME, cursorSecret: () => readCursorSecret(config.CURSOR_SECRET_ARN) }),
     clock: systemClock,
@@ -154,7 +151,7 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     hostedSignIn: identity.hostedSignIn,
     icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: lazyEventBridgePublisher(config.EVENT_BUS_NAME),
-    storage: bucket ? lazyS3AttachmentStorage(bucket) : undefined,
-    uploadOrigins: bucket ? [await bucketOrigin(bucket)] : undefined,
+    storage,
+    uploadOrigins: bucket ? [await bucketOrigin(bucket, process.env, storage)] : undefined,
   };
 }

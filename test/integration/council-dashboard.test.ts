@@ -2,7 +2,7 @@ import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynam
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  COUNCIL_FIGURES, INDUSTRY_CLUSTERS, PROGRAMME_FIGURES, TOTAL_BUCKET, councilCounter, councilProgrammeScope, contractSchema, contractStatsDeltas, createIdGenerator, dashboardMonths, fenToYuanText, figureSeries, sumCounters,
+  COUNCIL_FIGURES, INDUSTRY_CLUSTERS, PROGRAMME_FIGURES, TOTAL_BUCKET, councilCounter, contractSchema, contractStatsDeltas, createIdGenerator, dashboardMonths, fenToYuanText, figureSeries, programmeStatsScope, sumCounters,
   type StatsDelta,
 } from '@sharedtech/core';
 import { keys, statsWrites } from '@sharedtech/data';
@@ -269,7 +269,7 @@ describe('the figures other features write, by the shared counter names', () => 
       [councilCounter.subsidyApproved]: 300_000, [councilCounter.subsidyPaid]: 150_000, [councilCounter.participationSignedOff]: 3,
       [councilCounter.studentHoursSignedOff]: 42, [councilCounter.studentRecordsIssued]: 2, [councilCounter.poolsAwarded]: 1, [councilCounter.poolMembersAwarded]: 3,
     });
-    await write(councilProgrammeScope(programme.id), { [councilCounter.subsidyPaid]: 150_000, [councilCounter.subsidyReturned]: 20_005 });
+    await write(programmeStatsScope(programme.id), { [councilCounter.subsidyPaid]: 150_000, [councilCounter.subsidyReturned]: 20_005 });
     const principal = await loadPrincipal(api.deps.db, moderator.sub);
     calls.take();
     const result = await councilDashboard(api.deps, principal, { cluster }, async () => [programme]);

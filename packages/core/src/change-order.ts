@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contractLifecycle, MAX_MILESTONES, SETTLED_MILESTONE_STATUSES, type Contract, type Milestone } from './contract.js';
 import { calendarDaysBetween, endOfShanghaiDay, isCalendarDate, milestoneDueAt, shanghaiDate } from './due-dates.js';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.js';
+import { moneySchema } from './money.js';
 import { defineStateMachine } from './state-machine.js';
 
 /**
@@ -30,7 +31,6 @@ export const changeLifecycle = defineStateMachine<ChangeStatus, ChangeAction>('c
 /** At most this many operations per change order, so applying one always fits one transaction. */
 export const MAX_CHANGE_OPERATIONS = 10;
 
-const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 const n = z.number().int();
 
 export const changeOperationSchema = z.discriminatedUnion('op', [

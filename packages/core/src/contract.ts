@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
-import { assertBpsTotal } from './money.js';
+import { assertBpsTotal, moneySchema } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
 import { contractRegistrationSchema } from './tech-contract-type.js';
 import { teamPersonSchema } from './person.js';
@@ -53,7 +53,6 @@ export const SETTLED_MILESTONE_STATUSES: readonly MilestoneStatus[] = ['RELEASED
 
 export const DEFAULT_REVIEW_WINDOW_DAYS = 14;
 
-const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 
 export const signatureSchema = z.object({ orgId: z.string(), sub: z.string(), at: z.string() });
 

@@ -1,7 +1,7 @@
 import { appointmentCounter } from './appointment.js';
 import { educationCounter } from './education.js';
 import { poolCounter } from './pool-stats.js';
-import { programmeCounter, programmeStatsScope } from './programme-stats.js';
+import { programmeCounter } from './programme-stats.js';
 import { ForbiddenError } from './errors.js';
 import type { Organisation, OrgType } from './organisation.js';
 import { resourceCounter } from './resource.js';
@@ -38,9 +38,6 @@ export const councilCounter = {
   poolsAwarded: poolCounter.awarded,
   poolMembersAwarded: poolCounter.members,
 } as const;
-
-/** The statistics scope of a subsidy programme (the `subsidy>*` counters, consortium-wide per programme). */
-export const councilProgrammeScope = programmeStatsScope;
 
 export type FigureUnit = 'count' | 'fen' | 'hours';
 export type FigureGroup = 'market' | 'money' | 'subsidy' | 'education' | 'talent' | 'resources' | 'pools';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConflictError, ValidationError } from './errors.js';
 import { endOfShanghaiDay, isCalendarDate, SHANGHAI_OFFSET_MS } from './due-dates.js';
 import { ledgerAccount, type Posting } from './ledger.js';
-import { allocateByBps, WHOLE_BPS } from './money.js';
+import { allocateByBps, moneySchema, WHOLE_BPS } from './money.js';
 import type { Contract, Milestone } from './contract.js';
 
 /**
@@ -27,7 +27,6 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const DECISIONS = ['approve', 'reject'] as const;
 export type ApplicationDecision = (typeof DECISIONS)[number];
 
-const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 
 export const programmeSchema = z.object({
   id: z.string(),

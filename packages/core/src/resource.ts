@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
-import type { Money } from './money.js';
+import { moneySchema, type Money } from './money.js';
 import type { OrgType } from './organisation.js';
 import { TOTAL_BUCKET, monthBucket, type StatsDelta } from './stats.js';
 import { orgStatsScope } from './appointment.js';
@@ -39,7 +39,6 @@ export const MAX_BOOKING_HOURS = 72;
 /** How far ahead a slot may be booked. */
 export const MAX_BOOKING_LEAD_DAYS = 366;
 
-const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 
 export const resourcePriceSchema = z.object({ unit: z.enum(PRICE_UNITS), amount: moneySchema.optional() });
 export type ResourcePrice = z.infer<typeof resourcePriceSchema>;

@@ -3,7 +3,7 @@ import type { Contract } from './contract.js';
 import { shanghaiDate } from './due-dates.js';
 import { ConflictError, ValidationError } from './errors.js';
 import type { JournalEntry } from './ledger.js';
-import { allocateByBps, assertSameCurrency, CURRENCIES, type Money } from './money.js';
+import { allocateByBps, assertSameCurrency, moneySchema, type Money } from './money.js';
 import { expandPoolShares } from './pool.js';
 
 /**
@@ -16,7 +16,6 @@ import { expandPoolShares } from './pool.js';
 export const STATEMENT_KINDS = ['BENEFIT', 'RISK'] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
-const moneySchema = z.object({ amount: z.number().int(), currency: z.enum(CURRENCIES) });
 
 export const shareStatementSchema = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { moneySchema } from './money.js';
 
 /** The five technology contract types of 技术合同认定登记 (see registration.ts). */
 export const TECH_CONTRACT_TYPES = ['DEVELOPMENT', 'TRANSFER', 'LICENSING', 'CONSULTING', 'SERVICE'] as const;
@@ -16,7 +17,7 @@ export const TECH_CONTRACT_TYPE_LABELS: Record<TechContractType, { 'zh-CN': stri
 export const contractRegistrationSchema = z.object({
   contractType: z.enum(TECH_CONTRACT_TYPES),
   /** 技术交易额: the technology part of the price, in fen (≤ price). */
-  technologyAmount: z.object({ amount: z.number().int(), currency: z.literal('CNY') }),
+  technologyAmount: moneySchema,
 });
 export type ContractRegistration = z.infer<typeof contractRegistrationSchema>;
 

@@ -94,8 +94,12 @@ const studentRecordItem = (record: StudentRecord) => ({
 /** Issuing a record: put only if the student has none for this contract yet. */
 export const writeNewStudentRecord = (db: Db, record: StudentRecord, onConflict?: Write['onConflict']): Write => putNew(db, studentRecordItem(record), onConflict);
 
-export const getStudentRecordOf = (db: Db, contractId: string, personId: string, consistent = false) =>
-  getItem(db, keys.studentRecord(contractId, personId), studentRecordSchema, consistent);
+/** The records these students have for a contract (one BatchGet; those not issued yet are absent). */
+export async function getStudentRecordsOf(db: Db, contractId: string, personIds: readonly string[], consistent = false): Promise<StudentRecord[]> {
+  if (personIds.length === 0) return [];
+  const items = await batchGet(db, [...new Set(personIds)].map((personId) => keys.studentRecord(contractId, personId)), consistent);
+  return items.map((item) => studentRecordSchema.parse(stripKeys(item)));
+}
 
 /** A record by id: the index gives its key (the index copy is the whole record). */
 export async function getStudentRecord(db: Db, recordId: string): Promise<StudentRecord | undefined> {

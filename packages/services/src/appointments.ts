@@ -101,7 +101,7 @@ export async function proposeAppointment(deps: ServiceDeps, principal: Principal
   };
   await applyChange(deps, principal, {
     writes: writeNewAppointment(deps.db, appointment),
-    transitions: [{ entity: { type: 'appointment', id: appointment.id }, action: 'propose', after: 'PROPOSED', details: { kind: input.kind, cluster: input.cluster } }],
+    transitions: [{ entity: { type: 'appointment', id: appointment.id }, action: 'propose', after: 'PROPOSED', details: { kind: input.kind, cluster: input.cluster }, creates: true }],
     notify: [{ to: toOrg(counterpart.org.id), type: 'APPOINTMENT_PROPOSED', params: { name: input.person.name, subject: input.subject } }],
   });
   return viewOfAppointment(principal, appointment);

@@ -144,7 +144,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
     transitions: [
       { entity: { type: 'request', id: request.id }, action: 'award', before: request.status, after: requestStatus, details: { bidId: bid.id, contractId: contract.id, ...(contractPool ? { pool: contractPool.members } : {}) } },
       { entity: { type: 'bid', id: bid.id }, action: 'accept', before: bid.status, after: bidStatus },
-      { entity: { type: 'contract', id: contract.id }, action: 'create', after: contract.status, details: { requestId: request.id, bidId: bid.id } },
+      { entity: { type: 'contract', id: contract.id }, action: 'create', after: contract.status, details: { requestId: request.id, bidId: bid.id }, creates: true },
     ],
     notify: [{ to: toOrg(studio.id), type: 'BID_ACCEPTED', params: { title: request.title } }, ...signatureNeeded],
   });

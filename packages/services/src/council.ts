@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import {
-  COUNCIL_FIGURES, DASHBOARD_MONTHS, PROGRAMME_FIGURES, TOTAL_BUCKET, affiliationOf, councilCluster, councilProgrammeScope, councilReach, dashboardMonths,
+  COUNCIL_FIGURES, DASHBOARD_MONTHS, PROGRAMME_FIGURES, TOTAL_BUCKET, affiliationOf, councilCluster, councilReach, dashboardMonths, programmeStatsScope,
   fenToYuanText, figureSeries, type CouncilFigure, type CouncilReach, type FigureSeries, type Principal,
 } from '@sharedtech/core';
 import { listProgrammes, listStudiosOfCollege, readAll, readClusterBuckets } from '@sharedtech/data';
@@ -81,7 +81,7 @@ async function dashboardOf(deps: ServiceDeps, reach: CouncilReach, cluster: stri
   const [figures, programmes] = await Promise.all([
     scopeSeries(deps, cluster, months, COUNCIL_FIGURES, true),
     programmesOf(deps, cluster).then((list) =>
-      Promise.all(list.map(async (programme) => ({ ...programme, figures: await scopeSeries(deps, councilProgrammeScope(programme.id), months, PROGRAMME_FIGURES, false) }))),
+      Promise.all(list.map(async (programme) => ({ ...programme, figures: await scopeSeries(deps, programmeStatsScope(programme.id), months, PROGRAMME_FIGURES, false) }))),
     ),
   ]);
   return { cluster, clusters: reach.clusters, timeZone: 'UTC' as const, months, figures, programmes };

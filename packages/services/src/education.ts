@@ -1,10 +1,10 @@
 import {
   ConflictError, ForbiddenError, MAX_SIGN_OFFS_PER_CALL, NotFoundError, SCHEDULER, TOTAL_BUCKET, ValidationError, buildStudentRecord, collegeEducationScope,
   contractParties, educationCounter, isLocked, isSignedOff, maySeeStudentRecord, programmeBreakdown, recordIssuedDeltas, requireMember, signOffDeltas,
-  signOffSideOf, sumCounters, type Contract, type Counters, type Participation, type Principal, type SignOffSide, type StatsDelta, type StudentRecord, type TeamPerson,
+  signOffSideOf, sumCounters, type Contract, type Counters, type Participation, type Person, type Principal, type SignOffSide, type StatsDelta, type StudentRecord, type TeamPerson,
 } from '@sharedtech/core';
 import {
-  deleteTask, getContract, getMilestone, getOrganisation, getPerson, getStudentRecord, getStudentRecordOf, listMilestones, listParticipationOfContract,
+  deleteTask, getContract, getMilestone, getOrganisation, getPerson, getPeople, getStudentRecord, getStudentRecordsOf, listMilestones, listParticipationOfContract,
   listParticipationOfMilestone, listContractsOfCluster, listStudentRecordsOfCollege, listStudentRecordsOfContract, listStudentRecordsOfPerson, listTasks,
   readAll, readClusterCounters, statsWrites, writeNewParticipation, writeNewStudentRecord, writeParticipationChange, writePersonChange, putTask, getParticipation,
   type PageRequest, type Write,
@@ -29,10 +29,10 @@ const notActive = (contract: Contract) =>
 
 /** The contract (parties only: associations moderate money, not students) and the milestone. */
 async function partyContract(deps: ServiceDeps, principal: Principal, contractId: string, n: number, consistent = false) {
-  const contract = await getVisibleContract(deps, principal, contractId, consistent);
+  // Read at the same time; the milestone is only answered once the contract is the caller's.
+  const [contract, milestone] = await Promise.all([getVisibleContract(deps, principal, contractId, consistent), getMilestone(deps.db, contractId, n, consistent)]);
   const orgId = principal.membership?.orgId;
   if (!orgId || !contractParties(contract).includes(orgId)) throw new NotFoundError('Contract', contractId);
-  const milestone = await getMilestone(deps.db, contract.id, n, consistent);
   if (!milestone) throw new NotFoundError('Milestone', `${contractId}/${n}`);
   return { contract, milestone };
 }
@@ -46,7 +46,11 @@ export interface ParticipationInput {
 
 /** The studio logs (or corrects, until anyone signed it) one student's participation in a milestone. */
 export async function logParticipation(deps: ServiceDeps, principal: Principal, contractId: string, n: number, input: ParticipationInput) {
-  const { contract, milestone } = await partyContract(deps, principal, contractId, n, true);
+  // The entry is read alongside the contract; it is used only once the person is a student of its team.
+  const [{ contract, milestone }, existing] = await Promise.all([
+    partyContract(deps, principal, contractId, n, true),
+    getParticipation(deps.db, contractId, n, input.personId, true),
+  ]);
   const acting = requireMember(principal);
   if (acting.org.id !== contract.studioOrgId) throw new ForbiddenError('NOT_THE_STUDIO', 'Only the contract’s studio logs its students’ participation.');
   if (contract.status !== 'ACTIVE') throw notActive(contract);
@@ -54,7 +58,6 @@ export async function logParticipation(deps: ServiceDeps, principal: Principal, 
   if (!student || student.kind !== 'STUDENT') {
     throw ValidationError.field('personId', 'Not a student of this contract’s team (teams named by free text have no roster students).', 'NOT_A_TEAM_STUDENT');
   }
-  const existing = await getParticipation(deps.db, contract.id, milestone.n, student.personId, true);
   if (existing && isLocked(existing)) {
     throw new ConflictError('PARTICIPATION_SIGNED', 'This entry has been signed off and can no longer change.');
   }
@@ -182,20 +185,24 @@ export const issueStudentRecordsTask = (deps: ServiceDeps, contractId: string, a
 export async function issueStudentRecords(deps: ServiceDeps, contractId: string): Promise<{ issued: number; missing: number }> {
   const contract = await getContract(deps.db, contractId, true);
   if (!contract || contract.status !== 'COMPLETED') return { issued: 0, missing: 0 };
-  const entries = await listParticipationOfContract(deps.db, contract.id, true);
+  const [entries, milestones] = await Promise.all([listParticipationOfContract(deps.db, contract.id, true), listMilestones(deps.db, contract.id)]);
   const students = (contract.team?.people ?? []).filter((person) => person.kind === 'STUDENT').sort((a, b) => a.personId.localeCompare(b.personId));
-  const titles = Object.fromEntries((await listMilestones(deps.db, contract.id)).map((milestone) => [milestone.n, milestone.title]));
+  const titles = Object.fromEntries(milestones.map((milestone) => [milestone.n, milestone.title]));
   const withRecords = students.filter((student) => entries.some((entry) => entry.personId === student.personId && isSignedOff(entry)));
+  const personIds = withRecords.map((student) => student.personId);
   let issued = 0;
   let missing = 0;
   for (let pass = 0; pass < 3; pass += 1) {
     missing = 0;
+    // Each pass reads the students' records and roster entries at once (two BatchGets), not one student at a time.
+    const [records, people] = await Promise.all([getStudentRecordsOf(deps.db, contract.id, personIds, true), getPeople(deps.db, personIds, true)]);
+    const hasRecord = new Set(records.map((record) => record.personId));
     for (const student of withRecords) {
-      if (await getStudentRecordOf(deps.db, contract.id, student.personId, true)) continue;
+      if (hasRecord.has(student.personId)) continue;
       const firstOfProgramme = withRecords.find((other) => (other.programme ?? '') === (student.programme ?? ''))?.personId === student.personId;
       const record = buildStudentRecord({ id: deps.ids('studentRecord'), contract, milestoneTitles: titles, at: deps.clock().toISOString() }, student, entries)!;
       try {
-        await issueOne(deps, contract, student, record, firstOfProgramme);
+        await issueOne(deps, contract, student, record, firstOfProgramme, people.find((person) => person.id === student.personId));
         issued += 1;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -207,8 +214,8 @@ export async function issueStudentRecords(deps: ServiceDeps, contractId: string)
   return { issued, missing };
 }
 
-async function issueOne(deps: ServiceDeps, contract: Contract, student: TeamPerson, record: StudentRecord, firstOfProgramme: boolean) {
-  const person = await getPerson(deps.db, student.personId, true);
+/** `person` is the student's roster entry as read (absent once removed from the roster). */
+async function issueOne(deps: ServiceDeps, contract: Contract, student: TeamPerson, record: StudentRecord, firstOfProgramme: boolean, person: Person | undefined) {
   const first = (person?.recordsIssued ?? 0) === 0;
   const writes: Write[] = [writeNewStudentRecord(deps.db, record, () => new ConflictError('RECORD_ISSUED', 'Issued meanwhile.'))];
   // The roster's person counts their records (a removed person's copy on the team still gets the record).
@@ -216,7 +223,7 @@ async function issueOne(deps: ServiceDeps, contract: Contract, student: TeamPers
   const deltas: StatsDelta[] = recordIssuedDeltas(record, person ? first : true, firstOfProgramme);
   await applyChange(deps, SCHEDULER, {
     writes: [...writes, ...statsWrites(deps.db, deltas)],
-    transitions: [{ entity: { type: 'studentRecord', id: record.id }, action: 'issue', after: 'ISSUED', details: { contractId: contract.id, personId: student.personId, hours: record.hours } }],
+    transitions: [{ entity: { type: 'studentRecord', id: record.id }, action: 'issue', after: 'ISSUED', details: { contractId: contract.id, personId: student.personId, hours: record.hours }, creates: true }],
     notify: [...new Set([contract.studioOrgId, ...(contract.collegeOrgId ? [contract.collegeOrgId] : [])])].map((orgId) => ({
       to: toOrg(orgId),
       type: 'STUDENT_RECORD_ISSUED',

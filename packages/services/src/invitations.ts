@@ -63,7 +63,7 @@ export async function inviteStudio(
       ),
     ],
     transitions: [
-      { entity: { type: 'invitation', id: invitation.id }, action: 'invite', after: 'PENDING', details: { requestId: request.id, studioOrgId: studio.id } },
+      { entity: { type: 'invitation', id: invitation.id }, action: 'invite', after: 'PENDING', details: { requestId: request.id, studioOrgId: studio.id }, creates: true },
     ],
     notify: [{ to: toOrg(studio.id), type: 'INVITED_TO_BID', params: { title: request.title } }],
   });

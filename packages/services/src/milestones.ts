@@ -291,7 +291,7 @@ export async function actOnMilestone(
         version: 1,
       };
       writes.push(putNewDispute(deps.db, dispute));
-      transitions.push({ entity: { type: 'dispute', id: dispute.id }, action: 'open', after: 'OPEN', details: { contractId: contract.id, milestone: milestone.n, reason: input.reason } });
+      transitions.push({ entity: { type: 'dispute', id: dispute.id }, action: 'open', after: 'OPEN', details: { contractId: contract.id, milestone: milestone.n, reason: input.reason }, creates: true });
     }
     const view = {
       ...viewOfMilestone(plan.decision.milestone, plan.contract, plan.entry),

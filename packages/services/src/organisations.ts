@@ -108,7 +108,7 @@ export async function registerOrganisation(deps: ServiceDeps, principal: Princip
   await applyChange(deps, principal, {
     writes: [...writesForNewOrganisation(deps.db, org, membership), ...collegeGuard],
     transitions: [
-      { entity: { type: 'organisation', id: org.id }, action: 'register', after: 'PENDING', details: { type: org.type, name: org.name, ...(org.creditCode ? { creditCode: org.creditCode } : {}) } },
+      { entity: { type: 'organisation', id: org.id }, action: 'register', after: 'PENDING', details: { type: org.type, name: org.name, ...(org.creditCode ? { creditCode: org.creditCode } : {}) }, creates: true },
     ],
     notify: [
       { to: toAssociations, type: 'ORG_REGISTERED', params: { name: org.name, orgType: org.type } },

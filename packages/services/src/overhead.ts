@@ -1,10 +1,11 @@
 import {
-  ForbiddenError, NotFoundError, assertOverheadBps, isAssociation, requireOwnerOf, requireVerified,
+  ForbiddenError, NotFoundError, assertOverheadBps, requireOwnerOf, requireVerified,
   type OverheadRate, type Principal,
 } from '@sharedtech/core';
-import { getOrganisation, getOverheadRate, listOverheadHistory, writesForOverheadRate, type PageRequest } from '@sharedtech/data';
+import { getOverheadRate, listOverheadHistory, writesForOverheadRate, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
+import { getVisibleOrganisation } from './organisations.js';
 
 /**
  * College overhead: a college's owner sets the share of its studios' earnings
@@ -19,16 +20,19 @@ export interface OverheadView {
   history: { items: OverheadRate[]; nextCursor: string | null };
 }
 
-async function loadCollege(deps: ServiceDeps, orgId: string) {
-  const org = await getOrganisation(deps.db, orgId);
+/** The college, if the caller may see it (the organisations' visibility rule); any other organisation is no college: 404. */
+async function visibleCollege(deps: ServiceDeps, principal: Principal, orgId: string) {
+  const org = await getVisibleOrganisation(deps, principal, orgId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
   if (!org || org.type !== 'COLLEGE') throw new NotFoundError('College', orgId);
   return org;
 }
 
 export async function setOverheadRate(deps: ServiceDeps, principal: Principal, orgId: string, bps: number): Promise<OverheadRate> {
   // An organisation one may not see, or one that is no college, has no overhead rate: 404 before any role check.
-  const college = await loadCollege(deps, orgId);
-  if (college.status !== 'VERIFIED' && principal.membership?.orgId !== orgId && !isAssociation(principal)) throw new NotFoundError('College', orgId);
+  const college = await visibleCollege(deps, principal, orgId);
   requireOwnerOf(principal, orgId);
   requireVerified(principal);
   if (college.status !== 'VERIFIED') throw new ForbiddenError('ORG_NOT_VERIFIED', 'Only a verified college sets an overhead rate.');
@@ -47,8 +51,7 @@ export async function setOverheadRate(deps: ServiceDeps, principal: Principal, o
 
 /** Any member of the consortium reads a college's rate and its history (newest first). */
 export async function readOverheadRate(deps: ServiceDeps, principal: Principal, orgId: string, page: PageRequest): Promise<OverheadView> {
-  const college = await loadCollege(deps, orgId);
-  if (college.status !== 'VERIFIED' && principal.membership?.orgId !== orgId && !isAssociation(principal)) throw new NotFoundError('College', orgId);
+  await visibleCollege(deps, principal, orgId);
   const [current, history] = await Promise.all([getOverheadRate(deps.db, orgId, true), listOverheadHistory(deps.db, orgId, page)]);
   return { collegeOrgId: orgId, current: current ?? null, history };
 }

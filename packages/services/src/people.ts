@@ -1,6 +1,6 @@
 import {
   ConflictError, ForbiddenError, NotFoundError, ValidationError, assertPersonFits, mayReadRoster, requireMember, teamFromPeople,
-  type Person, type PersonKind, type Principal, type Team,
+  type Membership, type Person, type PersonKind, type Principal, type Team,
 } from '@sharedtech/core';
 import { deletePerson, getMembership, getOrganisation, getPeople, getPerson, listPeopleOfOrg, writeNewPerson, writePersonChange, type PageRequest } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -41,23 +41,25 @@ async function writableRoster(deps: ServiceDeps, principal: Principal, orgId: st
   return org;
 }
 
-async function assertMemberOf(deps: ServiceDeps, orgId: string, sub: string | undefined) {
-  if (sub === undefined) return;
-  const membership = await getMembership(deps.db, sub);
+/** The membership of the member a person is linked to, if one is named (read alongside the roster). */
+const membershipOf = (deps: ServiceDeps, sub: string | null | undefined) => (sub ? getMembership(deps.db, sub) : undefined);
+
+function assertMemberOf(orgId: string, sub: string | null | undefined, membership: Membership | undefined) {
+  if (!sub) return;
   if (!membership || membership.orgId !== orgId) throw ValidationError.field('memberSub', 'Not a member of this organisation.', 'NOT_A_MEMBER');
 }
 
 const personChanged = () => new ConflictError('CONCURRENT_UPDATE', 'The person was changed meanwhile; reload and try again.');
 
 export async function addPerson(deps: ServiceDeps, principal: Principal, orgId: string, input: PersonInput) {
-  const org = await writableRoster(deps, principal, orgId);
+  const [org, membership] = await Promise.all([writableRoster(deps, principal, orgId), membershipOf(deps, input.memberSub)]);
   assertPersonFits(org.type, input);
-  await assertMemberOf(deps, org.id, input.memberSub);
+  assertMemberOf(org.id, input.memberSub, membership);
   const now = deps.clock().toISOString();
   const person: Person = { id: deps.ids('person'), orgId: org.id, ...input, createdAt: now, updatedAt: now, version: 1 };
   await applyChange(deps, principal, {
     writes: [writeNewPerson(deps.db, person)],
-    transitions: [{ entity: { type: 'person', id: person.id }, action: 'add', after: person.kind, details: { orgId: org.id } }],
+    transitions: [{ entity: { type: 'person', id: person.id }, action: 'add', after: person.kind, details: { orgId: org.id }, creates: true }],
   });
   return viewOfPerson(person);
 }
@@ -69,15 +71,13 @@ export async function listPeople(deps: ServiceDeps, principal: Principal, orgId:
 }
 
 async function rosterPerson(deps: ServiceDeps, principal: Principal, orgId: string, personId: string) {
-  const org = await writableRoster(deps, principal, orgId);
-  const person = await getPerson(deps.db, personId, true);
+  const [org, person] = await Promise.all([writableRoster(deps, principal, orgId), getPerson(deps.db, personId, true)]);
   if (!person || person.orgId !== org.id) throw new NotFoundError('Person', personId);
   return { org, person };
 }
 
 export async function getRosterPerson(deps: ServiceDeps, principal: Principal, orgId: string, personId: string) {
-  const org = await readableRoster(deps, principal, orgId);
-  const person = await getPerson(deps.db, personId);
+  const [org, person] = await Promise.all([readableRoster(deps, principal, orgId), getPerson(deps.db, personId)]);
   if (!person || person.orgId !== org.id) throw new NotFoundError('Person', personId);
   return viewOfPerson(person);
 }
@@ -89,13 +89,13 @@ export async function updatePerson(
   personId: string,
   patch: Partial<Omit<PersonInput, 'kind' | 'memberSub'>> & { memberSub?: string | null },
 ) {
-  const { org, person } = await rosterPerson(deps, principal, orgId, personId);
   const { memberSub, ...rest } = patch;
+  const [{ org, person }, membership] = await Promise.all([rosterPerson(deps, principal, orgId, personId), membershipOf(deps, memberSub)]);
   const next: Person = { ...person, ...rest, updatedAt: deps.clock().toISOString(), version: person.version + 1 };
   if (memberSub === null) delete next.memberSub;
   else if (memberSub !== undefined) next.memberSub = memberSub;
   assertPersonFits(org.type, next);
-  if (memberSub) await assertMemberOf(deps, org.id, memberSub);
+  assertMemberOf(org.id, memberSub, membership);
   await applyChange(deps, principal, {
     writes: [writePersonChange(deps.db, next, personChanged)],
     transitions: [{ entity: { type: 'person', id: person.id }, action: 'edit', before: person.kind, after: next.kind, details: { fields: Object.keys(patch) } }],

@@ -30,10 +30,17 @@ const section = <T>(description: string, data: T, complete = true) => ({ descrip
 export async function exportPersonalData(deps: ServiceDeps, principal: Principal) {
   const { sub, membership, org } = principal;
   const inbox = inboxOf(principal);
-  const readUpTo = inbox ? await getInboxReadMarker(deps.db, sub, inbox) : undefined;
-
-  const requestPage = org ? await listRequestsOfOrganisation(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
-  const bidPage = org?.type === 'STUDIO' ? await listBidsOfStudio(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
+  const none = { items: [], nextCursor: null };
+  const appointmentSide = org?.type === 'ENTERPRISE' ? 'ENTERPRISE' : org?.type === 'COLLEGE' ? 'COLLEGE' : undefined;
+  // Independent reads, at the same time.
+  const [readUpTo, requestPage, bidPage, contractPage, appointmentPage, bookingPage] = await Promise.all([
+    inbox ? getInboxReadMarker(deps.db, sub, inbox) : undefined,
+    org ? listRequestsOfOrganisation(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : none,
+    org?.type === 'STUDIO' ? listBidsOfStudio(deps.db, org.id, { limit: EXPORT_SCAN_LIMIT }) : none,
+    org ? listContractsOfOrganisation(deps.db, org.id, { limit: EXPORT_CONTRACT_LIMIT }) : none,
+    appointmentSide ? listAppointmentsOfOrg(deps.db, org!.id, appointmentSide, {}, { limit: EXPORT_SCAN_LIMIT }) : none,
+    org ? listBookingsOfOrg(deps.db, org.id, 'BOOKER', undefined, { limit: EXPORT_SCAN_LIMIT }) : none,
+  ]);
   const requests = requestPage.items.filter((request) => request.createdBy === sub).map(({ version: _version, ...request }) => request);
   const bids = bidPage.items.filter((bid) => bid.createdBy === sub).map(viewOfBid);
 
@@ -42,27 +49,22 @@ export async function exportPersonalData(deps: ServiceDeps, principal: Principal
     ...requests.map((request) => ({ type: 'request' as const, id: request.id })),
     ...bids.map((bid) => ({ type: 'bid' as const, id: bid.id })),
   ];
-  const trails = await Promise.all(entities.map((entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY })));
-  const auditRecords = trails.flatMap((trail) => trail.items).filter((record) => record.actor.sub === sub);
-
   // Files the user uploaded to the organisation's profile and to the requests and bids above.
   const parentKeys = entities.map((entity) =>
     entity.type === 'organisation' ? attachmentParentKey.organisation(entity.id) : entity.type === 'request' ? attachmentParentKey.request(entity.id) : attachmentParentKey.bid(entity.id),
   );
-  const attachmentPages = await Promise.all(parentKeys.map((key) => listAttachmentsOfParent(deps.db, parseAttachmentParent(key)!, { limit: EXPORT_SCAN_LIMIT })));
+  // The reads that depend on those pages, at the same time too.
+  const [trails, attachmentPages, contractReviews] = await Promise.all([
+    Promise.all(entities.map((entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY }))),
+    Promise.all(parentKeys.map((key) => listAttachmentsOfParent(deps.db, parseAttachmentParent(key)!, { limit: EXPORT_SCAN_LIMIT }))),
+    Promise.all(contractPage.items.map((contract) => listReviewsOfContract(deps.db, contract.id))),
+  ]);
+  const auditRecords = trails.flatMap((trail) => trail.items).filter((record) => record.actor.sub === sub);
   const attachments = attachmentPages.flatMap((page) => page.items).filter((attachment) => attachment.uploadedBy === sub).map(viewOfAttachment);
-
-  const contractPage = org ? await listContractsOfOrganisation(deps.db, org.id, { limit: EXPORT_CONTRACT_LIMIT }) : { items: [], nextCursor: null };
-  const contractReviews = await Promise.all(contractPage.items.map((contract) => listReviewsOfContract(deps.db, contract.id)));
   const reviews = contractReviews.flat().filter((review) => review.authoredBy === sub).map(({ version: _version, ...review }) => review);
-
-  const appointmentSide = org?.type === 'ENTERPRISE' ? 'ENTERPRISE' : org?.type === 'COLLEGE' ? 'COLLEGE' : undefined;
-  const appointmentPage = appointmentSide ? await listAppointmentsOfOrg(deps.db, org!.id, appointmentSide, {}, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
   const appointments = appointmentPage.items
     .filter((appointment) => [appointment.proposedBy, appointment.confirmedBy, appointment.person.memberSub].includes(sub))
     .map(({ version: _version, ...appointment }) => appointment);
-
-  const bookingPage = org ? await listBookingsOfOrg(deps.db, org.id, 'BOOKER', undefined, { limit: EXPORT_SCAN_LIMIT }) : { items: [], nextCursor: null };
   const bookings = bookingPage.items.filter((booking) => booking.bookedBy === sub).map(({ version: _version, ...booking }) => booking);
 
   return {

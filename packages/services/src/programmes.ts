@@ -65,7 +65,7 @@ export async function publishProgramme(deps: ServiceDeps, principal: Principal, 
   };
   await applyChange(deps, principal, {
     writes: [writeNewProgramme(deps.db, programme)],
-    transitions: [{ entity: { type: 'programme', id: programme.id }, action: 'publish', after: 'PUBLISHED', details: { budget: input.budget.amount } }],
+    transitions: [{ entity: { type: 'programme', id: programme.id }, action: 'publish', after: 'PUBLISHED', details: { budget: input.budget.amount }, creates: true }],
   });
   return viewOfProgramme(programme, now);
 }
@@ -123,7 +123,7 @@ export async function applyToProgramme(
   await applyChange(deps, principal, {
     writes: writesForNewApplication(deps.db, application),
     transitions: [
-      { entity: { type: 'application', id: application.id }, action: 'apply', after: 'PENDING', details: { programmeId: programme.id, contractId: contract.id, bps: input.bps } },
+      { entity: { type: 'application', id: application.id }, action: 'apply', after: 'PENDING', details: { programmeId: programme.id, contractId: contract.id, bps: input.bps }, creates: true },
     ],
     notify: [{ to: toOrg(programme.governmentOrgId), type: 'SUBSIDY_APPLIED', params: { programme: programme.name, title: contract.title } }],
   });

@@ -39,7 +39,7 @@ export async function askQuestion(deps: ServiceDeps, principal: Principal, reque
   await applyChange(deps, principal, {
     writes: [writeNewQuestion(deps.db, question)],
     transitions: [
-      { entity: { type: 'question', id: question.id }, action: 'ask', after: 'OPEN', details: { requestId: request.id } },
+      { entity: { type: 'question', id: question.id }, action: 'ask', after: 'OPEN', details: { requestId: request.id }, creates: true },
     ],
     notify: [{ to: toOrg(request.ownerOrgId), type: 'QUESTION_ASKED', params: { title: request.title } }],
   });

@@ -36,9 +36,8 @@ async function recordsOf(deps: ServiceDeps, contracts: readonly Contract[]): Pro
 /** The registration record of one contract (its parties and associations). */
 export async function readContractRegistration(deps: ServiceDeps, principal: Principal, contractId: string): Promise<RegistrationRecord> {
   const contract = await getVisibleContract(deps, principal, contractId);
-  const [record] = await recordsOf(deps, [contract]);
   // The last milestone by number may have been removed by a change order: the latest due date of those left.
-  const milestones = await listMilestones(deps.db, contract.id);
+  const [[record], milestones] = await Promise.all([recordsOf(deps, [contract]), listMilestones(deps.db, contract.id)]);
   const dues = milestones.map((milestone) => milestone.dueAt).filter((due): due is string => Boolean(due)).sort();
   return dues.length ? { ...record!, dueOn: shanghaiDate(dues.at(-1)!) } : record!;
 }

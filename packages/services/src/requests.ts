@@ -77,7 +77,7 @@ export async function createRequest(deps: ServiceDeps, principal: Principal, con
   };
   await applyChange(deps, principal, {
     writes: writesForNewRequest(deps.db, request),
-    transitions: [{ entity: { type: 'request', id: request.id }, action: 'create', after: 'DRAFT' }],
+    transitions: [{ entity: { type: 'request', id: request.id }, action: 'create', after: 'DRAFT', creates: true }],
   });
   return request;
 }

@@ -61,7 +61,7 @@ export async function registerResource(deps: ServiceDeps, principal: Principal, 
   };
   await applyChange(deps, principal, {
     writes: writeNewResource(deps.db, resource, resourceRegisteredDeltas(resource)),
-    transitions: [{ entity: { type: 'resource', id: resource.id }, action: 'register', after: 'ACTIVE', details: { type: resource.type, cluster: resource.cluster } }],
+    transitions: [{ entity: { type: 'resource', id: resource.id }, action: 'register', after: 'ACTIVE', details: { type: resource.type, cluster: resource.cluster }, creates: true }],
   });
   return viewOfResource(resource);
 }
@@ -137,7 +137,7 @@ export async function bookResource(deps: ServiceDeps, principal: Principal, reso
   await applyChange(deps, principal, {
     writes: writeNewBooking(deps.db, booking, slotTaken),
     transitions: [
-      { entity: { type: 'booking', id: booking.id }, action: 'book', after: 'PENDING', details: { resourceId: resource.id, hours: booking.hours, contractId: input.contractId } },
+      { entity: { type: 'booking', id: booking.id }, action: 'book', after: 'PENDING', details: { resourceId: resource.id, hours: booking.hours, contractId: input.contractId }, creates: true },
     ],
     notify: [{ to: toOrg(resource.ownerOrgId), type: 'BOOKING_REQUESTED', params: { resource: resource.name, hours: booking.hours } }],
   });

@@ -85,7 +85,7 @@ export async function submitReview(deps: ServiceDeps, principal: Principal, cont
       updatedAt: at,
       version: 1,
     };
-    const submitted: Transition = { entity: { type: 'review', id: mine.id }, action: 'submit', after: 'SEALED', details: { contractId: contract.id, role } };
+    const submitted: Transition = { entity: { type: 'review', id: mine.id }, action: 'submit', after: 'SEALED', details: { contractId: contract.id, role }, creates: true };
     try {
       if (!other) {
         // First in: sealed until the other side reviews or the window ends; the timer publishes it then.

@@ -8,7 +8,7 @@ import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
 import { personNamed, type DemoTeam } from './people.js';
 import { ensureProgrammeApplication } from './programmes.js';
-import { demoRequest, ensureBid, ensureOpenRequest, type DemoBid } from './requests.js';
+import { demoBid, ensureBid, ensureOpenRequest, yuanRange, type DemoBid, type DemoRequestContent } from './requests.js';
 
 type Party = 'enterprise' | 'studio';
 type MilestoneAction = 'fund' | 'submit' | 'accept' | 'dispute';
@@ -18,7 +18,8 @@ type Ratings = { quality: number; timeliness: number; communication: number };
 export interface DemoContract {
   enterprise: string;
   studio: string;
-  request: Parameters<typeof demoRequest>[1];
+  /** The request, with the IP preference the contract's ownership defaults to. */
+  request: DemoRequestContent & Required<Pick<DemoRequestContent, 'ipPreference'>>;
   bid: DemoBid;
   /** The dual-mentor team the bid names: teachers of the studio's roster, students of its college's. */
   team: DemoTeam;
@@ -26,7 +27,8 @@ export interface DemoContract {
   mentor: string;
   /** 技术合同认定登记: the contract type and the technology transaction amount chosen at award. */
   registration: { contractType: TechContractType; technologyYuan: number };
-  ipOwnership: 'ENTERPRISE' | 'COLLEGE' | 'JOINT' | 'LICENSED_TO_COFUNDERS';
+  /** Who owns the results; by default what the request preferred. */
+  ipOwnership?: 'ENTERPRISE' | 'COLLEGE' | 'JOINT' | 'LICENSED_TO_COFUNDERS';
   /** Enterprises of the cluster that join the request's pool (pledged share in bps) before the award, and a member that has not funded its part of milestone `n`. */
   pool?: { members: readonly { sub: string; bps: number }[]; withheld?: { n: number; sub: string } };
   /** An application to the demo programme once the contract is signed: approved (before any funding) or awaiting the government. */
@@ -112,7 +114,7 @@ function sharesOf(story: DemoContract, enterpriseOrgId: string, studioOrgId: str
   return {
     benefitShares: [{ orgId: enterpriseOrgId, bps: 6000 - 1500 * k }, ...memberOrgIds.map((orgId) => ({ orgId, bps: 1500 })), { orgId: studioOrgId, bps: 4000 }],
     riskShares: [{ orgId: enterpriseOrgId, bps: 7000 - 2000 * k }, ...memberOrgIds.map((orgId) => ({ orgId, bps: 2000 })), { orgId: studioOrgId, bps: 3000 }],
-    ipOwnership: story.ipOwnership,
+    ipOwnership: story.ipOwnership ?? story.request.ipPreference,
   };
 }
 
@@ -126,7 +128,7 @@ function sharesOf(story: DemoContract, enterpriseOrgId: string, studioOrgId: str
  * benefit statements.
  */
 export async function ensureContract(ctx: DemoContext, story: DemoContract): Promise<Contract> {
-  const request = await ensureOpenRequest(ctx, story.enterprise, demoRequest(ctx, story.request));
+  const request = await ensureOpenRequest(ctx, story.enterprise, story.request);
   if (story.pool) await ensurePoolMembers(ctx, story.enterprise, request.id, story.pool.members);
   const enterprise = await ctx.as(story.enterprise);
   const studioOrgId = await ctx.orgOf(story.studio);
@@ -254,22 +256,17 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
         details: '节拍 4 秒/件，测量精度 ±0.05 mm；需与现有分拣机构联动剔除不良品。',
         cluster: SMART,
         tags: ['机器视觉', '在线测量'],
-        budget: { min: cny(60_000), max: cny(100_000) },
+        budget: yuanRange(60_000, 100_000),
         ipPreference: 'JOINT',
       },
-      bid: {
-        priceYuan: 86_000,
-        durationDays: 60,
-        approach: '远心镜头与背光成像测量孔位与轮廓，亚像素边缘提取，结果实时推送分拣 PLC。',
-        milestones: [
-          { title: '测量方案与精度验证', yuan: 36_000, dueInDays: 25 },
-          { title: '产线集成与验收', yuan: 50_000, dueInDays: 60 },
-        ],
-      },
+      bid: demoBid(
+        '远心镜头与背光成像测量孔位与轮廓，亚像素边缘提取，结果实时推送分拣 PLC。',
+        ['测量方案与精度验证', 36_000, 25],
+        ['产线集成与验收', 50_000, 60],
+      ),
       team: { teachers: ['王老师'], students: ['李同学', '赵同学'] },
       mentor: '张工',
       registration: { contractType: 'DEVELOPMENT', technologyYuan: 70_000 },
-      ipOwnership: 'JOINT',
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'accept'], ['fund', 'submit', 'accept']],
       participation: [
@@ -302,24 +299,19 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
         details: '四个工位，12 种型号混线；要求漏装检出率 100%，误报率低于 0.5%，并记录追溯数据。',
         cluster: SMART,
         tags: ['机器视觉', '工业机器人', '防错'],
-        budget: { min: cny(200_000), max: cny(320_000) },
+        budget: yuanRange(200_000, 320_000),
         ipPreference: 'JOINT',
       },
-      bid: {
-        priceYuan: 280_000,
-        durationDays: 150,
-        approach: '每工位一台 3D 相机识别型号与零件位置，引导电批拧紧，装配结果与条码绑定追溯。',
-        milestones: [
-          { title: '需求调研与方案设计', yuan: 50_000, dueInDays: 20 },
-          { title: '工位一、二样机', yuan: 80_000, dueInDays: 60 },
-          { title: '工位三、四样机', yuan: 80_000, dueInDays: 100 },
-          { title: '整线联调与验收', yuan: 70_000, dueInDays: 150 },
-        ],
-      },
+      bid: demoBid(
+        '每工位一台 3D 相机识别型号与零件位置，引导电批拧紧，装配结果与条码绑定追溯。',
+        ['需求调研与方案设计', 50_000, 20],
+        ['工位一、二样机', 80_000, 60],
+        ['工位三、四样机', 80_000, 100],
+        ['整线联调与验收', 70_000, 150],
+      ),
       team: { teachers: ['王老师', '李老师'], students: ['李同学', '张同学', '赵同学'] },
       mentor: '张工',
       registration: { contractType: 'DEVELOPMENT', technologyYuan: 250_000 },
-      ipOwnership: 'JOINT',
       programme: { bps: 3000, approve: true },
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'accept'], ['fund', 'submit'], ['fund']],
@@ -353,22 +345,17 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
         details: '模具 24 个测点，采样 1 秒，超温报警并生成每模次温度曲线。',
         cluster: SMART,
         tags: ['数据采集', '数字孪生'],
-        budget: { min: cny(70_000), max: cny(110_000) },
+        budget: yuanRange(70_000, 110_000),
         ipPreference: 'ENTERPRISE',
       },
-      bid: {
-        priceYuan: 96_000,
-        durationDays: 80,
-        approach: '嵌入式热电偶与边缘采集网关，温度场插值显示，模次曲线入库并超温报警。',
-        milestones: [
-          { title: '测点布置与采集网关', yuan: 40_000, dueInDays: 40 },
-          { title: '温度场可视化与报警', yuan: 56_000, dueInDays: 80 },
-        ],
-      },
+      bid: demoBid(
+        '嵌入式热电偶与边缘采集网关，温度场插值显示，模次曲线入库并超温报警。',
+        ['测点布置与采集网关', 40_000, 40],
+        ['温度场可视化与报警', 56_000, 80],
+      ),
       team: { teachers: ['孙老师'], students: ['郑同学', '冯同学'] },
       mentor: '钱工',
       registration: { contractType: 'SERVICE', technologyYuan: 90_000 },
-      ipOwnership: 'ENTERPRISE',
       programme: { bps: 2000, approve: false },
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund', 'submit', 'dispute']],
@@ -386,22 +373,17 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
         details: '三台气密检测仪，需要按电池包条码记录压降曲线并上传 MES。',
         cluster: EV,
         tags: ['电池检测', '数据采集'],
-        budget: { min: cny(40_000), max: cny(70_000) },
+        budget: yuanRange(40_000, 70_000),
         ipPreference: 'JOINT',
       },
-      bid: {
-        priceYuan: 58_000,
-        durationDays: 45,
-        approach: '串口采集压降曲线，按条码入库，判定规则可配置，并提供 MES 接口。',
-        milestones: [
-          { title: '采集与判定', yuan: 28_000, dueInDays: 25 },
-          { title: 'MES 对接与验收', yuan: 30_000, dueInDays: 45 },
-        ],
-      },
+      bid: demoBid(
+        '串口采集压降曲线，按条码入库，判定规则可配置，并提供 MES 接口。',
+        ['采集与判定', 28_000, 25],
+        ['MES 对接与验收', 30_000, 45],
+      ),
       team: { teachers: ['陈老师'], students: ['周同学', '吴同学'] },
       mentor: '刘工',
       registration: { contractType: 'SERVICE', technologyYuan: 50_000 },
-      ipOwnership: 'JOINT',
       signedBy: ['enterprise'],
     },
     {
@@ -414,22 +396,17 @@ function demoContracts(ctx: DemoContext): DemoContract[] {
         details: '两万台充电桩一年的运行日志；需要识别六类常见故障并给出维修建议。',
         cluster: EV,
         tags: ['数据采集', '故障诊断'],
-        budget: { min: cny(90_000), max: cny(150_000) },
+        budget: yuanRange(90_000, 150_000),
         ipPreference: 'COLLEGE',
       },
-      bid: {
-        priceYuan: 120_000,
-        durationDays: 90,
-        approach: '日志清洗与特征工程，梯度提升树分类六类故障，输出维修建议规则库。',
-        milestones: [
-          { title: '数据治理与特征', yuan: 50_000, dueInDays: 30 },
-          { title: '诊断模型与部署', yuan: 70_000, dueInDays: 90 },
-        ],
-      },
+      bid: demoBid(
+        '日志清洗与特征工程，梯度提升树分类六类故障，输出维修建议规则库。',
+        ['数据治理与特征', 50_000, 30],
+        ['诊断模型与部署', 70_000, 90],
+      ),
       team: { teachers: ['陈老师'], students: ['周同学'] },
       mentor: '刘工',
       registration: { contractType: 'DEVELOPMENT', technologyYuan: 110_000 },
-      ipOwnership: 'COLLEGE',
       signedBy: ['enterprise', 'studio'],
       milestones: [['fund']],
       terminate: '企业业务调整，双方协商一致终止合同，已托管款项原路退回。',

@@ -1,10 +1,10 @@
 import { addPerson } from '@sharedtech/services';
-import { DEMO_CREDIT_CODES, DEMO_IDENTITIES as who, SMART, cny } from './cast.js';
+import { DEMO_CREDIT_CODES, DEMO_IDENTITIES as who, SMART } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
 import { ensureContract, ensurePoolMembers, type DemoContract } from './contracts.js';
 import { ensureVerifiedOrg } from './organisations.js';
 import { rosterOf } from './people.js';
-import { demoRequest, ensureOpenRequest } from './requests.js';
+import { demoBid, ensureOpenRequest, yuanRange } from './requests.js';
 
 /** The third enterprise of the smart-manufacturing cluster (a pool needs company) and its mentor on the roster. */
 async function ensureSpringEnterprise(ctx: DemoContext) {
@@ -30,18 +30,14 @@ const pooledContract: DemoContract = {
     details: '弹簧、模具镶件与轴承座三类零件，每班换型 4–6 次；需要快换夹具与视觉定位的通用方案，三家产线各落地一套。',
     cluster: SMART,
     tags: ['工业机器人', '机器视觉', '共性技术'],
-    budget: { min: cny(150_000), max: cny(240_000) },
+    budget: yuanRange(150_000, 240_000),
     ipPreference: 'JOINT',
   },
-  bid: {
-    priceYuan: 210_000,
-    durationDays: 120,
-    approach: '视觉定位加快换夹具库，统一的上下料工艺模板，三家产线各部署一套并培训操作人员。',
-    milestones: [
-      { title: '共性方案与夹具库设计', yuan: 90_000, dueInDays: 45 },
-      { title: '三条产线部署与验收', yuan: 120_000, dueInDays: 120 },
-    ],
-  },
+  bid: demoBid(
+    '视觉定位加快换夹具库，统一的上下料工艺模板，三家产线各部署一套并培训操作人员。',
+    ['共性方案与夹具库设计', 90_000, 45],
+    ['三条产线部署与验收', 120_000, 120],
+  ),
   team: { teachers: ['孙老师'], students: ['郑同学', '冯同学'] },
   mentor: '黄工',
   registration: { contractType: 'DEVELOPMENT', technologyYuan: 180_000 },
@@ -63,15 +59,15 @@ export const poolsStage: DemoStage = {
   name: 'pools',
   async run(ctx) {
     await ensureSpringEnterprise(ctx);
-    const open = await ensureOpenRequest(ctx, who.enterpriseMould, demoRequest(ctx, {
+    const open = await ensureOpenRequest(ctx, who.enterpriseMould, {
       title: '精密零件去毛刺工艺共性攻关',
       summary: '模具镶件、弹簧端面与轴承零件的微小毛刺去除，三家企业共同出资寻找通用工艺。',
       details: '毛刺高度 0.05–0.2 mm，材料为模具钢、弹簧钢与轴承钢；希望得到可复制的机器人去毛刺工艺包。',
       cluster: SMART,
       tags: ['工业机器人', '共性技术'],
-      budget: { min: cny(100_000), max: cny(160_000) },
+      budget: yuanRange(100_000, 160_000),
       ipPreference: 'JOINT',
-    }));
+    });
     await ensurePoolMembers(ctx, who.enterpriseMould, open.id, [{ sub: who.enterprise, bps: 3000 }, { sub: who.enterpriseSpring, bps: 3000 }]);
     await ensureContract(ctx, pooledContract);
   },

@@ -391,7 +391,9 @@ export function bidPages(web: Hono, deps: WebDeps) {
       const values = await formOf(c);
       return handleForm(
         async () => {
-          const { content, issues } = bidContentOf(values, freeTextTeam(await getVisibleBid(deps, ui.principal, bidId)));
+          // Only a form with nobody picked needs the bid read here: a bid of before rosters then keeps its free-text team (updateBid reads it anyway).
+          const keepOldTeam = pickedPersonIds(values).length === 0 && freeTextTeam(await getVisibleBid(deps, ui.principal, bidId));
+          const { content, issues } = bidContentOf(values, keepOldTeam);
           await updateBid(deps, ui.principal, bidId, parseInput(UpdateBidSchema, content, issues));
           flash(c, 'flash.bidUpdated');
           return c.redirect(`/bids/${bidId}`, 303);
