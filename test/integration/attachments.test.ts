@@ -99,6 +99,11 @@ describe('attachments on each kind of parent', () => {
     // The studio's college reads its studios' bids (read only), and so their files.
     for (const reader of [studio.caller, enterprise.caller, college.caller, moderator]) expect((await download(reader, id)).body.equals(proposal)).toBe(true);
     await expectHidden(id, parent, [rivalStudio.caller, outsider.caller, stranger]);
+    // The file's own trail (its completion) follows the same visibility.
+    const trail = await enterprise.caller.get(`/v1/audit?entity=attachment:${id}`);
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    expect(trail.body.items.map((record: { action: string }) => record.action)).toEqual(['complete']);
+    expectError(await rivalStudio.caller.get(`/v1/audit?entity=attachment:${id}`), 404);
     expect((await inbox(enterprise.caller)).some((item) => item.type === 'ATTACHMENT_ADDED' && item.params.name === '技术方案.pdf')).toBe(true);
     expectError(await enterprise.caller.post('/v1/attachments', declaration(parent, proposal)), 403, 'ATTACHMENT_NOT_ALLOWED');
   });

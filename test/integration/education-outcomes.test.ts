@@ -103,6 +103,26 @@ describe('logging participation', () => {
   });
 });
 
+describe('the audit trail of an entry', () => {
+  it('shows who logged and corrected a student’s hours to the contract’s parties and associations, and 404s for others', async () => {
+    const trail = (caller: Caller, entity: string) => caller.get(`/v1/audit?entity=${encodeURIComponent(entity)}`);
+    const entity = `participation:${contractId}:1:${ming}`;
+    const read = await trail(enterprise.caller, entity);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body.items.map((record: { action: string; entity: { type: string; id: string } }) => [record.action, record.entity.type, record.entity.id])).toEqual([
+      ['log', 'participation', `${contractId}:1:${ming}`],
+      ['edit', 'participation', `${contractId}:1:${ming}`],
+    ]);
+    expect(read.body.items.map((record: { details?: { hours?: number } }) => record.details?.hours)).toEqual([12, 16]);
+    const moderated = await trail(moderator, entity);
+    expect(moderated.status).toBe(200);
+    expect(moderated.body.chain).toMatchObject({ chained: 2, ok: true });
+    expectError(await trail(otherStudio.caller, entity), 404);
+    expectError(await trail(studio.caller, `participation:${contractId}:2:${ming}`), 404); // never logged
+    expect(issuePaths(await trail(studio.caller, `participation:${contractId}:x:${ming}`))).toEqual(['entity']);
+  });
+});
+
 describe('signing off', () => {
   it('needs both the teacher and the enterprise mentor; then the entry is fixed and counted once', async () => {
     const before = await counters();

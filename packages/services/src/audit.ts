@@ -2,7 +2,8 @@ import { ForbiddenError, NotFoundError, isAssociation, type EntityRef, type Prin
 import { getPerson, getQuestion, listAuditTrail, verifyEntityAuditChain, type PageRequest } from '@sharedtech/data';
 import { getVisibleApplication, mayReadProgrammeTrail } from './programmes.js';
 import type { ServiceDeps } from './deps.js';
-import { readStudentRecord } from './education.js';
+import { mayReadParticipationTrail, readStudentRecord } from './education.js';
+import { readAttachment } from './attachments.js';
 import { getVisibleBid } from './bids.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleDispute } from './disputes.js';
@@ -61,14 +62,19 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
     return person !== undefined && principal.membership?.orgId === person.orgId;
   },
   studentRecord: async (deps, principal, id) => Boolean(await readStudentRecord(deps, principal, id)),
+  // A student's hours on a milestone (`<contract>:<n>:<person>`): the contract's parties and associations.
+  participation: mayReadParticipationTrail,
+  // A file: whoever may see what it is attached to.
+  attachment: async (deps, principal, id) => Boolean(await readAttachment(deps, principal, id)),
   // A programme is public; its trail is its government body's and the associations'. An application: its parties'.
   programme: async (deps, principal, id) => mayReadProgrammeTrail(deps, principal, id),
   application: async (deps, principal, id) => Boolean(await getVisibleApplication(deps, principal, id)),
 };
 
+/** `<type>:<id>`; the id may itself hold colons (a participation entry's is `<contract>:<n>:<person>`). */
 export function parseEntityRef(value: string): EntityRef {
-  const [type, id] = value.split(':') as [EntityRef['type'], string];
-  return { type, id };
+  const at = value.indexOf(':');
+  return { type: value.slice(0, at) as EntityRef['type'], id: value.slice(at + 1) };
 }
 
 /**

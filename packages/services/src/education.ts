@@ -1,6 +1,6 @@
 import {
   ConflictError, ForbiddenError, MAX_SIGN_OFFS_PER_CALL, NotFoundError, SCHEDULER, TOTAL_BUCKET, ValidationError, buildStudentRecord, collegeEducationScope,
-  contractParties, educationCounter, isLocked, isSignedOff, maySeeStudentRecord, programmeBreakdown, recordIssuedDeltas, requireMember, signOffDeltas,
+  contractParties, educationCounter, isAssociation, isLocked, isSignedOff, maySeeStudentRecord, programmeBreakdown, recordIssuedDeltas, requireMember, signOffDeltas,
   signOffSideOf, sumCounters, type Contract, type Counters, type Participation, type Person, type Principal, type SignOffSide, type StatsDelta, type StudentRecord, type TeamPerson,
 } from '@sharedtech/core';
 import {
@@ -81,11 +81,26 @@ export async function logParticipation(deps: ServiceDeps, principal: Principal, 
   await applyChange(deps, principal, {
     writes: [existing ? writeParticipationChange(deps.db, entry, changed) : writeNewParticipation(deps.db, entry, changed)],
     transitions: [
-      { entity: { type: 'participation', id: `${contract.id}:${milestone.n}:${student.personId}` }, action: existing ? 'edit' : 'log', after: 'LOGGED', details: { hours: input.hours } },
+      { entity: { type: 'participation', id: participationEntityId(contract.id, milestone.n, student.personId) }, action: existing ? 'edit' : 'log', after: 'LOGGED', details: { hours: input.hours } },
     ],
     notify: [{ to: toOrg(contract.enterpriseOrgId), type: 'PARTICIPATION_LOGGED', params: { title: contract.title, contractId: contract.id, milestone: milestone.n } }],
   });
   return viewOfEntry(entry);
+}
+
+/** The audit entity of a participation entry: one per student, milestone and contract. */
+export const participationEntityId = (contractId: string, n: number, personId: string) => `${contractId}:${n}:${personId}`;
+
+/**
+ * Whether the caller may read a participation entry's audit trail: the
+ * contract's parties and associations. The entry is read as its contract is
+ * (404 for those who cannot see the contract, and for an entry never logged).
+ */
+export async function mayReadParticipationTrail(deps: ServiceDeps, principal: Principal, entityId: string): Promise<boolean> {
+  const [contractId = '', n = '', personId = ''] = entityId.split(':');
+  const [contract, entry] = await Promise.all([getVisibleContract(deps, principal, contractId), getParticipation(deps.db, contractId, Number(n), personId)]);
+  if (!entry) throw new NotFoundError('Participation', entityId);
+  return isAssociation(principal) || contractParties(contract).includes(principal.membership?.orgId ?? '');
 }
 
 /** A milestone's participation (the parties and the college). */
@@ -160,7 +175,7 @@ async function signOffOnce(deps: ServiceDeps, principal: Principal, contractId: 
   await applyChange(deps, principal, {
     writes: [...signed.map((entry) => writeParticipationChange(deps.db, entry, changed)), ...statsWrites(deps.db, signOffDeltas(contract, completed, now))],
     transitions: signed.map((entry) => ({
-      entity: { type: 'participation' as const, id: `${contract.id}:${milestone.n}:${entry.personId}` },
+      entity: { type: 'participation' as const, id: participationEntityId(contract.id, milestone.n, entry.personId) },
       action: `sign-off-${side.toLowerCase()}`,
       before: 'LOGGED',
       after: isSignedOff(entry) ? 'SIGNED_OFF' : 'LOGGED',

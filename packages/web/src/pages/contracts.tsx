@@ -69,10 +69,12 @@ async function awardContext(deps: WebDeps, ui: SignedInUi, requestId: string, bi
   const studio = await getOrganisationOrThrow(deps, bid.studioOrgId);
   const college = affiliatedCollegeOf(studio);
   const partyIds = [request.ownerOrgId, studio.id, ...(college ? [college] : [])];
-  const orgs = await namesOf(deps, partyIds);
-  const governments = (await listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 })).items;
-  const engineers = await mentorCandidates(deps, ui.principal, request);
-  const pool = await readPool(deps, ui.principal, requestId);
+  const [orgs, governments, engineers, pool] = await Promise.all([
+    namesOf(deps, partyIds),
+    listOrganisations(deps, ui.principal, { status: 'VERIFIED', type: 'GOVERNMENT' }, { limit: 100 }).then((page) => page.items),
+    mentorCandidates(deps, ui.principal, request),
+    readPool(deps, ui.principal, requestId),
+  ]);
   return {
     request, bid, parties: partyIds.map((id) => orgs.get(id)).filter((org): org is Organisation => Boolean(org)), governments, engineers, ...(pool.memberCount > 0 ? { pool } : {}),
   };
@@ -431,23 +433,25 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
 async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm(), messageForm = emptyForm() }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState; messageForm?: FormState }) {
   const t = ui.t;
   const contract = await readContract(deps, ui.principal, id);
-  const orgs = await namesOf(deps, [...contractParties(contract), ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])]);
-  const ledger = await readContractLedger(deps, ui.principal, id, { limit: 1 });
-  const statements = (await Promise.all(STATEMENT_KINDS.map((kind) => listStatements(deps, ui.principal, id, kind, { limit: 20 }))))
-    .flatMap((page) => page.items)
-    .sort((a, b) => b.at.localeCompare(a.at));
+  // Everything else the page shows depends only on the contract and the caller: read it all at once.
+  const [orgs, ledger, statementPages, thread, changes, files] = await Promise.all([
+    namesOf(deps, [...contractParties(contract), ...(contract.shares.subsidy ? [contract.shares.subsidy.orgId] : [])]),
+    readContractLedger(deps, ui.principal, id, { limit: 1 }),
+    Promise.all(STATEMENT_KINDS.map((kind) => listStatements(deps, ui.principal, id, kind, { limit: 20 }))),
+    // Associations see the thread only while a dispute is open; otherwise there is nothing of theirs to show.
+    readContractMessages(deps, ui.principal, id, { limit: 30 }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }),
+    listContractChanges(deps, ui.principal, id, { limit: 5 }),
+    listContractAttachments(deps, ui.principal, id),
+  ]);
+  const statements = statementPages.flatMap((page) => page.items).sort((a, b) => b.at.localeCompare(a.at));
   const orgId = ui.principal.membership?.orgId;
   const mustSign =
     contract.status === 'PENDING_SIGNATURES' && orgId !== undefined && contract.requiredSigners.includes(orgId) && !contract.signatures.some((signature) => signature.orgId === orgId);
   const shareOf = (table: ShareTable, party: string) => contract.shares[table].find((share) => share.orgId === party);
   const shareParties = [...new Set([...contract.shares.benefitShares, ...contract.shares.riskShares].map((share) => share.orgId))];
-  // Associations see the thread only while a dispute is open; otherwise there is nothing of theirs to show.
-  const thread = await readContractMessages(deps, ui.principal, id, { limit: 30 }).catch((error: unknown) => {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  });
-  const changes = await listContractChanges(deps, ui.principal, id, { limit: 5 });
-  const files = await listContractAttachments(deps, ui.principal, id);
   return (
     <Layout ui={ui} title={contract.title}>
       <PageHeader

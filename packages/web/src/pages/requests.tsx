@@ -122,17 +122,21 @@ async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; dep
   const moderator = isAssociation(principal);
   const can = (action: Parameters<typeof requestLifecycle.can>[1]) => requestLifecycle.can(request.status, action);
   const isStudio = principal.org?.type === 'STUDIO';
-  const bids = isStudio ? await listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined;
   const feedback = request.reviewReason && ['REJECTED', 'SUSPENDED', 'OPEN'].includes(request.status);
-  const matches = (isOwner || moderator) && request.status === 'OPEN' ? (await matchStudiosForRequest(deps, principal, id, 5)).items : [];
-  const invitations = (isOwner || moderator) && request.status === 'OPEN' ? (await listRequestInvitations(deps, principal, id, { limit: 50 })).items : [];
-  const questions = PUBLIC_REQUEST_STATUSES.includes(request.status) ? (await listQuestions(deps, principal, id, { limit: 50 })).items : [];
   const canAsk = isStudio && principal.org?.status === 'VERIFIED' && request.status === 'OPEN';
-  const invitation = isStudio && request.status === 'OPEN' ? await myInvitationTo(deps, principal, id) : undefined;
-  // The request's files are part of its details: only those who see the details get them.
-  const files = request.details !== undefined ? await attachmentsFor(deps, principal, `REQUEST:${id}`) : undefined;
-  // Pooled funding (共性技术需求): enterprises and associations see the pool's totals and find its page.
-  const pool = PUBLIC_REQUEST_STATUSES.includes(request.status) && (principal.org?.type === 'ENTERPRISE' || moderator) ? await readPool(deps, principal, id) : undefined;
+  const seesMatching = (isOwner || moderator) && request.status === 'OPEN';
+  // What the page shows besides the request depends only on the request and the caller: read it all at once.
+  const [bids, matches, invitations, questions, invitation, files, pool] = await Promise.all([
+    isStudio ? listBidsForRequest(deps, principal, id, { limit: 20 }) : undefined,
+    seesMatching ? matchStudiosForRequest(deps, principal, id, 5).then((found) => found.items) : [],
+    seesMatching ? listRequestInvitations(deps, principal, id, { limit: 50 }).then((page) => page.items) : [],
+    PUBLIC_REQUEST_STATUSES.includes(request.status) ? listQuestions(deps, principal, id, { limit: 50 }).then((page) => page.items) : [],
+    isStudio && request.status === 'OPEN' ? myInvitationTo(deps, principal, id) : undefined,
+    // The request's files are part of its details: only those who see the details get them.
+    request.details !== undefined ? attachmentsFor(deps, principal, `REQUEST:${id}`) : undefined,
+    // Pooled funding (共性技术需求): enterprises and associations see the pool's totals and find its page.
+    PUBLIC_REQUEST_STATUSES.includes(request.status) && (principal.org?.type === 'ENTERPRISE' || moderator) ? readPool(deps, principal, id) : undefined,
+  ]);
 
   return (
     <Layout ui={ui} title={request.title}>
