@@ -2,7 +2,7 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, TOTAL_BUCKET, clusterStatisticsFromCounters, type Principal, type RequestContent } from '@sharedtech/core';
-import { countBidsOfRequest, getRequest, getStandingsOfMany, keys, readStoredStats } from '@sharedtech/data';
+import { commitChange, countBidsOfRequest, getRequest, getStandingsOfMany, getTrackRecord, keys, putTrackRecord, readStoredStats } from '@sharedtech/data';
 import {
   actOnMilestone, awardRequest, canonical, decideChangeOrder, proposeChange, cancelRequest, closeRequest, createRequest, loadPrincipal, recountClusterStatistics, resolveDispute,
   recountTrackRecord, reviewRequest, runScheduledJobs, signContract, storedClusterStatistics, submitBid, submitRequest, suspendRequest, terminateContract,
@@ -411,7 +411,13 @@ describe('upgrade-data and the statistics', () => {
     expect(report.statsClustersRecounted).toBeGreaterThanOrEqual(1);
     expect(report.trackRecordsSet).toBeGreaterThanOrEqual(1);
     await expectTrackRecordsEqualRecount();
-    expect((await getStandingsOfMany(deps.db, [rivals[0]!.orgId])).get(rivals[0]!.orgId)!.contracts).toBeGreaterThanOrEqual(1);
+    const backfilled = await getTrackRecord(deps.db, rivals[0]!.orgId);
+    expect(backfilled).toBeGreaterThanOrEqual(1);
+    // The backfill's put holds only over the value it read: a count moved meanwhile is not overwritten.
+    const setTo = (contracts: number, stored: number | undefined) => commitChange(deps.db, { writes: [putTrackRecord(deps.db, rivals[0]!.orgId, contracts, stored)], audit: [], notifications: [] });
+    await expect(setTo(99, backfilled! + 1)).rejects.toMatchObject({ status: 409 });
+    await expect(setTo(99, undefined)).rejects.toMatchObject({ status: 409 });
+    expect(await getTrackRecord(deps.db, rivals[0]!.orgId)).toBe(backfilled);
     expect(canonical(await storedClusterStatistics(deps, cluster))).toEqual(canonical(expected));
     expect((await getRequest(deps.db, ids[0]!, true))!.bidCount).toBe(2);
     expect((await moderator.get(`/v1/stats?cluster=${cluster}`)).body).toEqual(clusterStatisticsFromCounters(cluster, expected.buckets[TOTAL_BUCKET]!));
@@ -421,6 +427,6 @@ describe('upgrade-data and the statistics', () => {
     // Counting goes on from the backfilled counters
     await withdrawBid(deps, studios[1]!, (await submitBid(deps, studios[1]!, ids[1]!, bidBody(rivals[1]!.team, 70_000) as never)).id);
     await expectCountersEqualRecount(cluster);
-  });
+  }, 120_000); // upgrade-data twice over every studio and cluster the other cases made
 });
 

@@ -24,7 +24,7 @@ export async function batchGet(db: Db, itemKeys: { pk: string; sk: string }[], c
 }
 
 /** Items by key, each key once, parsed with `schema`; absent items are left out. */
-export async function batchGetByKeys<S extends z.ZodType>(db: Db, keyList: readonly { pk: string; sk: string }[], schema: S): Promise<z.infer<S>[]> {
+export async function batchGetByKeys<S extends z.ZodType>(db: Db, keyList: readonly { pk: string; sk: string }[], schema: S, consistent = false): Promise<z.infer<S>[]> {
   const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-  return (await batchGet(db, unique, false)).map((item) => schema.parse(stripKeys(item)));
+  return (await batchGet(db, unique, consistent)).map((item) => schema.parse(stripKeys(item)));
 }

@@ -77,9 +77,28 @@ function trackRecordWrites(db: Db, previous: Contract | undefined, next: Contrac
   }];
 }
 
-/** A studio's track record set to a recount (upgrade-data: contracts stored before it was kept). */
-export const putTrackRecord = (db: Db, orgId: string, contracts: number): Write => ({
-  op: { Put: { TableName: db.tableName, Item: { ...keys.trackRecord(orgId), orgId, contracts } } },
+export const trackRecordSchema = z.object({ contracts: z.number().int() });
+
+/** A studio's track record as stored (strongly consistent); undefined before its first contract counted. */
+export const getTrackRecord = async (db: Db, orgId: string): Promise<number | undefined> =>
+  (await getItem(db, keys.trackRecord(orgId), trackRecordSchema, true))?.contracts;
+
+/**
+ * A studio's track record set to a recount (upgrade-data: contracts stored
+ * before it was kept), only if it still holds `stored` (undefined: absent):
+ * a contract that starts or stops counting meanwhile fails the condition
+ * instead of having its ADD overwritten.
+ */
+export const putTrackRecord = (db: Db, orgId: string, contracts: number, stored: number | undefined): Write => ({
+  op: {
+    Put: {
+      TableName: db.tableName,
+      Item: { ...keys.trackRecord(orgId), orgId, contracts },
+      ...(stored === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'contracts = :stored', ExpressionAttributeValues: { ':stored': stored } }),
+    },
+  },
 });
 
 /** Replaces a contract read at `previous.version`, with the statistics counters its change of state moves. */
@@ -98,11 +117,15 @@ export const putMilestoneVersion = (db: Db, milestone: Milestone, onConflict?: W
 
 const partyPointerSchema = z.object({ contractId: z.string(), orgId: z.string() });
 
-/** An organisation's contracts, newest first: a page of pointers, then one BatchGet of the contracts. */
-export async function listContractsOfOrganisation(db: Db, orgId: string, page?: PageRequest): Promise<Page<Contract>> {
+/**
+ * An organisation's contracts, newest first: a page of pointers, then one
+ * BatchGet of the contracts (strongly consistent if asked: the pointers,
+ * written at award, come from an index).
+ */
+export async function listContractsOfOrganisation(db: Db, orgId: string, page?: PageRequest, consistent = false): Promise<Page<Contract>> {
   const pointers = await queryPage(db, { ...onIndex('gsi1', keys.contractsOfOrg(orgId, '').gsi1pk), schema: partyPointerSchema }, page);
   if (pointers.items.length === 0) return { items: [], nextCursor: pointers.nextCursor };
-  const contracts = await batchGetByKeys(db, pointers.items.map((pointer) => keys.contract(pointer.contractId)), contractSchema);
+  const contracts = await batchGetByKeys(db, pointers.items.map((pointer) => keys.contract(pointer.contractId)), contractSchema, consistent);
   const byId = new Map(contracts.map((contract) => [contract.id, contract]));
   return {
     items: pointers.items.map((pointer) => byId.get(pointer.contractId)).filter((contract): contract is Contract => Boolean(contract)),

@@ -7,6 +7,7 @@ import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
 import { batchGet } from './batch-get.js';
+import { trackRecordSchema } from './contracts.js';
 
 /**
  * Reviews live in their contract's partition, one item per author
@@ -122,8 +123,6 @@ export interface Standing {
   contracts: number;
 }
 
-const trackRecordSchema = z.object({ contracts: z.number().int() });
-
 /**
  * Several studios' standings (matching's shortlist): their rating sums and
  * track records in one BatchGet, whatever the number of their contracts.
@@ -136,7 +135,8 @@ export async function getStandingsOfMany(db: Db, orgIds: readonly string[]): Pro
     const standing = byOrg.get(String(item.pk).slice('ORG#'.length));
     if (!standing) continue;
     if (item.sk === keys.ratingTotals('').sk) standing.ratings = parseTotals(item);
-    else standing.contracts = trackRecordSchema.parse(item).contracts;
+    // Never below 0: a contract counted before the item existed may end before upgrade-data sets it.
+    else standing.contracts = Math.max(0, trackRecordSchema.parse(item).contracts);
   }
   return byOrg;
 }

@@ -3,7 +3,7 @@ import {
   commitChange, getDataVersion, indexActiveAppointment, indexContract, listAppointmentsOfOrg, indexStudioUnderCollege, listContractsOfOrganisation, getMembershipWithOrganisation, getOrganisationRecord, listBidsOfStudio, listMembersOfOrganisation, dueTimerWrites, listContractsOfCluster, listMilestones, putMilestoneVersion, listBalancesOfOrganisation, readAccountTotals, totalByAccount, writesToReplaceAccountTotals,
   listOrganisationsByStatus, listOrganisationsByType, listRequests, listSearchTokensOfRequest, putDataVersion, putDeadlineTimer, putStudioCapabilities,
   readAll, reindexBid, sealPreChainAuditRecords, writesForRequestChange, writesForRosterBackfill, writesToReindexSearch,
-  indexRegistrationEntry, indexShareStatementYear, listShareStatements, getStandingsOfMany, putTrackRecord,
+  indexRegistrationEntry, indexShareStatementYear, listShareStatements, getTrackRecord, putTrackRecord,
   type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
@@ -134,18 +134,32 @@ export async function upgradeDerivedItems(deps: ServiceDeps): Promise<UpgradeRep
   return report;
 }
 
-/** A studio's track record as its contracts count it. */
+/** A studio's track record as its contracts count it (their items read strongly consistent). */
 export async function recountTrackRecord(deps: ServiceDeps, studioId: string): Promise<number> {
-  const contracts = await readAll((page) => listContractsOfOrganisation(deps.db, studioId, page));
+  const contracts = await readAll((page) => listContractsOfOrganisation(deps.db, studioId, page, true));
   return contracts.filter((contract) => contract.studioOrgId === studioId && countsToTrackRecord(contract.status)).length;
 }
 
-/** Sets a studio's track record to the recount where it differs (contracts stored before version 6 were not counted). */
+const TRACK_RECORD_ATTEMPTS = 5;
+
+/**
+ * Sets a studio's track record to the recount where it differs (contracts
+ * stored before version 6 were not counted). The stored value is read before
+ * the recount and the put is conditional on it, so a contract that starts or
+ * stops counting while this runs makes it count again rather than be lost.
+ */
 async function backfillTrackRecord(deps: ServiceDeps, studioId: string): Promise<boolean> {
-  const [recount, stored] = await Promise.all([recountTrackRecord(deps, studioId), getStandingsOfMany(deps.db, [studioId])]);
-  if (stored.get(studioId)?.contracts === recount) return false;
-  await write(deps, [putTrackRecord(deps.db, studioId, recount)]);
-  return true;
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await getTrackRecord(deps.db, studioId);
+    const recount = await recountTrackRecord(deps, studioId);
+    if (stored === recount || (stored === undefined && recount === 0)) return false;
+    try {
+      await write(deps, [putTrackRecord(deps.db, studioId, recount, stored)]);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= TRACK_RECORD_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**
