@@ -255,14 +255,20 @@ export async function uploadAttachment(deps: ServiceDeps, principal: Principal, 
   }
 }
 
-/** A READY attachment with a short-lived download URL, for whoever may see its parent (404 for everyone else). */
-export async function readAttachment(deps: ServiceDeps, principal: Principal, attachmentId: string) {
-  const storage = storageOf(deps);
+/** A READY attachment, for whoever may see its parent (404 for everyone else, as for an id that does not exist). */
+export async function getVisibleAttachment(deps: ServiceDeps, principal: Principal, attachmentId: string) {
   const attachment = await getAttachment(deps.db, attachmentId);
   if (!attachment || attachment.status !== 'READY') throw new NotFoundError('Attachment', attachmentId);
   await accessTo(deps, principal, parentOf(attachment.parent)).catch((error) => {
     throw error instanceof NotFoundError ? new NotFoundError('Attachment', attachmentId) : error;
   });
+  return attachment;
+}
+
+/** A READY attachment with a short-lived download URL, for whoever may see its parent (404 for everyone else). */
+export async function readAttachment(deps: ServiceDeps, principal: Principal, attachmentId: string) {
+  const storage = storageOf(deps);
+  const attachment = await getVisibleAttachment(deps, principal, attachmentId);
   const expiresAt = new Date(deps.clock().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
   return { ...viewOfAttachment(attachment), download: { url: await storage.downloadUrl(objectOf(attachment), DOWNLOAD_URL_SECONDS), expiresAt } };
 }

@@ -3,7 +3,7 @@ import { getPerson, getQuestion, listAuditTrail, verifyEntityAuditChain, type Pa
 import { getVisibleApplication, mayReadProgrammeTrail } from './programmes.js';
 import type { ServiceDeps } from './deps.js';
 import { mayReadParticipationTrail, readStudentRecord } from './education.js';
-import { readAttachment } from './attachments.js';
+import { getVisibleAttachment } from './attachments.js';
 import { getVisibleBid } from './bids.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleDispute } from './disputes.js';
@@ -62,10 +62,10 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
     return person !== undefined && principal.membership?.orgId === person.orgId;
   },
   studentRecord: async (deps, principal, id) => Boolean(await readStudentRecord(deps, principal, id)),
-  // A student's hours on a milestone (`<contract>:<n>:<person>`): the contract's parties and associations.
+  // A student's hours on a milestone (`<contract>:<n>:<person>`): the contract's parties, as the entry itself.
   participation: mayReadParticipationTrail,
   // A file: whoever may see what it is attached to.
-  attachment: async (deps, principal, id) => Boolean(await readAttachment(deps, principal, id)),
+  attachment: async (deps, principal, id) => Boolean(await getVisibleAttachment(deps, principal, id)),
   // A programme is public; its trail is its government body's and the associations'. An application: its parties'.
   programme: async (deps, principal, id) => mayReadProgrammeTrail(deps, principal, id),
   application: async (deps, principal, id) => Boolean(await getVisibleApplication(deps, principal, id)),
@@ -74,6 +74,7 @@ const trailGuards: Partial<Record<EntityRef['type'], TrailGuard>> = {
 /** `<type>:<id>`; the id may itself hold colons (a participation entry's is `<contract>:<n>:<person>`). */
 export function parseEntityRef(value: string): EntityRef {
   const at = value.indexOf(':');
+  if (at < 0) throw new NotFoundError('Entity', value);
   return { type: value.slice(0, at) as EntityRef['type'], id: value.slice(at + 1) };
 }
 

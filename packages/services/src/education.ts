@@ -1,6 +1,6 @@
 import {
   ConflictError, ForbiddenError, MAX_SIGN_OFFS_PER_CALL, NotFoundError, SCHEDULER, TOTAL_BUCKET, ValidationError, buildStudentRecord, collegeEducationScope,
-  contractParties, educationCounter, isAssociation, isLocked, isSignedOff, maySeeStudentRecord, programmeBreakdown, recordIssuedDeltas, requireMember, signOffDeltas,
+  contractParties, educationCounter, isLocked, isSignedOff, maySeeStudentRecord, programmeBreakdown, recordIssuedDeltas, requireMember, signOffDeltas,
   signOffSideOf, sumCounters, type Contract, type Counters, type Participation, type Person, type Principal, type SignOffSide, type StatsDelta, type StudentRecord, type TeamPerson,
 } from '@sharedtech/core';
 import {
@@ -92,15 +92,16 @@ export async function logParticipation(deps: ServiceDeps, principal: Principal, 
 export const participationEntityId = (contractId: string, n: number, personId: string) => `${contractId}:${n}:${personId}`;
 
 /**
- * Whether the caller may read a participation entry's audit trail: the
- * contract's parties and associations. The entry is read as its contract is
- * (404 for those who cannot see the contract, and for an entry never logged).
+ * Whether the caller may read a participation entry's audit trail: whoever
+ * reads the entry, the contract's parties (students' hours are not the
+ * associations', who see head counts). Everyone else, and an entry never
+ * logged, gets the entry's 404.
  */
 export async function mayReadParticipationTrail(deps: ServiceDeps, principal: Principal, entityId: string): Promise<boolean> {
   const [contractId = '', n = '', personId = ''] = entityId.split(':');
-  const [contract, entry] = await Promise.all([getVisibleContract(deps, principal, contractId), getParticipation(deps.db, contractId, Number(n), personId)]);
+  const [{ contract }, entry] = await Promise.all([partyContract(deps, principal, contractId, Number(n)), getParticipation(deps.db, contractId, Number(n), personId)]);
   if (!entry) throw new NotFoundError('Participation', entityId);
-  return isAssociation(principal) || contractParties(contract).includes(principal.membership?.orgId ?? '');
+  return Boolean(contract);
 }
 
 /** A milestone's participation (the parties and the college). */
