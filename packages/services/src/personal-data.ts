@@ -8,6 +8,7 @@ import {
 import type { ServiceDeps } from './deps.js';
 import { viewOfAttachment } from './attachments.js';
 import { viewOfBid } from './bids.js';
+import { mapConcurrently } from './concurrently.js';
 
 /**
  * Personal data (PIPL): what the marketplace stores about a signed-in user.
@@ -26,6 +27,9 @@ const inboxOf = (principal: Principal): Recipient | undefined =>
 
 /** A section of the export: what it is, its data, and whether the bounded read may have left some out. */
 const section = <T>(description: string, data: T, complete = true) => ({ description, complete, data });
+
+/** Reads of each kind the export has in flight at once. */
+const EXPORT_READS_IN_FLIGHT = 16;
 
 export async function exportPersonalData(deps: ServiceDeps, principal: Principal) {
   const { sub, membership, org } = principal;
@@ -53,11 +57,11 @@ export async function exportPersonalData(deps: ServiceDeps, principal: Principal
   const parentKeys = entities.map((entity) =>
     entity.type === 'organisation' ? attachmentParentKey.organisation(entity.id) : entity.type === 'request' ? attachmentParentKey.request(entity.id) : attachmentParentKey.bid(entity.id),
   );
-  // The reads that depend on those pages, at the same time too.
+  // The reads that depend on those pages, at the same time too (a bounded number in flight: there may be hundreds).
   const [trails, attachmentPages, contractReviews] = await Promise.all([
-    Promise.all(entities.map((entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY }))),
-    Promise.all(parentKeys.map((key) => listAttachmentsOfParent(deps.db, parseAttachmentParent(key)!, { limit: EXPORT_SCAN_LIMIT }))),
-    Promise.all(contractPage.items.map((contract) => listReviewsOfContract(deps.db, contract.id))),
+    mapConcurrently(entities, EXPORT_READS_IN_FLIGHT, (entity) => listAuditTrail(deps.db, entity, { limit: EXPORT_AUDIT_PER_ENTITY })),
+    mapConcurrently(parentKeys, EXPORT_READS_IN_FLIGHT, (key) => listAttachmentsOfParent(deps.db, parseAttachmentParent(key)!, { limit: EXPORT_SCAN_LIMIT })),
+    mapConcurrently(contractPage.items, EXPORT_READS_IN_FLIGHT, (contract) => listReviewsOfContract(deps.db, contract.id)),
   ]);
   const auditRecords = trails.flatMap((trail) => trail.items).filter((record) => record.actor.sub === sub);
   const attachments = attachmentPages.flatMap((page) => page.items).filter((attachment) => attachment.uploadedBy === sub).map(viewOfAttachment);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { mapConcurrently } from './concurrently.js';
+
+describe('mapConcurrently', () => {
+  it('keeps the order of the items and never has more than `limit` calls in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const results = await mapConcurrently(Array.from({ length: 25 }, (_, i) => i), 4, async (i) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, (i * 7) % 5));
+      inFlight -= 1;
+      return i * 2;
+    });
+    expect(results).toEqual(Array.from({ length: 25 }, (_, i) => i * 2));
+    expect(most).toBe(4);
+  });
+
+  it('rejects with the first failure, and maps nothing for no items', async () => {
+    await expect(mapConcurrently([1, 2, 3], 2, async (i) => (i === 2 ? Promise.reject(new Error('two')) : i))).rejects.toThrow('two');
+    expect(await mapConcurrently([], 3, async () => 1)).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * `map` over `items` with at most `limit` calls in flight, results in the
+ * items' order: many independent reads at once without queueing hundreds of
+ * requests on the database client's sockets.
+ */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await map(items[at]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
