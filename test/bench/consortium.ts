@@ -30,12 +30,12 @@ export const UNIT = { requests: 100, bidsPerRequest: 5, contracts: 20, notificat
  * some callers' lists are shorter than a page, and comparing them with 100×
  * would show a page filling up, not a read growing with the data; so each
  * size is topped up to these, and only where it falls short (100× needs
- * none): contracts of each enterprise with its studio (contract and account
- * lists: pages of 20), OPEN requests of each kind of request the templates
+ * none): contracts of the demo enterprise with the demo studio (contract and
+ * account lists: pages of 20), OPEN requests of each kind of request the templates
  * post (matching reads at most 50 per tag and cluster), and notifications in
  * each inbox (the unread badge counts at most 100).
  */
-export const PAGE_FILL = { contractsPerEnterprise: 21, openRequestsPerKind: 51, notificationsPerInbox: 101 } as const;
+export const PAGE_FILL = { demoEnterpriseContracts: 21, openRequestsPerKind: 51, notificationsPerInbox: 101 } as const;
 
 
 export interface Org {
@@ -393,7 +393,7 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
     // Full first pages (PAGE_FILL), counted apart.
     const before = { ...counts };
     if (options.fillPages) {
-      for (let i = PAGE_FILL.contractsPerEnterprise - bundlesOf(contracts, templates.contracts.length, 0); i > 0; i--) yield* bundle(templates.contracts[0]!);
+      for (let i = PAGE_FILL.demoEnterpriseContracts - bundlesOf(contracts, templates.contracts.length, 0); i > 0; i--) yield* bundle(templates.contracts[0]!);
       for (const kind of requestKinds(templates.open)) {
         const posted = kind.reduce((sum, at) => sum + bundlesOf(openBundles, templates.open.length, at), 0);
         for (let i = 0; i < PAGE_FILL.openRequestsPerKind - posted; i++) yield* bundle(templates.open[kind[i % kind.length]!]!);
