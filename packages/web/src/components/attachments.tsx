@@ -46,8 +46,18 @@ export function AttachmentUpload({ ui, parent, back, label }: { ui: Ui; parent: 
     <form method="post" action="/attachments" enctype="multipart/form-data" class="stack attachment-upload" data-attachment-upload novalidate>
       <input type="hidden" name="parent" value={parent} />
       <input type="hidden" name="back" value={back} />
+      <FileFields ui={ui} label={label ?? t('attachment.choose')} />
+    </form>
+  );
+}
+
+/** The file chooser, its limits and the upload button of an upload form (the script reads `data-max-bytes`). */
+function FileFields({ ui, label }: { ui: Ui; label: string }) {
+  const t = ui.t;
+  return (
+    <>
       <label>
-        <span>{label ?? t('attachment.choose')}</span>
+        <span>{label}</span>
         <input type="file" name="file" required accept={ACCEPT} data-max-bytes={String(MAX_ATTACHMENT_BYTES)} />
       </label>
       <p class="hint">{t('attachment.hint')}</p>
@@ -56,7 +66,7 @@ export function AttachmentUpload({ ui, parent, back, label }: { ui: Ui; parent: 
           {t('attachment.upload')}
         </button>
       </p>
-    </form>
+    </>
   );
 }
 
@@ -146,16 +156,7 @@ export function MessageFilesSection({ ui, contractId, messages, items, ownMessag
               ))}
             </select>
           </label>
-          <label>
-            <span>{t('attachment.choose')}</span>
-            <input type="file" name="file" required accept={ACCEPT} data-max-bytes={String(MAX_ATTACHMENT_BYTES)} />
-          </label>
-          <p class="hint">{t('attachment.hint')}</p>
-          <p class="form-actions">
-            <button type="submit" class="button secondary">
-              {t('attachment.upload')}
-            </button>
-          </p>
+          <FileFields ui={ui} label={t('attachment.choose')} />
         </form>
       ) : null}
     </Section>
