@@ -1,3 +1,9 @@
+/** The value of a settled promise, or its reason thrown: reads made at once whose errors are still reported in order. */
+export function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 /**
  * `map` over `items` with at most `limit` calls in flight, results in the
  * items' order: many independent reads at once without queueing hundreds of

@@ -14,6 +14,7 @@ import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
 import { getVisibleBid } from './bids.js';
 import { applyChange, toOrg, type NotificationSpec } from './change.js';
 import { getVisibleRequest } from './requests.js';
+import { settledValue } from './concurrently.js';
 
 export interface AwardInput {
   bidId: string;
@@ -54,31 +55,37 @@ export async function awardRequest(deps: ServiceDeps, principal: Principal, requ
 
 async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
   const enterprise = requireVerified(principal, ['ENTERPRISE']);
-  const request = await getVisibleRequest(deps, principal, requestId, true);
+  // The request and the bid are read at once; their checks still run (and refuse) in this order.
+  const [requestRead, bidRead] = await Promise.allSettled([getVisibleRequest(deps, principal, requestId, true), getVisibleBid(deps, principal, input.bidId, true)]);
+  const request = settledValue(requestRead);
   if (request.ownerOrgId !== enterprise.org.id) {
     throw new ForbiddenError('NOT_REQUEST_OWNER', 'Only the enterprise that posted this request can award it.');
   }
   const requestStatus = requestLifecycle.next(request.status, 'award');
-  const bid = await getVisibleBid(deps, principal, input.bidId, true);
+  const bid = settledValue(bidRead);
   if (bid.requestId !== request.id) throw ValidationError.field('bidId', 'This bid is for another request.', 'BID_OF_OTHER_REQUEST');
   const bidStatus = bidLifecycle.next(bid.status, 'accept');
 
-  const studio = await getOrganisation(deps.db, bid.studioOrgId, true);
+  // Everything else the contract is made of, at once.
+  const [studio, government, pool, mentor, countedPeople] = await Promise.all([
+    getOrganisation(deps.db, bid.studioOrgId, true),
+    input.shares.subsidy ? getOrganisation(deps.db, input.shares.subsidy.orgId, true) : undefined,
+    getPool(deps.db, request.id, true),
+    input.mentorPersonId ? getPerson(deps.db, input.mentorPersonId, true) : undefined,
+    getStudioPeople(deps.db, request.cluster, bid.studioOrgId),
+  ]);
   if (!studio || studio.status !== 'VERIFIED') {
     throw new ConflictError('STUDIO_NOT_VERIFIED', 'The studio of this bid is no longer verified.');
   }
-  const government = input.shares.subsidy ? await getOrganisation(deps.db, input.shares.subsidy.orgId, true) : undefined;
   if (input.shares.subsidy && (!government || government.type !== 'GOVERNMENT' || government.status !== 'VERIFIED')) {
     throw ValidationError.field('shares.subsidy.orgId', 'The subsidy must come from a verified government organisation.', 'NOT_A_GOVERNMENT');
   }
   // The studio's college is a party only if it accepted the studio as its own (an affiliation named without consent binds nobody).
   // A pooled request: the pool as read is fixed on the contract (guarded below), every member a funder and signer.
-  const pool = await getPool(deps.db, request.id, true);
   const contractPool = pool && pool.members.length > 0 ? contractPoolOf(pool) : undefined;
   const parties = { enterpriseOrgId: enterprise.org.id, studioOrgId: studio.id, collegeOrgId: affiliatedCollegeOf(studio), governmentOrgId: government?.id, ...(contractPool ? { pool: contractPool } : {}) };
   assertShareAgreement(input.shares, contractParties(parties));
   if (input.registration) assertRegistration(input.registration, bid.price);
-  const mentor = input.mentorPersonId ? await getPerson(deps.db, input.mentorPersonId, true) : undefined;
   // The requesting side: the owner or, on a pooled request, any co-funder.
   const mentorOrgs = [enterprise.org.id, ...(contractPool?.members.map((member) => member.orgId) ?? [])];
   if (input.mentorPersonId && (!mentor || !mentorOrgs.includes(mentor.orgId) || mentor.kind !== 'ENGINEER')) {
@@ -122,7 +129,7 @@ async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: str
   }));
   const awardedRequest = { ...request, status: requestStatus, awardedAt: now, updatedAt: now, version: request.version + 1 };
   // Distinct people per studio and cluster: only names not counted before add to the statistics.
-  const people = newPeople(bid.team, await getStudioPeople(deps.db, request.cluster, studio.id));
+  const people = newPeople(bid.team, countedPeople);
   const acceptedBid = { ...bid, status: bidStatus, updatedAt: now, version: bid.version + 1 };
   const signatureNeeded: NotificationSpec[] = contract.requiredSigners.map((orgId) => ({
     to: toOrg(orgId),
