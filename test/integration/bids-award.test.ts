@@ -202,6 +202,21 @@ describe('award and contract', () => {
     expect(byStatus).toEqual({ ACCEPTED: 1, REJECTED: 9 });
     expect(all.body.items.find((b: { status: string }) => b.status === 'ACCEPTED').id).toBe(winner.bidId);
   });
+
+  it('takes every signature when the parties sign at the same moment, and activates the contract once', async () => {
+    const requestId = await openRequest(api, enterprise.caller, moderator);
+    const bidId = await placeBid(studio, requestId, 80_000);
+    const award = await enterprise.caller.post(`/v1/requests/${requestId}/award`, { bidId, shares: evenShares(enterprise.orgId, studio.orgId) });
+    expect(award.status, JSON.stringify(award.body)).toBe(201);
+    const contractId = award.body.id as string;
+    const signed = await Promise.all([enterprise.caller, studio.caller].map((signer) => signer.post(`/v1/contracts/${contractId}/sign`)));
+    expect(signed.map((response) => response.status)).toEqual([200, 200]);
+    const contract = (await enterprise.caller.get(`/v1/contracts/${contractId}`)).body;
+    expect(contract.status).toBe('ACTIVE');
+    expect(contract.signatures.map((signature: { orgId: string }) => signature.orgId).sort()).toEqual([enterprise.orgId, studio.orgId].sort());
+    const trail = await moderator.get(`/v1/audit?entity=contract:${contractId}`);
+    expect(trail.body.items.filter((record: { action: string }) => record.action === 'activate')).toHaveLength(1);
+  });
 });
 
 describe('closing', () => {

@@ -175,11 +175,25 @@ export async function readContract(deps: ServiceDeps, principal: Principal, cont
   return viewOfContract(withPersonalDataFor(principal.membership?.orgId, contractParties(contract), contract), milestones);
 }
 
+const SIGN_ATTEMPTS = 3;
+
 /**
  * An owner of a signing party signs. When the last required signature lands
  * the contract becomes ACTIVE in the same write, and only then can money move.
+ * Parties signing at the same moment both sign: the one whose write lost the
+ * race reads the contract again and signs on top (its checks run again).
  */
 export async function signContract(deps: ServiceDeps, principal: Principal, contractId: string) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await signOnce(deps, principal, contractId);
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'CONCURRENT_UPDATE') || attempt >= SIGN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function signOnce(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId, true);
   const signer = requireVerified(principal);
   if (!contract.requiredSigners.includes(signer.org.id)) {
