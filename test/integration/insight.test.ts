@@ -61,6 +61,10 @@ describe('matching', () => {
     const matches = await enterprise.caller.get(`/v1/matches?requestId=${requestId}`);
     expect(matches.status).toBe(200);
     expect(matches.body.items[0]).toMatchObject({ studio: { id: visionStudio.orgId }, sharedTags: ['机器视觉', '质量检测'] });
+    // Each studio's track record: the consortium studio's contract of the statistics case is ACTIVE; the new studio has none.
+    const pastContracts = new Map(matches.body.items.map((m: { studio: { id: string }; pastContracts: number }) => [m.studio.id, m.pastContracts]));
+    expect(pastContracts.get(visionStudio.orgId)).toBe(0);
+    expect(pastContracts.get(studio.orgId)).toBe(1);
     expect(matches.body.items.map((m: { studio: { capabilities: string[] } }) => m.studio.capabilities)).not.toContainEqual(['数控编程']);
     expect((await studio.caller.get(`/v1/matches?requestId=${requestId}`)).status).toBe(403);
 

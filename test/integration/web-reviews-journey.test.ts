@@ -110,6 +110,9 @@ describe('invitations to bid through the pages (English)', () => {
     expect(await page.locator('[data-reputation-note]').innerText()).toContain('Ranking includes reputation');
     const match = page.locator(`[data-match-studio="${studioOrg}"]`);
     expect(await match.innerText()).toContain('rated 4.67 (1)');
+    // Its track record counts contracts under way or delivered: its one contract here was terminated.
+    expect(await match.locator('[data-past-contracts]').getAttribute('data-past-contracts')).toBe('0');
+    expect(await match.innerText()).toContain('no contracts yet');
     await browser.submit(match.locator('form button', { hasText: 'Invite to bid' }));
     expect(await page.locator('.flash, [role="status"]').first().innerText()).toContain('Invitation to bid sent.');
     expect(await page.locator(`[data-match-studio="${studioOrg}"] .badge`).innerText()).toBe('Invited');

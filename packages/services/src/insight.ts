@@ -51,8 +51,9 @@ export async function matchStudiosForRequest(deps: ServiceDeps, principal: Princ
   const ranked = shortlist.map((studio) => {
     const standing = standings.get(studio.orgId);
     const averages = averagesOf(standing?.ratings) ?? null;
-    const { score, sharedTags, reputation } = scoreOf(studio, standing?.contracts ?? 0, reputationPoints(averages ?? undefined));
-    return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags, reputation, averages };
+    const pastContracts = standing?.contracts ?? 0;
+    const { score, sharedTags, reputation } = scoreOf(studio, pastContracts, reputationPoints(averages ?? undefined));
+    return { studio: { id: studio.orgId, name: studio.name, cluster: studio.cluster, capabilities: studio.capabilities }, score, sharedTags, reputation, averages, pastContracts };
   });
   return { items: rank(ranked, (item) => item.studio.name).slice(0, limit) };
 }

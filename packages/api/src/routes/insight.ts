@@ -57,6 +57,9 @@ export const MatchesSchema = z
           description: 'Points from the studio’s published review averages: (overall − 3) × 2 × min(reviews, 5) / 5, so −4 … +4; 0 without reviews.',
         }),
         averages: RatingAveragesSchema.nullable().optional(),
+        pastContracts: z.number().int().optional().openapi({
+          description: 'The studio’s track record (for studios): its contracts that are ACTIVE or COMPLETED. Counts up to 3 in the score.',
+        }),
         studio: z.object({ id: z.string(), name: z.string(), cluster: z.string().optional(), capabilities: z.array(z.string()) }).optional(),
         request: z.record(z.string(), z.unknown()).optional(),
       }),

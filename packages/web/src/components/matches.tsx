@@ -9,6 +9,8 @@ export interface StudioMatch {
   sharedTags: string[];
   reputation?: number;
   averages?: RatingAverages | null;
+  /** Its contracts that are ACTIVE or COMPLETED. */
+  pastContracts?: number;
 }
 
 /**
@@ -39,6 +41,10 @@ export function MatchesSection({ ui, requestId, matches, invitations, canInvite 
                 {match.averages ? t('match.rating', { overall: match.averages.overall.toFixed(2), count: match.averages.count }) : t('match.noRating')}
                 {' · '}
                 {t('match.reputation', { points: (match.reputation ?? 0) > 0 ? `+${match.reputation}` : String(match.reputation ?? 0) })}
+                {' · '}
+                <span data-past-contracts={String(match.pastContracts ?? 0)}>
+                  {match.pastContracts ? t('match.pastContracts', { count: match.pastContracts }) : t('match.noPastContracts')}
+                </span>
               </span>
               <Tags tags={match.sharedTags} />
               {invited.has(match.studio.id) ? (

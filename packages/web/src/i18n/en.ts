@@ -940,6 +940,8 @@ export const en: Messages = {
   'match.reputation': "reputation {points}",
   'match.rating': "rated {overall} ({count})",
   'match.noRating': "no reviews yet",
+  'match.pastContracts': "{count} contracts under way or delivered",
+  'match.noPastContracts': "no contracts yet",
   'match.invite': "Invite to bid",
   'match.invited': "Invited",
   'invitation.title': "Invitations to bid",

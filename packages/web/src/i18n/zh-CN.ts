@@ -942,6 +942,8 @@ export const zhCN = {
   'match.reputation': "信誉 {points}",
   'match.rating': "评分 {overall}（{count} 条）",
   'match.noRating': "暂无评价",
+  'match.pastContracts': "在履行或已完成合同 {count} 份",
+  'match.noPastContracts': "暂无合同",
   'match.invite': "邀请投标",
   'match.invited': "已邀请",
   'invitation.title': "投标邀请",
