@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { suiteBrowser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
 import { startDemoApi } from '../support/demo.js';
 import { bidBody, evenShares } from '../support/bids.js';
@@ -25,13 +25,7 @@ const DRAWING = { name: '冲压件图纸.dwg', mimeType: 'image/vnd.dwg', buffer
 const PROPOSAL = { name: '技术方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 技术方案：环形光源 + 深度学习') };
 const REPORT = { name: 'Stage 1 report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 stage one report') };
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'attachments');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'attachments');
 
 /** Picks the file in the page's (first matching) upload form and sends it; the page comes back with a confirmation. */
 async function upload(formSelector: string, file: typeof DRAWING) {

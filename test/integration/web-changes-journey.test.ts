@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shanghaiDate } from '@sharedtech/core';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 import { activeContract, moneyConsortium } from '../support/money.js';
 
@@ -16,13 +16,7 @@ const { enterprise, studio, government } = parties;
 const contractId = await activeContract(api, parties, { milestones: [100_000, 200_000], subsidyBps: 3000 });
 const movedTo = shanghaiDate(new Date(Date.now() + 60 * 86_400_000));
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'changes');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'changes');
 
 describe('a change order approved by every signer through the pages', () => {
   it('the studio sees due dates and proposes a change from the contract page', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { suiteBrowser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
 import { startDemoApi } from '../support/demo.js';
 import { bidBody, evenShares } from '../support/bids.js';
@@ -22,13 +22,7 @@ for (const signer of [enterprise, studio]) await signer.post(`/v1/contracts/${co
 const QUESTION = '样件的材料是 PP 还是 ABS？能否提供 20 个不良样件？';
 const ANSWER = 'Material is PP; we will send 20 defective samples with the drawings.';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'conversation');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'conversation');
 
 const questions = () => browser.page.locator('section[aria-labelledby="questions-title"]');
 const messages = () => browser.page.locator('section[aria-labelledby="messages-title"] ol.messages li');

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COUNCIL_FIGURES } from '@sharedtech/core';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi, testClock } from '../support/harness.js';
 import { organisation, association } from '../support/fixtures.js';
 import { activeContract, key, milestonePath } from '../support/money.js';
@@ -37,13 +37,7 @@ for (const [index, milestones] of [[2_000_000, 3_000_000], [1_500_000], [4_000_0
   if (index < 2) clock.advance(33 * DAY);
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'council');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'council');
 
 const text = (selector: string) => browser.page.locator(selector).first().innerText();
 const charts = () => browser.page.locator('svg.chart[role="img"]');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { openRequest } from '../support/fixtures.js';
 import { evenShares } from '../support/bids.js';
 import { key, milestonePath } from '../support/money.js';
@@ -22,13 +22,7 @@ const orgIdOf = async (caller: Caller) => (await caller.get('/v1/me')).body.orga
 const [enterpriseOrg, studioOrg] = [await orgIdOf(enterprise), await orgIdOf(studio)];
 const requestId = await openRequest(api, enterprise, association, { title: '焊缝视觉检测（育人旅程）' });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'education');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'education');
 
 const text = (selector: string) => browser.page.locator(selector).first().innerText();
 

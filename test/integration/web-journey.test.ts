@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '@sharedtech/core';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { isoToLocalInput } from '@sharedtech/web';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
 const api = await startTestApi();
 await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'journey');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'journey');
 
 const TITLE = '焊缝气孔在线视觉检测';
 const inDays = (days: number) => isoToLocalInput(addDays(api.clock(), days).toISOString());

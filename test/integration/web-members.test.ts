@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
 /**
@@ -20,13 +20,7 @@ const studioOrgId = (await (await api.as('demo-studio')).get('/v1/me')).body.org
 const NEW_MEMBER = 'web-members-wang';
 let link = '';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'members');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'members');
 
 /** Submits the form at `action` and returns the HTTP status of the page it leads to. */
 async function submitForm(action: string) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_BASE_STAGES, DEMO_CREDIT_CODES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
 /**
@@ -16,13 +16,7 @@ const enterpriseOrg = (await enterprise.get('/v1/me')).body.organisation as { id
 const COLLEAGUE = 'web-orgs-colleague';
 const TEACHER = 'web-orgs-teacher';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'orgs');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'orgs');
 
 const h1 = () => browser.page.locator('h1').innerText();
 

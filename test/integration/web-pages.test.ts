@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { cny, openRequest, organisation, requestBody, joinByInvitation } from '../support/fixtures.js';
 import { orgIdOf, startDemoApi } from '../support/demo.js';
 
@@ -94,13 +94,7 @@ const coFunder = await organisation(api, association, { type: 'ENTERPRISE', clus
 ok(await coFunder.caller.post(`/v1/requests/${pooledId}/pool/join`, { pledgeBps: 2_500 }));
 const pooledBidId = ok(await studio.post(`/v1/requests/${pooledId}/bids`, bidBody), 201).id as string;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'pages');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'pages');
 
 const KEYS = Object.keys(DICTIONARIES['zh-CN']);
 const bodyText = () => browser.page.locator('body').innerText();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { suiteBrowser } from '../support/browser.js';
 import { bidBody, evenShares } from '../support/bids.js';
 import { openRequest, organisation } from '../support/fixtures.js';
 import { startTestApi } from '../support/harness.js';
@@ -19,13 +19,7 @@ const coFunder = await organisation(api, moderator, { type: 'ENTERPRISE', cluste
 const requestId = await openRequest(api, enterprise.caller, moderator, { title: '焊接烟尘共性治理' });
 let contractId = '';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'pools');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'pools');
 
 describe('a pooled request through the pages', () => {
   it('a co-funder joins the pool from the request page', async () => {

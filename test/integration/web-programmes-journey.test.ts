@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatMoney, subsidyShare } from '@sharedtech/core';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startTestApi } from '../support/harness.js';
 import { ledgerOf } from '../support/money.js';
@@ -36,13 +36,7 @@ const shares = [{ orgId: enterpriseOrg, bps: 6_000 }, { orgId: studioOrg, bps: 4
 const contractId = (await enterprise.post(`/v1/requests/${requestId}/award`, { bidId: bid.body.id, shares: { benefitShares: shares, riskShares: shares, ipOwnership: 'JOINT' } })).body.id as string;
 for (const signer of [enterprise, studio]) expect((await signer.post(`/v1/contracts/${contractId}/sign`)).status).toBe(200);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'programmes');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'programmes');
 
 const text = (selector: string) => browser.page.locator(selector).first().innerText();
 const yuan = (amount: number) => formatMoney({ amount, currency: 'CNY' });

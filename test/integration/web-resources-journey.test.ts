@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
 import { isoToLocalInput } from '@sharedtech/web';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
 /**
@@ -13,13 +13,7 @@ import { startTestApi } from '../support/harness.js';
 const api = await startTestApi();
 await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'resources');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'resources');
 
 const LAB = '工业视觉实训室（旅程）';
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { suiteBrowser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startDemoApi } from '../support/demo.js';
 
@@ -36,13 +36,7 @@ ok(await association.post(`/v1/contracts/${contractId}/terminate`, { reason: '�
 // An open request the demo studio's skills match, for the invitation.
 const inviteRequest = await openRequest(api, enterprise, association, { title: '冲压件表面划痕检测', tags: ['机器视觉'] });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'reviews');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'reviews');
 
 /** Fills the review form on the contract's page and submits it. */
 async function writeReview(scores: [string, string, string], comment: string) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, LOCALES, type Locale } from '@sharedtech/web';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { cny, openRequest } from '../support/fixtures.js';
 import { startDemoApi } from '../support/demo.js';
 
@@ -42,13 +42,7 @@ const contractId = ok(
 for (const signer of [enterprise, studio, government]) ok(await signer.post(`/v1/contracts/${contractId}/sign`));
 ok(await enterprise.post(`/v1/contracts/${contractId}/milestones/1/fund`, {}, { 'idempotency-key': 'role-views-journey-fund-1' }));
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'role-views');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'role-views');
 
 const KEYS = Object.keys(DICTIONARIES['zh-CN']);
 

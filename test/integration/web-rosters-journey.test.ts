@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '@sharedtech/data';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { openRequest, organisation } from '../support/fixtures.js';
 import { startDemoApi } from '../support/demo.js';
 import { bidBody } from '../support/bids.js';
@@ -26,13 +26,7 @@ const oldBidId = (await studio.post(`/v1/requests/${oldRequestId}/bids`, bidBody
 const OLD_TEAM = { teachers: ['钱老师'], students: ['孙同学'], mentors: ['吴工'] };
 await api.deps.db.doc.send(new UpdateCommand({ TableName: api.tableName, Key: keys.bid(oldBidId), UpdateExpression: 'SET team = :team', ExpressionAttributeValues: { ':team': OLD_TEAM } }));
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'rosters');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'rosters');
 
 const text = (selector: string) => browser.page.locator(selector).first().innerText();
 

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_BASE_STAGES, seedDemoConsortium } from '@sharedtech/local';
-import { openBrowser, type Browser } from '../support/browser.js';
+import { suiteBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/harness.js';
 
 const api = await startTestApi();
 await seedDemoConsortium(api.deps, DEMO_BASE_STAGES);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await openBrowser(api.baseUrl, 'search');
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser(api.baseUrl, 'search');
 
 const cards = () => browser.page.locator('.request-card');
 

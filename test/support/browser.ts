@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, installed by `.ci/run` when missing. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -25,6 +26,27 @@ export interface Browser {
   /** A full-page PNG in test-results/screenshots, numbered in the order taken. */
   shot(name: string, options?: { width?: number }): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * The browser of a test file: opened in `beforeAll`, closed in `afterAll`,
+ * usable from the tests as if it were open already (each property is read
+ * from the open browser when used).
+ */
+export function suiteBrowser(baseUrl: string, prefix: string): Browser {
+  let open: Browser | undefined;
+  beforeAll(async () => {
+    open = await openBrowser(baseUrl, prefix);
+  });
+  afterAll(async () => {
+    await open?.close();
+  });
+  return new Proxy({} as Browser, {
+    get(_target, property) {
+      if (!open) throw new Error(`The ${prefix} browser opens in beforeAll; use it inside a test.`);
+      return Reflect.get(open, property);
+    },
+  });
 }
 
 /**
