@@ -12,9 +12,9 @@
  */
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createApp, startDynamoDbLocal } from './app.js';
-import { bidBody, loadScale } from './consortium.js';
-import { buildWorld } from './world.js';
+import { createApp } from './app.js';
+import { bidBody } from './consortium.js';
+import { runScript, withSmallWorld } from './world.js';
 import { median } from './stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -32,11 +32,7 @@ async function main() {
   const n = nAt >= 0 ? Number(args[nAt + 1]) : 2000;
   const profile = args.includes('--profile');
   const named = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--n');
-  const dynamo = await startDynamoDbLocal();
-  const world = await buildWorld(dynamo.endpoint, () => undefined, { enterprises: 2, studios: 3 });
-  try {
-    const { server, consortium } = await world.instance(`appcpu-${Date.now().toString(36)}`);
-    const loaded = await loadScale(server.plain, world.templates, 1, 4);
+  await withSmallWorld('appcpu', 4, async ({ server, consortium, loaded }) => {
     const enterprise = consortium.enterprises[0]!;
     const studio = consortium.studios[0]!;
     const cases: Record<string, Case> = {
@@ -124,14 +120,7 @@ async function main() {
       const m = median(times.get(name)!);
       console.log(`  ${name.padEnd(18)} ${(m * 1000).toFixed(0).padStart(6)} µs   above /health ${((m - health) * 1000).toFixed(0).padStart(6)} µs   calls ${tapes.get(name)!.length}`);
     }
-    await server.close();
-  } finally {
-    await world.close();
-    await dynamo.stop();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -6,9 +6,8 @@
  * quick before/after on a busy machine can repeat the pairing instead of the whole bench.
  * `--calls` also times each call of the request against its own replay (p50 per call).
  */
-import { startDynamoDbLocal } from './app.js';
-import { bidBody, loadScale } from './consortium.js';
-import { buildWorld } from './world.js';
+import { bidBody } from './consortium.js';
+import { runScript, withSmallWorld } from './world.js';
 import { http, nextTraceId, type HttpResult } from './server.js';
 import { replay, replayInput, seedShadow } from './trace.js';
 import { median } from './stats.js';
@@ -21,11 +20,7 @@ async function main() {
   const n = value('--n', 30);
   const rounds = value('--rounds', 3);
   const wanted = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--n' && args[i - 1] !== '--rounds');
-  const dynamo = await startDynamoDbLocal();
-  const world = await buildWorld(dynamo.endpoint, () => undefined, { enterprises: 2, studios: 3 });
-  try {
-    const { server, consortium } = await world.instance(`focus-${Date.now().toString(36)}`);
-    const loaded = await loadScale(server.plain, world.templates, 1, (n + 5) * rounds);
+  await withSmallWorld('focus', (n + 5) * rounds, async ({ server, consortium, loaded }) => {
     const enterprise = consortium.enterprises[0]!;
     const studio = consortium.studios[0]!;
     let target = 0;
@@ -74,14 +69,7 @@ async function main() {
     }
     for (const [key, list] of perCall) console.log(`  ${key.padEnd(40)} p50 ${median(list).toFixed(2)} ms`);
     for (const [name, list] of ratios) console.log(`${name.padEnd(9)} ×floor median of ${list.length} rounds: ${median(list).toFixed(2)} (${list.map((r) => r.toFixed(2)).join(', ')})`);
-    await server.close();
-  } finally {
-    await world.close();
-    await dynamo.stop();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -4,8 +4,8 @@
  * table (the same organisations, members and templates — literally the same
  * consortium), each served by its own app on its own table.
  */
-import type { Db } from './app.js';
-import { batchWrite, buildConsortium, buildTemplates, type Consortium, type Org, type Templates } from './consortium.js';
+import { startDynamoDbLocal, type Db } from './app.js';
+import { batchWrite, buildConsortium, buildTemplates, loadScale, type Consortium, type Loaded, type Org, type Templates } from './consortium.js';
 import { callerFor, startBenchServer, type BenchServer } from './server.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -65,4 +65,29 @@ export async function buildWorld(endpoint: string, log: (line: string) => void, 
       await Promise.all(servers.map((server) => server.close().catch(() => undefined)));
     },
   };
+}
+
+/**
+ * What the closer-look scripts (focus, app-cpu) run in: DynamoDB Local, the
+ * small consortium (2 enterprises, 3 studios), one table at 1× data with
+ * `targets` fresh requests to bid on; everything is stopped after `look`.
+ */
+export async function withSmallWorld(name: string, targets: number, look: (small: { server: BenchServer; consortium: Consortium; loaded: Loaded }) => Promise<void>) {
+  const dynamo = await startDynamoDbLocal();
+  const world = await buildWorld(dynamo.endpoint, () => undefined, { enterprises: 2, studios: 3 });
+  try {
+    const { server, consortium } = await world.instance(`${name}-${Date.now().toString(36)}`);
+    await look({ server, consortium, loaded: await loadScale(server.plain, world.templates, 1, targets) });
+  } finally {
+    await world.close();
+    await dynamo.stop();
+  }
+}
+
+/** Runs a bench script's main; a failure is printed and exits 1. */
+export function runScript(main: () => Promise<void>) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
