@@ -7,7 +7,7 @@ import type { Db } from './client.js';
 import { putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type Page, type PageRequest } from './query.js';
-import { statsWrites } from './stats.js';
+import { counterOp, statsWrites } from './stats.js';
 
 /**
  * Every index key of a contract is derived from its fields here, so any write
@@ -65,16 +65,7 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
 function trackRecordWrites(db: Db, previous: Contract | undefined, next: Contract): Write[] {
   const delta = trackRecordDelta(previous, next);
   if (delta === 0) return [];
-  return [{
-    op: {
-      Update: {
-        TableName: db.tableName,
-        Key: keys.trackRecord(next.studioOrgId),
-        UpdateExpression: 'SET orgId = :org ADD contracts :delta',
-        ExpressionAttributeValues: { ':org': next.studioOrgId, ':delta': delta },
-      },
-    },
-  }];
+  return [{ op: counterOp(db, keys.trackRecord(next.studioOrgId), { contracts: delta }) }];
 }
 
 export const trackRecordSchema = z.object({ contracts: z.number().int() });
@@ -93,7 +84,7 @@ export const putTrackRecord = (db: Db, orgId: string, contracts: number, stored:
   op: {
     Put: {
       TableName: db.tableName,
-      Item: { ...keys.trackRecord(orgId), orgId, contracts },
+      Item: { ...keys.trackRecord(orgId), contracts },
       ...(stored === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'contracts = :stored', ExpressionAttributeValues: { ':stored': stored } }),

@@ -33,7 +33,8 @@ export function statsWrites(db: Db, deltas: readonly StatsDelta[]): Write[] {
   return deltas.map((delta) => ({ op: counterOp(db, keys.statsShard(delta.cluster, shardOf(delta.subjectId), delta.bucket), delta.add), counters: delta }));
 }
 
-function counterOp(db: Db, key: { pk: string; sk: string }, add: Counters): Write['op'] {
+/** ADD of named counters on one item (absent counters start at 0). */
+export function counterOp(db: Db, key: { pk: string; sk: string }, add: Counters): Write['op'] {
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
   const terms = Object.entries(add).map(([name, value], index) => {
