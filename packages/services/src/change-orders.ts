@@ -7,7 +7,7 @@ import {
   putMilestoneVersion, putNewChangeOrder, putNewMilestone, unchangedSince, keys, writesForContractChange, type PageRequest, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
-import { applyChange, toOrg, type Transition } from './change.js';
+import { applyChange, retryingConflicts, toOrg, type Transition } from './change.js';
 import { getVisibleContract } from './contracts.js';
 
 export interface ProposeChangeInput {
@@ -92,14 +92,7 @@ const MAX_ATTEMPTS = 4;
  * the same change or contract is re-decided from a fresh read.
  */
 export async function decideChangeOrder(deps: ServiceDeps, principal: Principal, contractId: string, changeId: string, command: ChangeCommand) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await decideOnce(deps, principal, contractId, changeId, command);
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.code === 'CONCURRENT_UPDATE') || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-    }
-  }
+  return retryingConflicts(['CONCURRENT_UPDATE'], MAX_ATTEMPTS, () => decideOnce(deps, principal, contractId, changeId, command));
 }
 
 async function decideOnce(deps: ServiceDeps, principal: Principal, contractId: string, changeId: string, command: ChangeCommand) {

@@ -1,4 +1,4 @@
-import { entityRefKey, type AuditRecord, type DomainEvent, type EntityRef, type Notification, type Principal, type Recipient } from '@sharedtech/core';
+import { ConflictError, entityRefKey, type AuditRecord, type DomainEvent, type EntityRef, type Notification, type Principal, type Recipient } from '@sharedtech/core';
 import { commitChange, type Write } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 
@@ -76,3 +76,20 @@ function dedupeRecipients(specs: NotificationSpec[]): NotificationSpec[] {
 
 export const toAssociations: Recipient = { associations: true };
 export const toOrg = (orgId: string): Recipient => ({ orgId });
+
+/**
+ * Runs a change again from a fresh read when it lost a race: a ConflictError
+ * with one of `codes` (its transaction's condition failed, or DynamoDB
+ * cancelled it for a concurrent one), after a short random pause, at most
+ * `attempts` times in all. Any other error, or the last attempt's, is thrown.
+ */
+export async function retryingConflicts<T>(codes: readonly string[], attempts: number, once: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await once();
+    } catch (error) {
+      if (!(error instanceof ConflictError && codes.includes(error.code)) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -12,7 +12,7 @@ import {
 import type { ServiceDeps } from './deps.js';
 import { bidChangedMeanwhile, settleLiveBidsNow } from './bid-lifecycle.js';
 import { getVisibleBid } from './bids.js';
-import { applyChange, toOrg, type NotificationSpec } from './change.js';
+import { applyChange, retryingConflicts, toOrg, type NotificationSpec } from './change.js';
 import { getVisibleRequest } from './requests.js';
 import { settledValue } from './concurrently.js';
 
@@ -44,13 +44,7 @@ export const viewOfContract = ({ version: _version, ...contract }: Contract, mil
 export async function awardRequest(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
   // Counting the team's people for the statistics is conditional on no concurrent award of the same
   // studio having counted one of them first; that rare race is settled by trying again from a fresh read.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await awardOnce(deps, principal, requestId, input);
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.code === 'TEAM_RECORDED_MEANWHILE') || attempt >= 3) throw error;
-    }
-  }
+  return retryingConflicts(['TEAM_RECORDED_MEANWHILE'], 3, () => awardOnce(deps, principal, requestId, input));
 }
 
 async function awardOnce(deps: ServiceDeps, principal: Principal, requestId: string, input: AwardInput) {
@@ -184,13 +178,7 @@ const SIGN_ATTEMPTS = 3;
  * race reads the contract again and signs on top (its checks run again).
  */
 export async function signContract(deps: ServiceDeps, principal: Principal, contractId: string) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await signOnce(deps, principal, contractId);
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.code === 'CONCURRENT_UPDATE') || attempt >= SIGN_ATTEMPTS) throw error;
-    }
-  }
+  return retryingConflicts(['CONCURRENT_UPDATE'], SIGN_ATTEMPTS, () => signOnce(deps, principal, contractId));
 }
 
 async function signOnce(deps: ServiceDeps, principal: Principal, contractId: string) {

@@ -10,7 +10,7 @@ import {
   type PageRequest, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
-import { applyChange, toOrg } from './change.js';
+import { applyChange, retryingConflicts, toOrg } from './change.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleOrganisation } from './organisations.js';
 
@@ -123,13 +123,7 @@ const SIGN_OFF_ATTEMPTS = 4;
  * recorded, and the entry becomes SIGNED_OFF (counted) exactly once.
  */
 export async function signOffParticipation(deps: ServiceDeps, principal: Principal, contractId: string, n: number, input: { personIds?: string[] }) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await signOffOnce(deps, principal, contractId, n, input);
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.code === 'CONCURRENT_UPDATE') || attempt >= SIGN_OFF_ATTEMPTS) throw error;
-    }
-  }
+  return retryingConflicts(['CONCURRENT_UPDATE'], SIGN_OFF_ATTEMPTS, () => signOffOnce(deps, principal, contractId, n, input));
 }
 
 async function signOffOnce(deps: ServiceDeps, principal: Principal, contractId: string, n: number, input: { personIds?: string[] }) {

@@ -7,6 +7,7 @@ import {
   type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
+import { retryingConflicts } from './change.js';
 import { backfillGovernmentStatistics, backfillStatistics } from './statistics.js';
 
 /**
@@ -149,17 +150,13 @@ const TRACK_RECORD_ATTEMPTS = 5;
  * stops counting while this runs makes it count again rather than be lost.
  */
 async function backfillTrackRecord(deps: ServiceDeps, studioId: string): Promise<boolean> {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryingConflicts(['CONFLICT', 'CONCURRENT_UPDATE'], TRACK_RECORD_ATTEMPTS, async () => {
     const stored = await getTrackRecord(deps.db, studioId);
     const recount = await recountTrackRecord(deps, studioId);
     if (stored === recount || (stored === undefined && recount === 0)) return false;
-    try {
-      await write(deps, [putTrackRecord(deps.db, studioId, recount, stored)]);
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= TRACK_RECORD_ATTEMPTS) throw error;
-    }
-  }
+    await write(deps, [putTrackRecord(deps.db, studioId, recount, stored)]);
+    return true;
+  });
 }
 
 /**
