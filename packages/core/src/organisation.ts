@@ -1,19 +1,16 @@
 import { z } from 'zod';
+import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES, type AffiliationStatus, type MemberRole, type OrgStatus } from './organisation-record.js';
 import { defineStateMachine } from './state-machine.js';
 
-export const ORG_TYPES = ['ENTERPRISE', 'STUDIO', 'COLLEGE', 'ASSOCIATION', 'GOVERNMENT'] as const;
-export type OrgType = (typeof ORG_TYPES)[number];
+export * from './organisation-record.js';
+
 /** Types anyone may register; associations come only from the operator command and the seed. */
 export const SELF_SERVICE_ORG_TYPES = ['ENTERPRISE', 'STUDIO', 'COLLEGE', 'GOVERNMENT'] as const;
 
-export const ORG_STATUSES = ['PENDING', 'VERIFIED', 'REJECTED', 'SUSPENDED'] as const;
-export type OrgStatus = (typeof ORG_STATUSES)[number];
 
 export const VERIFICATION_DECISIONS = ['VERIFY', 'REJECT', 'SUSPEND'] as const;
 export type VerificationDecision = (typeof VERIFICATION_DECISIONS)[number];
 
-export const MEMBER_ROLES = ['OWNER', 'MEMBER'] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /**
  * Members an organisation may have. Who a caller is comes from one read of their
@@ -33,9 +30,6 @@ export const organisationLifecycle = defineStateMachine<OrgStatus, VerificationD
   SUSPEND: { from: ['PENDING', 'VERIFIED'], to: 'SUSPENDED' },
 });
 
-/** A studio's link to the college it names: the college becomes a party to the studio's contracts only once it ACCEPTED. */
-export const AFFILIATION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
-export type AffiliationStatus = (typeof AFFILIATION_STATUSES)[number];
 export const AFFILIATION_DECISIONS = ['ACCEPT', 'REJECT'] as const;
 export type AffiliationDecision = (typeof AFFILIATION_DECISIONS)[number];
 
@@ -96,6 +90,3 @@ export const membershipSchema = z.object({
   joinedAt: z.string(),
 });
 export type Membership = z.infer<typeof membershipSchema>;
-
-/** Public profile of an organisation (drops the optimistic-lock version). */
-export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;

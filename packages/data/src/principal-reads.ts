@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { membershipSchema, organisationSchema, type Membership, type Organisation } from '@sharedtech/core';
+import { storedMembership, storedOrganisation, type Membership, type Organisation } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
@@ -8,13 +8,15 @@ import { getItem } from './query.js';
 /*
  * The reads that say who a caller is, in a module of their own: every
  * authenticated request makes one, and a cold start loads only these, not the
- * organisation's writes and what they import.
+ * organisation's writes and what they import. They check the items with
+ * core's zod-free readers (see organisation-record.ts), so authentication
+ * loads no zod.
  */
 
 export const getOrganisation = (db: Db, orgId: string, consistent = false) =>
-  getItem(db, keys.org(orgId), organisationSchema, consistent);
+  getItem(db, keys.org(orgId), { parse: storedOrganisation }, consistent);
 
-export const getMembership = (db: Db, sub: string) => getItem(db, keys.membership(sub), membershipSchema, true);
+export const getMembership = (db: Db, sub: string) => getItem(db, keys.membership(sub), { parse: storedMembership }, true);
 
 /**
  * Who a user is, in one strongly consistent GetItem: the membership and the copy
@@ -26,7 +28,7 @@ export async function getMembershipWithOrganisation(db: Db, sub: string): Promis
     const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.membership(sub), ConsistentRead: true }));
     if (!Item) return undefined;
     const { org, ...rest } = stripKeys(Item);
-    return { membership: membershipSchema.parse(rest), org: org === undefined ? undefined : organisationSchema.parse(org) };
+    return { membership: storedMembership(rest), org: org === undefined ? undefined : storedOrganisation(org) };
   } catch (error) {
     throw toDomainError(error);
   }

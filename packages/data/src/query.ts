@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { stripKeys } from './keys.js';
@@ -20,13 +20,13 @@ export const MAX_PAGE_SIZE = 100;
 /** DynamoDB reads one page request may make when a filter discards items. */
 export const MAX_READS_PER_PAGE = 5;
 
+/** What an item read is checked with: a zod schema, or a reader that checks the same without loading zod. */
+export interface ItemParser<T> {
+  parse(item: unknown): T;
+}
+
 /** Reads one item by key and parses it; undefined if absent. */
-export async function getItem<S extends z.ZodType>(
-  db: Db,
-  key: { pk: string; sk: string },
-  schema: S,
-  consistent = false,
-): Promise<z.infer<S> | undefined> {
+export async function getItem<T>(db: Db, key: { pk: string; sk: string }, schema: ItemParser<T>, consistent = false): Promise<T | undefined> {
   try {
     const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: consistent }));
     return Item ? schema.parse(stripKeys(Item)) : undefined;
@@ -50,7 +50,7 @@ export interface PartitionQuery<S extends z.ZodType> {
 }
 
 /** The QueryCommand input shared by page, count and read-all queries of one partition. */
-function queryInput<S extends z.ZodType>(db: Db, query: PartitionQuery<S>): QueryCommandInput {
+function queryInput(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema'>): QueryCommandInput {
   return {
     TableName: db.tableName,
     IndexName: query.index,
@@ -157,7 +157,7 @@ export async function queryEntirePartition<S extends z.ZodType>(db: Db, query: P
  * PARTITION_PAGE at a time: for recounts and for old items that predate a stored count.
  */
 export async function countItems(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema'>): Promise<number> {
-  const input = queryInput(db, { ...query, schema: z.unknown() });
+  const input = queryInput(db, query);
   let count = 0;
   let exclusiveStartKey: Record<string, unknown> | undefined;
   try {
@@ -179,7 +179,7 @@ export async function countItems(db: Db, query: Omit<PartitionQuery<z.ZodType>, 
  * applies `Limit` before a filter, which would make the bound a guess.
  */
 export async function countAtMost(db: Db, query: Omit<PartitionQuery<z.ZodType>, 'schema' | 'filter'>, atMost: number): Promise<number> {
-  const input = queryInput(db, { ...query, schema: z.unknown() });
+  const input = queryInput(db, query);
   try {
     const result = await db.doc.send(new QueryCommand({ ...input, Select: 'COUNT', Limit: atMost }));
     return result.Count ?? 0;
