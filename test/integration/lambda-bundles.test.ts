@@ -117,6 +117,22 @@ describe('what the API function loads at init', () => {
     expect(sources.some((source) => source.includes('packages/api/src/'))).toBe(true);
     expect(sources.filter((source) => /packages\/web\/src\/(pages|components|i18n)\/|@aws-sdk\/client-(s3|eventbridge|secrets-manager)\//.test(source))).toEqual([]);
   });
+
+  /** The sources a first request loads: the init's, and the chunks holding `modules` with what they import statically. */
+  const sourcesOfFirstRequest = (...modules: string[]) => {
+    const chunks = readdirSync(join(dirname(bundles.api.entry), 'chunks')).filter((name) => name.endsWith('.mjs')).map((name) => join(dirname(bundles.api.entry), 'chunks', name));
+    const sourcesOf = (file: string) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+    const holding = modules.map((module) => chunks.find((chunk) => sourcesOf(chunk).some((source) => source.endsWith(module)))!);
+    expect(holding.every(Boolean)).toBe(true);
+    return [bundles.api.entry, ...holding].flatMap(initFiles).flatMap(sourcesOf);
+  };
+  const VALIDATION_LAYER = /node_modules\/zod\/|shims\/zod\/|zod-to-openapi|@hono\/zod-openapi/;
+
+  it('answers a first GET /v1/me without loading zod or the OpenAPI layer (authentication reads the caller without them)', () => {
+    expect(sourcesOfFirstRequest('packages/api/src/middleware/auth.ts', 'packages/api/src/routes/me.ts').filter((source) => VALIDATION_LAYER.test(source))).toEqual([]);
+    // A route with input does load them: the check above could fail.
+    expect(sourcesOfFirstRequest('packages/api/src/middleware/auth.ts', 'packages/api/src/routes/requests.ts').some((source) => VALIDATION_LAYER.test(source))).toBe(true);
+  });
 });
 
 describe('the API bundle behind API Gateway', () => {

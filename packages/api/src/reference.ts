@@ -16,7 +16,7 @@ const HealthSchema = z.object({ status: z.literal('ok'), version: z.string(), ti
 export async function referenceDocumentApp(deps: ApiDeps) {
   const reference = createRouter();
   if (deps.issueDevToken) reference.route('/dev', devRoutes(deps.issueDevToken));
-  await mountRouteModules(reference, ROUTE_MODULES, deps);
+  await mountRouteModules(reference, ROUTE_MODULES, deps, 'described');
   // Listed last in the reference, after the marketplace's own operations.
   reference.openapi(
     createRoute({

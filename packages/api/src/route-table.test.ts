@@ -18,6 +18,19 @@ describe('the route table', () => {
     expect(ROUTE_MODULES.length).toBeGreaterThan(40);
   });
 
+  it('describes in the reference exactly the routes a module serves without the validation layer', async () => {
+    const described = ROUTE_MODULES.filter((module) => module.reference);
+    expect(described.map((module) => module.resource)).toContain('me');
+    for (const module of described) {
+      const [served, reference] = [new Hono(), new Hono()];
+      await mountRouteModules(served, [module], {} as ApiDeps);
+      await mountRouteModules(reference, [module], {} as ApiDeps, 'described');
+      const routes = (router: Hono) => router.routes.map((route) => `${route.method} ${route.path}`).sort();
+      expect(routes(served)).not.toEqual([]);
+      expect(routes(reference)).toEqual(routes(served));
+    }
+  });
+
   it('names resources by the first segment, or the first two where they are a resource of their own', () => {
     expect(resourceOfPath('/v1/me')).toBe('me');
     expect(resourceOfPath('/v1/me/export')).toBe('me/export');

@@ -10,6 +10,12 @@ export interface RouteModule {
   resource: string;
   mount: string;
   load: () => Promise<(deps: ApiDeps) => Hono<any, any, any>>;
+  /**
+   * The same routes as the reference describes them, for a module that serves
+   * them without the validation layer (routes that take no input); the
+   * reference document mounts this instead of `load`.
+   */
+  reference?: () => Promise<(deps: ApiDeps) => Hono<any, any, any>>;
 }
 
 /*
@@ -21,7 +27,12 @@ export interface RouteModule {
  */
 export const ROUTE_MODULES: readonly RouteModule[] = [
   { resource: 'me/export', mount: '/v1/me', load: async () => (await import('./routes/personal-data.js')).personalDataRoutes },
-  { resource: 'me', mount: '/v1/me', load: async () => (await import('./routes/me.js')).meRoutes },
+  {
+    resource: 'me',
+    mount: '/v1/me',
+    load: async () => (await import('./routes/me.js')).meRoutes,
+    reference: async () => (await import('./routes/me-reference.js')).meReference,
+  },
   { resource: 'orgs', mount: '/v1/orgs', load: async () => (await import('./routes/organisations.js')).organisationRoutes },
   { resource: 'requests', mount: '/v1/requests', load: async () => (await import('./routes/requests.js')).requestRoutes },
   { resource: 'requests', mount: '/v1/requests', load: async () => (await import('./routes/bids.js')).requestBidRoutes },
@@ -80,8 +91,8 @@ export function resourceOfPath(path: string): string | undefined {
   return second && RESOURCES.has(`${resource}/${second}`) ? `${resource}/${second}` : resource;
 }
 
-/** Mounts route modules (already loaded) on a router, in the table's order. */
-export async function mountRouteModules(router: Hono<any, any, any>, modules: readonly RouteModule[], deps: ApiDeps) {
-  const routes = await Promise.all(modules.map((module) => module.load()));
+/** Mounts route modules on a router, in the table's order: as they serve requests, or as the reference describes them. */
+export async function mountRouteModules(router: Hono<any, any, any>, modules: readonly RouteModule[], deps: ApiDeps, as: 'served' | 'described' = 'served') {
+  const routes = await Promise.all(modules.map((module) => (as === 'described' ? (module.reference ?? module.load) : module.load)()));
   modules.forEach((module, index) => router.route(module.mount, routes[index]!(deps)));
 }

@@ -1,7 +1,7 @@
 import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES } from '@sharedtech/core';
 import { z } from '@hono/zod-openapi';
 
-// In a module of their own (no use cases): `/v1/me` answers with them and loads only this.
+// In a module of their own (no use cases): the reference of `/v1/me` describes its answer with them.
 
 export const OrganisationSchema = z
   .object({
