@@ -43,6 +43,8 @@ export interface BundleReport {
   totalBytes: number;
   health: ColdRuns;
   me: ColdRuns;
+  /** A route with input (`GET /v1/requests?cluster=`): its first request loads the validation layer. */
+  requests: ColdRuns;
 }
 
 export interface SourceProfile {
@@ -55,7 +57,7 @@ export interface ColdStartReport {
   api: BundleReport;
   floor: BundleReport;
   /** Size, and medians of the ratios within each interleaved API/floor pair of runs. */
-  ratios: { size: number; initHealth: number; firstHealth: number; firstMe: number };
+  ratios: { size: number; initHealth: number; firstHealth: number; firstMe: number; firstRequests: number };
   /** Where the API bundle's init-to-first-response time goes, by original source (CPU profile self time). */
   profile: SourceProfile;
   /** The same for the first `/v1/me` response alone, after the init. */
@@ -265,6 +267,7 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
     const floorEnv = { NODE_OPTIONS: apiEnv.NODE_OPTIONS ?? '', TABLE_NAME: server.tableName, ...runtime };
     const healthEvent = httpApiEvent('GET', '/health');
     const meEvent = httpApiEvent('GET', '/v1/me', { token, claims });
+    const requestsEvent = httpApiEvent('GET', '/v1/requests', { token, claims, query: 'cluster=smart-manufacturing' });
     const runs = Math.max(1, options.coldRuns);
     // One unmeasured run each, so the OS file cache is warm for both (not in --tiny: it only has to work).
     if (!options.tiny) {
@@ -273,9 +276,10 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
     }
     const health = await pairedRuns({ entry: api.api.entry, env: apiEnv }, { entry: floor.entry, env: floorEnv }, healthEvent, runs);
     const me = await pairedRuns({ entry: api.api.entry, env: apiEnv }, { entry: floor.entry, env: floorEnv }, meEvent, runs);
+    const requests = await pairedRuns({ entry: api.api.entry, env: apiEnv }, { entry: floor.entry, env: floorEnv }, requestsEvent, runs);
     const report = {
-      api: { ...bundleBytes(api.api.entry), health: health.api, me: me.api },
-      floor: { ...bundleBytes(floor.entry), health: health.floor, me: me.floor },
+      api: { ...bundleBytes(api.api.entry), health: health.api, me: me.api, requests: requests.api },
+      floor: { ...bundleBytes(floor.entry), health: health.floor, me: me.floor, requests: requests.floor },
     };
     const profileDir = mkdtempSync(join(tmpdir(), 'sharedtech-prof-'));
     let profile: SourceProfile = { totalMs: 0, top: [] };
@@ -295,12 +299,14 @@ export async function measureColdStart(dynamoEndpoint: string, options: BenchOpt
       initHealth: health.initRatio,
       firstHealth: health.totalRatio,
       firstMe: me.totalRatio,
+      firstRequests: requests.totalRatio,
     };
     const top = profile.top.filter((entry) => !entry.source.startsWith('(')).slice(0, 5);
     const summary =
       `The API bundle's init loads ${(report.api.bytes / 1024).toFixed(0)} KiB of code (${(report.api.totalBytes / 1024).toFixed(0)} KiB with the chunks loaded on first use) against the floor's ${(report.floor.bytes / 1024).toFixed(0)} KiB (${ratios.size}×). ` +
       `Its init (module evaluation and top-level await) takes ${report.api.health.initMs} ms against ${report.floor.health.initMs} ms; ` +
-      `to the first GET /v1/me response ${report.api.me.totalMs} ms against ${report.floor.me.totalMs} ms (${ratios.firstMe}×). ` +
+      `to the first GET /v1/me response ${report.api.me.totalMs} ms against ${report.floor.me.totalMs} ms (${ratios.firstMe}×); ` +
+      `to the first response of a route with input, GET /v1/requests?cluster=, ${report.api.requests.totalMs} ms against ${report.floor.requests.totalMs} ms (${ratios.firstRequests}×). ` +
       `By CPU self time over init and the first response (${profile.totalMs} ms profiled): ${top.map((entry) => `${entry.source} ${entry.ms} ms`).join(', ')}.`;
     return { runs, ...report, ratios, profile, firstMeProfile, summary };
   } finally {
@@ -317,14 +323,14 @@ const profileLines = (profile: SourceProfile) =>
 
 export function coldStartTable(report: ColdStartReport): string {
   const line = (name: string, bundle: BundleReport) =>
-    `${name.padEnd(8)} ${`${(bundle.bytes / 1024).toFixed(0)} KiB`.padStart(9)} ${bundle.health.initMs.toFixed(1).padStart(9)} ${bundle.health.totalMs.toFixed(1).padStart(13)} ${bundle.me.totalMs.toFixed(1).padStart(13)}`;
+    `${name.padEnd(8)} ${`${(bundle.bytes / 1024).toFixed(0)} KiB`.padStart(9)} ${bundle.health.initMs.toFixed(1).padStart(9)} ${bundle.health.totalMs.toFixed(1).padStart(13)} ${bundle.me.totalMs.toFixed(1).padStart(13)} ${bundle.requests.totalMs.toFixed(1).padStart(18)}`;
   return [
     `median of ${report.runs} fresh processes each, API and floor interleaved; ms from the start of the import; ratios are medians of the paired ratios`,
     `size: code the init loads (entry + static chunks); the API bundle is ${(report.api.totalBytes / 1024).toFixed(0)} KiB with the chunks loaded on first use`,
-    `${'bundle'.padEnd(8)} ${'size'.padStart(9)} ${'init'.padStart(9)} ${'→ /health'.padStart(13)} ${'→ /v1/me'.padStart(13)}`,
+    `${'bundle'.padEnd(8)} ${'size'.padStart(9)} ${'init'.padStart(9)} ${'→ /health'.padStart(13)} ${'→ /v1/me'.padStart(13)} ${'→ /v1/requests?…'.padStart(18)}`,
     line('api', report.api),
     line('floor', report.floor),
-    `${'ratio'.padEnd(8)} ${`${report.ratios.size}×`.padStart(9)} ${`${report.ratios.initHealth}×`.padStart(9)} ${`${report.ratios.firstHealth}×`.padStart(13)} ${`${report.ratios.firstMe}×`.padStart(13)}`,
+    `${'ratio'.padEnd(8)} ${`${report.ratios.size}×`.padStart(9)} ${`${report.ratios.initHealth}×`.padStart(9)} ${`${report.ratios.firstHealth}×`.padStart(13)} ${`${report.ratios.firstMe}×`.padStart(13)} ${`${report.ratios.firstRequests}×`.padStart(18)}`,
     '',
     'where the API function spends init + first response (CPU self time, by original source):',
     ...profileLines(report.profile),

@@ -61,6 +61,7 @@ it('runs the whole bench with tiny counts and writes a well-formed report', { ti
   expect(report.coldStart.api.bytes).toBeGreaterThan(0);
   expect(report.coldStart.floor.bytes).toBeGreaterThan(0);
   expect(report.coldStart.api.me.runs.length).toBeGreaterThan(0);
+  expect(report.coldStart.api.requests.runs.length).toBeGreaterThan(0);
   expect(report.coldStart.profile.top.length).toBeGreaterThan(0);
 
   const checks = report.loadRun.checks;
