@@ -5,7 +5,7 @@ import { healthOf } from './health.js';
 import { lazyApp, servedLazily } from './lazy.js';
 import { bearerToken, verifyingOnce } from './middleware/bearer.js';
 import { errorBody, handleError } from './middleware/errors.js';
-import { mountRouteModules, resourceOfPath, RESOURCES, ROUTE_MODULES, type RouteModule } from './route-table.js';
+import { mountRouteModules, routerKeyOfPath, routerKeysOf, ROUTE_MODULES, type RouteModule } from './route-table.js';
 
 /** The JSON answer for a path no route serves (the composition uses it as its not-found handler). */
 export const jsonNotFound = (c: Context) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404);
@@ -38,13 +38,13 @@ async function resourceRouter(deps: ApiDeps, modules: readonly RouteModule[]) {
  */
 function resourceRoutes(deps: ApiDeps) {
   const routers = new Map<string, ReturnType<typeof lazyApp>>();
-  for (const resource of RESOURCES) {
-    const modules = ROUTE_MODULES.filter((module) => module.resource === resource);
-    routers.set(resource, lazyApp(() => resourceRouter(deps, modules)));
+  for (const key of new Set(ROUTE_MODULES.flatMap(routerKeysOf))) {
+    const modules = ROUTE_MODULES.filter((module) => routerKeysOf(module).includes(key));
+    routers.set(key, lazyApp(() => resourceRouter(deps, modules)));
   }
   const none = lazyApp(() => resourceRouter(deps, []));
   return (c: Context) => {
-    const router = routers.get(resourceOfPath(c.req.path) ?? '') ?? none;
+    const router = routers.get(routerKeyOfPath(c.req.path) ?? '') ?? none;
     const token = router.built() ? undefined : bearerToken(c.req.header('Authorization'));
     // Its outcome is authentication's to report; here it only starts early.
     if (token) deps.verifyToken(token).catch(() => undefined);

@@ -1,21 +1,34 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from './deps.js';
-import { mountRouteModules, resourceOfPath, RESOURCES, ROUTE_MODULES } from './route-table.js';
+import { mountRouteModules, resourceOfPath, RESOURCES, routerKeyOfPath, routerKeysOf, ROUTE_MODULES } from './route-table.js';
 
 describe('the route table', () => {
-  it('dispatches every route of every module to the module’s own resource (none is unreachable)', async () => {
+  it('dispatches every route of every module to a router of the module’s own (none is unreachable)', async () => {
     const misrouted: string[] = [];
     for (const module of ROUTE_MODULES) {
       const router = new Hono();
       await mountRouteModules(router, [module], {} as ApiDeps);
       for (const route of router.routes) {
-        const resource = resourceOfPath(route.path.replace(/:[^/]+/g, 'x'));
-        if (resource !== module.resource) misrouted.push(`${route.method} ${route.path}: ${resource} ≠ ${module.resource}`);
+        const path = route.path.replace(/:[^/]+/g, 'x');
+        const key = routerKeyOfPath(path);
+        if (resourceOfPath(path) !== module.resource || !key || !routerKeysOf(module).includes(key)) misrouted.push(`${route.method} ${route.path}: ${key} ∉ ${routerKeysOf(module)}`);
       }
     }
     expect(misrouted).toEqual([]);
     expect(ROUTE_MODULES.length).toBeGreaterThan(40);
+  });
+
+  it('loads for a sub-resource only the modules that claim it, and for the resource itself the others', () => {
+    const modulesFor = (path: string) => ROUTE_MODULES.filter((module) => routerKeysOf(module).includes(routerKeyOfPath(path)!)).length;
+    expect(routerKeyOfPath('/v1/requests')).toBe('requests');
+    expect(routerKeyOfPath('/v1/requests/req_1/bids')).toBe('requests/*/bids');
+    expect(routerKeyOfPath('/v1/requests/req_1/close')).toBe('requests');
+    expect(routerKeyOfPath('/v1/contracts/ctr_1/milestones/1/participation')).toBe('contracts/*/milestones');
+    expect(routerKeyOfPath('/v1/me/export')).toBe('me/export');
+    expect(modulesFor('/v1/requests')).toBe(1);
+    expect(modulesFor('/v1/requests/req_1/bids')).toBe(1);
+    expect(modulesFor('/v1/contracts/ctr_1/milestones/1/fund')).toBe(2);
   });
 
   it('describes in the reference exactly the routes a module serves without the validation layer', async () => {
