@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_MEMBERS_PER_ORG } from '@sharedtech/core';
 import { keys } from '@sharedtech/data';
 import { upgradeDerivedItems } from '@sharedtech/services';
+import { createApp } from '@sharedtech/app';
 import { startTestApi, type Caller } from '../support/harness.js';
 import { expectError } from '../support/assertions.js';
 import { association, creditCode, organisation, requestBody, uniqueSub, joinByInvitation } from '../support/fixtures.js';
@@ -56,6 +57,52 @@ describe('one read per request', () => {
     calls.take();
     expect((await enterprise.caller.get(`/v1/orgs/${enterprise.orgId}`)).status).toBe(200);
     expect(calls.take().map((call) => call.command)).toEqual(['GetItemCommand', 'GetItemCommand']);
+  });
+});
+
+describe('the first request of a resource, while its routes load', () => {
+  /** A request to a new app on the same table: every resource's routes are still to load. */
+  const coldRequest = (path: string, token: string) => createApp(api.deps).fetch(new Request(`http://cold.test${path}`, { headers: { authorization: `Bearer ${token}` } }));
+
+  it('reads the caller once, while the routes load, and answers as a warm router does', async () => {
+    const enterprise = await organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'smart-manufacturing' });
+    calls.take();
+
+    const response = await coldRequest('/v1/me', enterprise.caller.token);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual((await enterprise.caller.get('/v1/me')).body);
+    expect(calls.take()).toEqual([
+      { command: 'GetItemCommand', input: expect.objectContaining({ Key: keys.membership(enterprise.caller.sub), ConsistentRead: true }) },
+      { command: 'GetItemCommand', input: expect.objectContaining({ Key: keys.membership(enterprise.caller.sub), ConsistentRead: true }) },
+    ]);
+  });
+
+  it('gives callers who arrive together each their own reading, on a cold resource with input too', async () => {
+    const [enterprise, other] = await Promise.all([
+      organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'smart-manufacturing' }),
+      organisation(api, moderator, { type: 'ENTERPRISE', cluster: 'new-energy' }),
+    ]);
+    const app = createApp(api.deps);
+    const cold = (path: string, token: string) => app.fetch(new Request(`http://cold.test${path}`, { headers: { authorization: `Bearer ${token}` } }));
+
+    const [enterpriseMe, otherMe, listed] = await Promise.all([
+      cold('/v1/me', enterprise.caller.token),
+      cold('/v1/me', other.caller.token),
+      cold('/v1/requests?cluster=smart-manufacturing', other.caller.token),
+    ]);
+
+    expect((await enterpriseMe.json()).organisation.id).toBe(enterprise.orgId);
+    expect((await otherMe.json()).organisation.id).toBe(other.orgId);
+    expect(listed.status).toBe(200);
+  });
+
+  it('refuses a token it cannot verify with 401 and reads nothing', async () => {
+    calls.take();
+    const response = await coldRequest('/v1/me', 'not-a-token');
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.code).toBe('INVALID_TOKEN');
+    expect(calls.take()).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { ApiDeps } from './deps.js';
 import { mountApiReference } from './docs.js';
 import { healthOf } from './health.js';
 import { lazyApp, servedLazily } from './lazy.js';
-import { bearerToken, verifyingOnce } from './middleware/bearer.js';
+import { bearerToken, callersReadEarly, verifyingOnce } from './middleware/bearer.js';
 import { errorBody, handleError } from './middleware/errors.js';
 import { mountRouteModules, routerKeyOfPath, routerKeysOf, ROUTE_MODULES, type RouteModule } from './route-table.js';
 
@@ -34,7 +34,9 @@ async function resourceRouter(deps: ApiDeps, modules: readonly RouteModule[]) {
 /**
  * `/v1/*`: each request to the router of its resource (a path of no resource
  * is authenticated, then 404). While a resource's router is still to be
- * built, the caller's token is checked meanwhile (see verifyingOnce).
+ * built, the caller's token is checked and the caller read meanwhile (see
+ * callersReadEarly): on a cold start the database round trip overlaps the
+ * loading of the routes instead of following it.
  */
 function resourceRoutes(deps: ApiDeps) {
   const routers = new Map<string, ReturnType<typeof lazyApp>>();
@@ -46,8 +48,12 @@ function resourceRoutes(deps: ApiDeps) {
   return (c: Context) => {
     const router = routers.get(routerKeyOfPath(c.req.path) ?? '') ?? none;
     const token = router.built() ? undefined : bearerToken(c.req.header('Authorization'));
-    // Its outcome is authentication's to report; here it only starts early.
-    if (token) deps.verifyToken(token).catch(() => undefined);
+    if (token) {
+      const reading = Promise.all([deps.verifyToken(token), import('./middleware/auth.js')]).then(([, { principalOf }]) => principalOf(deps, token));
+      // Its outcome is authentication's to report; here it only starts early.
+      reading.catch(() => undefined);
+      callersReadEarly.set(c.req.raw, reading);
+    }
     return router.handler(c, async () => {});
   };
 }
