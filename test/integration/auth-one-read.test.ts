@@ -92,8 +92,8 @@ describe('the first request of a resource, while its routes load', () => {
       cold('/v1/requests?cluster=smart-manufacturing', other.caller.token),
     ]);
 
-    expect((await enterpriseMe.json()).organisation.id).toBe(enterprise.orgId);
-    expect((await otherMe.json()).organisation.id).toBe(other.orgId);
+    expect(((await enterpriseMe.json()) as any).organisation.id).toBe(enterprise.orgId);
+    expect(((await otherMe.json()) as any).organisation.id).toBe(other.orgId);
     expect(listed.status).toBe(200);
   });
 
@@ -101,7 +101,7 @@ describe('the first request of a resource, while its routes load', () => {
     calls.take();
     const response = await coldRequest('/v1/me', 'not-a-token');
     expect(response.status).toBe(401);
-    expect((await response.json()).error.code).toBe('INVALID_TOKEN');
+    expect(((await response.json()) as any).error.code).toBe('INVALID_TOKEN');
     expect(calls.take()).toEqual([]);
   });
 });

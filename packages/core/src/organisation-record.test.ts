@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { membershipSchema, organisationSchema } from './organisation.js';
-import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES, storedMembership, storedOrganisation } from './organisation-record.js';
+import { AFFILIATION_STATUSES, MEMBER_ROLES, ORG_STATUSES, ORG_TYPES, readStoredMembership, readStoredOrganisation } from './organisation-record.js';
 
 /** A value that may be wrong for any field: what a corrupted or foreign item could hold. */
 const strayValue = fc.oneof(
@@ -84,19 +84,19 @@ function agrees(read: (item: unknown) => unknown, schema: { safeParse(item: unkn
 
 describe('the stored-principal readers (authentication without zod)', () => {
   it('accept exactly the organisations organisationSchema accepts, and return what it returns', () => {
-    fc.assert(fc.property(organisationItems, (item) => agrees(storedOrganisation, organisationSchema, item)), { numRuns: 3_000 });
+    fc.assert(fc.property(organisationItems, (item) => agrees(readStoredOrganisation, organisationSchema, item)), { numRuns: 3_000 });
   });
 
   it('accept exactly the memberships membershipSchema accepts, and return what it returns', () => {
-    fc.assert(fc.property(membershipItems, (item) => agrees(storedMembership, membershipSchema, item)), { numRuns: 2_000 });
+    fc.assert(fc.property(membershipItems, (item) => agrees(readStoredMembership, membershipSchema, item)), { numRuns: 2_000 });
   });
 
   it('refuse what is not an object, naming the attribute that is wrong', () => {
-    for (const item of [null, 'org', 3, []]) expect(() => storedOrganisation(item)).toThrow('item');
+    for (const item of [null, 'org', 3, []]) expect(() => readStoredOrganisation(item)).toThrow('item');
     const valid = { id: 'org_1', type: 'STUDIO', name: '模具工作室', status: 'VERIFIED', capabilities: ['CNC'], createdAt: 't', updatedAt: 't', version: 1 };
-    expect(storedOrganisation({ ...valid, pk: 'ORG#org_1' })).toStrictEqual(valid);
-    expect(() => storedOrganisation({ ...valid, capabilities: ['CNC', 7] })).toThrow('capabilities.1');
-    expect(() => storedOrganisation({ ...valid, contact: { phone: 1 } })).toThrow('contact.phone');
-    expect(() => storedMembership({ sub: 's', orgId: 'o', role: 'OWNER' })).toThrow('joinedAt');
+    expect(readStoredOrganisation({ ...valid, pk: 'ORG#org_1' })).toStrictEqual(valid);
+    expect(() => readStoredOrganisation({ ...valid, capabilities: ['CNC', 7] })).toThrow('capabilities.1');
+    expect(() => readStoredOrganisation({ ...valid, contact: { phone: 1 } })).toThrow('contact.phone');
+    expect(() => readStoredMembership({ sub: 's', orgId: 'o', role: 'OWNER' })).toThrow('joinedAt');
   });
 });

@@ -1,5 +1,3 @@
-import type { Membership, Organisation } from './organisation.js';
-
 /*
  * What authentication needs of organisations and memberships, in a module
  * without zod: every authenticated request reads the caller's membership and
@@ -24,7 +22,7 @@ export const AFFILIATION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const
 export type AffiliationStatus = (typeof AFFILIATION_STATUSES)[number];
 
 /** Public profile of an organisation (drops the optimistic-lock version). */
-export const publicOrganisation = ({ version: _version, ...org }: Organisation) => org;
+export const publicOrganisation = <Org extends { version: number }>({ version: _version, ...org }: Org) => org;
 
 /** Reads one attribute: its value, or throws naming the attribute. */
 type Reader = (value: unknown, path: string) => unknown;
@@ -79,8 +77,13 @@ const readOrganisation = record({
 
 const readMembership = record({ sub: text, orgId: text, role: oneOf(MEMBER_ROLES), displayName: optional(text), joinedAt: text });
 
+/*
+ * Typed as what they check by the data package (`Organisation` and `Membership`
+ * are inferred from the schemas, which this module must not import).
+ */
+
 /** A stored organisation (its keys stripped), checked as `organisationSchema` would. */
-export const storedOrganisation = (item: unknown) => readOrganisation(item, '') as Organisation;
+export const readStoredOrganisation = (item: unknown) => readOrganisation(item, '');
 
 /** A stored membership (its keys and organisation copy stripped), checked as `membershipSchema` would. */
-export const storedMembership = (item: unknown) => readMembership(item, '') as Membership;
+export const readStoredMembership = (item: unknown) => readMembership(item, '');

@@ -8,7 +8,17 @@ export interface Db {
   doc: DynamoDBDocumentClient;
   tableName: string;
   cursors: Cursors;
+  /** Present on a Db made by `sharingReads`: its eventually consistent item reads, by key. */
+  sharedReads?: Map<string, Promise<Record<string, unknown> | undefined>>;
 }
+
+/**
+ * The Db for one page: each eventually consistent read of an item is made
+ * once, whichever use cases of the page ask for it (they check the caller
+ * against the same request or contract, each on its own). Strongly consistent
+ * reads, and every write, still go to the table each time.
+ */
+export const sharingReads = (db: Db): Db => ({ ...db, sharedReads: new Map() });
 
 export interface DbOptions {
   tableName: string;

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { storedMembership, storedOrganisation, type Membership, type Organisation } from '@sharedtech/core';
+import { readStoredMembership, readStoredOrganisation, type Membership, type Organisation } from '@sharedtech/core';
 import type { Db } from './client.js';
 import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
@@ -12,6 +12,9 @@ import { getItem } from './query.js';
  * core's zod-free readers (see organisation-record.ts), so authentication
  * loads no zod.
  */
+
+const storedOrganisation = (item: unknown) => readStoredOrganisation(item) as Organisation;
+const storedMembership = (item: unknown) => readStoredMembership(item) as Membership;
 
 export const getOrganisation = (db: Db, orgId: string, consistent = false) =>
   getItem(db, keys.org(orgId), { parse: storedOrganisation }, consistent);

@@ -27,12 +27,20 @@ export interface ItemParser<T> {
 
 /** Reads one item by key and parses it; undefined if absent. */
 export async function getItem<T>(db: Db, key: { pk: string; sk: string }, schema: ItemParser<T>, consistent = false): Promise<T | undefined> {
+  const read = async () => (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: consistent }))).Item;
   try {
-    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: consistent }));
+    const Item = consistent || !db.sharedReads ? await read() : await sharedRead(db.sharedReads, `${key.pk}\n${key.sk}`, read);
     return Item ? schema.parse(stripKeys(Item)) : undefined;
   } catch (error) {
     throw toDomainError(error);
   }
+}
+
+/** The one read of `key` for everyone who asks (each parses the item it gets for itself). */
+function sharedRead<T>(reads: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let reading = reads.get(key);
+  if (!reading) reads.set(key, (reading = read()));
+  return reading;
 }
 
 export interface PartitionQuery<S extends z.ZodType> {

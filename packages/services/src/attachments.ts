@@ -288,7 +288,7 @@ export async function listAttachments(deps: ServiceDeps, principal: Principal, p
  */
 export async function listContractAttachments(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId);
-  const thread = await contractThread(deps, principal, contract.id).catch(() => undefined);
+  const thread = await contractThread(deps, principal, contract.id, false).catch(() => undefined);
   const [milestones, messages, plan] = await Promise.all([
     listAttachmentsOfContract(deps.db, 'MILESTONE', contract.id, { limit: 100 }),
     thread ? listAttachmentsOfContract(deps.db, 'MESSAGE', contract.id, { limit: 100 }) : { items: [] },

@@ -1,5 +1,5 @@
 import type { Clock, DomainEvent, IdGenerator } from '@sharedtech/core';
-import type { Db } from '@sharedtech/data';
+import { sharingReads, type Db } from '@sharedtech/data';
 
 /** Publishes domain events after their change has committed (EventBridge when deployed). */
 export interface EventPublisher {
@@ -53,3 +53,10 @@ export interface ServiceDeps {
   /** Where attachment bytes live; without it, attachments are unavailable (503). */
   storage?: AttachmentStorage;
 }
+
+/**
+ * The deps for one page: the use cases it calls each check the caller against
+ * the same request or contract, and share one eventually consistent read of
+ * each item instead of reading it again (see sharingReads).
+ */
+export const forOnePage = <D extends ServiceDeps>(deps: D): D => ({ ...deps, db: sharingReads(deps.db) });

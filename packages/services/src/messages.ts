@@ -3,9 +3,12 @@ import { getContract, listContractMessages, listMilestones, writeNewContractMess
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 
-/** The contract and what the caller may do with its thread; 404 when the caller may not even read it. */
-export async function contractThread(deps: ServiceDeps, principal: Principal, contractId: string) {
-  const contract = await getContract(deps.db, contractId, true);
+/**
+ * The contract and what the caller may do with its thread; 404 when the caller may not even read it.
+ * Read strongly consistent to write to the thread; reading it, an eventually consistent read will do.
+ */
+export async function contractThread(deps: ServiceDeps, principal: Principal, contractId: string, consistent = true) {
+  const contract = await getContract(deps.db, contractId, consistent);
   if (!contract) throw new NotFoundError('Contract', contractId);
   const parties = contractParties(contract);
   const viewerOrgId = principal.membership?.orgId;
@@ -42,6 +45,6 @@ export async function postContractMessage(deps: ServiceDeps, principal: Principa
 
 /** The thread, newest first, for its parties (and associations while a dispute is open). */
 export async function readContractMessages(deps: ServiceDeps, principal: Principal, contractId: string, page: PageRequest) {
-  const { contract, access } = await contractThread(deps, principal, contractId);
+  const { contract, access } = await contractThread(deps, principal, contractId, false);
   return { ...(await listContractMessages(deps.db, contract.id, page)), canWrite: access === 'WRITE' };
 }

@@ -5,7 +5,7 @@ import {
   IP_OWNERSHIP, NotFoundError, affiliatedCollegeOf, STATEMENT_KINDS, TECH_CONTRACT_TYPES, contractParties, isAssociation, parseAccount, type JournalEntry, type Organisation, type ShareStatement,
   fundingShares, partFunders,
 } from '@sharedtech/core';
-import { readPool, type PoolView } from '@sharedtech/services';
+import { forOnePage, readPool, type PoolView } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import {
   AcceptMilestoneSchema, actOnMilestone, mentorCandidates, awardRequest, AwardSchema, DisputeMilestoneSchema, getOrganisationOrThrow, getVisibleBid, listOrganisations, listStatements, type PartyCommand, postContractMessage, PostMessageSchema, readContract, readContractLedger, readContractMessages, readOrganisationAccounts, readRequest, reportShareStatement, RequiredReasonSchema, RevisionSchema, signContract, StatementInputSchema, SubmitMilestoneSchema, terminateContract, listContractChanges, listContractAttachments,
@@ -430,7 +430,9 @@ function Statements({ ui, orgs, statements, form, canReport, contractId }: { ui:
   );
 }
 
-async function ContractPage({ ui, deps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm(), messageForm = emptyForm() }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState; messageForm?: FormState }) {
+async function ContractPage({ ui, deps: appDeps, id, forms = {}, statementForm = emptyForm(), terminateForm = emptyForm(), messageForm = emptyForm() }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: MilestoneForms; statementForm?: FormState; terminateForm?: FormState; messageForm?: FormState }) {
+  // Every use case below checks the caller against the contract: one read of it (and of each party) serves them all.
+  const deps = forOnePage(appDeps);
   const t = ui.t;
   const contract = await readContract(deps, ui.principal, id);
   // Everything else the page shows depends only on the contract and the caller: read it all at once.

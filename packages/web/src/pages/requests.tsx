@@ -5,7 +5,7 @@ import { EDITABLE_REQUEST_STATUSES, IP_PREFERENCES, PUBLIC_REQUEST_STATUSES, REQ
 import {
   AnswerQuestionSchema, AskQuestionSchema, CreateRequestSchema, RequiredReasonSchema, ReviewSchema, UpdateRequestSchema, answerQuestion, askQuestion,
   cancelRequest, closeRequest, createRequest, listBidsForRequest, listQuestions, listRequests, matchStudiosForRequest, readRequest, requestIdOfQuestion,
-  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo, readPool,
+  reviewRequest, submitRequest, suspendRequest, updateRequest, listRequestInvitations, myInvitationTo, readPool, forOnePage,
 } from '@sharedtech/services';
 import type { WebDeps } from '../deps.js';
 import { ActionButton, ErrorSummary, FormSubmit, MoneyInput, Select, StatusFilter, SubmitButton, TextArea, TextInput } from '../components/form.js';
@@ -114,7 +114,9 @@ interface DetailForms extends QuestionForms {
   suspend?: FormState;
 }
 
-async function RequestDetail({ ui, deps, id, forms = {} }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: DetailForms }) {
+async function RequestDetail({ ui, deps: appDeps, id, forms = {} }: { ui: SignedInUi; deps: WebDeps; id: string; forms?: DetailForms }) {
+  // Every use case below checks the caller against the request: one read of it serves them all.
+  const deps = forOnePage(appDeps);
   const t = ui.t;
   const principal = ui.principal;
   const request: RequestView = await readRequest(deps, principal, id);
