@@ -46,6 +46,9 @@ describe('GET /v1/me/export', () => {
       'identity', 'membership', 'organisation', 'notificationReadState', 'requestsCreated', 'bidsCreated',
       'attachmentsUploaded', 'reviewsWritten', 'appointments', 'bookingsMade', 'auditRecordsAsActor',
     ]);
+    // The reference documents every section the export has.
+    const reference = await api.call<{ components: { schemas: Record<string, any> } }>('GET', '/openapi.json');
+    expect(Object.keys(reference.body.components.schemas.PersonalDataExport.properties.sections.properties)).toEqual(Object.keys(sections));
     for (const part of Object.values(sections) as { description: string; complete: boolean }[]) {
       expect(part.description.length).toBeGreaterThan(20);
       expect(part.complete).toBe(true);

@@ -24,6 +24,10 @@ export const PersonalDataExportSchema = z
       notificationReadState: ExportSectionSchema(z.object({ inbox: z.string(), readUpTo: z.string().nullable() }).nullable()),
       requestsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
       bidsCreated: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      attachmentsUploaded: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      reviewsWritten: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      appointments: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
+      bookingsMade: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
       auditRecordsAsActor: ExportSectionSchema(z.array(z.record(z.string(), z.unknown()))),
     }),
   })
@@ -34,7 +38,8 @@ export function personalDataRoutes(deps: ApiDeps) {
   return createRouter().openapi(
     createRoute({
       method: 'get', path: '/export', tags: ['Identity'], security: bearer, summary: 'Download what the marketplace stores about me (PIPL)',
-      description: 'Membership, organisation, inbox read state, the requests and bids you created and the audit records in which you are the actor; each section says what it is and whether its bounded read is complete.',
+      description:
+        'Membership, organisation, inbox read state, the requests and bids you created, the files you uploaded, the reviews you wrote, your talent appointments and resource bookings, and the audit records in which you are the actor; each section says what it is and whether its bounded read is complete.',
       responses: { 200: jsonResponse(PersonalDataExportSchema, 'Your personal data'), ...errorResponses },
     }),
     async (c) => {
