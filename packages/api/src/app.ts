@@ -3,7 +3,7 @@ import type { ApiDeps } from './deps.js';
 import { mountApiReference } from './docs.js';
 import { healthOf } from './health.js';
 import { lazyApp, servedLazily } from './lazy.js';
-import { bearerToken, callersReadEarly, verifyingOnce } from './middleware/bearer.js';
+import { bearerToken, callersReadEarly } from './middleware/bearer.js';
 import { errorBody, handleError } from './middleware/errors.js';
 import { mountRouteModules, routerKeyOfPath, routerKeysOf, ROUTE_MODULES, type RouteModule } from './route-table.js';
 
@@ -49,7 +49,7 @@ function resourceRoutes(deps: ApiDeps) {
     const router = routers.get(routerKeyOfPath(c.req.path) ?? '') ?? none;
     const token = router.built() ? undefined : bearerToken(c.req.header('Authorization'));
     if (token) {
-      const reading = Promise.all([deps.verifyToken(token), import('./middleware/auth.js')]).then(([, { principalOf }]) => principalOf(deps, token));
+      const reading = Promise.all([deps.verifyToken(token), import('./middleware/auth.js')]).then(([{ sub }, { loadPrincipal }]) => loadPrincipal(deps.db, sub));
       // Its outcome is authentication's to report; here it only starts early.
       reading.catch(() => undefined);
       callersReadEarly.set(c.req.raw, reading);
@@ -68,8 +68,7 @@ function resourceRoutes(deps: ApiDeps) {
  * with the first request that needs it, so a cold start answering `/health`
  * evaluates none of them and one answering `/v1/me` only its own.
  */
-export function createApiApp(appDeps: ApiDeps) {
-  const deps = { ...appDeps, verifyToken: verifyingOnce(appDeps.verifyToken) };
+export function createApiApp(deps: ApiDeps) {
   const api = new Hono();
   const { issueDevToken } = deps;
   if (issueDevToken) api.all('/dev/*', servedLazily(async () => answeringJson(new Hono().route('/dev', (await import('./routes/dev.js')).devRoutes(issueDevToken)))));

@@ -26,6 +26,7 @@ describe('the route table', () => {
     expect(routerKeyOfPath('/v1/requests/req_1/close')).toBe('requests');
     expect(routerKeyOfPath('/v1/contracts/ctr_1/milestones/1/participation')).toBe('contracts/*/milestones');
     expect(routerKeyOfPath('/v1/me/export')).toBe('me/export');
+    expect(routerKeyOfPath('/v1/contracts/ctr_1/ledger.csv')).toBe('contracts/*/ledger');
     expect(modulesFor('/v1/requests')).toBe(1);
     expect(modulesFor('/v1/requests/req_1/bids')).toBe(1);
     expect(modulesFor('/v1/contracts/ctr_1/milestones/1/fund')).toBe(2);

@@ -101,7 +101,7 @@ export const routerKeysOf = (module: RouteModule) =>
 export function routerKeyOfPath(path: string): string | undefined {
   const resource = resourceOfPath(path);
   if (!resource) return undefined;
-  const subresource = path.split('/')[2 + resource.split('/').length + 1];
+  const subresource = path.split('/')[2 + resource.split('/').length + 1]?.replace(/\.csv$/, '');
   return subresource && CLAIMED.has(subresourceKey(resource, subresource)) ? subresourceKey(resource, subresource) : resource;
 }
 

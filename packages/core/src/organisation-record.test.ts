@@ -92,11 +92,11 @@ describe('the stored-principal readers (authentication without zod)', () => {
   });
 
   it('refuse what is not an object, naming the attribute that is wrong', () => {
-    for (const item of [null, 'org', 3, []]) expect(() => readStoredOrganisation(item)).toThrow('item');
+    for (const item of [null, 'org', 3, []]) expect(() => readStoredOrganisation(item)).toThrow('The stored item is not an object.');
     const valid = { id: 'org_1', type: 'STUDIO', name: '模具工作室', status: 'VERIFIED', capabilities: ['CNC'], createdAt: 't', updatedAt: 't', version: 1 };
     expect(readStoredOrganisation({ ...valid, pk: 'ORG#org_1' })).toStrictEqual(valid);
-    expect(() => readStoredOrganisation({ ...valid, capabilities: ['CNC', 7] })).toThrow('capabilities.1');
-    expect(() => readStoredOrganisation({ ...valid, contact: { phone: 1 } })).toThrow('contact.phone');
-    expect(() => readStoredMembership({ sub: 's', orgId: 'o', role: 'OWNER' })).toThrow('joinedAt');
+    expect(() => readStoredOrganisation({ ...valid, capabilities: ['CNC', 7] })).toThrow("The stored item's capabilities.1 is not valid.");
+    expect(() => readStoredOrganisation({ ...valid, contact: { phone: 1 } })).toThrow("The stored item's contact.phone is not valid.");
+    expect(() => readStoredMembership({ sub: 's', orgId: 'o', role: 'OWNER' })).toThrow("The stored item's joinedAt is not valid.");
   });
 });

@@ -46,7 +46,10 @@ const optional =
 const record =
   (fields: Record<string, Reader>): Reader =>
   (value, path) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(path || 'item');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (!path) throw new Error('The stored item is not an object.');
+      return invalid(path);
+    }
     const read: Record<string, unknown> = {};
     for (const [name, readField] of Object.entries(fields)) {
       const attribute = readField((value as Record<string, unknown>)[name], path ? `${path}.${name}` : name);

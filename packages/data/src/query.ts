@@ -36,10 +36,13 @@ export async function getItem<T>(db: Db, key: { pk: string; sk: string }, schema
   }
 }
 
-/** The one read of `key` for everyone who asks (each parses the item it gets for itself). */
+/** The one read of `key` for everyone who asks (each parses the item it gets for itself); a failed read is forgotten, so the next asker reads again. */
 function sharedRead<T>(reads: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
   let reading = reads.get(key);
-  if (!reading) reads.set(key, (reading = read()));
+  if (!reading) {
+    reads.set(key, (reading = read()));
+    reading.catch(() => reads.delete(key));
+  }
   return reading;
 }
 

@@ -5,7 +5,8 @@ import { applyChange, toOrg } from './change.js';
 
 /**
  * The contract and what the caller may do with its thread; 404 when the caller may not even read it.
- * Read strongly consistent to write to the thread; reading it, an eventually consistent read will do.
+ * Strongly consistent unless told otherwise: a page that has just read the contract, eventually
+ * consistent, may check the thread against the same read.
  */
 export async function contractThread(deps: ServiceDeps, principal: Principal, contractId: string, consistent = true) {
   const contract = await getContract(deps.db, contractId, consistent);
@@ -44,7 +45,7 @@ export async function postContractMessage(deps: ServiceDeps, principal: Principa
 }
 
 /** The thread, newest first, for its parties (and associations while a dispute is open). */
-export async function readContractMessages(deps: ServiceDeps, principal: Principal, contractId: string, page: PageRequest) {
-  const { contract, access } = await contractThread(deps, principal, contractId, false);
+export async function readContractMessages(deps: ServiceDeps, principal: Principal, contractId: string, page: PageRequest, { consistent = true } = {}) {
+  const { contract, access } = await contractThread(deps, principal, contractId, consistent);
   return { ...(await listContractMessages(deps.db, contract.id, page)), canWrite: access === 'WRITE' };
 }

@@ -4,6 +4,9 @@ import { loadPrincipal, type ServiceDeps } from '@sharedtech/services';
 import type { TokenVerifier } from '@sharedtech/identity';
 import { bearerToken, callersReadEarly } from './bearer.js';
 
+// What app.ts reads the caller with while a cold resource's routes load.
+export { loadPrincipal };
+
 declare module 'hono' {
   interface ContextVariableMap {
     principal: Principal;
@@ -13,7 +16,7 @@ declare module 'hono' {
 type AuthDeps = { verifyToken: TokenVerifier; db: ServiceDeps['db'] };
 
 /** Who the bearer of `token` is: the token checked, then the caller read (membership and organisation, one read). */
-export async function principalOf({ verifyToken, db }: AuthDeps, token: string): Promise<Principal> {
+async function principalOf({ verifyToken, db }: AuthDeps, token: string): Promise<Principal> {
   const { sub } = await verifyToken(token);
   return loadPrincipal(db, sub);
 }
