@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
-import { moneySchema, sumMoney, type Money } from './money.js';
+import { moneySchema } from './money-schema.js';
+import { sumMoney, type Money } from './money.js';
 import { teamPersonSchema } from './person.js';
 
 export const BID_STATUSES = ['SUBMITTED', 'WITHDRAWN', 'ACCEPTED', 'REJECTED', 'EXPIRED'] as const;
@@ -15,7 +16,6 @@ export const bidLifecycle = defineStateMachine<BidStatus, BidAction>('bid', {
   reject: { from: ['SUBMITTED'], to: 'REJECTED' },
   expire: { from: ['SUBMITTED'], to: 'EXPIRED' },
 });
-
 
 export const plannedMilestoneSchema = z.object({ title: z.string(), amount: moneySchema, dueInDays: z.number().int() });
 export type PlannedMilestone = z.infer<typeof plannedMilestoneSchema>;

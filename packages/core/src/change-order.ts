@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { contractLifecycle, MAX_MILESTONES, SETTLED_MILESTONE_STATUSES, type Contract, type Milestone } from './contract.js';
 import { calendarDaysBetween, endOfShanghaiDay, isCalendarDate, milestoneDueAt, shanghaiDate } from './due-dates.js';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.js';
-import { moneySchema } from './money.js';
+import { moneySchema } from './money-schema.js';
 import { defineStateMachine } from './state-machine.js';
 
 /**

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
-import { assertBpsTotal, moneySchema } from './money.js';
+import { moneySchema } from './money-schema.js';
+import { assertBpsTotal } from './money.js';
 import { shareAgreementSchema, teamSchema, type ShareAgreement } from './bid.js';
 import { contractRegistrationSchema } from './tech-contract-type.js';
 import { teamPersonSchema } from './person.js';
@@ -52,7 +53,6 @@ export const MAX_MILESTONES = 20;
 export const SETTLED_MILESTONE_STATUSES: readonly MilestoneStatus[] = ['RELEASED', 'REFUNDED', 'SPLIT'];
 
 export const DEFAULT_REVIEW_WINDOW_DAYS = 14;
-
 
 export const signatureSchema = z.object({ orgId: z.string(), sub: z.string(), at: z.string() });
 

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './money.js';
+export * from './money-schema.js';
 export * from './state-machine.js';
 export * from './ids.js';
 export * from './clock.js';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ValidationError } from './errors.js';
 
 /** Currencies the consortium trades in; amounts are integers in the minor unit (fen for CNY). */
@@ -9,9 +8,6 @@ export interface Money {
   amount: number;
   currency: Currency;
 }
-
-/** A stored amount of money (integer minor units, CNY). */
-export const moneySchema = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 
 /** Basis points in a whole: 10 000 bps = 100 %. */
 export const WHOLE_BPS = 10_000;

@@ -7,10 +7,8 @@ export * from './organisation-record.js';
 /** Types anyone may register; associations come only from the operator command and the seed. */
 export const SELF_SERVICE_ORG_TYPES = ['ENTERPRISE', 'STUDIO', 'COLLEGE', 'GOVERNMENT'] as const;
 
-
 export const VERIFICATION_DECISIONS = ['VERIFY', 'REJECT', 'SUSPEND'] as const;
 export type VerificationDecision = (typeof VERIFICATION_DECISIONS)[number];
-
 
 /**
  * Members an organisation may have. Who a caller is comes from one read of their

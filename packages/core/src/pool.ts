@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from './errors.js';
-import { allocateByBps, moneySchema, WHOLE_BPS, type Money } from './money.js';
+import { moneySchema } from './money-schema.js';
+import { allocateByBps, WHOLE_BPS, type Money } from './money.js';
 
 /**
  * Pooled requests (共性技术需求): other verified enterprises of the request's
@@ -18,7 +19,6 @@ import { allocateByBps, moneySchema, WHOLE_BPS, type Money } from './money.js';
 
 /** Funders of one pooled request, the owner included: 2–8 (every member signs and is notified in one transaction). */
 export const MAX_POOL_MEMBERS = 8;
-
 
 export const poolMemberSchema = z.object({
   orgId: z.string(),

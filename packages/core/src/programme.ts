@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ConflictError, ValidationError } from './errors.js';
 import { endOfShanghaiDay, isCalendarDate, SHANGHAI_OFFSET_MS } from './due-dates.js';
 import { ledgerAccount, type Posting } from './ledger.js';
-import { allocateByBps, moneySchema, WHOLE_BPS } from './money.js';
+import { moneySchema } from './money-schema.js';
+import { allocateByBps, WHOLE_BPS } from './money.js';
 import type { Contract, Milestone } from './contract.js';
 
 /**
@@ -26,7 +27,6 @@ export const APPLICATION_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const DECISIONS = ['approve', 'reject'] as const;
 export type ApplicationDecision = (typeof DECISIONS)[number];
-
 
 export const programmeSchema = z.object({
   id: z.string(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineStateMachine } from './state-machine.js';
 import { ValidationError } from './errors.js';
-import { moneySchema, type Money } from './money.js';
+import { moneySchema } from './money-schema.js';
+import type { Money } from './money.js';
 
 export const REQUEST_STATUSES = [
   'DRAFT', 'SUBMITTED', 'REJECTED', 'OPEN', 'AWARDED', 'CLOSED', 'CANCELLED', 'SUSPENDED',
@@ -27,7 +28,6 @@ export const requestLifecycle = defineStateMachine<RequestStatus, RequestAction>
 export const EDITABLE_REQUEST_STATUSES: readonly RequestStatus[] = ['DRAFT', 'REJECTED'];
 /** States anyone signed in may see; the rest are seen by the owner and associations only. */
 export const PUBLIC_REQUEST_STATUSES: readonly RequestStatus[] = ['OPEN', 'AWARDED', 'CLOSED'];
-
 
 export const technicalRequestSchema = z.object({
   id: z.string(),

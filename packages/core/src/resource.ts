@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
-import { moneySchema, type Money } from './money.js';
+import { moneySchema } from './money-schema.js';
+import type { Money } from './money.js';
 import type { OrgType } from './organisation.js';
 import { TOTAL_BUCKET, monthBucket, type StatsDelta } from './stats.js';
 import { orgStatsScope } from './appointment.js';
@@ -38,7 +39,6 @@ export const HOLDS_SLOTS: readonly BookingStatus[] = ['PENDING', 'APPROVED'];
 export const MAX_BOOKING_HOURS = 72;
 /** How far ahead a slot may be booked. */
 export const MAX_BOOKING_LEAD_DAYS = 366;
-
 
 export const resourcePriceSchema = z.object({ unit: z.enum(PRICE_UNITS), amount: moneySchema.optional() });
 export type ResourcePrice = z.infer<typeof resourcePriceSchema>;

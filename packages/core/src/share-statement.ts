@@ -3,7 +3,8 @@ import type { Contract } from './contract.js';
 import { shanghaiDate } from './due-dates.js';
 import { ConflictError, ValidationError } from './errors.js';
 import type { JournalEntry } from './ledger.js';
-import { allocateByBps, assertSameCurrency, moneySchema, type Money } from './money.js';
+import { moneySchema } from './money-schema.js';
+import { allocateByBps, assertSameCurrency, type Money } from './money.js';
 import { expandPoolShares } from './pool.js';
 
 /**
@@ -15,7 +16,6 @@ import { expandPoolShares } from './pool.js';
  */
 export const STATEMENT_KINDS = ['BENEFIT', 'RISK'] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
-
 
 export const shareStatementSchema = z.object({
   id: z.string(),

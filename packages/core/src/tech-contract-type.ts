@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from './money.js';
+import { moneySchema } from './money-schema.js';
 
 /** The five technology contract types of 技术合同认定登记 (see registration.ts). */
 export const TECH_CONTRACT_TYPES = ['DEVELOPMENT', 'TRANSFER', 'LICENSING', 'CONSULTING', 'SERVICE'] as const;
