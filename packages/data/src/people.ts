@@ -3,8 +3,7 @@ import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, queryUpTo, type PageRequest } from './query.js';
-import { batchGet } from './batch-get.js';
-import { stripKeys } from './keys.js';
+import { batchGetByKeys } from './batch-get.js';
 
 // ── Roster ──
 
@@ -13,11 +12,8 @@ const personItem = (person: Person) => ({ ...keys.person(person.id), ...keys.peo
 export const getPerson = (db: Db, personId: string, consistent = false) => getItem(db, keys.person(personId), personSchema, consistent);
 
 /** People by id (one BatchGet; unknown ids are simply absent). */
-export async function getPeople(db: Db, personIds: readonly string[], consistent = false): Promise<Person[]> {
-  if (personIds.length === 0) return [];
-  const items = await batchGet(db, [...new Set(personIds)].map((id) => keys.person(id)), consistent);
-  return items.map((item) => personSchema.parse(stripKeys(item)));
-}
+export const getPeople = (db: Db, personIds: readonly string[], consistent = false): Promise<Person[]> =>
+  batchGetByKeys(db, personIds.map((id) => keys.person(id)), personSchema, consistent);
 
 export const writeNewPerson = (db: Db, person: Person): Write => putNew(db, personItem(person));
 export const writePersonChange = (db: Db, person: Person, onConflict?: Write['onConflict']): Write => putIfVersion(db, personItem(person), onConflict);
@@ -95,11 +91,8 @@ const studentRecordItem = (record: StudentRecord) => ({
 export const writeNewStudentRecord = (db: Db, record: StudentRecord, onConflict?: Write['onConflict']): Write => putNew(db, studentRecordItem(record), onConflict);
 
 /** The records these students have for a contract (one BatchGet; those not issued yet are absent). */
-export async function getStudentRecordsOf(db: Db, contractId: string, personIds: readonly string[], consistent = false): Promise<StudentRecord[]> {
-  if (personIds.length === 0) return [];
-  const items = await batchGet(db, [...new Set(personIds)].map((personId) => keys.studentRecord(contractId, personId)), consistent);
-  return items.map((item) => studentRecordSchema.parse(stripKeys(item)));
-}
+export const getStudentRecordsOf = (db: Db, contractId: string, personIds: readonly string[], consistent = false): Promise<StudentRecord[]> =>
+  batchGetByKeys(db, personIds.map((personId) => keys.studentRecord(contractId, personId)), studentRecordSchema, consistent);
 
 /** A record by id: the index gives its key (the index copy is the whole record). */
 export async function getStudentRecord(db: Db, recordId: string): Promise<StudentRecord | undefined> {
