@@ -1,5 +1,5 @@
 import {
-  MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, trackRecordDelta, milestoneSchema, type Contract, type ContractStatus, type Milestone,
+  MAX_MILESTONES, contractParties, contractSchema, contractStatsDeltas, governmentContractDeltas, isContractOverdue, milestoneSchema, type Contract, type ContractStatus, type Milestone,
 } from '@sharedtech/core';
 import { z } from 'zod';
 import { batchGetByKeys } from './batch-get.js';
@@ -7,7 +7,8 @@ import type { Db } from './client.js';
 import { putIfVersion, putNew, setIndexKeys, type Write } from './commit.js';
 import { keys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type Page, type PageRequest } from './query.js';
-import { counterOp, statsWrites } from './stats.js';
+import { statsWrites } from './stats.js';
+import { trackRecordWrites } from './track-record.js';
 
 /**
  * Every index key of a contract is derived from its fields here, so any write
@@ -60,37 +61,6 @@ export function writesForNewContract(db: Db, contract: Contract, milestones: Mil
     ...trackRecordWrites(db, undefined, contract),
   ];
 }
-
-/** Moves the studio's track record (see `trackRecordDelta`) when the contract starts or stops counting; nothing otherwise. */
-function trackRecordWrites(db: Db, previous: Contract | undefined, next: Contract): Write[] {
-  const delta = trackRecordDelta(previous, next);
-  if (delta === 0) return [];
-  return [{ op: counterOp(db, keys.trackRecord(next.studioOrgId), { contracts: delta }) }];
-}
-
-export const trackRecordSchema = z.object({ contracts: z.number().int() });
-
-/** A studio's track record as stored (strongly consistent); undefined before its first contract counted. */
-export const getTrackRecord = async (db: Db, orgId: string): Promise<number | undefined> =>
-  (await getItem(db, keys.trackRecord(orgId), trackRecordSchema, true))?.contracts;
-
-/**
- * A studio's track record set to a recount (upgrade-data: contracts stored
- * before it was kept), only if it still holds `stored` (undefined: absent):
- * a contract that starts or stops counting meanwhile fails the condition
- * instead of having its ADD overwritten.
- */
-export const putTrackRecord = (db: Db, orgId: string, contracts: number, stored: number | undefined): Write => ({
-  op: {
-    Put: {
-      TableName: db.tableName,
-      Item: { ...keys.trackRecord(orgId), contracts },
-      ...(stored === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: 'contracts = :stored', ExpressionAttributeValues: { ':stored': stored } }),
-    },
-  },
-});
 
 /** Replaces a contract read at `previous.version`, with the statistics counters its change of state moves. */
 export const writesForContractChange = (db: Db, previous: Contract, next: Contract, onConflict?: Write['onConflict']): Write[] => [

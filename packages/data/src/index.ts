@@ -12,6 +12,7 @@ export * from './inbox.js';
 export * from './tasks.js';
 export * from './bids.js';
 export * from './contracts.js';
+export * from './track-record.js';
 export * from './read-all.js';
 export * from './ledger.js';
 export * from './idempotency.js';

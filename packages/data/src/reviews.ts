@@ -7,7 +7,7 @@ import { toDomainError } from './errors.js';
 import { keys, stripKeys } from './keys.js';
 import { getItem, onIndex, onTable, queryBounded, queryPage, type PageRequest } from './query.js';
 import { batchGet } from './batch-get.js';
-import { trackRecordSchema } from './contracts.js';
+import { isTrackRecordItem, trackRecordOf } from './track-record.js';
 
 /**
  * Reviews live in their contract's partition, one item per author
@@ -134,9 +134,8 @@ export async function getStandingsOfMany(db: Db, orgIds: readonly string[]): Pro
   for (const item of items) {
     const standing = byOrg.get(String(item.pk).slice('ORG#'.length));
     if (!standing) continue;
-    if (item.sk === keys.ratingTotals('').sk) standing.ratings = parseTotals(item);
-    // Never below 0: a contract counted before the item existed may end before upgrade-data sets it.
-    else standing.contracts = Math.max(0, trackRecordSchema.parse(item).contracts);
+    if (isTrackRecordItem(item)) standing.contracts = trackRecordOf(item);
+    else standing.ratings = parseTotals(item);
   }
   return byOrg;
 }
