@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from './deps.js';
+import { referenceDocumentApp } from './reference.js';
 import { mountRouteModules, resourceOfPath, RESOURCES, routerKeyOfPath, routerKeysOf, ROUTE_MODULES } from './route-table.js';
 
 describe('the route table', () => {
@@ -32,17 +33,14 @@ describe('the route table', () => {
     expect(modulesFor('/v1/contracts/ctr_1/milestones/1/fund')).toBe(2);
   });
 
-  it('describes in the reference exactly the routes a module serves without the validation layer', async () => {
-    const described = ROUTE_MODULES.filter((module) => module.reference);
-    expect(described.map((module) => module.resource)).toContain('me');
-    for (const module of described) {
-      const [served, reference] = [new Hono(), new Hono()];
-      await mountRouteModules(served, [module], {} as ApiDeps);
-      await mountRouteModules(reference, [module], {} as ApiDeps, 'described');
-      const routes = (router: Hono) => router.routes.map((route) => `${route.method} ${route.path}`).sort();
-      expect(routes(served)).not.toEqual([]);
-      expect(routes(reference)).toEqual(routes(served));
-    }
+  it('has every route the modules serve described in the reference, those served without the validation layer too', async () => {
+    const served = new Hono();
+    await mountRouteModules(served, ROUTE_MODULES, {} as ApiDeps);
+    const routes = new Set(served.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:([^/]+)/g, '{$1}')}`));
+    const document = (await (await (await referenceDocumentApp({} as ApiDeps)).request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const described = new Set(Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)));
+    expect(routes.has('get /v1/me')).toBe(true);
+    expect([...routes].filter((route) => !described.has(route))).toEqual([]);
   });
 
   it('names resources by the first segment, or the first two where they are a resource of their own', () => {

@@ -17,12 +17,6 @@ export interface RouteModule {
   subresources?: readonly string[];
   mount: string;
   load: () => Promise<(deps: ApiDeps) => Hono<any, any, any>>;
-  /**
-   * The same routes as the reference describes them, for a module that serves
-   * them without the validation layer (routes that take no input); the
-   * reference document mounts this instead of `load`.
-   */
-  reference?: () => Promise<(deps: ApiDeps) => Hono<any, any, any>>;
 }
 
 /*
@@ -34,12 +28,7 @@ export interface RouteModule {
  */
 export const ROUTE_MODULES: readonly RouteModule[] = [
   { resource: 'me/export', mount: '/v1/me', load: async () => (await import('./routes/personal-data.js')).personalDataRoutes },
-  {
-    resource: 'me',
-    mount: '/v1/me',
-    load: async () => (await import('./routes/me.js')).meRoutes,
-    reference: async () => (await import('./routes/me-reference.js')).meReference,
-  },
+  { resource: 'me', mount: '/v1/me', load: async () => (await import('./routes/me.js')).meRoutes },
   { resource: 'orgs', mount: '/v1/orgs', load: async () => (await import('./routes/organisations.js')).organisationRoutes },
   { resource: 'requests', mount: '/v1/requests', load: async () => (await import('./routes/requests.js')).requestRoutes },
   { resource: 'requests', subresources: ['bids'], mount: '/v1/requests', load: async () => (await import('./routes/bids.js')).requestBidRoutes },
@@ -101,9 +90,13 @@ export const routerKeysOf = (module: RouteModule) =>
 export function routerKeyOfPath(path: string): string | undefined {
   const resource = resourceOfPath(path);
   if (!resource) return undefined;
-  const subresource = path.split('/')[2 + resource.split('/').length + 1]?.replace(/\.csv$/, '');
+  // After `/v1/<resource>`: the item's id, then the sub-resource.
+  const [, subresource] = withoutExtension(path).split('/').slice(2 + resource.split('/').length);
   return subresource && CLAIMED.has(subresourceKey(resource, subresource)) ? subresourceKey(resource, subresource) : resource;
 }
+
+/** A path without a representation's extension (`/v1/registrations.csv` is the registrations'). */
+const withoutExtension = (path: string) => path.replace(/\.csv(?=\/|$)/g, '');
 
 /**
  * The resource of the table a `/v1` path addresses: its first two segments if
@@ -111,14 +104,13 @@ export function routerKeyOfPath(path: string): string | undefined {
  * (`/v1/registrations.csv` is the registrations').
  */
 export function resourceOfPath(path: string): string | undefined {
-  const [, , first, second] = path.split('/');
-  if (!first) return undefined;
-  const resource = first.replace(/\.csv$/, '');
+  const [, , resource, second] = withoutExtension(path).split('/');
+  if (!resource) return undefined;
   return second && RESOURCES.has(`${resource}/${second}`) ? `${resource}/${second}` : resource;
 }
 
-/** Mounts route modules on a router, in the table's order: as they serve requests, or as the reference describes them. */
-export async function mountRouteModules(router: Hono<any, any, any>, modules: readonly RouteModule[], deps: ApiDeps, as: 'served' | 'described' = 'served') {
-  const routes = await Promise.all(modules.map((module) => (as === 'described' ? (module.reference ?? module.load) : module.load)()));
+/** Mounts route modules (already loaded) on a router, in the table's order. */
+export async function mountRouteModules(router: Hono<any, any, any>, modules: readonly RouteModule[], deps: ApiDeps) {
+  const routes = await Promise.all(modules.map((module) => module.load()));
   modules.forEach((module, index) => router.route(module.mount, routes[index]!(deps)));
 }
