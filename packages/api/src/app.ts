@@ -49,7 +49,7 @@ function resourceRoutes(deps: ApiDeps) {
     const router = routers.get(routerKeyOfPath(c.req.path) ?? '') ?? none;
     const token = router.built() ? undefined : bearerToken(c.req.header('Authorization'));
     if (token) {
-      const reading = Promise.all([deps.verifyToken(token), import('./middleware/auth.js')]).then(([{ sub }, { loadPrincipal }]) => loadPrincipal(deps.db, sub));
+      const reading = import('./middleware/auth.js').then(({ readCaller }) => readCaller(deps, token));
       // Its outcome is authentication's to report; here it only starts early.
       reading.catch(() => undefined);
       callersReadEarly.set(c.req.raw, reading);

@@ -4,9 +4,6 @@ import { loadPrincipal, type ServiceDeps } from '@sharedtech/services';
 import type { TokenVerifier } from '@sharedtech/identity';
 import { bearerToken, callersReadEarly } from './bearer.js';
 
-// What app.ts reads the caller with while a cold resource's routes load.
-export { loadPrincipal };
-
 declare module 'hono' {
   interface ContextVariableMap {
     principal: Principal;
@@ -15,8 +12,12 @@ declare module 'hono' {
 
 type AuthDeps = { verifyToken: TokenVerifier; db: ServiceDeps['db'] };
 
-/** Who the bearer of `token` is: the token checked, then the caller read (membership and organisation, one read). */
-async function principalOf({ verifyToken, db }: AuthDeps, token: string): Promise<Principal> {
+/**
+ * Who the bearer of `token` is: the token checked, then the caller read
+ * (membership and organisation, one read). app.ts calls it early, while a
+ * cold resource's routes load; authentication otherwise.
+ */
+export async function readCaller({ verifyToken, db }: AuthDeps, token: string): Promise<Principal> {
   const { sub } = await verifyToken(token);
   return loadPrincipal(db, sub);
 }
@@ -32,7 +33,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler {
   return async function authenticateBearer(c, next) {
     const token = bearerToken(c.req.header('Authorization'));
     if (!token) throw new UnauthenticatedError();
-    c.set('principal', await (callersReadEarly.get(c.req.raw) ?? principalOf(deps, token)));
+    c.set('principal', await (callersReadEarly.get(c.req.raw) ?? readCaller(deps, token)));
     await next();
   };
 }
