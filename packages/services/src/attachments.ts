@@ -12,7 +12,7 @@ import { applyChange, toAssociations, toOrg, type NotificationSpec } from './cha
 import { getVisibleBid } from './bids.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleDispute } from './disputes.js';
-import { contractThread } from './messages.js';
+import { contractThread, threadAccessTo } from './messages.js';
 import { getVisibleOrganisation, isMemberOrModerator } from './organisations.js';
 import { getVisibleRequest, maySeeRequestDetails } from './requests.js';
 
@@ -288,12 +288,9 @@ export async function listAttachments(deps: ServiceDeps, principal: Principal, p
  */
 export async function listContractAttachments(deps: ServiceDeps, principal: Principal, contractId: string) {
   const contract = await getVisibleContract(deps, principal, contractId);
-  const thread = await contractThread(deps, principal, contract.id, false).catch(() => undefined);
-  const [milestones, messages, plan] = await Promise.all([
-    listAttachmentsOfContract(deps.db, 'MILESTONE', contract.id, { limit: 100 }),
-    thread ? listAttachmentsOfContract(deps.db, 'MESSAGE', contract.id, { limit: 100 }) : { items: [] },
-    listMilestones(deps.db, contract.id),
-  ]);
+  const [milestones, plan] = await Promise.all([listAttachmentsOfContract(deps.db, 'MILESTONE', contract.id, { limit: 100 }), listMilestones(deps.db, contract.id)]);
+  const thread = await threadAccessTo(deps, principal, contract, plan);
+  const messages = thread === 'NONE' ? { items: [] } : await listAttachmentsOfContract(deps.db, 'MESSAGE', contract.id, { limit: 100 });
   const orgId = principal.membership?.orgId;
   return {
     milestones: milestones.items.map(viewOfAttachment),
@@ -301,6 +298,6 @@ export async function listContractAttachments(deps: ServiceDeps, principal: Prin
     /** Milestones the caller may attach submission files to. */
     uploadableMilestones: plan.filter((milestone) => mayAttachToMilestone(orgId, contract.studioOrgId, milestone.status)).map((milestone) => milestone.n),
     /** Whether the caller may attach files to its own organisation's messages. */
-    mayAttachToOwnMessages: thread?.access === 'WRITE',
+    mayAttachToOwnMessages: thread === 'WRITE',
   };
 }

@@ -441,7 +441,7 @@ async function ContractPage({ ui, deps: appDeps, id, forms = {}, statementForm =
     readContractLedger(deps, ui.principal, id, { limit: 1 }),
     Promise.all(STATEMENT_KINDS.map((kind) => listStatements(deps, ui.principal, id, kind, { limit: 20 }))),
     // Associations see the thread only while a dispute is open; otherwise there is nothing of theirs to show.
-    readContractMessages(deps, ui.principal, id, { limit: 30 }, { consistent: false }).catch((error: unknown) => {
+    readContractMessages(deps, ui.principal, id, { limit: 30 }).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;
       throw error;
     }),
