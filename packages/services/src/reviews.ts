@@ -8,7 +8,7 @@ import {
   listReviewsOfContract, putReviewTimer, reviewAbsent, writeNewReview, writeReviewChange, type PageRequest, type Write,
 } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
-import { applyChange, toOrg, type NotificationSpec, type Transition } from './change.js';
+import { applyChange, retryingConflicts, toOrg, type NotificationSpec, type Transition } from './change.js';
 import { getVisibleContract } from './contracts.js';
 import { getVisibleOrganisation } from './organisations.js';
 
@@ -64,7 +64,8 @@ export async function submitReview(deps: ServiceDeps, principal: Principal, cont
   const subjectOrgId = reviewSubjectOf(contract, role);
   const publishDueAt = reviewWindowEndsAt(contractEndedAt(contract));
 
-  for (let attempt = 1; ; attempt++) {
+  // A race with the other party's review (OtherReviewArrived is a CONCURRENT_UPDATE) is run again from a fresh read.
+  return retryingConflicts(['CONCURRENT_UPDATE'], MAX_SUBMIT_ATTEMPTS, async () => {
     const at = deps.clock().toISOString();
     const existing = await listReviewsOfContract(deps.db, contract.id, true);
     if (existing.some((review) => review.authorOrgId === acting.org.id)) throw alreadyReviewed();
@@ -86,43 +87,37 @@ export async function submitReview(deps: ServiceDeps, principal: Principal, cont
       version: 1,
     };
     const submitted: Transition = { entity: { type: 'review', id: mine.id }, action: 'submit', after: 'SEALED', details: { contractId: contract.id, role }, creates: true };
-    try {
-      if (!other) {
-        // First in: sealed until the other side reviews or the window ends; the timer publishes it then.
-        await applyChange(deps, principal, {
-          writes: [
-            writeNewReview(deps.db, mine, alreadyReviewed),
-            reviewAbsent(deps.db, contract.id, subjectOrgId, () => new OtherReviewArrived()),
-            putReviewTimer(deps.db, { contractId: contract.id, dueAt: publishDueAt }),
-          ],
-          transitions: [submitted],
-          notify: [{ to: toOrg(subjectOrgId), type: 'REVIEW_RECEIVED', params: { title: contract.title } }],
-        });
-        return viewOfReview(viewerOf(principal), mine)!;
-      }
-      // Second in: both are published in this transaction (the other at the version read).
-      const sealed = other.status === 'SEALED' ? [other] : [];
-      const { published, writes, transitions, notify } = publication(deps, [mine, ...sealed], at, contract);
-      const [mineNow, ...othersNow] = published as [Review, ...Review[]];
-      // Mine is new: it is put (once per party), not updated, so it keeps its first version.
-      const fresh: Review = { ...mineNow, version: mine.version };
+    if (!other) {
+      // First in: sealed until the other side reviews or the window ends; the timer publishes it then.
       await applyChange(deps, principal, {
         writes: [
-          writeNewReview(deps.db, fresh, alreadyReviewed),
-          ...othersNow.map((review) => writeReviewChange(deps.db, review, () => new OtherReviewArrived())),
-          deleteReviewTimer(deps.db, contract.id),
-          ...writes,
+          writeNewReview(deps.db, mine, alreadyReviewed),
+          reviewAbsent(deps.db, contract.id, subjectOrgId, () => new OtherReviewArrived()),
+          putReviewTimer(deps.db, { contractId: contract.id, dueAt: publishDueAt }),
         ],
-        transitions: [{ ...submitted, after: 'PUBLISHED' }, ...transitions.slice(1)],
-        notify,
+        transitions: [submitted],
+        notify: [{ to: toOrg(subjectOrgId), type: 'REVIEW_RECEIVED', params: { title: contract.title } }],
       });
-      return viewOfReview(viewerOf(principal), fresh)!;
-    } catch (error) {
-      const raced = error instanceof OtherReviewArrived || (error instanceof ConflictError && error.code === 'CONCURRENT_UPDATE');
-      if (!raced || attempt >= MAX_SUBMIT_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15 * attempt));
+      return viewOfReview(viewerOf(principal), mine)!;
     }
-  }
+    // Second in: both are published in this transaction (the other at the version read).
+    const sealed = other.status === 'SEALED' ? [other] : [];
+    const { published, writes, transitions, notify } = publication(deps, [mine, ...sealed], at, contract);
+    const [mineNow, ...othersNow] = published as [Review, ...Review[]];
+    // Mine is new: it is put (once per party), not updated, so it keeps its first version.
+    const fresh: Review = { ...mineNow, version: mine.version };
+    await applyChange(deps, principal, {
+      writes: [
+        writeNewReview(deps.db, fresh, alreadyReviewed),
+        ...othersNow.map((review) => writeReviewChange(deps.db, review, () => new OtherReviewArrived())),
+        deleteReviewTimer(deps.db, contract.id),
+        ...writes,
+      ],
+      transitions: [{ ...submitted, after: 'PUBLISHED' }, ...transitions.slice(1)],
+      notify,
+    });
+    return viewOfReview(viewerOf(principal), fresh)!;
+  });
 }
 
 /** The reviews of a contract its caller may see: its own (sealed or not) and published ones; plus what is still to do. */
