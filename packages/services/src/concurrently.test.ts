@@ -20,4 +20,17 @@ describe('mapConcurrently', () => {
     await expect(mapConcurrently([1, 2, 3], 2, async (i) => (i === 2 ? Promise.reject(new Error('two')) : i))).rejects.toThrow('two');
     expect(await mapConcurrently([], 3, async () => 1)).toEqual([]);
   });
+
+  it('starts no further item after a failure', async () => {
+    const started: number[] = [];
+    const mapping = mapConcurrently(Array.from({ length: 10 }, (_, i) => i), 2, async (i) => {
+      started.push(i);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (i === 1) throw new Error('one');
+      return i;
+    });
+    await expect(mapping).rejects.toThrow('one');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toEqual([0, 1, 2]);
+  });
 });

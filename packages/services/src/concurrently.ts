@@ -7,15 +7,22 @@ export function settledValue<T>(result: PromiseSettledResult<T>): T {
 /**
  * `map` over `items` with at most `limit` calls in flight, results in the
  * items' order: many independent reads at once without queueing hundreds of
- * requests on the database client's sockets.
+ * requests on the database client's sockets. After a failure no further item
+ * is started (those in flight finish), and the first failure is thrown.
  */
 export async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const at = next++;
-      results[at] = await map(items[at]!);
+      try {
+        results[at] = await map(items[at]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
