@@ -199,12 +199,14 @@ async function signOnce(deps: ServiceDeps, principal: Principal, contractId: str
   const complete = contract.requiredSigners.every((orgId) => signatures.some((signature) => signature.orgId === orgId));
   const status = complete ? contractLifecycle.next(contract.status, 'activate') : contract.status;
   // The college's overhead rate in force at the last signature is recorded on the contract (guarded: still in force at commit).
-  const rate = complete && contract.collegeOrgId ? await getOverheadRate(deps.db, contract.collegeOrgId, true) : undefined;
+  // Activation fixes each milestone's absolute due date (Asia/Shanghai) and puts its reminder and overdue timers.
+  const [rate, milestones] = await Promise.all([
+    complete && contract.collegeOrgId ? getOverheadRate(deps.db, contract.collegeOrgId, true) : undefined,
+    listMilestones(deps.db, contract.id, true),
+  ]);
   const overhead = rate ? { collegeOrgId: rate.collegeOrgId, bps: rate.bps, version: rate.version } : undefined;
   const next: Contract = { ...contract, signatures, status, updatedAt: now, ...(complete ? { activatedAt: now } : {}), ...(overhead ? { overhead } : {}), version: contract.version + 1 };
   const others = contractParties(contract).filter((orgId) => orgId !== signer.org.id);
-  // Activation fixes each milestone's absolute due date (Asia/Shanghai) and puts its reminder and overdue timers.
-  const milestones = await listMilestones(deps.db, contract.id, true);
   const dated = complete ? withDueDates(milestones, now) : milestones;
   const milestoneChanged = () => new ConflictError('CONCURRENT_UPDATE', 'A milestone of this contract changed meanwhile; try again.');
   await applyChange(deps, principal, {
