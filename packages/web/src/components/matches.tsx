@@ -1,17 +1,11 @@
-import type { InvitationView, RatingAverages } from '@sharedtech/core';
+import type { InvitationView } from '@sharedtech/core';
+import type { matchStudiosForRequest } from '@sharedtech/services';
 import type { Ui } from '../context.js';
 import { ActionButton } from './form.js';
 import { Badge, Section, Tags, Time } from './ui.js';
 
-export interface StudioMatch {
-  studio: { id: string; name: string };
-  score: number;
-  sharedTags: string[];
-  reputation?: number;
-  averages?: RatingAverages | null;
-  /** Its contracts that are ACTIVE or COMPLETED. */
-  pastContracts?: number;
-}
+/** A studio as matching ranks it (`pastContracts`: its contracts that are ACTIVE or COMPLETED). */
+export type StudioMatch = Awaited<ReturnType<typeof matchStudiosForRequest>>['items'][number];
 
 /**
  * The matching studios on a request's page (its owner and associations): the
