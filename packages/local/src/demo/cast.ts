@@ -43,3 +43,6 @@ export const EV = 'new-energy-vehicles';
 
 /** Yuan to the API's money (integer fen). */
 export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' as const });
+
+/** A budget range in yuan. */
+export const yuanRange = (min: number, max: number) => ({ min: cny(min), max: cny(max) });

@@ -1,14 +1,14 @@
-import { addDays, shanghaiDate, shanghaiPeriod, type Contract, type MilestoneStatus, type StatementKind, type TechContractType } from '@sharedtech/core';
+import { addDays, shanghaiDate, type IP_OWNERSHIP, shanghaiPeriod, type Contract, type MilestoneStatus, type StatementKind, type TechContractType } from '@sharedtech/core';
 import { getContract, getMilestone, listChangeOrders, listContractMessages, listContractsOfOrganisation, listMilestones, listReviewsOfContract, readAll } from '@sharedtech/data';
 import {
   actOnMilestone, awardRequest, joinPool, listParticipation, listStatements, logParticipation, postContractMessage, proposeChange, readPool,
   reportShareStatement, signContract, signOffParticipation, submitReview, terminateContract, type ProposeChangeInput,
 } from '@sharedtech/services';
-import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
+import { DEMO_IDENTITIES as who, EV, SMART, cny, yuanRange } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
 import { personNamed, type DemoTeam } from './people.js';
 import { ensureProgrammeApplication } from './programmes.js';
-import { demoBid, ensureBid, ensureOpenRequest, yuanRange, type DemoBid, type DemoRequestContent } from './requests.js';
+import { demoBid, ensureBid, ensureOpenRequest, type DemoBid, type DemoRequestContent } from './requests.js';
 
 type Party = 'enterprise' | 'studio';
 type MilestoneAction = 'fund' | 'submit' | 'accept' | 'dispute';
@@ -28,7 +28,7 @@ export interface DemoContract {
   /** 技术合同认定登记: the contract type and the technology transaction amount chosen at award. */
   registration: { contractType: TechContractType; technologyYuan: number };
   /** Who owns the results; by default what the request preferred. */
-  ipOwnership?: 'ENTERPRISE' | 'COLLEGE' | 'JOINT' | 'LICENSED_TO_COFUNDERS';
+  ipOwnership?: (typeof IP_OWNERSHIP)[number];
   /** Enterprises of the cluster that join the request's pool (pledged share in bps) before the award, and a member that has not funded its part of milestone `n`. */
   pool?: { members: readonly { sub: string; bps: number }[]; withheld?: { n: number; sub: string } };
   /** An application to the demo programme once the contract is signed: approved (before any funding) or awaiting the government. */

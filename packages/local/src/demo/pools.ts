@@ -1,10 +1,10 @@
 import { addPerson } from '@sharedtech/services';
-import { DEMO_CREDIT_CODES, DEMO_IDENTITIES as who, SMART } from './cast.js';
+import { DEMO_CREDIT_CODES, DEMO_IDENTITIES as who, SMART, yuanRange } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
 import { ensureContract, ensurePoolMembers, type DemoContract } from './contracts.js';
 import { ensureVerifiedOrg } from './organisations.js';
 import { rosterOf } from './people.js';
-import { demoBid, ensureOpenRequest, yuanRange } from './requests.js';
+import { demoBid, ensureOpenRequest } from './requests.js';
 
 /** The third enterprise of the smart-manufacturing cluster (a pool needs company) and its mentor on the roster. */
 async function ensureSpringEnterprise(ctx: DemoContext) {

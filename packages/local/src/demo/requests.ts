@@ -1,15 +1,12 @@
 import { addDays, type RequestContent, type TechnicalRequest } from '@sharedtech/core';
 import { invitationIdFor, listBidsOfStudioOnRequest, listRequestsOfOrganisation, readAll } from '@sharedtech/data';
 import { answerQuestion, askQuestion, createRequest, inviteStudio, listQuestions, reviewRequest, submitBid, submitRequest, type BidContent } from '@sharedtech/services';
-import { DEMO_IDENTITIES as who, EV, SMART, cny } from './cast.js';
+import { DEMO_IDENTITIES as who, EV, SMART, cny, yuanRange } from './cast.js';
 import type { DemoContext, DemoStage } from './context.js';
 import { demoTeamIds, type DemoTeam } from './people.js';
 
 /** A demo request's content; its dates come from the seed's clock. */
 export type DemoRequestContent = Omit<RequestContent, 'biddingDeadline' | 'wantedBy'>;
-
-/** A budget range in yuan. */
-export const yuanRange = (min: number, max: number) => ({ min: cny(min), max: cny(max) });
 
 /**
  * A request of `ownerSub` found by its title (titles are unique per demo
