@@ -358,21 +358,23 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
   const demoContracts: string[] = [];
   const targetIds: string[] = [];
   const keepAudit = options.audit ?? false;
+  const perInbox = new Map<string, number>();
   const include = (item: Item) => keepAudit || !String(item.pk).startsWith('AUDIT#');
   const count = (item: Item) => {
     if (item.sk === '#REQ') counts.requests++;
     else if (item.sk === '#BID') counts.bids++;
     else if (item.sk === '#CTR') counts.contracts++;
     else if (String(item.sk).startsWith('JNL#')) counts.journalEntries++;
-    else if (isNotification(item)) counts.notifications++;
+    else if (isNotification(item)) {
+      counts.notifications++;
+      perInbox.set(item.pk, (perInbox.get(item.pk) ?? 0) + 1);
+    }
   };
   const notificationSources = [...templates.open, ...templates.contracts].flatMap((template) => template.items.filter((json) => json.includes('"pk":"INBOX#')));
   const filled = { requests: 0, contracts: 0, notifications: 0 };
-  const perInbox = new Map<string, number>();
   const notification = (json: string): Item => {
     const item = JSON.parse(json.replace(/\bntf_[0-9A-HJKMNP-TV-Z]{26}\b/g, (id) => freshId(id))) as Item;
     count(item);
-    perInbox.set(item.pk, (perInbox.get(item.pk) ?? 0) + 1);
     return item;
   };
   function* items(): Generator<Item> {
@@ -381,7 +383,6 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
       if (sink && root) sink.push(idMap.get(template.root[root]!)!);
       for (const item of cloned) {
         count(item);
-        if (isNotification(item)) perInbox.set(item.pk, (perInbox.get(item.pk) ?? 0) + 1);
         yield item;
       }
     };
@@ -398,8 +399,7 @@ export async function loadScale(db: Db, templates: Templates, scale: number, tar
         const posted = kind.reduce((sum, at) => sum + bundlesOf(openBundles, templates.open.length, at), 0);
         for (let i = 0; i < PAGE_FILL.openRequestsPerKind - posted; i++) yield* bundle(templates.open[kind[i % kind.length]!]!);
       }
-      for (const json of new Map(notificationSources.map((source) => [JSON.parse(source).pk as string, source])).values()) {
-        const pk = JSON.parse(json).pk as string;
+      for (const [pk, json] of new Map(notificationSources.map((source) => [JSON.parse(source).pk as string, source]))) {
         while ((perInbox.get(pk) ?? 0) < PAGE_FILL.notificationsPerInbox) yield notification(json);
       }
     }
