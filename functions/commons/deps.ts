@@ -94,7 +94,7 @@ function lazyEventBridgePublisher(busName: string): EventPublisher {
 }
 
 /** Attachments in the bucket; the S3 client, its commands and the presigner are loaded with the first attachment call. */
-export function lazyS3AttachmentStorage(bucket: string): AttachmentStorage {
+function lazyS3AttachmentStorage(bucket: string): AttachmentStorage {
   const get = lazily(async () => {
     const [{ s3 }, { s3AttachmentStorage }] = await Promise.all([clients(), import('./s3-storage.js')]);
     return s3AttachmentStorage({ client: s3, bucket });
@@ -114,19 +114,20 @@ export function lazyS3AttachmentStorage(bucket: string): AttachmentStorage {
  * from the bucket name and region alone (no client is loaded for it): virtual-hosted
  * `https://<bucket>.s3.<region>.amazonaws.com` (`.com.cn` in the China regions), or
  * path-style `https://s3.<region>…` for a name with dots, which cannot be a TLS host
- * label. `s3-origin.test.ts` checks it against the SDK's own presigned URLs. With an
- * endpoint override (AWS_ENDPOINT_URL_S3, loopback tests) the SDK is asked instead, through
- * `storage` (the bucket's storage, when the caller has built it already).
+ * label. `s3-origin.test.ts` checks it against the SDK's own presigned URLs.
  */
-export async function bucketOrigin(bucket: string, env: NodeJS.ProcessEnv = process.env, storage?: AttachmentStorage): Promise<string> {
-  if (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) {
-    const url = await (storage ?? lazyS3AttachmentStorage(bucket)).downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60);
-    return new URL(url).origin;
-  }
+export function derivedBucketOrigin(bucket: string, env: NodeJS.ProcessEnv = process.env): string {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION is not set: the attachment bucket\'s origin depends on it');
   const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return bucket.includes('.') ? `https://s3.${region}.${domain}` : `https://${bucket}.s3.${region}.${domain}`;
+}
+
+/** The bucket's origin: derived, or, with an endpoint override (AWS_ENDPOINT_URL_S3, loopback tests), asked of the SDK through the bucket's storage. */
+async function bucketOrigin(bucket: string, storage: AttachmentStorage, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (!env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL) return derivedBucketOrigin(bucket, env);
+  const url = await storage.downloadUrl({ key: 'attachments/origin', name: 'origin.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) }, 60);
+  return new URL(url).origin;
 }
 
 /**
@@ -152,6 +153,6 @@ export async function createDeployedDeps(config: ApiConfig | JobsConfig): Promis
     icpRecordNumber: 'ICP_RECORD_NUMBER' in config ? config.ICP_RECORD_NUMBER : undefined,
     publisher: lazyEventBridgePublisher(config.EVENT_BUS_NAME),
     storage,
-    uploadOrigins: bucket ? [await bucketOrigin(bucket, process.env, storage)] : undefined,
+    uploadOrigins: bucket && storage ? [await bucketOrigin(bucket, storage)] : undefined,
   };
 }
