@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bidSchema, type Bid } from '@sharedtech/core';
+import { batchGetByKeys } from './batch-get.js';
 import type { Db } from './client.js';
 import { deleteItem, putIfVersion, putNew, type Write } from './commit.js';
 import { keys } from './keys.js';
@@ -28,6 +29,9 @@ export const reindexBid = (db: Db, bid: Bid): Write => ({
 });
 
 export const getBid = (db: Db, bidId: string, consistent = false) => getItem(db, keys.bid(bidId), bidSchema, consistent);
+
+/** Bids by id (one BatchGet; unknown ids are simply absent). */
+export const getBids = (db: Db, bidIds: readonly string[], consistent = false) => batchGetByKeys(db, bidIds.map((bidId) => keys.bid(bidId)), bidSchema, consistent);
 
 /** A new bid and the lock that makes it the studio's only live bid on the request. */
 export function writesForNewBid(db: Db, bid: Bid, onDuplicate: Write['onConflict']): Write[] {

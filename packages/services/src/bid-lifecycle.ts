@@ -1,5 +1,5 @@
 import { ConflictError, SCHEDULER, bidLifecycle, type Bid, type BidAction, type Principal } from '@sharedtech/core';
-import { deleteTask, getBid, listLiveBidLocks, listTasks, writesForBidChange, type TaskKind, type Write } from '@sharedtech/data';
+import { deleteTask, getBids, listLiveBidLocks, listTasks, writesForBidChange, type TaskKind, type Write } from '@sharedtech/data';
 import type { ServiceDeps } from './deps.js';
 import { applyChange, toOrg } from './change.js';
 import { mapConcurrently } from './concurrently.js';
@@ -54,13 +54,12 @@ export async function settleLiveBids(
   const reason = kind === 'reject-losing-bids' ? 'another bid was accepted' : 'the request closed without an award';
   let settled = 0;
   for (let pass = 0; pass < SETTLE_PASSES; pass += 1) {
-    let unsettled = 0;
     const { items: locks, more } = await listLiveBidLocks(deps.db, requestId, Math.min(maxBids + 1, LOCKS_PER_PASS));
     if (locks.length > maxBids) return settled; // too many for this caller: the scheduled job takes the task
-    // Each bid is its own transaction on its own items: several at once, so an award does not wait for them one by one.
-    const outcomes = await mapConcurrently(locks, BIDS_SETTLED_AT_ONCE, async ({ bidId }) => {
-      const bid = await getBid(deps.db, bidId, true);
-      if (!bid || !bidLifecycle.can(bid.status, action)) return 'kept' as const; // the accepted bid keeps its lock
+    // The locked bids in one read, then each bid its own transaction on its own items: several at once, so an award does not wait for them one by one.
+    const bids = await getBids(deps.db, locks.map((lock) => lock.bidId), true);
+    const outcomes = await mapConcurrently(bids, BIDS_SETTLED_AT_ONCE, async (bid) => {
+      if (!bidLifecycle.can(bid.status, action)) return 'kept' as const; // the accepted bid keeps its lock
       try {
         await transitionBid(deps, SCHEDULER, bid, action, reason);
         return 'settled' as const;
@@ -70,7 +69,7 @@ export async function settleLiveBids(
       }
     });
     settled += outcomes.filter((outcome) => outcome === 'settled').length;
-    unsettled += outcomes.filter((outcome) => outcome === 'unsettled').length;
+    const unsettled = outcomes.filter((outcome) => outcome === 'unsettled').length;
     if (unsettled === 0 && !more) {
       await deleteTask(deps.db, kind, requestId);
       break;
