@@ -415,7 +415,7 @@ describe('upgrade-data and the statistics', () => {
     expect(backfilled).toBeGreaterThanOrEqual(1);
     // The backfill's put holds only over the value it read: a count moved meanwhile is not overwritten.
     const setTo = (contracts: number, stored: number | undefined) => commitChange(deps.db, { writes: [putTrackRecord(deps.db, rivals[0]!.orgId, contracts, stored)], audit: [], notifications: [] });
-    await expect(setTo(99, backfilled! + 1)).rejects.toMatchObject({ status: 409 });
+    await expect(setTo(99, backfilled! + 1)).rejects.toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
     await expect(setTo(99, undefined)).rejects.toMatchObject({ status: 409 });
     expect(await getTrackRecord(deps.db, rivals[0]!.orgId)).toBe(backfilled);
     expect(canonical(await storedClusterStatistics(deps, cluster))).toEqual(canonical(expected));

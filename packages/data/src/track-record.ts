@@ -1,4 +1,4 @@
-import { trackRecordDelta, type Contract } from '@sharedtech/core';
+import { ConflictError, trackRecordDelta, type Contract } from '@sharedtech/core';
 import { z } from 'zod';
 import type { Db } from './client.js';
 import { putNew, type Write } from './commit.js';
@@ -39,6 +39,10 @@ export const getTrackRecord = async (db: Db, orgId: string): Promise<number | un
  */
 export function putTrackRecord(db: Db, orgId: string, contracts: number, stored: number | undefined): Write {
   const item = { ...keys.trackRecord(orgId), contracts };
-  if (stored === undefined) return putNew(db, item);
-  return { op: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'contracts = :stored', ExpressionAttributeValues: { ':stored': stored } } } };
+  const changedMeanwhile = () => new ConflictError('CONCURRENT_UPDATE', 'The track record changed while it was recounted.');
+  if (stored === undefined) return putNew(db, item, changedMeanwhile);
+  return {
+    op: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'contracts = :stored', ExpressionAttributeValues: { ':stored': stored } } },
+    onConflict: changedMeanwhile,
+  };
 }

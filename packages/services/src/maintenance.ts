@@ -150,7 +150,7 @@ const TRACK_RECORD_ATTEMPTS = 5;
  * stops counting while this runs makes it count again rather than be lost.
  */
 async function backfillTrackRecord(deps: ServiceDeps, studioId: string): Promise<boolean> {
-  return retryingConflicts(['CONFLICT', 'CONCURRENT_UPDATE'], TRACK_RECORD_ATTEMPTS, async () => {
+  return retryingConflicts(['CONCURRENT_UPDATE'], TRACK_RECORD_ATTEMPTS, async () => {
     const stored = await getTrackRecord(deps.db, studioId);
     const recount = await recountTrackRecord(deps, studioId);
     if (stored === recount || (stored === undefined && recount === 0)) return false;
