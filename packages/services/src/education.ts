@@ -28,11 +28,16 @@ const notActive = (contract: Contract) =>
   new ConflictError('CONTRACT_NOT_ACTIVE', `Participation is logged and signed off while the contract is ACTIVE; it is ${contract.status}.`, { status: contract.status });
 
 /** The contract (parties only: associations moderate money, not students) and the milestone. */
+/** Students' hours are the contract's parties' (associations see head counts): anyone else gets the contract's 404. */
+function requireParty(principal: Principal, contract: Contract) {
+  const orgId = principal.membership?.orgId;
+  if (!orgId || !contractParties(contract).includes(orgId)) throw new NotFoundError('Contract', contract.id);
+}
+
 async function partyContract(deps: ServiceDeps, principal: Principal, contractId: string, n: number, consistent = false) {
   // Read at the same time; the milestone is only answered once the contract is the caller's.
   const [contract, milestone] = await Promise.all([getVisibleContract(deps, principal, contractId, consistent), getMilestone(deps.db, contractId, n, consistent)]);
-  const orgId = principal.membership?.orgId;
-  if (!orgId || !contractParties(contract).includes(orgId)) throw new NotFoundError('Contract', contractId);
+  requireParty(principal, contract);
   if (!milestone) throw new NotFoundError('Milestone', `${contractId}/${n}`);
   return { contract, milestone };
 }
@@ -91,6 +96,11 @@ export async function logParticipation(deps: ServiceDeps, principal: Principal, 
 /** The audit entity of a participation entry: one per student, milestone and contract. */
 export const participationEntityId = (contractId: string, n: number, personId: string) => `${contractId}:${n}:${personId}`;
 
+const parseParticipationEntityId = (entityId: string) => {
+  const [contractId = '', n = '', personId = ''] = entityId.split(':');
+  return { contractId, n: Number(n), personId };
+};
+
 /**
  * Whether the caller may read a participation entry's audit trail: whoever
  * reads the entry, the contract's parties (students' hours are not the
@@ -98,9 +108,9 @@ export const participationEntityId = (contractId: string, n: number, personId: s
  * logged, gets the entry's 404.
  */
 export async function mayReadParticipationTrail(deps: ServiceDeps, principal: Principal, entityId: string): Promise<boolean> {
-  const [contractId = '', n = '', personId = ''] = entityId.split(':');
-  // partyContract refuses (404) whoever is not a party.
-  const [, entry] = await Promise.all([partyContract(deps, principal, contractId, Number(n)), getParticipation(deps.db, contractId, Number(n), personId)]);
+  const { contractId, n, personId } = parseParticipationEntityId(entityId);
+  const [contract, entry] = await Promise.all([getVisibleContract(deps, principal, contractId), getParticipation(deps.db, contractId, n, personId)]);
+  requireParty(principal, contract);
   if (!entry) throw new NotFoundError('Participation', entityId);
   return true;
 }
